@@ -1,0 +1,219 @@
+import { sql } from "drizzle-orm";
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/*
+ * What is kept, and why (see README "Storage"):
+ * - every denial and every event that is evidence about roles, in full (raw JSON);
+ * - every other call folded into per-day usage aggregates and per-role session observations;
+ * - the id of every event ever ingested, so that any source, in any order, any number of times, stores an event
+ *   once (this is what makes ingestion idempotent and a killed run safe to re-run).
+ * Times are epoch milliseconds (UTC); days are 'YYYY-MM-DD' (UTC).
+ */
+
+/** One row per CloudTrail eventID ever ingested. Rebuilt WITHOUT ROWID by migration 0001 (16-byte keys). */
+export const ingestedEvents = sqliteTable("ingested_events", {
+  eventKey: blob("event_key", { mode: "buffer" }).primaryKey(),
+  day: integer("day").notNull(),
+});
+
+/** Denied calls, raw record kept. The analysis columns are filled by the explain stage after storing. */
+export const denials = sqliteTable(
+  "denials",
+  {
+    eventId: text("event_id").primaryKey(),
+    eventTime: integer("event_time").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    eventSource: text("event_source").notNull(),
+    eventName: text("event_name").notNull(),
+    errorCode: text("error_code").notNull(),
+    errorMessage: text("error_message"),
+    principalType: text("principal_type").notNull(),
+    principalArn: text("principal_arn").notNull(),
+    roleArn: text("role_arn"),
+    sessionName: text("session_name"),
+    userAgent: text("user_agent"),
+    sourceIp: text("source_ip"),
+    source: text("source").notNull(),
+    raw: text("raw").notNull(),
+    action: text("action"),
+    resource: text("resource"),
+    deniedBy: text("denied_by"),
+    policyArn: text("policy_arn"),
+    incidentId: text("incident_id"),
+  },
+  (t) => [
+    // Serve "newest first" listings with and without the common filters.
+    index("denials_time_idx").on(t.eventTime, t.eventId),
+    index("denials_role_time_idx").on(t.roleArn, t.eventTime),
+    index("denials_principal_time_idx").on(t.principalArn, t.eventTime),
+    index("denials_account_time_idx").on(t.accountId, t.eventTime),
+    index("denials_action_time_idx").on(t.action, t.eventTime),
+    index("denials_incident_time_idx").on(t.incidentId, t.eventTime),
+  ],
+);
+
+/** Successful events that reveal what a role is (task definitions, trust policies, service AssumeRole, …). */
+export const evidenceEvents = sqliteTable(
+  "evidence_events",
+  {
+    eventId: text("event_id").primaryKey(),
+    eventTime: integer("event_time").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    eventSource: text("event_source").notNull(),
+    eventName: text("event_name").notNull(),
+    principalArn: text("principal_arn").notNull(),
+    roleArn: text("role_arn"),
+    source: text("source").notNull(),
+    raw: text("raw").notNull(),
+  },
+  (t) => [
+    index("evidence_name_time_idx").on(t.eventName, t.eventTime),
+    index("evidence_time_idx").on(t.eventTime),
+  ],
+);
+
+/** Every other call, folded per UTC day, principal, API call and resource. */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    day: text("day").notNull(),
+    principalArn: text("principal_arn").notNull(),
+    principalType: text("principal_type").notNull(),
+    roleArn: text("role_arn"),
+    accountId: text("account_id").notNull(),
+    eventSource: text("event_source").notNull(),
+    eventName: text("event_name").notNull(),
+    /** '' when the call names no resource. S3 object keys are folded to their folder (`bucket/dir/*`). */
+    resource: text("resource").notNull(),
+    calls: integer("calls").notNull(),
+    /** Calls that failed for reasons other than authorization (throttling, not found, validation). */
+    errors: integer("errors").notNull(),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+    /** JSON array, the lexically smallest few distinct user agents: deterministic whatever the order. */
+    userAgents: text("user_agents").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.principalArn, t.eventSource, t.eventName, t.resource] }),
+    index("usage_role_day_idx").on(t.roleArn, t.day),
+  ],
+);
+
+/** How each role's sessions look: the session-name shape, IMDS delivery, web-identity provider, invoking service. */
+export const roleSessions = sqliteTable(
+  "role_sessions",
+  {
+    roleArn: text("role_arn").notNull(),
+    sessionShape: text("session_shape").notNull(),
+    ec2RoleDelivery: text("ec2_role_delivery").notNull(),
+    federatedProvider: text("federated_provider").notNull(),
+    invokedBy: text("invoked_by").notNull(),
+    /** The lexically smallest session name seen with this shape (deterministic sample). */
+    sampleSession: text("sample_session").notNull(),
+    calls: integer("calls").notNull(),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.roleArn, t.sessionShape, t.ec2RoleDelivery, t.federatedProvider, t.invokedBy],
+    }),
+  ],
+);
+
+/** Input that could not be stored, with its raw text, so nothing is lost silently. */
+export const quarantine = sqliteTable(
+  "quarantine",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").notNull(),
+    location: text("location").notNull(),
+    /** 'line 12', 'record 5', 'offset 1048576' or '' when the whole input is concerned. */
+    position: text("position").notNull(),
+    reason: text("reason").notNull(),
+    detail: text("detail").notNull(),
+    raw: text("raw").notNull(),
+  },
+  (t) => [uniqueIndex("quarantine_place_idx").on(t.source, t.location, t.position, t.reason)],
+);
+
+/** Files read to the end, so a re-run skips them without reading (event ids make re-reading harmless anyway). */
+export const sourceFiles = sqliteTable("source_files", {
+  path: text("path").primaryKey(),
+  size: integer("size").notNull(),
+  mtimeMs: integer("mtime_ms").notNull(),
+  records: integer("records").notNull(),
+});
+
+/** Resume points of the live sources (LookupEvents per region, Athena per table), written with their batches. */
+export const sourceCheckpoints = sqliteTable(
+  "source_checkpoints",
+  {
+    source: text("source").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.key] })],
+);
+
+/** The role catalogue computed by the classifier from evidence, sessions, usage and denials. */
+export const roleCatalog = sqliteTable(
+  "role_catalog",
+  {
+    roleArn: text("role_arn").primaryKey(),
+    accountId: text("account_id").notNull(),
+    roleName: text("role_name").notNull(),
+    kind: text("kind").notNull(),
+    confidence: real("confidence").notNull(),
+    /** JSON: [{kind, confidence, evidence: [{signal, detail, weight}]}], best first. */
+    kinds: text("kinds").notNull(),
+    dualUse: integer("dual_use", { mode: "boolean" }).notNull(),
+    firstSeen: integer("first_seen"),
+    lastSeen: integer("last_seen"),
+  },
+  (t) => [index("role_catalog_kind_idx").on(t.kind)],
+);
+
+/** Denials grouped by fingerprint (role, action, resource pattern, denying policy). */
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: text("id").primaryKey(),
+    principalArn: text("principal_arn").notNull(),
+    roleArn: text("role_arn"),
+    accountId: text("account_id").notNull(),
+    action: text("action").notNull(),
+    resourcePattern: text("resource_pattern").notNull(),
+    deniedBy: text("denied_by").notNull(),
+    policyArn: text("policy_arn"),
+    count: integer("count").notNull(),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+    latestEventId: text("latest_event_id").notNull(),
+    /** JSON arrays, bounded: a few event ids and affected sessions (task ids, instance ids). */
+    sampleEventIds: text("sample_event_ids").notNull(),
+    sessions: text("sessions").notNull(),
+    noise: integer("noise", { mode: "boolean" }).notNull().default(sql`0`),
+    noiseReason: text("noise_reason"),
+  },
+  (t) => [index("incidents_last_seen_idx").on(t.lastSeen), index("incidents_role_idx").on(t.roleArn)],
+);
+
+export type DenialRow = typeof denials.$inferSelect;
+export type EvidenceRow = typeof evidenceEvents.$inferSelect;
+export type UsageRow = typeof usageDaily.$inferSelect;
+export type RoleSessionRow = typeof roleSessions.$inferSelect;
+export type QuarantineRow = typeof quarantine.$inferSelect;
+export type RoleCatalogRow = typeof roleCatalog.$inferSelect;
+export type IncidentRow = typeof incidents.$inferSelect;
