@@ -11,6 +11,7 @@ export const rejectReasons = {
   "file.unreadable": "the file could not be read",
   "file.not_cloudtrail": "the input holds no CloudTrail records",
   "record.not_object": "the record is not a JSON object",
+  "record.not_cloudtrail": "the object has none of CloudTrail's record fields",
   "record.too_large": "the record is larger than the size limit",
   "record.truncated": "the input ends inside a record",
   "record.missing_event_id": "the record has no eventID",
@@ -71,8 +72,18 @@ export function validateRecord(value: unknown): { record: CloudTrailRecord } | {
     return {
       rejection: { reason: "record.not_object", detail: `found ${Array.isArray(v) ? "array" : typeof v}` },
     };
+  if (!("eventID" in v || "eventTime" in v || "eventName" in v || "eventSource" in v))
+    return {
+      rejection: {
+        reason: "record.not_cloudtrail",
+        detail: `keys: ${Object.keys(v).slice(0, 8).join(", ")}`,
+      },
+    };
   if (typeof v.eventID !== "string" || v.eventID === "")
     return { rejection: { reason: "record.missing_event_id", detail: "eventID is missing or empty" } };
+  // Logstash-style exports move eventTime to @timestamp; the instant is the same.
+  if ((typeof v.eventTime !== "string" || v.eventTime === "") && typeof v["@timestamp"] === "string")
+    return validateRecord({ ...v, eventTime: v["@timestamp"] });
   if (typeof v.eventTime !== "string" || v.eventTime === "")
     return {
       rejection: {

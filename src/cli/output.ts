@@ -1,0 +1,31 @@
+/** Writes a line to standard output / standard error (the CLI's only outputs; src/ has no console.log). */
+export function out(line = ""): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function err(line = ""): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** A wrong command line: exit code 2 with the message and the command's usage. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Left-aligned columns, padded to the widest cell, for tables meant for people. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+export function formatNumber(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}

@@ -1,0 +1,47 @@
+import { ConfigError } from "../config.js";
+import { ingestCommand } from "./ingest.command.js";
+import { err, out, UsageError } from "./output.js";
+
+const usage = `usage: deniedby <command> [options]
+
+commands:
+  serve            run the HTTP API (what npm start runs)
+  ingest PATH...   store CloudTrail from files, directories or - (stdin)
+
+Run 'deniedby <command> --help' for a command's options.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  ingest: ingestCommand,
+};
+
+/** Runs the deniedby command line and returns its exit status. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    out(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    err(`deniedby: unknown command '${name}'\n\n${usage}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
+      err(`deniedby ${name}: ${error.message}\nRun 'deniedby ${name} --help' for usage.`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      err(`deniedby: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

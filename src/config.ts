@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const csv = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1")));
+
+/** Every setting deniedby reads from the environment, with defaults. The only reader of process.env. */
+export const Config = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).optional(),
+  DENIEDBY_DB: z.string().min(1).default("./data/deniedby.db"),
+  DENIEDBY_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  DENIEDBY_LOG_LEVEL: z.enum(logLevels).default("info"),
+  DENIEDBY_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  DENIEDBY_EXAMPLES: z.enum(["on", "off"]).default("on"),
+  DENIEDBY_LOOKUP_REGIONS: csv.default([]),
+  DENIEDBY_LOOKUP_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
+  DENIEDBY_LOOKUP_LOOKBACK_HOURS: z.coerce.number().min(1).max(2160).default(24),
+  DENIEDBY_PUBLIC_URL: z.string().url().optional(),
+  DENIEDBY_SLACK_WEBHOOK_URL: z.string().url().optional(),
+  DENIEDBY_SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  DENIEDBY_SLACK_QUIET_MINUTES: z.coerce.number().min(0).default(60),
+});
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses configuration from an environment (process.env by default); empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = Config.safeParse(cleaned);
+  if (!parsed.success) {
+    // Never echo the value: it may be a secret (API token, signing secret, webhook URL).
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,334 @@
+import type { NormalisedEvent, RejectReason } from "../cloudtrail/normalise.js";
+import { usageResource } from "../cloudtrail/normalise.js";
+import type { Db } from "./client.js";
+
+/** An event ready to store, with the record's JSON text (kept for denials and evidence). */
+export interface StoredEvent {
+  event: NormalisedEvent;
+  raw: string;
+}
+
+export interface QuarantineEntry {
+  source: string;
+  location: string;
+  position: string;
+  reason: RejectReason;
+  detail: string;
+  raw: string;
+}
+
+export interface FileDone {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  records: number;
+}
+
+export interface Checkpoint {
+  source: string;
+  key: string;
+  value: string;
+}
+
+/** Everything one transaction commits: events, rejects, and the progress marks that must move with them. */
+export interface Batch {
+  source: string;
+  events: StoredEvent[];
+  rejections: QuarantineEntry[];
+  filesDone: FileDone[];
+  checkpoints: Checkpoint[];
+}
+
+export interface BatchResult {
+  denials: number;
+  evidence: number;
+  usage: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+/** How many distinct user agents a usage row keeps. */
+const MAX_AGENTS = 5;
+const MAX_AGENT_LENGTH = 256;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The key an event id is remembered by: the 16 bytes of a UUID (CloudTrail's usual form), otherwise the UTF-8 text
+ * behind a 'x' byte, lengthened when needed so that it can never equal a 16-byte UUID key.
+ */
+export function eventKey(eventId: string): Buffer {
+  if (UUID.test(eventId)) return Buffer.from(eventId.replaceAll("-", ""), "hex");
+  const text = Buffer.from(`x${eventId}`, "utf8");
+  return text.length === 16 ? Buffer.concat([text, Buffer.of(0)]) : text;
+}
+
+/** Union of two JSON arrays of user agents, keeping the lexically smallest few: the same whatever the order. */
+export function mergeAgents(a: string, b: string): string {
+  const set = new Set<string>([...(JSON.parse(a) as string[]), ...(JSON.parse(b) as string[])]);
+  return JSON.stringify([...set].sort().slice(0, MAX_AGENTS));
+}
+
+interface UsageAgg {
+  day: string;
+  principalArn: string;
+  principalType: string;
+  roleArn: string | null;
+  accountId: string;
+  eventSource: string;
+  eventName: string;
+  resource: string;
+  calls: number;
+  errors: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Sorted, distinct, at most MAX_AGENTS. */
+  agents: string[];
+}
+
+interface SessionAgg {
+  roleArn: string;
+  shape: string;
+  delivery: string;
+  provider: string;
+  invokedBy: string;
+  sample: string;
+  calls: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/**
+ * The ingest hot path. It uses better-sqlite3 prepared statements directly rather than drizzle's builder: per-row
+ * drizzle inserts measured ~6× slower (shared/reference/performance.md), and this runs once per event.
+ */
+export function createIngestWriter(db: Db) {
+  const sqlite = db.$client;
+  sqlite.function("deniedby_merge_agents", { deterministic: true }, (a: unknown, b: unknown) =>
+    mergeAgents(String(a), String(b)),
+  );
+  const markSeen = sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key, day) VALUES (?, ?)");
+  const insertDenial = sqlite.prepare(
+    `INSERT OR IGNORE INTO denials (event_id, event_time, account_id, region, event_source, event_name, error_code,
+       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEvidence = sqlite.prepare(
+    `INSERT OR IGNORE INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name,
+       principal_arn, role_arn, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertUsage = sqlite.prepare(
+    `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id, event_source, event_name,
+       resource, calls, errors, first_seen, last_seen, user_agents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (day, principal_arn, event_source, event_name, resource) DO UPDATE SET
+       calls = calls + excluded.calls, errors = errors + excluded.errors,
+       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+       user_agents = deniedby_merge_agents(user_agents, excluded.user_agents)`,
+  );
+  const upsertSession = sqlite.prepare(
+    `INSERT INTO role_sessions (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by,
+       sample_session, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by) DO UPDATE SET
+       sample_session = min(sample_session, excluded.sample_session), calls = calls + excluded.calls,
+       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+  );
+  const insertQuarantine = sqlite.prepare(
+    `INSERT OR IGNORE INTO quarantine (source, location, position, reason, detail, raw) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertFile = sqlite.prepare(
+    `INSERT INTO source_files (path, size, mtime_ms, records) VALUES (?, ?, ?, ?)
+     ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, records = excluded.records`,
+  );
+  const upsertCheckpoint = sqlite.prepare(
+    `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
+     ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
+  );
+  const selectFile = sqlite.prepare("SELECT size, mtime_ms AS mtimeMs FROM source_files WHERE path = ?");
+  const selectCheckpoint = sqlite.prepare(
+    "SELECT value FROM source_checkpoints WHERE source = ? AND key = ?",
+  );
+
+  const writeBatch = sqlite.transaction((batch: Batch): BatchResult => {
+    const result: BatchResult = { denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 };
+    const usage = new Map<string, UsageAgg>();
+    const sessions = new Map<string, SessionAgg>();
+    for (const { event: e, raw } of batch.events) {
+      if (markSeen.run(eventKey(e.eventId), Math.floor(e.eventTime / 86_400_000)).changes === 0) {
+        result.duplicates++;
+        continue;
+      }
+      const p = e.principal;
+      if (p.roleArn !== null) addSession(sessions, e);
+      if (e.class === "denial") {
+        insertDenial.run(
+          e.eventId,
+          e.eventTime,
+          e.accountId,
+          e.region,
+          e.eventSource,
+          e.eventName,
+          e.errorCode,
+          e.errorMessage,
+          p.type,
+          p.arn,
+          p.roleArn,
+          p.sessionName,
+          e.userAgent,
+          e.sourceIp,
+          batch.source,
+          raw,
+        );
+        result.denials++;
+        continue;
+      }
+      if (e.class === "evidence") {
+        insertEvidence.run(
+          e.eventId,
+          e.eventTime,
+          e.accountId,
+          e.region,
+          e.eventSource,
+          e.eventName,
+          p.arn,
+          p.roleArn,
+          batch.source,
+          raw,
+        );
+        result.evidence++;
+        // A service assuming a role is the role's birth, not a use of permissions by anyone.
+        if (p.type === "AWSService") continue;
+      } else result.usage++;
+      addUsage(usage, e);
+    }
+    for (const u of usage.values())
+      upsertUsage.run(
+        u.day,
+        u.principalArn,
+        u.principalType,
+        u.roleArn,
+        u.accountId,
+        u.eventSource,
+        u.eventName,
+        u.resource,
+        u.calls,
+        u.errors,
+        u.firstSeen,
+        u.lastSeen,
+        JSON.stringify(u.agents),
+      );
+    for (const s of sessions.values())
+      upsertSession.run(
+        s.roleArn,
+        s.shape,
+        s.delivery,
+        s.provider,
+        s.invokedBy,
+        s.sample,
+        s.calls,
+        s.firstSeen,
+        s.lastSeen,
+      );
+    for (const q of batch.rejections)
+      result.quarantined += insertQuarantine.run(
+        q.source,
+        q.location,
+        q.position,
+        q.reason,
+        q.detail,
+        q.raw,
+      ).changes;
+    for (const f of batch.filesDone) upsertFile.run(f.path, f.size, f.mtimeMs, f.records);
+    for (const c of batch.checkpoints) upsertCheckpoint.run(c.source, c.key, c.value);
+    return result;
+  });
+
+  return {
+    /** Commits a batch atomically: a killed process leaves either all of it or none of it. */
+    writeBatch(batch: Batch): BatchResult {
+      return writeBatch.immediate(batch);
+    },
+    /** True when this exact file (same size and mtime) was already read to the end. */
+    isFileDone(path: string, size: number, mtimeMs: number): boolean {
+      const row = selectFile.get(path) as { size: number; mtimeMs: number } | undefined;
+      return row !== undefined && row.size === size && row.mtimeMs === mtimeMs;
+    },
+    readCheckpoint(source: string, key: string): string | undefined {
+      const row = selectCheckpoint.get(source, key) as { value: string } | undefined;
+      return row?.value;
+    },
+  };
+}
+
+export type IngestWriter = ReturnType<typeof createIngestWriter>;
+
+function addUsage(usage: Map<string, UsageAgg>, e: NormalisedEvent): void {
+  const p = e.principal;
+  const resource = usageResource(e.resource);
+  const key = `${e.day}\0${p.key}\0${e.eventSource}\0${e.eventName}\0${resource}`;
+  let agg = usage.get(key);
+  if (!agg) {
+    agg = {
+      day: e.day,
+      principalArn: p.key,
+      principalType: p.type,
+      roleArn: p.roleArn,
+      // The principal's own account: the same for every call under this key, whatever order they arrive in.
+      accountId: p.accountId || e.accountId,
+      eventSource: e.eventSource,
+      eventName: e.eventName,
+      resource,
+      calls: 0,
+      errors: 0,
+      firstSeen: e.eventTime,
+      lastSeen: e.eventTime,
+      agents: [],
+    };
+    usage.set(key, agg);
+  }
+  if (e.errorCode) agg.errors++;
+  else agg.calls++;
+  if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
+  if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
+  if (e.userAgent) keepSmallest(agg.agents, e.userAgent.slice(0, MAX_AGENT_LENGTH));
+}
+
+/** Inserts into a sorted array of distinct strings that keeps only the MAX_AGENTS smallest. */
+function keepSmallest(sorted: string[], value: string): void {
+  const last = sorted.at(-1);
+  if (sorted.length === MAX_AGENTS && last !== undefined && value >= last) return;
+  let i = 0;
+  while (i < sorted.length && (sorted[i] as string) < value) i++;
+  if (sorted[i] === value) return;
+  sorted.splice(i, 0, value);
+  if (sorted.length > MAX_AGENTS) sorted.pop();
+}
+
+function addSession(sessions: Map<string, SessionAgg>, e: NormalisedEvent): void {
+  const p = e.principal;
+  if (p.roleArn === null) return;
+  const shape = e.sessionShape ?? "other";
+  const delivery = p.ec2RoleDelivery ?? "";
+  const provider = p.federatedProvider ?? "";
+  const invokedBy = p.invokedBy ?? "";
+  const key = `${p.roleArn}\0${shape}\0${delivery}\0${provider}\0${invokedBy}`;
+  const session = p.sessionName ?? "";
+  const agg = sessions.get(key);
+  if (!agg) {
+    sessions.set(key, {
+      roleArn: p.roleArn,
+      shape,
+      delivery,
+      provider,
+      invokedBy,
+      sample: session,
+      calls: 1,
+      firstSeen: e.eventTime,
+      lastSeen: e.eventTime,
+    });
+    return;
+  }
+  agg.calls++;
+  if (session < agg.sample) agg.sample = session;
+  if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
+  if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
+}
