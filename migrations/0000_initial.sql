@@ -65,8 +65,7 @@ CREATE TABLE `incidents` (
 CREATE INDEX `incidents_last_seen_idx` ON `incidents` (`last_seen`);--> statement-breakpoint
 CREATE INDEX `incidents_role_idx` ON `incidents` (`role_arn`);--> statement-breakpoint
 CREATE TABLE `ingested_events` (
-	`event_key` blob PRIMARY KEY NOT NULL,
-	`day` integer NOT NULL
+	`event_key` blob PRIMARY KEY NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `quarantine` (

@@ -51,16 +51,51 @@ export interface BatchResult {
 const MAX_AGENTS = 5;
 const MAX_AGENT_LENGTH = 256;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
- * The key an event id is remembered by: the 16 bytes of a UUID (CloudTrail's usual form), otherwise the UTF-8 text
- * behind a 'x' byte, lengthened when needed so that it can never equal a 16-byte UUID key.
+ * The key an event is remembered by: the hour of its eventTime (4 bytes, big-endian) then its id — the 16 bytes of
+ * a UUID (CloudTrail's usual form), otherwise the UTF-8 text behind a 0xff byte. Leading with the hour keeps each
+ * batch's inserts in a narrow range of the B-tree: with random UUIDs alone every batch dirtied pages all over the
+ * table (and the WAL grew by the whole table per commit). The same event always carries the same time, so the
+ * key stays a pure function of the event.
  */
-export function eventKey(eventId: string): Buffer {
-  if (UUID.test(eventId)) return Buffer.from(eventId.replaceAll("-", ""), "hex");
-  const text = Buffer.from(`x${eventId}`, "utf8");
-  return text.length === 16 ? Buffer.concat([text, Buffer.of(0)]) : text;
+export function eventKey(eventId: string, eventTime: number): Buffer {
+  const hour = Math.max(0, Math.floor(eventTime / 3_600_000));
+  if (
+    eventId.length === 36 &&
+    eventId.charCodeAt(8) === 45 &&
+    eventId.charCodeAt(13) === 45 &&
+    eventId.charCodeAt(18) === 45 &&
+    eventId.charCodeAt(23) === 45
+  ) {
+    const key = Buffer.allocUnsafe(20);
+    key.writeUInt32BE(hour, 0);
+    if (writeUuid(eventId, key)) return key;
+  }
+  const text = Buffer.from(eventId, "utf8");
+  const key = Buffer.allocUnsafe(5 + text.length);
+  key.writeUInt32BE(hour, 0);
+  key[4] = 0xff;
+  text.copy(key, 5);
+  return key;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/** Writes a dashed UUID's 16 bytes at offset 4; false when a character is not hex. */
+function writeUuid(id: string, key: Buffer): boolean {
+  let out = 4;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+    const hi = hexDigit(id.charCodeAt(i));
+    const lo = hexDigit(id.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return false;
+    key[out++] = (hi << 4) | lo;
+  }
+  return true;
 }
 
 /** Union of two JSON arrays of user agents, keeping the lexically smallest few: the same whatever the order. */
@@ -107,7 +142,7 @@ export function createIngestWriter(db: Db) {
   sqlite.function("deniedby_merge_agents", { deterministic: true }, (a: unknown, b: unknown) =>
     mergeAgents(String(a), String(b)),
   );
-  const markSeen = sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key, day) VALUES (?, ?)");
+  const markSeen = sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key) VALUES (?)");
   const insertDenial = sqlite.prepare(
     `INSERT OR IGNORE INTO denials (event_id, event_time, account_id, region, event_source, event_name, error_code,
        error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source, raw)
@@ -153,14 +188,14 @@ export function createIngestWriter(db: Db) {
     const usage = new Map<string, UsageAgg>();
     const sessions = new Map<string, SessionAgg>();
     for (const { event: e, raw } of batch.events) {
-      if (markSeen.run(eventKey(e.eventId), Math.floor(e.eventTime / 86_400_000)).changes === 0) {
+      if (markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
         result.duplicates++;
         continue;
       }
       const p = e.principal;
       if (p.roleArn !== null) addSession(sessions, e);
       if (e.class === "denial") {
-        insertDenial.run(
+        const stored = insertDenial.run(
           e.eventId,
           e.eventTime,
           e.accountId,
@@ -177,12 +212,14 @@ export function createIngestWriter(db: Db) {
           e.sourceIp,
           batch.source,
           raw,
-        );
-        result.denials++;
+        ).changes;
+        // Another event already holds this eventID (at another time): CloudTrail ids are unique, edited data not.
+        if (stored === 0) result.duplicates++;
+        else result.denials++;
         continue;
       }
       if (e.class === "evidence") {
-        insertEvidence.run(
+        result.evidence += insertEvidence.run(
           e.eventId,
           e.eventTime,
           e.accountId,
@@ -193,8 +230,7 @@ export function createIngestWriter(db: Db) {
           p.roleArn,
           batch.source,
           raw,
-        );
-        result.evidence++;
+        ).changes;
         // A service assuming a role is the role's birth, not a use of permissions by anyone.
         if (p.type === "AWSService") continue;
       } else result.usage++;

@@ -19,10 +19,12 @@ import {
  * Times are epoch milliseconds (UTC); days are 'YYYY-MM-DD' (UTC).
  */
 
-/** One row per CloudTrail eventID ever ingested. Rebuilt WITHOUT ROWID by migration 0001 (16-byte keys). */
+/**
+ * One row per event ever ingested, keyed by hour + event id (see eventKey in ingest.repository.ts).
+ * Rebuilt WITHOUT ROWID by migration 0001 so the 20-byte key is stored once.
+ */
 export const ingestedEvents = sqliteTable("ingested_events", {
   eventKey: blob("event_key", { mode: "buffer" }).primaryKey(),
-  day: integer("day").notNull(),
 });
 
 /** Denied calls, raw record kept. The analysis columns are filled by the explain stage after storing. */

@@ -64,7 +64,8 @@ export class RecordSplitter {
   // structure mode state
   private depth = 0;
   private inString = false;
-  private escaped = false;
+  /** Where the string being scanned began (kept through compaction so escapes can be checked). */
+  private stringStart = -1;
   /** Depth at which units start (2 inside {"Records":[…]}, 1 in a top-level array, 0 for bare objects). */
   private unitDepth = -1;
   private unitStart = -1;
@@ -216,27 +217,32 @@ export class RecordSplitter {
     const buf = this.buf;
     let i = this.scanPos;
     const n = buf.length;
-    let { depth, inString, escaped, line } = this;
+    let { depth, inString, line } = this;
     for (; i < n; i++) {
+      if (inString) {
+        // Most of a record is string content: jump to the closing quote instead of walking each character.
+        const close = closingQuote(buf, i, this.stringStart);
+        if (close === -1) {
+          i = n;
+          break;
+        }
+        i = close;
+        inString = false;
+        this.stringStart = -1;
+        if (depth === 1 && this.rootIsObject && this.lastKeyStart !== -1) {
+          this.lastKey = buf.slice(this.lastKeyStart, i);
+          this.lastKeyStart = -1;
+        }
+        continue;
+      }
       const c = buf.charCodeAt(i);
       if (c === NEWLINE) {
         line++;
         continue;
       }
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) {
-          inString = false;
-          if (depth === 1 && this.rootIsObject && this.lastKeyStart !== -1) {
-            this.lastKey = buf.slice(this.lastKeyStart, i);
-            this.lastKeyStart = -1;
-          }
-        }
-        continue;
-      }
       if (c === QUOTE) {
         inString = true;
+        this.stringStart = i + 1;
         if (depth === 1 && this.rootIsObject) this.lastKeyStart = i + 1;
         continue;
       }
@@ -308,7 +314,6 @@ export class RecordSplitter {
     }
     this.depth = depth;
     this.inString = inString;
-    this.escaped = escaped;
     this.line = line;
     this.compact(out);
   }
@@ -331,6 +336,7 @@ export class RecordSplitter {
     if (this.unitStart !== -1) keep = this.unitStart;
     if (this.garbageStart !== -1) keep = Math.min(keep, this.garbageStart);
     if (this.lastKeyStart !== -1) keep = Math.min(keep, this.lastKeyStart);
+    if (this.stringStart !== -1) keep = Math.min(keep, this.stringStart);
     if (this.unitStart !== -1 && this.buf.length - this.unitStart > this.maxUnit) {
       out.push(
         this.problem(
@@ -356,9 +362,25 @@ export class RecordSplitter {
       if (this.unitStart !== -1) this.unitStart -= shift;
       if (this.garbageStart !== -1) this.garbageStart -= shift;
       if (this.lastKeyStart !== -1) this.lastKeyStart -= shift;
+      if (this.stringStart !== -1) this.stringStart -= shift;
     }
     this.scanPos = this.buf.length;
   }
+}
+
+/**
+ * The index of the quote that closes a string whose content starts at `contentStart`, searching from `from`;
+ * -1 when the string goes on past the buffer. A quote preceded by an odd run of backslashes is escaped.
+ */
+function closingQuote(buf: string, from: number, contentStart: number): number {
+  let q = buf.indexOf('"', from);
+  while (q !== -1) {
+    let backslashes = 0;
+    for (let b = q - 1; b >= contentStart && buf.charCodeAt(b) === BACKSLASH; b--) backslashes++;
+    if (backslashes % 2 === 0) return q;
+    q = buf.indexOf('"', q + 1);
+  }
+  return -1;
 }
 
 /** Whether braces and brackets outside strings balance in one line (cheap JSON-lines test). */

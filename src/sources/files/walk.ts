@@ -23,9 +23,14 @@ async function* walkDirectory(dir: string): AsyncGenerator<string> {
   const entries: { name: string; isDir: boolean }[] = [];
   for await (const entry of await opendir(dir)) {
     if (entry.name.startsWith(".")) continue;
-    if (entry.isDirectory()) {
+    // Follow symbolic links (a mounted or linked export tree) by what they point at.
+    const isDirectory = entry.isSymbolicLink()
+      ? (await stat(join(dir, entry.name)).catch(() => null))?.isDirectory()
+      : entry.isDirectory();
+    const isFile = entry.isSymbolicLink() ? isDirectory === false : entry.isFile();
+    if (isDirectory) {
       if (entry.name !== "CloudTrail-Digest") entries.push({ name: entry.name, isDir: true });
-    } else if (entry.isFile() && isLogFileName(entry.name)) entries.push({ name: entry.name, isDir: false });
+    } else if (isFile && isLogFileName(entry.name)) entries.push({ name: entry.name, isDir: false });
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {

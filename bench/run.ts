@@ -1,0 +1,14 @@
+import { benchIngest } from "./ingest.bench.js";
+import { line } from "./report.js";
+
+/** `npm run bench [name...]`: runs the named benchmarks, or all of them. */
+const benches: Record<string, () => Promise<void>> = {
+  ingest: benchIngest,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  line(`== ${name}`);
+  await run();
+}

@@ -1,0 +1,301 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { dumpData, memoryDb, tempDir } from "../support/db.js";
+import { ingestPaths } from "../support/ingest.js";
+import { makeRecord, uuidFor } from "../support/records.js";
+
+const T = "2026-11-16T10:00:00Z";
+const usage = (n: number, extra: Partial<Parameters<typeof makeRecord>[0]> = {}) =>
+  makeRecord({ eventId: uuidFor(n, 1), eventTime: T, ...extra });
+const denial = (n: number) =>
+  makeRecord({
+    eventId: uuidFor(n, 2),
+    eventTime: T,
+    eventSource: "s3.amazonaws.com",
+    eventName: "GetObject",
+    requestParameters: { bucketName: "reports", key: "2026/11/a.csv" },
+    errorCode: "AccessDenied",
+    errorMessage:
+      'User: arn:aws:sts::111122223333:assumed-role/checkout-task/0f1e2d3c4b5a69788796a5b4c3d2e1f0 is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::reports/2026/11/a.csv" because no identity-based policy allows the s3:GetObject action',
+  });
+const registerTaskDefinition = (n: number) =>
+  makeRecord({
+    eventId: uuidFor(n, 3),
+    eventTime: T,
+    eventSource: "ecs.amazonaws.com",
+    eventName: "RegisterTaskDefinition",
+    userIdentity: {
+      type: "IAMUser",
+      arn: "arn:aws:iam::111122223333:user/ci",
+      accountId: "111122223333",
+      userName: "ci",
+    },
+    requestParameters: {
+      family: "checkout",
+      taskRoleArn: "arn:aws:iam::111122223333:role/checkout-task",
+      executionRoleArn: "arn:aws:iam::111122223333:role/checkout-exec",
+    },
+  });
+
+function count(db: ReturnType<typeof memoryDb>, table: string): number {
+  return (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+describe("ingesting CloudTrail files", () => {
+  it("reads a whole S3 export tree, organisation layout included, and skips digest files", async () => {
+    const root = tempDir();
+    const dayDir = join(
+      root,
+      "AWSLogs",
+      "o-abc123",
+      "111122223333",
+      "CloudTrail",
+      "eu-west-1",
+      "2026",
+      "11",
+      "16",
+    );
+    const digestDir = join(
+      root,
+      "AWSLogs",
+      "o-abc123",
+      "111122223333",
+      "CloudTrail-Digest",
+      "eu-west-1",
+      "2026",
+      "11",
+      "16",
+    );
+    mkdirSync(dayDir, { recursive: true });
+    mkdirSync(digestDir, { recursive: true });
+    const file = (name: string, records: unknown[]) =>
+      writeFileSync(join(dayDir, name), gzipSync(JSON.stringify({ Records: records })));
+    file("111122223333_CloudTrail_eu-west-1_20261116T1000Z_a.json.gz", [usage(1), usage(2), denial(1)]);
+    file("111122223333_CloudTrail_eu-west-1_20261116T1005Z_b.json.gz", [usage(3), registerTaskDefinition(1)]);
+    writeFileSync(
+      join(digestDir, "111122223333_CloudTrail-Digest_eu-west-1_20261116T1000Z.json.gz"),
+      gzipSync(JSON.stringify({ digestStartTime: T, logFiles: [] })),
+    );
+
+    const db = memoryDb();
+    const { summary, rejections } = await ingestPaths(db, [root]);
+
+    expect(rejections).toEqual([]);
+    expect(summary.files.read).toBe(2);
+    expect(summary.events).toBe(5);
+    expect(summary.stored).toEqual({ denials: 1, evidence: 1, usage: 3 });
+    expect(count(db, "denials")).toBe(1);
+    expect(count(db, "evidence_events")).toBe(1);
+    // The three GetItem calls of one role on one table on one day fold into one usage row.
+    const rows = db.$client
+      .prepare("SELECT principal_arn, event_name, resource, calls FROM usage_daily")
+      .all();
+    expect(rows).toEqual([
+      {
+        principal_arn: "arn:aws:iam::111122223333:role/checkout-task",
+        event_name: "GetItem",
+        resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
+        calls: 3,
+      },
+      {
+        principal_arn: "arn:aws:iam::111122223333:user/ci",
+        event_name: "RegisterTaskDefinition",
+        resource: "",
+        calls: 1,
+      },
+    ]);
+  });
+
+  it("keeps each denial's record exactly as it was in the file", async () => {
+    const dir = tempDir();
+    const text = JSON.stringify({ Records: [usage(1), denial(7)] }, null, 2);
+    writeFileSync(join(dir, "trail.json"), text);
+    const db = memoryDb();
+    await ingestPaths(db, [dir]);
+    const row = db.$client
+      .prepare("SELECT raw, principal_arn, role_arn, session_name, error_code FROM denials")
+      .get() as {
+      raw: string;
+      role_arn: string;
+      session_name: string;
+    };
+    expect(text).toContain(row.raw);
+    expect(JSON.parse(row.raw)).toEqual(denial(7));
+    expect(row.role_arn).toBe("arn:aws:iam::111122223333:role/checkout-task");
+    expect(row.session_name).toBe("0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+  });
+
+  it("reads JSON-lines, JSON arrays, EventBridge events and standard input alike", async () => {
+    const dir = tempDir();
+    const eventBridge = (record: Record<string, unknown>) => ({
+      version: "0",
+      id: "6f4c2f5e-0000-4000-8000-000000000001",
+      "detail-type": "AWS API Call via CloudTrail",
+      source: "aws.s3",
+      account: "111122223333",
+      time: T,
+      region: "eu-west-1",
+      resources: [],
+      detail: record,
+    });
+    writeFileSync(join(dir, "a.jsonl"), `${JSON.stringify(usage(1))}\n${JSON.stringify(usage(2))}\n`);
+    writeFileSync(join(dir, "b.json"), JSON.stringify([usage(3), denial(1)]));
+    writeFileSync(join(dir, "c.json"), JSON.stringify(eventBridge(denial(2)), null, 2));
+    writeFileSync(join(dir, "d.jsonl.gz"), gzipSync(`${JSON.stringify(eventBridge(usage(4)))}\n`));
+    const db = memoryDb();
+    const { summary } = await ingestPaths(db, [dir, "-"], {
+      stdin: gzipSync(JSON.stringify({ Records: [usage(5), denial(3)] })),
+    });
+    expect(summary.rejected.total).toBe(0);
+    expect(summary.events).toBe(8);
+    expect(summary.stored.denials).toBe(3);
+    // An EventBridge denial is stored as the CloudTrail record, without its envelope.
+    const raws = db.$client.prepare("SELECT raw FROM denials ORDER BY event_id").all() as { raw: string }[];
+    expect(raws.map((r) => JSON.parse(r.raw).eventID).sort()).toEqual(
+      [denial(1), denial(2), denial(3)].map((r) => r.eventID).sort(),
+    );
+    expect(raws.every((r) => !("detail-type" in JSON.parse(r.raw)))).toBe(true);
+  });
+
+  it("changes nothing when the same data is ingested again, under any file name", async () => {
+    const dir = tempDir();
+    const records = [usage(1), usage(2), denial(1), registerTaskDefinition(1)];
+    writeFileSync(join(dir, "one.json.gz"), gzipSync(JSON.stringify({ Records: records })));
+    const db = memoryDb();
+    await ingestPaths(db, [dir]);
+    const first = dumpData(db);
+
+    const again = await ingestPaths(db, [dir]);
+    expect(again.summary.files).toEqual({ read: 0, skipped: 1 });
+
+    const copy = tempDir();
+    writeFileSync(join(copy, "copy.jsonl"), records.map((r) => JSON.stringify(r)).join("\n"));
+    const copied = await ingestPaths(db, [copy]);
+    expect(copied.summary.duplicates).toBe(4);
+    expect(copied.summary.stored).toEqual({ denials: 0, evidence: 0, usage: 0 });
+    const after = dumpData(db);
+    expect({ ...after, source_files: [] }).toEqual({ ...first, source_files: [] });
+  });
+
+  it("builds the same usage aggregates whatever the order and batching of events", async () => {
+    const records = Array.from({ length: 60 }, (_, i) =>
+      usage(i, {
+        eventTime: new Date(Date.parse(T) + (i % 7) * 3_600_000 * 5).toISOString(),
+        userAgent: `agent-${i % 9}`,
+        roleName: `role-${i % 2}`,
+      }),
+    );
+    const dir = tempDir();
+    writeFileSync(join(dir, "forward.jsonl"), records.map((r) => JSON.stringify(r)).join("\n"));
+    writeFileSync(
+      join(dir, "backward.jsonl"),
+      [...records]
+        .reverse()
+        .map((r) => JSON.stringify(r))
+        .join("\n"),
+    );
+    const a = memoryDb();
+    await ingestPaths(a, [join(dir, "forward.jsonl")], { batchSize: 7 });
+    const b = memoryDb();
+    await ingestPaths(b, [join(dir, "backward.jsonl")], { batchSize: 1000 });
+    const strip = (d: Record<string, unknown[]>) => ({ ...d, source_files: [] });
+    expect(strip(dumpData(b))).toEqual(strip(dumpData(a)));
+    // Nine agents reach the busiest row; it keeps the five smallest, so the order of arrival cannot matter.
+    const busiest = a.$client
+      .prepare("SELECT user_agents FROM usage_daily ORDER BY calls DESC LIMIT 1")
+      .get() as {
+      user_agents: string;
+    };
+    expect(JSON.parse(busiest.user_agents)).toEqual(["agent-0", "agent-1", "agent-2", "agent-3", "agent-4"]);
+  });
+});
+
+describe("bad input", () => {
+  it("keeps every record before the damage in a truncated gzip file and reports the file", async () => {
+    const dir = tempDir();
+    const records = Array.from({ length: 400 }, (_, i) =>
+      usage(i, { requestParameters: { tableName: `t${i}`, pad: "p".repeat(200) } }),
+    );
+    const whole = gzipSync(JSON.stringify({ Records: records }), { level: 1 });
+    writeFileSync(join(dir, "cut.json.gz"), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    writeFileSync(join(dir, "good.jsonl"), JSON.stringify(usage(1000)));
+    const db = memoryDb();
+    const { summary, rejections } = await ingestPaths(db, [dir]);
+    expect(rejections).toMatchObject([{ location: join(dir, "cut.json.gz"), reason: "gzip.corrupt" }]);
+    expect(summary.events).toBeGreaterThan(100);
+    expect(summary.events).toBeLessThan(401);
+    const quarantined = db.$client.prepare("SELECT reason, location FROM quarantine").all();
+    expect(quarantined).toEqual([{ reason: "gzip.corrupt", location: join(dir, "cut.json.gz") }]);
+    // The good file after the damaged one is read too.
+    expect(
+      db.$client.prepare("SELECT count(*) AS n FROM usage_daily WHERE resource LIKE '%table/orders'").get(),
+    ).toEqual({ n: 1 });
+  });
+
+  it("sets aside invalid JSON, records without eventID or eventTime, and keeps the records around them", async () => {
+    const dir = tempDir();
+    const { eventID: _id, ...noId } = usage(2);
+    const { eventTime: _time, ...noTime } = usage(3);
+    const lines = [
+      JSON.stringify(usage(1)),
+      '{"eventID": "x", "eventTime": ',
+      JSON.stringify(noId),
+      JSON.stringify(noTime),
+      JSON.stringify(usage(4)),
+    ];
+    writeFileSync(join(dir, "mixed.jsonl"), lines.join("\n"));
+    const db = memoryDb();
+    const { summary, rejections } = await ingestPaths(db, [dir]);
+    expect(summary.events).toBe(2);
+    expect(rejections.map((r) => [r.position, r.reason])).toEqual([
+      ["line 2", "json.invalid"],
+      ["line 3", "record.missing_event_id"],
+      ["line 4", "record.missing_event_time"],
+    ]);
+    const rows = db.$client
+      .prepare("SELECT position, reason, raw FROM quarantine ORDER BY position")
+      .all() as { raw: string }[];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ position: "line 2", raw: '{"eventID": "x", "eventTime": ' });
+    expect(summary.rejected.byReason).toEqual({
+      "json.invalid": 1,
+      "record.missing_event_id": 1,
+      "record.missing_event_time": 1,
+    });
+  });
+
+  it("reports files that are not CloudTrail at all", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "x", version: "1.0.0" }));
+    writeFileSync(join(dir, "export.log"), "eventID,eventTime\n1,2\n");
+    writeFileSync(join(dir, "records.json"), JSON.stringify({ Records: [usage(1)] }));
+    const db = memoryDb();
+    const { summary, rejections } = await ingestPaths(db, [dir]);
+    expect(summary.events).toBe(1);
+    expect(rejections.map((r) => [r.location.slice(dir.length + 1), r.reason]).sort()).toEqual([
+      ["export.log", "file.not_cloudtrail"],
+      ["package.json", "record.not_cloudtrail"],
+    ]);
+  });
+
+  it("reports a bad record inside a Records file by its index", async () => {
+    const dir = tempDir();
+    const bad = { ...usage(2), eventTime: "yesterday" };
+    writeFileSync(join(dir, "f.json"), JSON.stringify({ Records: [usage(1), bad, usage(3)] }));
+    const db = memoryDb();
+    const { summary, rejections } = await ingestPaths(db, [dir]);
+    expect(summary.events).toBe(2);
+    expect(rejections).toMatchObject([{ position: "record 1", reason: "record.invalid_event_time" }]);
+  });
+
+  it("quarantines the same bad record once, however often it is ingested", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "f.jsonl"), `${JSON.stringify(usage(1))}\nnot json\n`);
+    const db = memoryDb();
+    await ingestPaths(db, ["-"], { stdin: `${JSON.stringify(usage(1))}\nnot json\n` });
+    await ingestPaths(db, ["-"], { stdin: `${JSON.stringify(usage(1))}\nnot json\n` });
+    expect(count(db, "quarantine")).toBe(1);
+  });
+});
