@@ -1,6 +1,7 @@
 import { ConfigError } from "../config.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
+import { serveCommand } from "./serve.command.js";
 
 const usage = `usage: deniedby <command> [options]
 
@@ -14,6 +15,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
   ingest: ingestCommand,
+  serve: serveCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */

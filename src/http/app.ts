@@ -1,0 +1,88 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { Deps } from "../deps.js";
+import type { AppEnv } from "./app-env.js";
+import { ApiError, errorResponse } from "./errors.js";
+import { requestLog, requireBearer, requireJson } from "./middleware.js";
+import { registerEventRoutes } from "./routes/events.routes.js";
+import { registerHealthRoutes } from "./routes/health.routes.js";
+
+/**
+ * Builds the HTTP app around its dependencies. Reads no globals, so tests build the real app around a fresh
+ * database and call it with app.request().
+ */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const field = issue?.path.join(".") ?? "";
+      return errorResponse(
+        c,
+        "request.invalid",
+        `${field ? `${field}: ` : ""}${issue?.message ?? "invalid request"}`,
+        field,
+      );
+    },
+  });
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    c.set("logger", deps.logger.child({ requestId: c.get("requestId") }));
+    await next();
+  });
+  app.use(
+    "*",
+    requestLog((route, status) =>
+      deps.metrics.inc("deniedby_http_requests_total", "HTTP requests by route and status", {
+        route,
+        status: String(status),
+      }),
+    ),
+  );
+  if (deps.config.DENIEDBY_API_TOKEN) app.use("/v1/*", requireBearer(deps.config.DENIEDBY_API_TOKEN));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: deps.config.DENIEDBY_BODY_LIMIT,
+      onError: (c) =>
+        errorResponse(
+          c,
+          "request.too_large",
+          `the body is larger than ${deps.config.DENIEDBY_BODY_LIMIT} bytes`,
+        ),
+    }),
+  );
+  app.use("/v1/*", async (c, next) => {
+    // Slack sends slash commands form-encoded; every other POST is JSON.
+    if (c.req.path === "/v1/slack/commands") return next();
+    return requireJson()(c, next);
+  });
+
+  registerHealthRoutes(app, deps);
+  registerEventRoutes(app, deps);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "deniedby",
+      version: "1",
+      description: "Why AWS said AccessDenied, and which role to fix: explained denials from CloudTrail.",
+    },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+
+  app.notFound((c) => errorResponse(c, "route.not_found", `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error.code, error.message, error.field);
+    if (error instanceof HTTPException && error.status === 400)
+      return errorResponse(c, "request.invalid_json", "the body is not valid JSON");
+    c.get("logger")?.error({ err: error }, "unhandled error");
+    return errorResponse(c, "internal.error", "internal error");
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

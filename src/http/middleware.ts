@@ -1,0 +1,57 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./app-env.js";
+import { errorResponse } from "./errors.js";
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/**
+ * Requires `Authorization: Bearer <token>`. Both sides are hashed first so the comparison is constant-time
+ * whatever the lengths; the token is never logged or echoed.
+ */
+export function requireBearer(token: string): MiddlewareHandler<AppEnv> {
+  const expected = digest(token);
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    if (!header)
+      return errorResponse(c, "auth.missing_token", "this route needs 'Authorization: Bearer <token>'");
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected))
+      return errorResponse(c, "auth.invalid_token", "the bearer token is not valid");
+    return next();
+  };
+}
+
+/** POST bodies must be JSON (Slack's form-encoded commands route opts out). */
+export function requireJson(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === "POST") {
+      const type = c.req.header("content-type") ?? "";
+      if (!/^application\/(.+\+)?json\b/i.test(type))
+        return errorResponse(c, "request.unsupported_media_type", "send the body as application/json");
+    }
+    return next();
+  };
+}
+
+/** One structured log line per request, and request counts by route and status for /metrics. */
+export function requestLog(onDone: (route: string, status: number) => void): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Middleware wildcards are not routes: a request that matched no route counts as "unmatched".
+    const route = !c.req.routePath || c.req.routePath.endsWith("*") ? "unmatched" : c.req.routePath;
+    onDone(route, c.res.status);
+    c.get("logger").info(
+      {
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      "request",
+    );
+  };
+}

@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { startServer } from "./server.js";
+
+/** npm start / deniedby serve: configuration → database → sources → API, until SIGTERM or SIGINT. */
+export async function runMain(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`deniedby: ${error.message}\n`);
+    process.exit(2);
+  }
+  const server = await startServer(config);
+  process.stdout.write(
+    `\ndeniedby is serving ${server.url}\n` +
+      `  curl ${server.url}/v1/denials?limit=5\n` +
+      `  curl ${server.url}/v1/incidents\n` +
+      `  curl ${server.url}/v1/roles\n` +
+      `  curl ${server.url}/openapi.json\n\n`,
+  );
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      server.deps.logger.info({ signal }, "shutting down");
+      // A second signal, or a shutdown that hangs, ends the process anyway.
+      setTimeout(() => process.exit(1), 10_000).unref();
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}

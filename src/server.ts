@@ -1,0 +1,70 @@
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { serve } from "@hono/node-server";
+import type { Config } from "./config.js";
+import { buildDeps, type Deps } from "./deps.js";
+import { createApp } from "./http/app.js";
+import { loadExamplesIfEmpty } from "./ingest/load-examples.js";
+
+export interface RunningServer {
+  deps: Deps;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish, stops sources, closes the database. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+/** Starts deniedby's main job: database (migrated), first-run examples, live sources and the HTTP API. */
+export async function startServer(config: Config, overrides: Partial<Deps> = {}): Promise<RunningServer> {
+  const deps = buildDeps(config, overrides);
+  const { logger } = deps;
+  logger.info({ db: resolve(config.DENIEDBY_DB) }, "database open and migrated");
+
+  if (config.DENIEDBY_EXAMPLES === "on") {
+    const loaded = await loadExamplesIfEmpty(deps);
+    if (loaded)
+      logger.info(
+        loaded,
+        "database was empty: loaded the bundled example trail (DENIEDBY_EXAMPLES=off to skip)",
+      );
+  }
+
+  // Without a token the API is open, so it listens on loopback only.
+  let host = config.HOST ?? "0.0.0.0";
+  if (!config.DENIEDBY_API_TOKEN) {
+    if (config.HOST && !LOOPBACK.has(config.HOST))
+      logger.warn(
+        { host: config.HOST },
+        "HOST ignored: no DENIEDBY_API_TOKEN is set, so the API binds to 127.0.0.1 only",
+      );
+    host = "127.0.0.1";
+    logger.warn("no DENIEDBY_API_TOKEN set: the API is unauthenticated and listens on 127.0.0.1 only");
+  }
+
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((ok) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: host }, () => ok(s));
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info({ url }, "deniedby listening");
+
+  let closing: Promise<void> | null = null;
+  return {
+    deps,
+    url,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          // Idle keep-alive sockets would hold close() open; requests in flight still finish.
+          if ("closeIdleConnections" in server) server.closeIdleConnections();
+        });
+        deps.db.$client.close();
+        logger.info("deniedby stopped");
+      })();
+      return closing;
+    },
+  };
+}

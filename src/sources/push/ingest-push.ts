@@ -1,0 +1,55 @@
+import type { Db } from "../../db/client.js";
+import { createIngestWriter, type IngestWriter } from "../../db/ingest.repository.js";
+import type { Deps } from "../../deps.js";
+import { countIngest } from "../../http/metrics.js";
+import { afterIngest } from "../../ingest/after-ingest.js";
+import { IngestSession } from "../../ingest/ingest-session.js";
+
+export interface PushResult {
+  accepted: number;
+  denials: number;
+  duplicates: number;
+  rejected: { position: string; reason: string; detail: string }[];
+}
+
+const writers = new WeakMap<Db, IngestWriter>();
+
+/** The ingest writer of a database, prepared once and reused by every request. */
+export function writerFor(db: Db): IngestWriter {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = createIngestWriter(db);
+    writers.set(db, writer);
+  }
+  return writer;
+}
+
+/**
+ * Stores pushed events (one record, an EventBridge event, an array of either, or {"Records": [...]}) in one
+ * transaction, then runs the after-ingest stages. Pushed events carry no file, so rejects are located by position.
+ */
+export function ingestPush(deps: Deps, body: unknown): PushResult {
+  const rejected: PushResult["rejected"] = [];
+  const session = new IngestSession({
+    source: "push",
+    writer: writerFor(deps.db),
+    // A whole push is one batch: it commits or fails as a unit.
+    batchSize: Number.POSITIVE_INFINITY,
+    onReject: (r) => rejected.push({ position: r.position, reason: r.reason, detail: r.detail }),
+  });
+  // Quarantine rows are keyed by location: the request time keeps pushes of different bodies apart.
+  session.acceptValue(body, null, { location: `push@${new Date(deps.clock()).toISOString()}`, position: "" });
+  const summary = session.finish();
+  if (summary.stored.denials + summary.stored.evidence + summary.stored.usage > 0) afterIngest(deps.db);
+  countIngest(deps.metrics, "push", {
+    ...summary.stored,
+    duplicates: summary.duplicates,
+    rejected: summary.rejected.total,
+  });
+  return {
+    accepted: summary.stored.denials + summary.stored.evidence + summary.stored.usage,
+    denials: summary.stored.denials,
+    duplicates: summary.duplicates,
+    rejected,
+  };
+}
