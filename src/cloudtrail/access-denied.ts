@@ -108,8 +108,8 @@ const ENHANCED =
 const ARN_TAIL = /:\s*(arn:[^\s]+?)\.?$/;
 
 function stripQuotes(s: string): string {
-  const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+  // S3 quotes its resource; a message cut at 1,024 characters keeps only the opening quote.
+  return s.trim().replace(/^"/, "").replace(/"$/, "");
 }
 
 function base(form: MessageForm, truncated: boolean): ParsedDenialMessage {

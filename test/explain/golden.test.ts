@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
 import type { RoleCatalogEntry, RoleKind } from "../../src/classify/kinds.js";
+import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
 import { explainDenial } from "../../src/explain/explain.js";
 
 interface GoldenCase {
