@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { KindAssessment, RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import { type Explanation, explainDenial } from "../explain/explain.js";
+import { analyseDenial, type DenialAnalysis, type Explanation, explainDenial } from "../explain/explain.js";
 import { resourcePattern } from "../explain/incident.js";
 import type { Db } from "./client.js";
 import {
@@ -77,22 +77,44 @@ function parseList(json: string): string[] {
  */
 export function analysePendingDenials(db: Db): { analysed: number; incidents: number } {
   const catalog = loadCatalog(db);
+  const updateAnalysis = db.$client.prepare(
+    "UPDATE denials SET action = ?, resource = ?, denied_by = ?, policy_arn = ?, incident_id = ? WHERE event_id = ?",
+  );
   let analysed = 0;
+  let after: { time: number; id: string } | undefined;
   const touched = new Set<string>();
   for (;;) {
     const rows = db
-      .select()
+      // Only the columns analysis needs: mapping all 21 columns per row took longer than explaining the rows.
+      .select({
+        eventId: denials.eventId,
+        eventTime: denials.eventTime,
+        accountId: denials.accountId,
+        sessionName: denials.sessionName,
+        raw: denials.raw,
+      })
       .from(denials)
-      .where(isNull(denials.action))
+      // Walk denials_time_idx once in key order: re-querying "action IS NULL ORDER BY time" per batch rescanned
+      // and re-sorted the whole table every time.
+      .where(
+        after
+          ? and(
+              isNull(denials.action),
+              sql`(${denials.eventTime}, ${denials.eventId}) > (${after.time}, ${after.id})`,
+            )
+          : isNull(denials.action),
+      )
       .orderBy(denials.eventTime, denials.eventId)
       .limit(BATCH)
       .all();
-    if (rows.length === 0) break;
+    const lastRow = rows.at(-1);
+    if (!lastRow) break;
+    after = { time: lastRow.eventTime, id: lastRow.eventId };
     const groups = new Map<
       string,
       {
-        e: Explanation;
-        row: DenialRow;
+        e: DenialAnalysis;
+        row: { accountId: string };
         count: number;
         first: number;
         last: number;
@@ -101,11 +123,11 @@ export function analysePendingDenials(db: Db): { analysed: number; incidents: nu
         sessions: string[];
       }
     >();
-    const updates: { id: string; e: Explanation }[] = [];
+    const updates: { id: string; e: DenialAnalysis }[] = [];
     for (const row of rows) {
-      let e: Explanation;
+      let e: DenialAnalysis;
       try {
-        e = explainStoredDenial(row, catalog);
+        e = analyseDenial(JSON.parse(row.raw) as CloudTrailRecord, { catalog });
       } catch {
         // An unreadable raw record still gets analysis columns, so it is not retried forever.
         db.update(denials)
@@ -140,17 +162,16 @@ export function analysePendingDenials(db: Db): { analysed: number; incidents: nu
       }
     }
     db.transaction((tx) => {
+      // One prepared statement for the batch: building a drizzle query per row cost more than the analysis.
       for (const { id, e } of updates)
-        tx.update(denials)
-          .set({
-            action: e.action ?? "",
-            resource: e.resource,
-            deniedBy: e.deniedBy,
-            policyArn: e.policyArn,
-            incidentId: e.incidentId,
-          })
-          .where(eq(denials.eventId, id))
-          .run();
+        updateAnalysis.run(
+          e.action ?? "",
+          e.resource,
+          e.parsed.deniedBy,
+          e.parsed.policyArn ?? null,
+          e.incidentId,
+          id,
+        );
       for (const [id, g] of groups) {
         touched.add(id);
         const existing = tx.select().from(incidents).where(eq(incidents.id, id)).get();
@@ -181,16 +202,16 @@ export function analysePendingDenials(db: Db): { analysed: number; incidents: nu
               accountId: g.row.accountId,
               action: g.e.action ?? "",
               resourcePattern: resourcePattern(g.e.resource),
-              deniedBy: g.e.deniedBy,
-              policyArn: g.e.policyArn,
+              deniedBy: g.e.parsed.deniedBy,
+              policyArn: g.e.parsed.policyArn ?? null,
               count: g.count,
               firstSeen: g.first,
               lastSeen: g.last,
               latestEventId: g.latest,
               sampleEventIds: JSON.stringify(g.ids),
               sessions: JSON.stringify(g.sessions),
-              noise: g.e.noise,
-              noiseReason: g.e.noiseReason?.code ?? null,
+              noise: g.e.noise !== null,
+              noiseReason: g.e.noise,
             })
             .run();
       }

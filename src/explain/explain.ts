@@ -3,6 +3,7 @@ import {
   type DeniedBy,
   decodeCommand,
   type MessageForm,
+  type ParsedDenialMessage,
   parseAccessDenied,
 } from "../cloudtrail/access-denied.js";
 import { type ActionRule, canonicalAction, iamActionFor } from "../cloudtrail/iam-action.js";
@@ -422,11 +423,29 @@ function summarise(
   return `${who} was denied ${what}${on}${by}; change ${label}.`;
 }
 
+/** The analysis columns of a denial: what the store keeps and incidents group on (no fix, no prose). */
+export interface DenialAnalysis {
+  principal: Principal;
+  parsed: ParsedDenialMessage;
+  errorCode: string | null;
+  action: string | null;
+  actionSource: ActionRule;
+  actionVerified: boolean;
+  resource: string | null;
+  resourceSource: Explanation["resourceSource"];
+  dependency: boolean;
+  entry: RoleCatalogEntry | undefined;
+  kind: RoleKind;
+  kindConfidence: number;
+  incidentId: string;
+  noise: NoiseReason | null;
+}
+
 /**
- * Explains one denied CloudTrail call: the action and resource, the policy type that denied it, who must change
- * what, and the least-privilege fix. Pure: the context carries everything beyond the event.
+ * The cheap half of explaining a denial: action, resource, policy type, kind, incident and noise. Used on its own
+ * when analysing stored denials in bulk; `explainDenial` adds the fix.
  */
-export function explainDenial(record: CloudTrailRecord, context: ExplainContext = {}): Explanation {
+export function analyseDenial(record: CloudTrailRecord, context: ExplainContext = {}): DenialAnalysis {
   const principal = extractPrincipal(record);
   const errorCode = record.errorCode || null;
   const parsed = parseAccessDenied(
@@ -473,6 +492,59 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
     ? (fromCatalogue?.confidence ?? 0.8)
     : (fromCatalogue?.confidence ?? trail.confidence);
 
+  const { id } = fingerprintDenial({
+    principal,
+    action,
+    resource,
+    deniedBy: parsed.deniedBy,
+    policyArn: parsed.policyArn ?? null,
+  });
+  const noise = noiseReason({
+    record,
+    principal,
+    kind,
+    action,
+    deniedBy: parsed.deniedBy,
+    permissionless: actionSource === "permissionless",
+  });
+  return {
+    principal,
+    parsed,
+    errorCode,
+    action,
+    actionSource,
+    actionVerified,
+    resource,
+    resourceSource,
+    dependency,
+    entry,
+    kind,
+    kindConfidence,
+    incidentId: id,
+    noise,
+  };
+}
+
+/**
+ * Explains one denied CloudTrail call: the action and resource, the policy type that denied it, who must change
+ * what, and the least-privilege fix. Pure: the context carries everything beyond the event.
+ */
+export function explainDenial(record: CloudTrailRecord, context: ExplainContext = {}): Explanation {
+  const a = analyseDenial(record, context);
+  const {
+    principal,
+    parsed,
+    errorCode,
+    action,
+    actionSource,
+    actionVerified,
+    resource,
+    resourceSource,
+    dependency,
+    entry,
+    kind,
+    kindConfidence,
+  } = a;
   const decision = decide({
     record,
     principal,
@@ -607,21 +679,8 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
     fixReasons[decision.reason],
     ...decision.reasoning.filter((r) => r !== fixReasons[decision.reason]),
   ].join(" ");
-  const { id } = fingerprintDenial({
-    principal,
-    action,
-    resource,
-    deniedBy: parsed.deniedBy,
-    policyArn: parsed.policyArn ?? null,
-  });
-  const noise = noiseReason({
-    record,
-    principal,
-    kind,
-    action,
-    deniedBy: parsed.deniedBy,
-    permissionless: actionSource === "permissionless",
-  });
+  const id = a.incidentId;
+  const noise = a.noise;
   return {
     ...base,
     fix: {
