@@ -1,8 +1,9 @@
 /**
  * Whether a failed call is an authorization failure. Spellings differ by protocol: query/REST-XML services say
  * AccessDenied, JSON services AccessDeniedException, EC2 (Client.)UnauthorizedOperation, SNS AuthorizationError,
- * S3 behind a gateway endpoint VpceAccessDenied. Expired or invalid credentials, throttling, missing resources and
- * validation errors are not denials: no policy change fixes them.
+ * S3 behind a gateway endpoint VpceAccessDenied; a few services have their own (botocore models: ForbiddenException,
+ * AccessForbidden, InsufficientPrivilegesException, …). Expired or invalid credentials, throttling, missing resources
+ * and validation errors are not denials: no policy change fixes them.
  */
 const DENIAL_CODES = new Set([
   "AccessDenied",
@@ -14,25 +15,43 @@ const DENIAL_CODES = new Set([
   "UnauthorizedAccess",
   "UnauthorizedAccessException",
   "UnauthorizedException",
+  "UnauthorizedOperationException",
   "Forbidden",
   "ForbiddenException",
   "Client.Forbidden",
+  "AccessForbidden",
+  "InsufficientPrivilegesException",
   "VpceAccessDenied",
   "KMSAccessDeniedException",
+  "KMSAccessDenied",
+  "KMSAccessDeniedFault",
   "AccessDeniedFault",
+  "OrganizationAccessDeniedException",
+  "AccessDeniedForDependencyException",
 ]);
 
-/** Credential problems and the like: the caller's key is bad, not its permissions. */
+/**
+ * Credential, quota, state and input problems: the caller's key or request is bad, not its permissions. Matched
+ * anywhere in the code (CloudTrailInvalidClientTokenIdException, Client.InvalidVpcID.NotFound, …). The
+ * Authorization(AlreadyExists|NotFound|Quota…) codes are false friends from EC2 security-group rules.
+ */
 const NOT_DENIAL =
-  /^(Client\.)?(ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|NotAuthorizedException|Throttl|NoSuch)/i;
+  /ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|Throttl|TooManyRequests|RequestLimitExceeded|NoSuch|NotFound|Validation|InvalidParameter|DryRunOperation|Authorization(AlreadyExists|NotFound|Quota)/i;
+
+/** The enhanced IAM grammar: only an authorization decision reads like this. */
+const IAM_GRAMMAR = /\bis not authorized to perform:? [\w-]+:[\w*]+|\bexplicit deny in\b/;
 
 const DENIAL_MESSAGE =
-  /\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny/i;
+  /\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny|denied due to a VPC endpoint policy/i;
 
 export function isDenial(errorCode: string | undefined, errorMessage: string | undefined): boolean {
   if (!errorCode) return false;
   if (DENIAL_CODES.has(errorCode)) return true;
+  // Cognito's NotAuthorizedException is a failed sign-in; other services reuse the name for IAM denials, which
+  // then carry the IAM grammar.
+  if (/^NotAuthorized(Exception)?$/.test(errorCode))
+    return errorMessage !== undefined && IAM_GRAMMAR.test(errorMessage);
   if (NOT_DENIAL.test(errorCode)) return false;
-  if (/AccessDenied/i.test(errorCode)) return true;
+  if (/AccessDenied|Unauthori[sz]ed|Forbidden/i.test(errorCode)) return true;
   return errorMessage !== undefined && DENIAL_MESSAGE.test(errorMessage);
 }

@@ -1,53 +1,95 @@
 import { type CloudTrailRecord, field, stringField } from "./record.js";
 
+function partitionOf(record: CloudTrailRecord): string {
+  const arn = record.userIdentity?.arn ?? "";
+  const p = arn.startsWith("arn:") ? arn.split(":")[1] : undefined;
+  if (p) return p;
+  const region = record.awsRegion ?? "";
+  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
+
+/** The first string of a string-or-array request parameter. */
+function firstString(value: unknown): string | undefined {
+  if (typeof value === "string" && value !== "") return value;
+  if (Array.isArray(value) && typeof value[0] === "string" && value[0] !== "") return value[0];
+  return undefined;
+}
+
 /**
  * The main resource a call touched, as an ARN where one can be built: `resources[]` first (CloudTrail's own list),
- * then well-known request parameters. Null when the call names no resource.
+ * then well-known request parameters (bucket + key, table, queue URL, secret, repository, key, function, role,
+ * log group/stream, topic, SSM parameter, ECS cluster/task, EC2 instance). Null when the call names no resource.
  */
 export function primaryResource(record: CloudTrailRecord): string | null {
-  const listed = record.resources?.find((r) => typeof r?.ARN === "string" && r.ARN !== "");
-  if (listed?.ARN) return listed.ARN;
+  // S3 data events list the bucket first and the object second: the object is the one that was touched.
+  const listed = record.resources?.filter((r) => typeof r?.ARN === "string" && r.ARN !== "") ?? [];
+  const object = listed.find((r) => r.type === "AWS::S3::Object");
+  if (object?.ARN) return object.ARN;
+  if (listed[0]?.ARN) return listed[0].ARN;
   const p = record.requestParameters;
   if (!p || typeof p !== "object") return null;
+  const partition = partitionOf(record);
   const region = record.awsRegion ?? "";
   const account = record.recipientAccountId ?? record.userIdentity?.accountId ?? "";
-  const bucket = stringField(p, "bucketName");
+  const arnOf = (service: string, rest: string, withRegion = true): string =>
+    `arn:${partition}:${service}:${withRegion ? region : ""}:${account}:${rest}`;
+
+  const bucket = stringField(p, "bucketName") ?? stringField(p, "Bucket");
   if (bucket) {
-    const key = stringField(p, "key");
-    return key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`;
+    const key = stringField(p, "key") ?? stringField(p, "Key");
+    return key ? `arn:${partition}:s3:::${bucket}/${key}` : `arn:${partition}:s3:::${bucket}`;
   }
-  const table = stringField(p, "tableName");
-  if (table) return table.startsWith("arn:") ? table : `arn:aws:dynamodb:${region}:${account}:table/${table}`;
+  const table = stringField(p, "tableName") ?? stringField(p, "tableArn");
+  if (table) return table.startsWith("arn:") ? table : arnOf("dynamodb", `table/${table}`);
   const queueUrl = stringField(p, "queueUrl");
   if (queueUrl) {
     const parts = queueUrl.split("/");
     const name = parts.at(-1);
     const queueAccount = parts.at(-2);
-    if (name && queueAccount) return `arn:aws:sqs:${region}:${queueAccount}:${name}`;
+    if (name && queueAccount) return `arn:${partition}:sqs:${region}:${queueAccount}:${name}`;
   }
   const secretId = stringField(p, "secretId");
-  if (secretId)
-    return secretId.startsWith("arn:")
-      ? secretId
-      : `arn:aws:secretsmanager:${region}:${account}:secret:${secretId}`;
+  if (secretId) return secretId.startsWith("arn:") ? secretId : arnOf("secretsmanager", `secret:${secretId}`);
   const repository = stringField(p, "repositoryName");
-  if (repository) return `arn:aws:ecr:${region}:${account}:repository/${repository}`;
+  if (repository) {
+    const registry = stringField(p, "registryId") ?? account;
+    return `arn:${partition}:ecr:${region}:${registry}:repository/${repository}`;
+  }
   const keyId = stringField(p, "keyId");
-  if (keyId) return keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${region}:${account}:key/${keyId}`;
+  if (keyId) {
+    if (keyId.startsWith("arn:")) return keyId;
+    return keyId.startsWith("alias/") ? arnOf("kms", keyId) : arnOf("kms", `key/${keyId}`);
+  }
   const fn = stringField(p, "functionName");
-  if (fn) return fn.startsWith("arn:") ? fn : `arn:aws:lambda:${region}:${account}:function:${fn}`;
+  if (fn) return fn.startsWith("arn:") ? fn : arnOf("lambda", `function:${fn}`);
   const roleArn = stringField(p, "roleArn");
   if (roleArn) return roleArn;
   const roleName = stringField(p, "roleName");
-  if (roleName) return `arn:aws:iam::${account}:role/${roleName}`;
+  if (roleName) return `arn:${partition}:iam::${account}:role/${roleName}`;
   const logGroup = stringField(p, "logGroupName");
-  if (logGroup) return `arn:aws:logs:${region}:${account}:log-group:${logGroup}`;
-  const topic = stringField(p, "topicArn");
-  if (topic) return topic;
-  const names = field(p, "names");
-  if (Array.isArray(names) && typeof names[0] === "string" && record.eventSource === "ssm.amazonaws.com") {
-    const name = names[0].startsWith("/") ? names[0] : `/${names[0]}`;
-    return `arn:aws:ssm:${region}:${account}:parameter${name}`;
+  if (logGroup) {
+    const stream = stringField(p, "logStreamName");
+    return arnOf("logs", stream ? `log-group:${logGroup}:log-stream:${stream}` : `log-group:${logGroup}`);
   }
+  const topic = stringField(p, "topicArn") ?? stringField(p, "targetArn");
+  if (topic) return topic;
+  if (record.eventSource === "ssm.amazonaws.com") {
+    const name = firstString(field(p, "names")) ?? stringField(p, "name");
+    if (name) {
+      if (name.startsWith("arn:")) return name;
+      return arnOf("ssm", `parameter${name.startsWith("/") ? name : `/${name}`}`);
+    }
+  }
+  if (record.eventSource === "ecs.amazonaws.com") {
+    const cluster = stringField(p, "cluster") ?? "default";
+    const task = stringField(p, "task");
+    if (task)
+      return task.startsWith("arn:") ? task : arnOf("ecs", `task/${cluster.split("/").at(-1)}/${task}`);
+    const clusterParam = stringField(p, "cluster");
+    if (clusterParam)
+      return clusterParam.startsWith("arn:") ? clusterParam : arnOf("ecs", `cluster/${clusterParam}`);
+  }
+  const instanceId = stringField(p, "instanceId");
+  if (instanceId?.startsWith("i-")) return arnOf("ec2", `instance/${instanceId}`);
   return null;
 }

@@ -1,0 +1,166 @@
+import { parseArgs } from "node:util";
+import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
+import { openDb } from "../db/client.js";
+import {
+  analysePendingDenials,
+  explainStoredDenial,
+  listDenials,
+  loadCatalog,
+} from "../db/denials.repository.js";
+import type { Explanation } from "../explain/explain.js";
+
+const USAGE =
+  "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID] [--include-noise] [--limit N] [--format table|json]\n" +
+  "  T: an ISO date/time, or a duration back from now (30m, 24h, 7d)\n";
+
+export function defaultDbPath(): string {
+  // The CLI is an entry point: it may read the environment for its defaults.
+  return process.env.DENIEDBY_DB ?? "./data/deniedby.db";
+}
+
+/** `24h`, `7d`, `30m` back from `now`, or an ISO timestamp. */
+export function parseTime(value: string, now: number): number | undefined {
+  const rel = /^(\d+)([mhd])$/.exec(value);
+  if (rel)
+    return now - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as "m" | "h" | "d"];
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The fixed JSON interface of an explained denial (one object per output line). */
+export function toOutput(e: Explanation): Record<string, unknown> {
+  return {
+    eventId: e.eventId,
+    eventTime: e.eventTime,
+    principal: e.principal,
+    action: e.action,
+    actionSource: e.actionSource,
+    actionVerified: e.actionVerified,
+    resource: e.resource,
+    deniedBy: e.deniedBy,
+    explicitDeny: e.explicitDeny,
+    policyArn: e.policyArn,
+    fix: e.fix,
+    summary: e.summary,
+    incidentId: e.incidentId,
+    noise: e.noise,
+    noiseReason: e.noiseReason,
+    caveats: e.caveats,
+    messageForm: e.messageForm,
+    dependency: e.dependency,
+  };
+}
+
+function cut(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** A table for people: one line per denial, then the fix for each when `details`. */
+export function formatTable(list: Explanation[], details = false): string {
+  const header = ["TIME", "ROLE/PRINCIPAL", "KIND", "ACTION", "RESOURCE", "DENIED BY", "FIX TARGET", "NOISE"];
+  const rows = list.map((e) => [
+    e.eventTime.replace(/\.\d+Z$/, "Z"),
+    cut(e.principal.roleArn?.split("/").at(-1) ?? e.principal.arn, 32),
+    e.principal.kind,
+    cut(e.action ?? "?", 40),
+    cut(e.resource ?? "-", 50),
+    `${e.deniedBy}${e.explicitDeny ? " (explicit)" : ""}`,
+    `${e.fix.target} ${Math.round(e.fix.confidence * 100)}%`,
+    e.noiseReason?.code ?? "",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    `${r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd()}\n`;
+  let out = line(header) + rows.map(line).join("");
+  if (details)
+    for (const e of list) {
+      out += `\n${e.eventId}: ${e.summary}\n  ${e.fix.summary}\n`;
+      for (const c of e.fix.commands) out += `  $ ${c}\n`;
+      for (const t of e.fix.consoleTexts) out += `  console: ${t}\n`;
+      for (const c of e.caveats) out += `  note: ${c.text}\n`;
+    }
+  return out;
+}
+
+/** `deniedby denials`: stored denials, explained, newest first. Analyses pending denials first. */
+export async function denialsCommand(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse(argv).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const now = Date.now();
+  const format = values.format ?? "table";
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  const since = values.since === undefined ? undefined : parseTime(values.since, now);
+  const until = values.until === undefined ? undefined : parseTime(values.until, now);
+  const bad =
+    (format !== "table" && format !== "json") ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    (values.since !== undefined && since === undefined) ||
+    (values.until !== undefined && until === undefined) ||
+    (values.kind !== undefined && !ROLE_KINDS.includes(values.kind as RoleKind));
+  if (bad) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const db = openDb({ path: values.db ?? defaultDbPath() });
+  try {
+    analysePendingDenials(db);
+    const catalog = loadCatalog(db);
+    const page = listDenials(db, {
+      limit,
+      ...(since !== undefined ? { since } : {}),
+      ...(until !== undefined ? { until } : {}),
+      ...(values.role ? { roleArn: values.role } : {}),
+      ...(values.kind ? { kind: values.kind as RoleKind } : {}),
+      ...(values.action ? { action: values.action } : {}),
+      ...(values.account ? { account: values.account } : {}),
+      ...(values.incident ? { incident: values.incident } : {}),
+      ...(values.cursor ? { cursor: values.cursor } : {}),
+      includeNoise: values["include-noise"] === true,
+    });
+    const explained = page.denials.map((row) => explainStoredDenial(row, catalog));
+    if (format === "json")
+      for (const e of explained) process.stdout.write(`${JSON.stringify(toOutput(e))}\n`);
+    else {
+      process.stdout.write(formatTable(explained));
+      if (page.nextCursor) process.stdout.write(`\nmore: --cursor ${page.nextCursor}\n`);
+    }
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      db: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      role: { type: "string" },
+      kind: { type: "string" },
+      action: { type: "string" },
+      account: { type: "string" },
+      incident: { type: "string" },
+      cursor: { type: "string" },
+      limit: { type: "string" },
+      format: { type: "string" },
+      "include-noise": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

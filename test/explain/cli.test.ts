@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { denialsCommand } from "../../src/cli/denials.command.js";
+import { explainCommand } from "../../src/cli/explain.command.js";
+
+const golden = JSON.parse(
+  readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
+) as {
+  record: Record<string, unknown>;
+}[];
+
+function capture(): { out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
+  return { out: () => out, err: () => err };
+}
+
+describe("explain command", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const dir = mkdtempSync(join(tmpdir(), "deniedby-explain-"));
+  const missingDb = join(dir, "none.db");
+
+  it("explains a {Records} file as one JSON object per line with the fixed fields", async () => {
+    const file = join(dir, "trail.json");
+    const first = golden[0]?.record;
+    const success = { ...first, eventID: "ok-1", errorCode: undefined, errorMessage: undefined };
+    writeFileSync(file, JSON.stringify({ Records: [first, success] }));
+    const io = capture();
+    expect(await explainCommand([file, "--db", missingDb])).toBe(0);
+    const lines = io.out().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const obj = JSON.parse(lines[0] ?? "{}") as Record<string, unknown>;
+    for (const k of [
+      "eventId",
+      "eventTime",
+      "principal",
+      "action",
+      "actionSource",
+      "resource",
+      "deniedBy",
+      "explicitDeny",
+      "policyArn",
+      "fix",
+      "summary",
+      "incidentId",
+      "noise",
+    ])
+      expect(obj).toHaveProperty(k);
+    expect(obj.action).toBe("secretsmanager:GetSecretValue");
+    expect(io.err()).toContain("not an access denial");
+  });
+
+  it("accepts an EventBridge event", async () => {
+    const file = join(dir, "eb.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        "detail-type": "AWS API Call via CloudTrail",
+        source: "aws.s3",
+        detail: golden[1]?.record,
+      }),
+    );
+    const io = capture();
+    expect(await explainCommand([file, "--db", missingDb, "--format", "table"])).toBe(0);
+    expect(io.out()).toContain("ecr:BatchGetImage");
+  });
+
+  it("exits 2 on bad usage", async () => {
+    capture();
+    expect(await explainCommand([])).toBe(2);
+    expect(await explainCommand(["a", "--format", "xml"])).toBe(2);
+    expect(await explainCommand(["a", "--bogus"])).toBe(2);
+  });
+});
+
+describe("denials command", () => {
+  afterEach(() => vi.restoreAllMocks());
+  it("exits 2 on a bad kind or time, and lists an empty database", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "deniedby-denials-")), "d.db");
+    const io = capture();
+    expect(await denialsCommand(["--db", db, "--kind", "martian"])).toBe(2);
+    expect(await denialsCommand(["--db", db, "--since", "yesterday-ish"])).toBe(2);
+    expect(await denialsCommand(["--db", db, "--format", "json", "--since", "7d"])).toBe(0);
+    expect(io.out()).toBe("");
+  });
+});
