@@ -1,4 +1,6 @@
 import { ConfigError } from "../config.js";
+import { denialsCommand } from "./denials.command.js";
+import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
 import { serveCommand } from "./serve.command.js";
@@ -8,6 +10,8 @@ const usage = `usage: deniedby <command> [options]
 commands:
   serve            run the HTTP API (what npm start runs)
   ingest PATH...   store CloudTrail from files, directories or - (stdin)
+  denials          list stored denials, explained (table or JSON lines)
+  explain FILE|-   explain given events without storing them
 
 Run 'deniedby <command> --help' for a command's options.`;
 
@@ -15,6 +19,8 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
   ingest: ingestCommand,
+  denials: denialsCommand,
+  explain: explainCommand,
   serve: serveCommand,
 };
 

@@ -1,7 +1,9 @@
 import type { Db } from "../db/client.js";
+import { analysePendingDenials } from "../db/denials.repository.js";
 
 /**
- * The stages after storing: explain new denials (incidents) and recompute the role catalogue. Run after every
- * ingest of any source so that the catalogue follows the events.
+ * The stages after storing: explain new denials into incidents. Run after every ingest of any source.
  */
-export function afterIngest(_db: Db): void {}
+export function afterIngest(db: Db): void {
+  analysePendingDenials(db);
+}

@@ -39,5 +39,7 @@ export function dumpData(db: Db): Record<string, unknown[]> {
       "SELECT source, location, position, reason, detail, raw FROM quarantine ORDER BY source, location, position, reason",
     ),
     source_files: q("SELECT * FROM source_files ORDER BY path"),
+    incidents: q("SELECT * FROM incidents ORDER BY id"),
+    role_catalog: q("SELECT * FROM role_catalog ORDER BY role_arn"),
   };
 }
