@@ -171,6 +171,7 @@ export async function ingestAthena(options: AthenaIngestOptions): Promise<Athena
 
   for (let from = firstDay; from <= today; from = addDays(from, perRound)) {
     const lastOfRound = addDays(from, perRound - 1);
+    // biome-ignore lint/complexity/useMathMinMax: these are 'YYYY-MM-DD' strings, compared as text.
     const to = lastOfRound < today ? lastOfRound : today;
     for (const name of ["denials", "evidence"] as const) {
       for await (const row of run(name, from, to)) {
