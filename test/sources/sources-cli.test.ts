@@ -103,6 +103,7 @@ describe("deniedby athena ddl", () => {
     const text = String(write.mock.calls[0]?.[0]);
     expect(text).toContain("LOCATION 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/'");
     expect(text).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${…} is Athena's storage template syntax, not JS.
       "'storage.location.template' = 's3://trail-bucket/AWSLogs/${p_account}/CloudTrail/${p_region}/${p_date}'",
     );
     expect(text).toContain("'projection.p_region.values' = 'eu-west-1'");
