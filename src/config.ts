@@ -29,6 +29,28 @@ export const Config = z.object({
   DENIEDBY_LOOKUP_REGIONS: csv.default([]),
   DENIEDBY_LOOKUP_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   DENIEDBY_LOOKUP_LOOKBACK_HOURS: z.coerce.number().min(1).max(2160).default(24),
+  // Athena over the trail in S3 (docs/sources.md). Enabled in `npm start` when the database is set.
+  DENIEDBY_ATHENA_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, "a Glue database name")
+    .optional(),
+  DENIEDBY_ATHENA_TABLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, "a Glue table name")
+    .default("cloudtrail_logs"),
+  DENIEDBY_ATHENA_WORKGROUP: z.string().min(1).default("primary"),
+  DENIEDBY_ATHENA_OUTPUT_LOCATION: z
+    .string()
+    .regex(/^s3:\/\/[^/]+/, "an s3:// URI")
+    .optional(),
+  DENIEDBY_ATHENA_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1")
+    .optional(),
+  DENIEDBY_ATHENA_INTERVAL_SECONDS: z.coerce.number().int().min(300).default(3600),
+  DENIEDBY_ATHENA_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  DENIEDBY_ATHENA_POLL_MAX_SECONDS: z.coerce.number().min(1).max(60).default(5),
+  DENIEDBY_ATHENA_QUERY_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(14_400).default(1800),
   DENIEDBY_PUBLIC_URL: z.string().url().optional(),
   DENIEDBY_SLACK_WEBHOOK_URL: z.string().url().optional(),
   DENIEDBY_SLACK_SIGNING_SECRET: z.string().min(1).optional(),

@@ -18,6 +18,7 @@ export const rejectReasons = {
   "record.missing_event_time": "the record has no eventTime",
   "record.invalid_event_time": "the record's eventTime is not a timestamp",
   "record.missing_event_name": "the record has no eventSource or eventName",
+  "record.invalid_cloudtrail_event": "the LookupEvents result's CloudTrailEvent is not a JSON object",
 } as const;
 export type RejectReason = keyof typeof rejectReasons;
 

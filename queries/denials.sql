@@ -1,0 +1,60 @@
+SELECT
+  eventid,
+  eventtime,
+  eventversion,
+  eventsource,
+  eventname,
+  awsregion,
+  sourceipaddress,
+  useragent,
+  errorcode,
+  errormessage,
+  requestparameters,
+  responseelements,
+  additionaleventdata,
+  requestid,
+  readonly,
+  eventtype,
+  apiversion,
+  recipientaccountid,
+  serviceeventdetails,
+  sharedeventid,
+  vpcendpointid,
+  eventcategory,
+  useridentity.type AS ui_type,
+  useridentity.principalid AS ui_principalid,
+  useridentity.arn AS ui_arn,
+  useridentity.accountid AS ui_accountid,
+  useridentity.invokedby AS ui_invokedby,
+  useridentity.accesskeyid AS ui_accesskeyid,
+  useridentity.username AS ui_username,
+  useridentity.sessioncontext.attributes.mfaauthenticated AS sc_mfaauthenticated,
+  useridentity.sessioncontext.attributes.creationdate AS sc_creationdate,
+  useridentity.sessioncontext.sessionissuer.type AS si_type,
+  useridentity.sessioncontext.sessionissuer.principalid AS si_principalid,
+  useridentity.sessioncontext.sessionissuer.arn AS si_arn,
+  useridentity.sessioncontext.sessionissuer.accountid AS si_accountid,
+  useridentity.sessioncontext.sessionissuer.username AS si_username,
+  useridentity.sessioncontext.ec2roledelivery AS sc_ec2roledelivery,
+  useridentity.sessioncontext.webidfederationdata.federatedprovider AS sc_federatedprovider,
+  json_format(CAST(resources AS JSON)) AS resources_json
+FROM {{table}}
+WHERE p_date BETWEEN ? AND ?
+  AND eventtime >= ?
+  AND eventtime < ?
+  AND coalesce(errorcode, '') <> ''
+  AND (
+    errorcode IN (
+      'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Client.UnauthorizedOperation',
+      'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedAccess', 'UnauthorizedAccessException',
+      'UnauthorizedException', 'Forbidden', 'ForbiddenException', 'Client.Forbidden', 'VpceAccessDenied',
+      'KMSAccessDeniedException', 'AccessDeniedFault'
+    )
+    OR (
+      NOT regexp_like(errorcode, '(?i)^(Client\.)?(ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|NotAuthorizedException|Throttl|NoSuch)')
+      AND (
+        regexp_like(errorcode, '(?i)AccessDenied')
+        OR regexp_like(coalesce(errormessage, ''), '(?i)\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny')
+      )
+    )
+  )

@@ -1,0 +1,65 @@
+SELECT
+  eventid,
+  eventtime,
+  eventversion,
+  eventsource,
+  eventname,
+  awsregion,
+  sourceipaddress,
+  useragent,
+  errorcode,
+  errormessage,
+  requestparameters,
+  responseelements,
+  additionaleventdata,
+  requestid,
+  readonly,
+  eventtype,
+  apiversion,
+  recipientaccountid,
+  serviceeventdetails,
+  sharedeventid,
+  vpcendpointid,
+  eventcategory,
+  useridentity.type AS ui_type,
+  useridentity.principalid AS ui_principalid,
+  useridentity.arn AS ui_arn,
+  useridentity.accountid AS ui_accountid,
+  useridentity.invokedby AS ui_invokedby,
+  useridentity.accesskeyid AS ui_accesskeyid,
+  useridentity.username AS ui_username,
+  useridentity.sessioncontext.attributes.mfaauthenticated AS sc_mfaauthenticated,
+  useridentity.sessioncontext.attributes.creationdate AS sc_creationdate,
+  useridentity.sessioncontext.sessionissuer.type AS si_type,
+  useridentity.sessioncontext.sessionissuer.principalid AS si_principalid,
+  useridentity.sessioncontext.sessionissuer.arn AS si_arn,
+  useridentity.sessioncontext.sessionissuer.accountid AS si_accountid,
+  useridentity.sessioncontext.sessionissuer.username AS si_username,
+  useridentity.sessioncontext.ec2roledelivery AS sc_ec2roledelivery,
+  useridentity.sessioncontext.webidfederationdata.federatedprovider AS sc_federatedprovider,
+  json_format(CAST(resources AS JSON)) AS resources_json
+FROM {{table}}
+WHERE p_date BETWEEN ? AND ?
+  AND eventtime >= ?
+  AND eventtime < ?
+  AND coalesce(errorcode, '') = ''
+  AND (
+    (eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRole' AND useridentity.type = 'AWSService')
+    OR (
+      eventsource = 'lambda.amazonaws.com'
+      AND regexp_like(eventname, '^(CreateFunction|UpdateFunctionConfiguration)([0-9]{8}(v[0-9]+)?)?$')
+    )
+    OR concat(split_part(eventsource, '.', 1), ':', eventname) IN (
+      'ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService', 'ecs:UpdateService',
+      'ecs:RegisterContainerInstance', 'ec2:RunInstances', 'ec2:AssociateIamInstanceProfile',
+      'ec2:ReplaceIamInstanceProfileAssociation', 'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion',
+      'autoscaling:CreateLaunchConfiguration', 'iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole',
+      'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
+      'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion',
+      'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:CreateInstanceProfile',
+      'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:CreateServiceLinkedRole',
+      'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'eks-auth:AssumeRoleForPodIdentity',
+      'eks:CreatePodIdentityAssociation', 'eks:UpdatePodIdentityAssociation', 'eks:CreateNodegroup',
+      'events:PutTargets', 'application-autoscaling:RegisterScalableTarget', 'codedeploy:CreateDeploymentGroup'
+    )
+  )

@@ -1,0 +1,92 @@
+import type { Db } from "./client.js";
+import type { Checkpoint } from "./ingest.repository.js";
+
+/** A usage_daily row built from an Athena usage-daily result row. */
+export interface UsageAggregate {
+  day: string;
+  principalArn: string;
+  principalType: string;
+  roleArn: string | null;
+  accountId: string;
+  eventSource: string;
+  eventName: string;
+  resource: string;
+  calls: number;
+  errors: number;
+  firstSeen: number;
+  lastSeen: number;
+  userAgents: string[];
+}
+
+export interface UsageDayReplacement {
+  day: string;
+  /** Every aggregate the usage query returned for the day, one per usage_daily key. */
+  rows: UsageAggregate[];
+  /** Committed in the same transaction, when the day is closed. */
+  checkpoint?: Checkpoint;
+}
+
+/**
+ * Writes Athena's usage aggregates. They do not pass through the eventID ledger, so adding them would count a
+ * re-run window twice: instead each day's rows *replace* what usage_daily holds for that day and each account the
+ * query returned, in one transaction with the checkpoint. Accounts the query did not return (files or LookupEvents
+ * of another account) are left alone. usage_daily has no source or region column, so the replacement cannot be
+ * narrower than (day, account).
+ */
+export function createAthenaUsageRepository(db: Db) {
+  const sqlite = db.$client;
+  const deleteDayAccount = sqlite.prepare("DELETE FROM usage_daily WHERE day = ? AND account_id = ?");
+  const deleteKey = sqlite.prepare(
+    "DELETE FROM usage_daily WHERE day = ? AND principal_arn = ? AND event_source = ? AND event_name = ? AND resource = ?",
+  );
+  const insert = sqlite.prepare(
+    `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id, event_source, event_name,
+       resource, calls, errors, first_seen, last_seen, user_agents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertCheckpoint = sqlite.prepare(
+    `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
+     ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
+  );
+
+  const replace = sqlite.transaction((r: UsageDayReplacement): { deleted: number; inserted: number } => {
+    let deleted = 0;
+    for (const account of new Set(r.rows.map((u) => u.accountId)))
+      deleted += deleteDayAccount.run(r.day, account).changes;
+    for (const u of r.rows) {
+      if (u.day !== r.day) throw new Error(`usage row for ${u.day} in the replacement of ${r.day}`);
+      // A key can hold another account's row (the key has no account): the newest source wins it.
+      deleted += deleteKey.run(u.day, u.principalArn, u.eventSource, u.eventName, u.resource).changes;
+      insert.run(
+        u.day,
+        u.principalArn,
+        u.principalType,
+        u.roleArn,
+        u.accountId,
+        u.eventSource,
+        u.eventName,
+        u.resource,
+        u.calls,
+        u.errors,
+        u.firstSeen,
+        u.lastSeen,
+        JSON.stringify(u.userAgents),
+      );
+    }
+    if (r.checkpoint) upsertCheckpoint.run(r.checkpoint.source, r.checkpoint.key, r.checkpoint.value);
+    return { deleted, inserted: r.rows.length };
+  });
+  const saveCheckpoint = sqlite.transaction((c: Checkpoint) => {
+    upsertCheckpoint.run(c.source, c.key, c.value);
+  });
+
+  return {
+    /** Replaces one day's aggregates atomically (with the checkpoint, when given). */
+    replaceDay(replacement: UsageDayReplacement): { deleted: number; inserted: number } {
+      return replace.immediate(replacement);
+    },
+    saveCheckpoint(checkpoint: Checkpoint): void {
+      saveCheckpoint.immediate(checkpoint);
+    },
+  };
+}
+export type AthenaUsageRepository = ReturnType<typeof createAthenaUsageRepository>;

@@ -1,0 +1,167 @@
+import { usageResource } from "../../cloudtrail/normalise.js";
+import type { UsageAggregate } from "../../db/athena-usage.repository.js";
+import type { AthenaRow } from "./athena-runner.js";
+
+/** Parses a JSON column; text that is not JSON is kept as the string it is (the normaliser reads fields defensively). */
+function jsonColumn(value: string | null): unknown {
+  if (value === null || value === "") return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Drops undefined and null members, so an absent column is absent from the record, as in a log file. */
+function compact(entries: [string, unknown][]): Record<string, unknown> | undefined {
+  const kept = entries.filter(([, v]) => v !== undefined && v !== null);
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+/**
+ * `resources` arrives as JSON from `json_format(CAST(resources AS JSON))`: an array of objects on Athena engine 3,
+ * of positional arrays on engines that cast ROW to JSON arrays. Either way it becomes CloudTrail's
+ * `[{ARN, accountId, type}]`.
+ */
+function resourcesColumn(value: string | null): Record<string, unknown>[] | undefined {
+  const parsed = jsonColumn(value);
+  if (!Array.isArray(parsed)) return undefined;
+  return parsed.flatMap((item: unknown) => {
+    const [arn, accountId, type] = Array.isArray(item)
+      ? item
+      : typeof item === "object" && item !== null
+        ? [
+            (item as Record<string, unknown>).arn,
+            (item as Record<string, unknown>).accountid,
+            (item as Record<string, unknown>).type,
+          ]
+        : [];
+    const r = compact([
+      ["ARN", arn],
+      ["accountId", accountId],
+      ["type", type],
+    ]);
+    return r ? [r] : [];
+  });
+}
+
+/**
+ * Rebuilds a CloudTrail record (CloudTrail's own field names and nesting) from a row of the denials or evidence query,
+ * which select the table's columns flat (`ui_*` userIdentity, `sc_*` sessionContext, `si_*` sessionIssuer). The
+ * Athena table holds no raw JSON, so this record is what the store keeps as the event's raw text.
+ */
+export function recordFromRow(row: AthenaRow): Record<string, unknown> {
+  const col = (name: string) => row[name] ?? null;
+  const sessionIssuer = compact([
+    ["type", col("si_type")],
+    ["principalId", col("si_principalid")],
+    ["arn", col("si_arn")],
+    ["accountId", col("si_accountid")],
+    ["userName", col("si_username")],
+  ]);
+  const sessionContext = compact([
+    [
+      "attributes",
+      compact([
+        ["creationDate", col("sc_creationdate")],
+        ["mfaAuthenticated", col("sc_mfaauthenticated")],
+      ]),
+    ],
+    ["sessionIssuer", sessionIssuer],
+    ["ec2RoleDelivery", col("sc_ec2roledelivery")],
+    ["webIdFederationData", compact([["federatedProvider", col("sc_federatedprovider")]])],
+  ]);
+  const userIdentity = compact([
+    ["type", col("ui_type")],
+    ["principalId", col("ui_principalid")],
+    ["arn", col("ui_arn")],
+    ["accountId", col("ui_accountid")],
+    ["accessKeyId", col("ui_accesskeyid")],
+    ["userName", col("ui_username")],
+    ["invokedBy", col("ui_invokedby")],
+    ["sessionContext", sessionContext],
+  ]);
+  const readOnly = col("readonly");
+  return (
+    compact([
+      ["eventVersion", col("eventversion")],
+      ["userIdentity", userIdentity],
+      ["eventTime", col("eventtime")],
+      ["eventSource", col("eventsource")],
+      ["eventName", col("eventname")],
+      ["awsRegion", col("awsregion")],
+      ["sourceIPAddress", col("sourceipaddress")],
+      ["userAgent", col("useragent")],
+      ["errorCode", col("errorcode")],
+      ["errorMessage", col("errormessage")],
+      ["requestParameters", jsonColumn(col("requestparameters"))],
+      ["responseElements", jsonColumn(col("responseelements"))],
+      ["additionalEventData", jsonColumn(col("additionaleventdata"))],
+      ["requestID", col("requestid")],
+      ["eventID", col("eventid")],
+      ["readOnly", readOnly === null ? undefined : readOnly === "true"],
+      ["resources", resourcesColumn(col("resources_json"))],
+      ["eventType", col("eventtype")],
+      ["apiVersion", col("apiversion")],
+      ["recipientAccountId", col("recipientaccountid")],
+      ["serviceEventDetails", jsonColumn(col("serviceeventdetails"))],
+      ["sharedEventID", col("sharedeventid")],
+      ["vpcEndpointId", col("vpcendpointid")],
+      ["eventCategory", col("eventcategory")],
+    ]) ?? {}
+  );
+}
+
+const MAX_AGENTS = 5;
+
+function count(value: string | null): number {
+  const n = Number(value ?? "0");
+  return Number.isFinite(n) && n >= 0 ? Math.trunc(n) : 0;
+}
+
+/** Null when the row lacks what a usage row cannot do without (day, principal, call, times). */
+export function usageFromRow(row: AthenaRow): UsageAggregate | null {
+  const day = row.day ?? null;
+  const principalArn = row.principal_arn ?? null;
+  const eventSource = row.event_source ?? null;
+  const eventName = row.event_name ?? null;
+  const firstSeen = Date.parse(row.first_seen ?? "");
+  const lastSeen = Date.parse(row.last_seen ?? "");
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day) || !principalArn || !eventSource || !eventName) return null;
+  if (Number.isNaN(firstSeen) || Number.isNaN(lastSeen)) return null;
+  const agents = jsonColumn(row.user_agents ?? null);
+  return {
+    day,
+    principalArn,
+    principalType: row.principal_type ?? "Unknown",
+    roleArn: row.role_arn || null,
+    accountId: row.account_id ?? "",
+    eventSource,
+    eventName,
+    // Idempotent: the query folds S3 keys already; folding again keeps rows from both paths on the same key.
+    resource: usageResource(row.resource ?? ""),
+    calls: count(row.calls ?? null),
+    errors: count(row.errors ?? null),
+    firstSeen,
+    lastSeen,
+    userAgents: Array.isArray(agents)
+      ? [...new Set(agents.filter((a): a is string => typeof a === "string"))].sort().slice(0, MAX_AGENTS)
+      : [],
+  };
+}
+
+/** Merges two aggregates with the same usage_daily key (the query groups by account too; the table does not). */
+export function mergeUsage(a: UsageAggregate, b: UsageAggregate): UsageAggregate {
+  return {
+    ...a,
+    calls: a.calls + b.calls,
+    errors: a.errors + b.errors,
+    firstSeen: Math.min(a.firstSeen, b.firstSeen),
+    lastSeen: Math.max(a.lastSeen, b.lastSeen),
+    userAgents: [...new Set([...a.userAgents, ...b.userAgents])].sort().slice(0, MAX_AGENTS),
+  };
+}
+
+export function usageKey(u: UsageAggregate): string {
+  return `${u.day}\0${u.principalArn}\0${u.eventSource}\0${u.eventName}\0${u.resource}`;
+}
