@@ -1,9 +1,13 @@
+import { benchExplain } from "./explain.bench.js";
 import { benchIngest } from "./ingest.bench.js";
+import { benchLookupEvents } from "./lookup-events.bench.js";
 import { line } from "./report.js";
 
 /** `npm run bench [name...]`: runs the named benchmarks, or all of them. */
 const benches: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
+  explain: benchExplain,
+  "lookup-events": benchLookupEvents,
 };
 
 const wanted = process.argv.slice(2);

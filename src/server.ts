@@ -5,9 +5,11 @@ import type { Config } from "./config.js";
 import { buildDeps, type Deps } from "./deps.js";
 import { createApp } from "./http/app.js";
 import { loadExamplesIfEmpty } from "./ingest/load-examples.js";
+import { type LiveSources, startLiveSources } from "./sources/live-sources.js";
 
 export interface RunningServer {
   deps: Deps;
+  live: LiveSources;
   url: string;
   /** Stops accepting, lets in-flight requests finish, stops sources, closes the database. */
   close(): Promise<void>;
@@ -42,6 +44,19 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
     logger.warn("no DENIEDBY_API_TOKEN set: the API is unauthenticated and listens on 127.0.0.1 only");
   }
 
+  const live = startLiveSources({ db: deps.db, config, logger });
+  deps.metrics.onCollect(() => {
+    const help = "Seconds between now and the newest event every earlier one of which is stored";
+    for (const r of live.status().lookupEvents)
+      if (r.lagSeconds !== null)
+        deps.metrics.set(
+          "deniedby_source_lag_seconds",
+          help,
+          { source: "lookup-events", region: r.region },
+          r.lagSeconds,
+        );
+  });
+
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((ok) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: host }, () => ok(s));
@@ -53,6 +68,7 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
   let closing: Promise<void> | null = null;
   return {
     deps,
+    live,
     url,
     close() {
       closing ??= (async () => {
@@ -61,6 +77,8 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
           // Idle keep-alive sockets would hold close() open; requests in flight still finish.
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
+        // Sources stop after the last request, so a batch in flight commits before the database closes.
+        await live.stop();
         deps.db.$client.close();
         logger.info("deniedby stopped");
       })();

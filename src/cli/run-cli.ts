@@ -1,4 +1,5 @@
 import { ConfigError } from "../config.js";
+import { athenaCommand } from "./athena.command.js";
 import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
@@ -12,6 +13,7 @@ commands:
   ingest PATH...   store CloudTrail from files, directories or - (stdin)
   denials          list stored denials, explained (table or JSON lines)
   explain FILE|-   explain given events without storing them
+  athena ddl       print the Athena table DDL for a CloudTrail bucket
 
 Run 'deniedby <command> --help' for a command's options.`;
 
@@ -22,6 +24,7 @@ const commands: Record<string, Command> = {
   denials: denialsCommand,
   explain: explainCommand,
   serve: serveCommand,
+  athena: athenaCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */
