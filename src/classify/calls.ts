@@ -67,6 +67,11 @@ export function isLambdaUserAgent(ua: string | null | undefined): boolean {
   return typeof ua === "string" && ua.includes("exec-env/AWS_Lambda_");
 }
 
+/** SDKs append AWS_EXECUTION_ENV, which ECS sets inside task containers, to their user agent. */
+export function isEcsTaskUserAgent(ua: string | null | undefined): boolean {
+  return typeof ua === "string" && /exec-env\/AWS_ECS_(FARGATE|EC2)/.test(ua);
+}
+
 export function isSsmAgentUserAgent(ua: string | null | undefined): boolean {
   return typeof ua === "string" && ua.includes("amazon-ssm-agent");
 }

@@ -98,6 +98,10 @@ export const signals = {
     weight: 0.4,
     text: "calls made from a Lambda runtime (user agent exec-env/AWS_Lambda_…)",
   },
+  "ua.ecs-exec-env": {
+    weight: 0.4,
+    text: "called from inside an ECS task (SDK user agent exec-env/AWS_ECS_FARGATE or AWS_ECS_EC2)",
+  },
   "ua.ssm-agent": { weight: 0.4, text: "calls made by the SSM agent on an instance" },
   "ua.invoked-by-service": { weight: 0.4, text: "sessions invoked by an AWS service on the role's behalf" },
   "usage.app-calls": {

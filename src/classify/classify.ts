@@ -6,6 +6,7 @@ import {
   isApplicationCall,
   isContainerInstanceCall,
   isEcsAgentUserAgent,
+  isEcsTaskUserAgent,
   isLambdaUserAgent,
   isLaunchCall,
   isLaunchSecretCall,
@@ -493,6 +494,9 @@ function readUsage(state: RoleState): void {
     for (const ua of uas) {
       if (isLambdaUserAgent(ua)) hit(state, "lambda", "ua.lambda-runtime", call.action);
       if (isSsmAgentUserAgent(ua)) hit(state, "ec2-instance", "ua.ssm-agent", call.action);
+      // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
+      if (isEcsTaskUserAgent(ua))
+        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", call.action);
       if (isEcsAgentUserAgent(ua)) {
         if (inEc2Family && !isTaskRoleAgentCall(call.action))
           hit(state, "ecs-container-instance", "ua.ecs-agent", call.action);
