@@ -590,17 +590,34 @@ function toEvidence(bySignal: Map<Signal, Hit> | undefined): Evidence[] {
   return out.sort((a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0));
 }
 
+/** Noisy-or of the evidence weights; only a certain signal (a user or root ARN) reaches 1. */
 function confidenceOf(evidence: Evidence[]): number {
   let miss = 1;
   for (const e of evidence) miss *= 1 - e.weight;
-  return Math.round((1 - miss) * 100) / 100;
+  if (evidence.some((e) => e.weight >= 1)) return 1;
+  return Math.min(0.99, Math.round((1 - miss) * 100) / 100);
 }
 
 /** Resolves families and ranks kinds for one role. */
 function assess(state: RoleState): KindAssessment[] {
   const kinds = new Map<RoleKind, Evidence[]>();
-  const add = (kind: RoleKind, evidence: Evidence[]) =>
-    kinds.set(kind, [...(kinds.get(kind) ?? []), ...evidence]);
+  // Family evidence can repeat a signal the member has too (two managed policies): merge them into one item.
+  const add = (kind: RoleKind, evidence: Evidence[]) => {
+    const merged = new Map((kinds.get(kind) ?? []).map((e) => [e.signal, e]));
+    for (const e of evidence) {
+      const prev = merged.get(e.signal);
+      if (!prev) {
+        merged.set(e.signal, e);
+        continue;
+      }
+      const [strong, weak] = prev.weight >= e.weight ? [prev, e] : [e, prev];
+      merged.set(e.signal, {
+        ...strong,
+        detail: `${strong.detail}; ${weak.detail.slice(weak.detail.indexOf(": ") + 2)}`,
+      });
+    }
+    kinds.set(kind, [...merged.values()]);
+  };
   for (const [target, bySignal] of state.hits) {
     if (target === "ecs-task-family" || target === "ec2-family") continue;
     if (target === "ecs-task" || target === "ecs-task-execution") continue;
