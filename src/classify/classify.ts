@@ -122,14 +122,15 @@ const NAME_HINTS: [RegExp, Target][] = [
 ];
 
 const PAIRING_WINDOW_MS = 1000;
+const NO_USER_AGENT = [""];
 const STRONG = 0.8;
 const EPS = 1e-9;
 
-function byTimeThenId(a: CloudTrailRecord, b: CloudTrailRecord): number {
-  const ta = Date.parse(a.eventTime);
-  const tb = Date.parse(b.eventTime);
-  if (ta !== tb) return ta - tb;
-  return a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0;
+/** Records in time order, ties by event ID: the order every later-wins rule (trust updates, detaches) relies on. */
+function inTimeOrder(records: CloudTrailRecord[]): CloudTrailRecord[] {
+  const keyed = records.map((r) => ({ r, t: Date.parse(r.eventTime) }));
+  keyed.sort((a, b) => a.t - b.t || (a.r.eventID < b.r.eventID ? -1 : a.r.eventID > b.r.eventID ? 1 : 0));
+  return keyed.map((k) => k.r);
 }
 
 function asArray(value: unknown): unknown[] {
@@ -145,57 +146,39 @@ function firstString(value: unknown, ...keys: string[]): string | undefined {
   return undefined;
 }
 
+interface Resolved {
+  key: string;
+  arn: string;
+  rank: number;
+  account: string;
+  name: string;
+  principal: RoleState["principal"];
+}
+
 class Catalog {
   readonly roles = new Map<string, RoleState>();
+  /** The same ARNs come back thousands of times (usage rows, sessions): parse each once. */
+  private readonly resolved = new Map<string, Resolved | null>();
 
   /** Finds or creates the state of a principal named by ARN (role, user, root) or by role name in an account. */
   ref(arnOrName: string, accountId: string, rank: number): RoleState | null {
-    let arn = arnOrName;
-    const assumed = ASSUMED_ROLE_ARN.exec(arn);
-    if (assumed) {
-      arn = `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`;
-      rank = Math.max(rank, 2);
+    // A bare name resolves within an account; an ARN names its own.
+    const cacheKey = arnOrName.startsWith("arn:") ? arnOrName : `${accountId}/${arnOrName}`;
+    let r = this.resolved.get(cacheKey);
+    if (r === undefined) {
+      r = resolve(arnOrName, accountId, 0);
+      this.resolved.set(cacheKey, r);
     }
-    let key: string;
-    let account: string;
-    let name: string;
-    let principal: RoleState["principal"] = "role";
-    const role = ROLE_ARN.exec(arn);
-    if (role) {
-      account = role[2] ?? accountId;
-      const path = role[3] ?? "";
-      name = path.slice(path.lastIndexOf("/") + 1);
-      key = `${account}:role:${name}`;
-    } else if (USER_ARN.exec(arn)) {
-      const user = USER_ARN.exec(arn);
-      account = user?.[2] ?? accountId;
-      const path = user?.[3] ?? "";
-      name = path.slice(path.lastIndexOf("/") + 1);
-      key = arn;
-      principal = "user";
-    } else if (ROOT_ARN.exec(arn)) {
-      account = ROOT_ARN.exec(arn)?.[2] ?? accountId;
-      name = "root";
-      key = arn;
-      principal = "root";
-    } else if (!arn.startsWith("arn:") && /^[\w+=,.@-]{1,64}$/.test(arn) && /^\d{12}$/.test(accountId)) {
-      // A bare role name (CreateService `role`, AttachRolePolicy `roleName`): names are unique per account.
-      account = accountId;
-      name = arn;
-      key = `${account}:role:${name}`;
-      arn = `arn:aws:iam::${account}:role/${name}`;
-      rank = 2;
-    } else {
-      return null;
-    }
-    let state = this.roles.get(key);
+    if (r === null) return null;
+    const rankSeen = Math.max(rank, r.rank);
+    let state = this.roles.get(r.key);
     if (!state) {
       state = {
-        key,
+        key: r.key,
         arns: new Map(),
-        accountId: account,
-        name,
-        principal,
+        accountId: r.account,
+        name: r.name,
+        principal: r.principal,
         hits: new Map(),
         firstSeen: null,
         lastSeen: null,
@@ -204,10 +187,10 @@ class Catalog {
         trust: null,
         managedPolicies: new Set(),
       };
-      this.roles.set(key, state);
+      this.roles.set(r.key, state);
     }
-    const prev = state.arns.get(arn);
-    if (prev === undefined || rank < prev) state.arns.set(arn, rank);
+    const prev = state.arns.get(r.arn);
+    if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
     return state;
   }
 
@@ -215,6 +198,49 @@ class Catalog {
     state.firstSeen = state.firstSeen === null ? first : Math.min(state.firstSeen, first);
     state.lastSeen = state.lastSeen === null ? last : Math.max(state.lastSeen, last);
   }
+}
+
+function resolve(arnOrName: string, accountId: string, rankIn: number): Resolved | null {
+  let rank = rankIn;
+  let arn = arnOrName;
+  const assumed = ASSUMED_ROLE_ARN.exec(arn);
+  if (assumed) {
+    arn = `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`;
+    rank = Math.max(rank, 2);
+  }
+  let key: string;
+  let account: string;
+  let name: string;
+  let principal: RoleState["principal"] = "role";
+  const role = ROLE_ARN.exec(arn);
+  if (role) {
+    account = role[2] ?? accountId;
+    const path = role[3] ?? "";
+    name = path.slice(path.lastIndexOf("/") + 1);
+    key = `${account}:role:${name}`;
+  } else if (USER_ARN.exec(arn)) {
+    const user = USER_ARN.exec(arn);
+    account = user?.[2] ?? accountId;
+    const path = user?.[3] ?? "";
+    name = path.slice(path.lastIndexOf("/") + 1);
+    key = arn;
+    principal = "user";
+  } else if (ROOT_ARN.exec(arn)) {
+    account = ROOT_ARN.exec(arn)?.[2] ?? accountId;
+    name = "root";
+    key = arn;
+    principal = "root";
+  } else if (!arn.startsWith("arn:") && /^[\w+=,.@-]{1,64}$/.test(arn) && /^\d{12}$/.test(accountId)) {
+    // A bare role name (CreateService `role`, AttachRolePolicy `roleName`): names are unique per account.
+    account = accountId;
+    name = arn;
+    key = `${account}:role:${name}`;
+    arn = `arn:aws:iam::${account}:role/${name}`;
+    rank = 2;
+  } else {
+    return null;
+  }
+  return { key, arn, rank, account, name, principal };
 }
 
 function hit(state: RoleState, target: Target, signal: Signal, detail: string, weight?: number): void {
@@ -257,7 +283,7 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
   const hostRoleByContainerInstance = new Map<string, string>();
   const ec2LaunchTypeHosts = new Map<string, string>();
 
-  const sorted = [...evidence].sort(byTimeThenId);
+  const sorted = inTimeOrder(evidence);
   for (const r of sorted) {
     const time = Date.parse(r.eventTime);
     const service = serviceOf(r.eventSource);
@@ -490,7 +516,7 @@ function readUsage(state: RoleState): void {
   const launch: string[] = [];
   const secrets: string[] = [];
   for (const call of state.calls) {
-    const uas = call.userAgents.length > 0 ? call.userAgents : [""];
+    const uas = call.userAgents.length > 0 ? call.userAgents : NO_USER_AGENT;
     for (const ua of uas) {
       if (isLambdaUserAgent(ua)) hit(state, "lambda", "ua.lambda-runtime", call.action);
       if (isSsmAgentUserAgent(ua)) hit(state, "ec2-instance", "ua.ssm-agent", call.action);

@@ -27,8 +27,10 @@ export function decodeTrustPolicy(document: unknown): TrustPrincipals | null {
   let parsed: unknown = document;
   if (typeof document === "string") {
     const trimmed = document.trim();
-    parsed = parseJson(trimmed);
-    if (parsed === undefined) {
+    // Decide by the first character rather than by a failing JSON.parse: exceptions cost ~100 µs each, which
+    // dominated a 10,000-role recompute.
+    if (trimmed.startsWith("{")) parsed = parseJson(trimmed);
+    else {
       try {
         parsed = parseJson(decodeURIComponent(trimmed.replace(/\+/g, "%20")));
       } catch {
