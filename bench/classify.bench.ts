@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { classifyRoles } from "../src/classify/classify.js";
+import type { ClassifierInput } from "../src/classify/classify.types.js";
+import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
+import { openDb } from "../src/db/client.js";
+import { refreshCatalog } from "../src/db/role-catalog.repository.js";
+import { evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
+
+const ROLES = 10_000;
+const EVENTS = 1_000_000;
+const A = "111122223333";
+const T0 = Date.parse("2026-11-16T00:00:00Z");
+const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
+const SDK = "aws-sdk-java/2.28.16 Linux/5.10 exec-env/AWS_ECS_FARGATE";
+
+const hex32 = (n: number) => n.toString(16).padStart(32, "0");
+const iso = (ms: number) => new Date(ms).toISOString();
+const role = (i: number) => `arn:aws:iam::${A}:role/bench-${i}`;
+
+/**
+ * Synthetic store contents for 10,000 roles: ECS services (task + execution role, task definitions, paired
+ * AssumeRole events), EC2 hosts, Lambda functions and plain roles, with usage aggregates and denials standing for
+ * 1,000,000 stored events.
+ */
+export function syntheticInput(): ClassifierInput {
+  const evidence: CloudTrailRecord[] = [];
+  const input: ClassifierInput = { evidence, sessions: [], usage: [], denials: [] };
+  let id = 0;
+  const ev = (
+    r: Partial<CloudTrailRecord> & Pick<CloudTrailRecord, "eventTime" | "eventSource" | "eventName">,
+  ): void => {
+    id += 1;
+    evidence.push({ ...r, eventID: `bench-${id}` });
+  };
+  const usagePerRole = 10;
+  const callsPerRow = Math.ceil((EVENTS - ROLES) / (ROLES * usagePerRole));
+  for (let i = 0; i < ROLES; i++) {
+    const arn = role(i);
+    const t = T0 + i * 1000;
+    const kind = i % 10;
+    const trust =
+      kind < 6 ? "ecs-tasks.amazonaws.com" : kind < 8 ? "ec2.amazonaws.com" : "lambda.amazonaws.com";
+    ev({
+      eventTime: iso(t),
+      eventSource: "iam.amazonaws.com",
+      eventName: "CreateRole",
+      recipientAccountId: A,
+      requestParameters: {
+        roleName: `bench-${i}`,
+        assumeRolePolicyDocument: encodeURIComponent(
+          JSON.stringify({
+            Statement: [{ Effect: "Allow", Principal: { Service: trust }, Action: "sts:AssumeRole" }],
+          }),
+        ),
+      },
+    });
+    let shape = "other";
+    let delivery = "";
+    let ua = SDK;
+    if (kind < 6 && i % 2 === 0) {
+      // A service: this role is the task role, the next one its execution role.
+      ev({
+        eventTime: iso(t + 1),
+        eventSource: "ecs.amazonaws.com",
+        eventName: "RegisterTaskDefinition",
+        recipientAccountId: A,
+        requestParameters: { family: `svc-${i}`, taskRoleArn: arn, executionRoleArn: role(i + 1) },
+      });
+      for (const task of [hex32(i * 2), hex32(i * 2 + 1)])
+        for (const r of [arn, role(i + 1)])
+          ev({
+            eventTime: iso(t + 2),
+            eventSource: "sts.amazonaws.com",
+            eventName: "AssumeRole",
+            recipientAccountId: A,
+            userIdentity: { type: "AWSService", invokedBy: "ecs-tasks.amazonaws.com" },
+            requestParameters: { roleArn: r, roleSessionName: task },
+          });
+    }
+    if (kind < 6) shape = "ecs-task-id";
+    if (kind < 6 && i % 2 === 1) ua = AGENT;
+    if (kind === 6 || kind === 7) {
+      shape = "ec2-instance-id";
+      delivery = "2.0";
+      ua = kind === 6 ? AGENT : "aws-sdk-go/1.44.260 amazon-ssm-agent/3.3.987.0";
+    }
+    if (kind >= 8) ua = "Boto3/1.34.145 exec-env/AWS_Lambda_python3.12";
+    input.sessions.push({
+      roleArn: arn,
+      sessionShape: shape,
+      ec2RoleDelivery: delivery,
+      federatedProvider: "",
+      invokedBy: "",
+      sampleSession: shape === "ec2-instance-id" ? `i-0${hex32(i).slice(-16)}` : hex32(i),
+      calls: usagePerRole * callsPerRow,
+      firstSeen: t,
+      lastSeen: t + 86_000_000,
+    });
+    for (let u = 0; u < usagePerRole; u++)
+      input.usage.push({
+        roleArn: arn,
+        eventSource: u % 2 ? "ecr.amazonaws.com" : "dynamodb.amazonaws.com",
+        eventName: `Op${u}`,
+        calls: callsPerRow,
+        userAgents: [ua],
+        firstSeen: t,
+        lastSeen: t + 86_000_000,
+      });
+    input.denials.push({
+      roleArn: arn,
+      eventSource: "s3.amazonaws.com",
+      eventName: "GetObject",
+      userAgent: ua,
+      sessionName: hex32(i),
+      eventTime: t + 5000,
+      errorMessage: "Access Denied",
+    });
+  }
+  return input;
+}
+
+/** Wall time and CPU time (user + system) of fn, in ms: on a shared machine CPU time is the steadier figure. */
+function time<T>(fn: () => T): [T, number, number] {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const result = fn();
+  const used = process.cpuUsage(cpu);
+  return [result, performance.now() - start, (used.user + used.system) / 1000];
+}
+
+/** Prints how long recomputing the catalogue takes, in memory and through a file database. */
+export async function benchClassify(): Promise<void> {
+  const input = syntheticInput();
+  const stored = input.evidence.length + input.usage.reduce((n, u) => n + u.calls, 0) + input.denials.length;
+  process.stdout.write(
+    `classify: ${ROLES} roles, ${input.evidence.length} evidence records, ${input.usage.length} usage rows, ${input.sessions.length} session rows, ${input.denials.length} denials (${stored} events)\n`,
+  );
+  classifyRoles(input); // warm-up
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const [, w, c] = time(() => classifyRoles(input));
+    wall.push(w);
+    cpu.push(c);
+  }
+  wall.sort((x, y) => x - y);
+  cpu.sort((x, y) => x - y);
+  process.stdout.write(
+    `classifyRoles: wall median ${wall[2]?.toFixed(0)} ms (best ${wall[0]?.toFixed(0)}), cpu median ${cpu[2]?.toFixed(0)} ms (5 runs)\n`,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), "deniedby-bench-"));
+  try {
+    const db = openDb({ path: join(dir, "bench.db") });
+    db.transaction((tx) => {
+      for (const r of input.evidence)
+        tx.insert(evidenceEvents)
+          .values({
+            eventId: r.eventID,
+            eventTime: Date.parse(r.eventTime),
+            accountId: A,
+            region: "eu-west-1",
+            eventSource: r.eventSource,
+            eventName: r.eventName,
+            principalArn: "bench",
+            roleArn: null,
+            source: "bench",
+            raw: JSON.stringify(r),
+          })
+          .run();
+      for (const s of input.sessions) tx.insert(roleSessions).values(s).run();
+      for (const u of input.usage)
+        tx.insert(usageDaily)
+          .values({
+            day: "2026-11-16",
+            principalArn: u.roleArn,
+            principalType: "AssumedRole",
+            roleArn: u.roleArn,
+            accountId: A,
+            eventSource: u.eventSource,
+            eventName: u.eventName,
+            resource: "",
+            calls: u.calls,
+            errors: 0,
+            firstSeen: u.firstSeen,
+            lastSeen: u.lastSeen,
+            userAgents: JSON.stringify(u.userAgents),
+          })
+          .run();
+    });
+    refreshCatalog(db); // warm-up
+    const [result, ms, cpuMs] = time(() => refreshCatalog(db));
+    process.stdout.write(
+      `refreshCatalog (file db, load + classify + save): wall ${ms.toFixed(0)} ms, cpu ${cpuMs.toFixed(0)} ms for ${result.roles} roles\n`,
+    );
+    db.$client.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchClassify();

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { type FixtureCase, loadFixtureCases } from "../../test/classify/fixture-cases.js";
+import { classifyRoles } from "./classify.js";
+import type { ClassifierInput } from "./classify.types.js";
+
+const cases = loadFixtureCases();
+
+function reversed(input: ClassifierInput): ClassifierInput {
+  return {
+    evidence: [...input.evidence].reverse(),
+    sessions: [...input.sessions].reverse(),
+    usage: [...input.usage].reverse(),
+    denials: [...input.denials].reverse(),
+  };
+}
+
+describe("classifyRoles fixture cases", () => {
+  it("has cases for every fixture file", () => {
+    expect(new Set(cases.map((c) => c.file))).toEqual(
+      new Set(["conflicts.json", "ec2.json", "ecs.json", "other-kinds.json"]),
+    );
+  });
+
+  it.each(cases.map((c): [string, FixtureCase] => [`${c.file}: ${c.name}`, c]))("%s", (_label, c) => {
+    const catalog = classifyRoles(c.input);
+    const primaryChecked = new Set<string>();
+    for (const x of c.expect) {
+      const entry = catalog.find((e) => e.roleArn === x.roleArn);
+      expect(
+        entry,
+        `no entry for ${x.roleArn}; got ${catalog.map((e) => e.roleArn).join(", ")}`,
+      ).toBeDefined();
+      if (!entry) continue;
+      const summary = JSON.stringify(entry.kinds.map((k) => [k.kind, k.evidence.map((e) => e.signal)]));
+      if (!primaryChecked.has(x.roleArn)) {
+        expect(entry.kinds[0]?.kind, summary).toBe(x.kind);
+        primaryChecked.add(x.roleArn);
+      }
+      const assessment = entry.kinds.find((k) => k.kind === x.kind);
+      expect(assessment, summary).toBeDefined();
+      expect(
+        assessment?.evidence.map((e) => e.signal),
+        summary,
+      ).toContain(x.signal);
+      if (x.kinds) expect(entry.kinds.map((k) => k.kind).sort()).toEqual([...x.kinds].sort());
+      if (x.dualUse !== undefined) expect(entry.dualUse).toBe(x.dualUse);
+      for (const k of x.absentKinds ?? [])
+        expect(
+          entry.kinds.map((a) => a.kind),
+          summary,
+        ).not.toContain(k);
+      const allSignals = entry.kinds.flatMap((k) => k.evidence.map((e) => e.signal));
+      for (const s of x.absentSignals ?? []) expect(allSignals, summary).not.toContain(s);
+      if (x.maxWeight !== undefined) {
+        const weights = assessment?.evidence.filter((e) => e.signal === x.signal).map((e) => e.weight) ?? [];
+        for (const w of weights) expect(w).toBeLessThanOrEqual(x.maxWeight + 1e-9);
+      }
+    }
+    // Deterministic whatever the order the store hands the rows over in.
+    expect(classifyRoles(reversed(c.input))).toEqual(catalog);
+  });
+});
+
+describe("classifyRoles output", () => {
+  it("sorts entries by role ARN and gives confidences between 0 and 1, best kind first", () => {
+    const all: ClassifierInput = { evidence: [], sessions: [], usage: [], denials: [] };
+    for (const c of cases) {
+      all.evidence.push(...c.input.evidence);
+      all.sessions.push(...c.input.sessions);
+      all.usage.push(...c.input.usage);
+      all.denials.push(...c.input.denials);
+    }
+    const catalog = classifyRoles(all);
+    const arns = catalog.map((e) => e.roleArn);
+    expect(arns).toEqual([...arns].sort());
+    expect(new Set(arns).size).toBe(arns.length);
+    for (const entry of catalog) {
+      expect(entry.kinds.length).toBeGreaterThan(0);
+      for (const k of entry.kinds) {
+        expect(k.confidence).toBeGreaterThanOrEqual(0);
+        expect(k.confidence).toBeLessThanOrEqual(1);
+        const weights = k.evidence.map((e) => e.weight);
+        expect(weights).toEqual([...weights].sort((a, b) => b - a));
+      }
+      const tops = entry.kinds.map((k) => k.evidence[0]?.weight ?? 0);
+      expect(tops).toEqual([...tops].sort((a, b) => b - a));
+    }
+  });
+
+  it("returns an empty catalogue for empty input", () => {
+    expect(classifyRoles({ evidence: [], sessions: [], usage: [], denials: [] })).toEqual([]);
+  });
+});

@@ -1,0 +1,775 @@
+import { serviceOf } from "../cloudtrail/evidence.js";
+import { extractPrincipal, sessionShape } from "../cloudtrail/principal.js";
+import { type CloudTrailRecord, field, stringField } from "../cloudtrail/record.js";
+import {
+  actionOf,
+  isApplicationCall,
+  isContainerInstanceCall,
+  isEcsAgentUserAgent,
+  isEcsTaskUserAgent,
+  isLambdaUserAgent,
+  isLaunchCall,
+  isLaunchSecretCall,
+  isSsmAgentUserAgent,
+  isTaskRoleAgentCall,
+} from "./calls.js";
+import { type Signal, signals } from "./classify.signals.js";
+import type { ClassifierInput } from "./classify.types.js";
+import {
+  type Evidence,
+  type KindAssessment,
+  ROLE_KINDS,
+  type RoleCatalogEntry,
+  type RoleKind,
+} from "./kinds.js";
+import { decodeTrustPolicy } from "./trust-policy.js";
+
+/*
+ * Two families of kinds share most of their evidence: an ECS task role and its execution role have the same trust
+ * policy (ecs-tasks) and the same session names (the task ID); an EC2 host role with or without ECS on the host has
+ * the same instance profile and IMDS sessions. Family evidence is kept aside and given to the member(s) that the
+ * distinguishing evidence picks.
+ */
+type Family = "ecs-task-family" | "ec2-family";
+type Target = RoleKind | Family;
+
+interface Hit {
+  weight: number;
+  details: Set<string>;
+}
+
+interface RoleState {
+  key: string;
+  /** Candidate ARNs with a rank: 0 seen as a caller, 1 named in an event, 2 rebuilt from a name. */
+  arns: Map<string, number>;
+  accountId: string;
+  name: string;
+  principal: "role" | "user" | "root";
+  hits: Map<Target, Map<Signal, Hit>>;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  shapes: Map<string, string>;
+  calls: { action: string; userAgents: string[] }[];
+  trust: { services: string[]; federated: string[]; detail: string } | null;
+  managedPolicies: Set<string>;
+}
+
+const ROLE_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(.+)$/;
+const USER_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):user\/(.+)$/;
+const ROOT_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):root$/;
+const ASSUMED_ROLE_ARN = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
+
+/** Services whose AssumeRole, trust policy or invokedBy says which kind a role is. */
+const SERVICE_TARGETS: Record<string, Target> = {
+  "ecs-tasks.amazonaws.com": "ecs-task-family",
+  "ec2.amazonaws.com": "ec2-family",
+  "lambda.amazonaws.com": "lambda",
+  "edgelambda.amazonaws.com": "lambda",
+  "pods.eks.amazonaws.com": "eks-pod-identity",
+  "events.amazonaws.com": "ecs-events",
+  "application-autoscaling.amazonaws.com": "ecs-autoscale",
+  "codedeploy.amazonaws.com": "ecs-codedeploy",
+  "ecs.amazonaws.com": "ecs-service",
+};
+
+/** invokedBy on a role's own calls: only services that act *as* these roles say something about them. */
+const INVOKED_BY_TARGETS: Record<string, Target> = {
+  "events.amazonaws.com": "ecs-events",
+  "application-autoscaling.amazonaws.com": "ecs-autoscale",
+  "codedeploy.amazonaws.com": "ecs-codedeploy",
+  "ecs.amazonaws.com": "ecs-service",
+};
+
+/** AWS managed policies made for one kind (matched on the policy name, so any path or partition works). */
+const MANAGED_POLICY_TARGETS: Record<string, Target> = {
+  AmazonECSTaskExecutionRolePolicy: "ecs-task-execution",
+  AmazonEC2ContainerServiceforEC2Role: "ecs-container-instance",
+  AmazonEC2ContainerServiceRole: "ecs-service",
+  AmazonEC2ContainerServiceEventsRole: "ecs-events",
+  AmazonEC2ContainerServiceAutoscaleRole: "ecs-autoscale",
+  AWSCodeDeployRoleForECS: "ecs-codedeploy",
+  AWSCodeDeployRoleForECSLimited: "ecs-codedeploy",
+  AWSLambdaBasicExecutionRole: "lambda",
+  AWSLambdaVPCAccessExecutionRole: "lambda",
+  AmazonSSMManagedInstanceCore: "ec2-family",
+  AmazonEKSWorkerNodePolicy: "ec2-instance",
+};
+
+const SHAPE_TARGETS: Record<string, Target> = {
+  "ecs-task-id": "ecs-task-family",
+  uuid: "ecs-task-family",
+  "ec2-instance-id": "ec2-family",
+  "managed-instance-id": "ec2-family",
+  "eks-pod": "eks-pod-identity",
+  "lambda-internal": "lambda",
+};
+
+/** Role-name hints, first match wins. The weakest signal: names are chosen by people and often wrong. */
+const NAME_HINTS: [RegExp, Target][] = [
+  [/^AWSReservedSSO_/, "sso"],
+  [/^AWSServiceRoleFor/, "service-linked"],
+  [/task-?exec|execution-?role|exec-?role|-exec$/i, "ecs-task-execution"],
+  [/task-?role|ecs-?task/i, "ecs-task"],
+  [/ecs-?instance|container-?instance/i, "ecs-container-instance"],
+  [/ecs-?service-?role/i, "ecs-service"],
+  [/ecs-?events|events-?role|eventbridge/i, "ecs-events"],
+  [/ecs-?autoscal|autoscale-?role/i, "ecs-autoscale"],
+  [/codedeploy/i, "ecs-codedeploy"],
+  [/lambda/i, "lambda"],
+  [/irsa/i, "eks-irsa"],
+  [/pod-?identity/i, "eks-pod-identity"],
+  [/instance-?role|instance-?profile|ec2/i, "ec2-instance"],
+];
+
+const PAIRING_WINDOW_MS = 1000;
+const NO_USER_AGENT = [""];
+const STRONG = 0.8;
+const EPS = 1e-9;
+
+/** Records in time order, ties by event ID: the order every later-wins rule (trust updates, detaches) relies on. */
+function inTimeOrder(records: CloudTrailRecord[]): CloudTrailRecord[] {
+  const keyed = records.map((r) => ({ r, t: Date.parse(r.eventTime) }));
+  keyed.sort((a, b) => a.t - b.t || (a.r.eventID < b.r.eventID ? -1 : a.r.eventID > b.r.eventID ? 1 : 0));
+  return keyed.map((k) => k.r);
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** First string among several spellings of one field (CloudTrail camel-cases some services and not others). */
+function firstString(value: unknown, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const v = stringField(value, key);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+interface Resolved {
+  key: string;
+  arn: string;
+  rank: number;
+  account: string;
+  name: string;
+  principal: RoleState["principal"];
+}
+
+class Catalog {
+  readonly roles = new Map<string, RoleState>();
+  /** The same ARNs come back thousands of times (usage rows, sessions): parse each once. */
+  private readonly resolved = new Map<string, Resolved | null>();
+
+  /** Finds or creates the state of a principal named by ARN (role, user, root) or by role name in an account. */
+  ref(arnOrName: string, accountId: string, rank: number): RoleState | null {
+    // A bare name resolves within an account; an ARN names its own.
+    const cacheKey = arnOrName.startsWith("arn:") ? arnOrName : `${accountId}/${arnOrName}`;
+    let r = this.resolved.get(cacheKey);
+    if (r === undefined) {
+      r = resolve(arnOrName, accountId, 0);
+      this.resolved.set(cacheKey, r);
+    }
+    if (r === null) return null;
+    const rankSeen = Math.max(rank, r.rank);
+    let state = this.roles.get(r.key);
+    if (!state) {
+      state = {
+        key: r.key,
+        arns: new Map(),
+        accountId: r.account,
+        name: r.name,
+        principal: r.principal,
+        hits: new Map(),
+        firstSeen: null,
+        lastSeen: null,
+        shapes: new Map(),
+        calls: [],
+        trust: null,
+        managedPolicies: new Set(),
+      };
+      this.roles.set(r.key, state);
+    }
+    const prev = state.arns.get(r.arn);
+    if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
+    return state;
+  }
+
+  seen(state: RoleState, first: number, last: number): void {
+    state.firstSeen = state.firstSeen === null ? first : Math.min(state.firstSeen, first);
+    state.lastSeen = state.lastSeen === null ? last : Math.max(state.lastSeen, last);
+  }
+}
+
+function resolve(arnOrName: string, accountId: string, rankIn: number): Resolved | null {
+  let rank = rankIn;
+  let arn = arnOrName;
+  const assumed = ASSUMED_ROLE_ARN.exec(arn);
+  if (assumed) {
+    arn = `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`;
+    rank = Math.max(rank, 2);
+  }
+  let key: string;
+  let account: string;
+  let name: string;
+  let principal: RoleState["principal"] = "role";
+  const role = ROLE_ARN.exec(arn);
+  if (role) {
+    account = role[2] ?? accountId;
+    const path = role[3] ?? "";
+    name = path.slice(path.lastIndexOf("/") + 1);
+    key = `${account}:role:${name}`;
+  } else if (USER_ARN.exec(arn)) {
+    const user = USER_ARN.exec(arn);
+    account = user?.[2] ?? accountId;
+    const path = user?.[3] ?? "";
+    name = path.slice(path.lastIndexOf("/") + 1);
+    key = arn;
+    principal = "user";
+  } else if (ROOT_ARN.exec(arn)) {
+    account = ROOT_ARN.exec(arn)?.[2] ?? accountId;
+    name = "root";
+    key = arn;
+    principal = "root";
+  } else if (!arn.startsWith("arn:") && /^[\w+=,.@-]{1,64}$/.test(arn) && /^\d{12}$/.test(accountId)) {
+    // A bare role name (CreateService `role`, AttachRolePolicy `roleName`): names are unique per account.
+    account = accountId;
+    name = arn;
+    key = `${account}:role:${name}`;
+    arn = `arn:aws:iam::${account}:role/${name}`;
+    rank = 2;
+  } else {
+    return null;
+  }
+  return { key, arn, rank, account, name, principal };
+}
+
+function hit(state: RoleState, target: Target, signal: Signal, detail: string, weight?: number): void {
+  let bySignal = state.hits.get(target);
+  if (!bySignal) {
+    bySignal = new Map();
+    state.hits.set(target, bySignal);
+  }
+  const w = weight ?? signals[signal].weight;
+  const h = bySignal.get(signal);
+  if (h) {
+    h.weight = Math.max(h.weight, w);
+    h.details.add(detail);
+  } else {
+    bySignal.set(signal, { weight: w, details: new Set([detail]) });
+  }
+}
+
+/** Keeps the smallest sample per shape so that the detail text does not depend on input order. */
+function addShape(state: RoleState, shape: string, sample: string): void {
+  const prev = state.shapes.get(shape);
+  if (prev === undefined || sample < prev) state.shapes.set(shape, sample);
+}
+
+function maxWeight(state: RoleState, target: Target, exclude?: Signal): number {
+  let m = 0;
+  for (const [signal, h] of state.hits.get(target) ?? []) if (signal !== exclude) m = Math.max(m, h.weight);
+  return m;
+}
+
+function isServiceLinkedArn(arn: string): boolean {
+  return arn.includes(":role/aws-service-role/");
+}
+
+/** Reads the evidence records in time order into role states; returns ECS AssumeRole events for pairing. */
+function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
+  const ecsAssumes = new Map<string, { key: string; time: number }[]>();
+  const profileRoles = new Map<string, Set<string>>();
+  const launchedProfiles = new Map<string, string>();
+  const hostRoleByContainerInstance = new Map<string, string>();
+  const ec2LaunchTypeHosts = new Map<string, string>();
+
+  const sorted = inTimeOrder(evidence);
+  for (const r of sorted) {
+    const time = Date.parse(r.eventTime);
+    const service = serviceOf(r.eventSource);
+    const req = r.requestParameters ?? {};
+    const resp = r.responseElements ?? {};
+    const principal = extractPrincipal(r);
+    const account = r.recipientAccountId ?? principal.accountId;
+    const caller = principal.roleArn
+      ? catalog.ref(principal.roleArn, account, 0)
+      : principal.type === "IAMUser" || principal.type === "Root"
+        ? catalog.ref(principal.arn, account, 0)
+        : null;
+    if (caller) {
+      catalog.seen(caller, time, time);
+      if (principal.sessionName) addShape(caller, sessionShape(principal.sessionName), principal.sessionName);
+    }
+    const named = (arnOrName: string | undefined): RoleState | null =>
+      arnOrName ? catalog.ref(arnOrName, account, arnOrName.startsWith("arn:") ? 1 : 2) : null;
+    const ev = `${service}:${r.eventName}`;
+
+    if (ev === "ecs:RegisterTaskDefinition") {
+      const family = stringField(req, "family") ?? "?";
+      const t = named(stringField(req, "taskRoleArn"));
+      if (t) hit(t, "ecs-task", "task-definition.task-role", `task definition ${family}`);
+      const e = named(stringField(req, "executionRoleArn"));
+      if (e) hit(e, "ecs-task-execution", "task-definition.execution-role", `task definition ${family}`);
+    } else if (ev === "ecs:RunTask" || ev === "ecs:StartTask") {
+      const overrides = field(req, "overrides");
+      const td = stringField(req, "taskDefinition") ?? "?";
+      const t = named(stringField(overrides, "taskRoleArn"));
+      if (t) hit(t, "ecs-task", "launch.task-role-override", `${r.eventName} of ${td}`);
+      const e = named(stringField(overrides, "executionRoleArn"));
+      if (e) hit(e, "ecs-task-execution", "launch.execution-role-override", `${r.eventName} of ${td}`);
+      for (const task of asArray(field(resp, "tasks"))) {
+        const ci = stringField(task, "containerInstanceArn");
+        if (ci && stringField(task, "launchType") !== "FARGATE") ec2LaunchTypeHosts.set(ci, td);
+      }
+    } else if (ev === "ecs:CreateService" || ev === "ecs:UpdateService") {
+      const roleRef = stringField(req, "role");
+      if (roleRef && !isServiceLinkedArn(roleRef)) {
+        const s = named(roleRef);
+        if (s) hit(s, "ecs-service", "service.role", `service ${stringField(req, "serviceName") ?? "?"}`);
+      }
+    } else if (ev === "ecs:RegisterContainerInstance") {
+      if (caller) {
+        const cluster = stringField(req, "cluster") ?? "default";
+        hit(caller, "ecs-container-instance", "ecs.register-container-instance", `cluster ${cluster}`);
+        const ci = stringField(field(resp, "containerInstance"), "containerInstanceArn");
+        if (ci) hostRoleByContainerInstance.set(ci, caller.key);
+      }
+    } else if (
+      ev === "ec2:RunInstances" ||
+      ev === "ec2:AssociateIamInstanceProfile" ||
+      ev === "ec2:ReplaceIamInstanceProfileAssociation" ||
+      ev === "ec2:CreateLaunchTemplate" ||
+      ev === "ec2:CreateLaunchTemplateVersion" ||
+      ev === "autoscaling:CreateLaunchConfiguration"
+    ) {
+      const profiles: unknown[] = [
+        field(req, "iamInstanceProfile"),
+        field(field(req, "launchTemplateData"), "iamInstanceProfile"),
+      ];
+      for (const item of asArray(field(field(resp, "instancesSet"), "items")))
+        profiles.push(field(item, "iamInstanceProfile"));
+      for (const p of profiles) {
+        const ref = typeof p === "string" ? p : (stringField(p, "arn") ?? stringField(p, "name"));
+        if (!ref) continue;
+        const profileName = ref.slice(ref.lastIndexOf("/") + 1);
+        launchedProfiles.set(`${account}:${profileName}`, r.eventName);
+      }
+    } else if (ev === "iam:AddRoleToInstanceProfile") {
+      const role = named(stringField(req, "roleName"));
+      const profile = stringField(req, "instanceProfileName");
+      if (role && profile) {
+        hit(role, "ec2-family", "instance-profile.member", `instance profile ${profile}`);
+        const k = `${role.accountId}:${profile}`;
+        const set = profileRoles.get(k) ?? new Set<string>();
+        set.add(role.key);
+        profileRoles.set(k, set);
+      }
+    } else if (ev === "iam:CreateRole" || ev === "iam:UpdateAssumeRolePolicy") {
+      const created = stringField(field(resp, "role"), "arn");
+      const role = created ? named(created) : named(stringField(req, "roleName"));
+      const trust = decodeTrustPolicy(field(req, "assumeRolePolicyDocument") ?? field(req, "policyDocument"));
+      // The latest trust policy wins: records are read in time order.
+      if (role && trust) role.trust = { ...trust, detail: r.eventName };
+    } else if (ev === "iam:AttachRolePolicy" || ev === "iam:DetachRolePolicy") {
+      const role = named(stringField(req, "roleName"));
+      const policy = stringField(req, "policyArn");
+      if (role && policy) {
+        const policyName = policy.slice(policy.lastIndexOf("/") + 1);
+        if (r.eventName === "AttachRolePolicy") role.managedPolicies.add(policyName);
+        else role.managedPolicies.delete(policyName);
+      }
+    } else if (ev === "iam:CreateServiceLinkedRole") {
+      const role = named(stringField(field(resp, "role"), "arn"));
+      if (role)
+        hit(
+          role,
+          "service-linked",
+          "iam.service-linked-role-created",
+          stringField(req, "aWSServiceName") ?? "?",
+        );
+    } else if (ev === "sts:AssumeRole" && principal.type === "AWSService") {
+      const by = principal.invokedBy ?? r.sourceIPAddress ?? "";
+      const roleArn = stringField(req, "roleArn");
+      const session = stringField(req, "roleSessionName");
+      const role = named(roleArn);
+      if (!role || !roleArn) continue;
+      catalog.seen(role, time, time);
+      if (session) addShape(role, sessionShape(session), session);
+      const target = SERVICE_TARGETS[by];
+      if (target && !isServiceLinkedArn(roleArn)) hit(role, target, "assume.service", `assumed by ${by}`);
+      if (by === "ecs-tasks.amazonaws.com" && session) {
+        const list = ecsAssumes.get(session) ?? [];
+        list.push({ key: role.key, time });
+        ecsAssumes.set(session, list);
+      }
+    } else if (ev === "sts:AssumeRoleWithWebIdentity") {
+      const provider = r.userIdentity?.identityProvider ?? r.userIdentity?.principalId ?? "";
+      const role = named(stringField(req, "roleArn"));
+      if (role) {
+        catalog.seen(role, time, time);
+        if (provider.includes("oidc.eks.")) {
+          const sa = r.userIdentity?.userName ?? "service account";
+          hit(role, "eks-irsa", "assume.web-identity-eks", sa);
+        }
+      }
+    } else if (ev === "sts:AssumeRoleWithSAML") {
+      const role = named(stringField(req, "roleArn"));
+      const provider = stringField(req, "principalArn") ?? r.userIdentity?.identityProvider ?? "";
+      if (role) {
+        catalog.seen(role, time, time);
+        if (/saml-provider\/AWSSSO_/.test(provider))
+          hit(role, "sso", "assume.saml-sso", provider.slice(provider.indexOf("saml-provider/")));
+      }
+    } else if (ev === "eks-auth:AssumeRoleForPodIdentity") {
+      const assumed = stringField(field(resp, "assumedRoleUser"), "arn");
+      const role = assumed ? catalog.ref(assumed, account, 2) : null;
+      if (role)
+        hit(role, "eks-pod-identity", "assume.pod-identity", `cluster ${stringField(req, "clusterName")}`);
+    } else if (ev === "eks:CreatePodIdentityAssociation" || ev === "eks:UpdatePodIdentityAssociation") {
+      const role = named(stringField(req, "roleArn"));
+      if (role)
+        hit(
+          role,
+          "eks-pod-identity",
+          "eks.pod-identity-association",
+          `${stringField(req, "namespace") ?? "?"}/${stringField(req, "serviceAccount") ?? "?"}`,
+        );
+    } else if (ev === "eks:CreateNodegroup") {
+      const role = named(stringField(req, "nodeRole"));
+      if (role)
+        hit(
+          role,
+          "ec2-instance",
+          "instance-profile.launch",
+          `EKS node group ${stringField(req, "nodegroupName")}`,
+        );
+    } else if (ev === "events:PutTargets") {
+      for (const target of asArray(field(req, "targets"))) {
+        const ecs = field(target, "ecsParameters") ?? field(target, "EcsParameters");
+        const roleArn = firstString(target, "roleArn", "RoleArn");
+        if (!ecs || !roleArn) continue;
+        const role = named(roleArn);
+        if (role) hit(role, "ecs-events", "events.target-role", `rule ${stringField(req, "rule") ?? "?"}`);
+      }
+    } else if (ev === "application-autoscaling:RegisterScalableTarget") {
+      const ns = firstString(req, "serviceNamespace", "ServiceNamespace");
+      const roleArn = firstString(req, "roleARN", "RoleARN", "roleArn");
+      if (ns === "ecs" && roleArn && !isServiceLinkedArn(roleArn)) {
+        const role = named(roleArn);
+        const res = firstString(req, "resourceId", "ResourceId") ?? "?";
+        if (role) hit(role, "ecs-autoscale", "autoscaling.scalable-target-role", res);
+      }
+    } else if (ev === "codedeploy:CreateDeploymentGroup") {
+      const roleArn = stringField(req, "serviceRoleArn");
+      if (roleArn && asArray(field(req, "ecsServices")).length > 0) {
+        const role = named(roleArn);
+        const group = stringField(req, "deploymentGroupName") ?? "?";
+        if (role)
+          hit(role, "ecs-codedeploy", "codedeploy.deployment-group-role", `deployment group ${group}`);
+      }
+    } else if (service === "lambda" && /^(CreateFunction|UpdateFunctionConfiguration)/.test(r.eventName)) {
+      const role = named(stringField(req, "role"));
+      if (role)
+        hit(role, "lambda", "lambda.function-role", `function ${stringField(req, "functionName") ?? "?"}`);
+    }
+  }
+
+  for (const [profileKey, how] of [...launchedProfiles].sort()) {
+    for (const key of [...(profileRoles.get(profileKey) ?? [])].sort()) {
+      const role = catalog.roles.get(key);
+      if (role)
+        hit(role, "ec2-family", "instance-profile.launch", `${how} with ${profileKey.split(":")[1] ?? ""}`);
+    }
+  }
+  for (const [ci, td] of [...ec2LaunchTypeHosts].sort()) {
+    const key = hostRoleByContainerInstance.get(ci);
+    const role = key ? catalog.roles.get(key) : undefined;
+    if (role) hit(role, "ecs-container-instance", "launch.ec2-launch-type-host", `${td} placed on this host`);
+  }
+  return ecsAssumes;
+}
+
+function readTrustAndPolicies(state: RoleState): void {
+  if (state.trust) {
+    for (const svc of state.trust.services) {
+      const target = SERVICE_TARGETS[svc];
+      if (target) hit(state, target, "trust.service", `${svc} (${state.trust.detail})`);
+    }
+    for (const fed of state.trust.federated) {
+      if (fed.includes("oidc.eks."))
+        hit(state, "eks-irsa", "trust.federated", fed.slice(fed.indexOf("oidc.eks.")));
+      else if (/saml-provider\/AWSSSO_/.test(fed))
+        hit(state, "sso", "trust.federated", "IAM Identity Center");
+    }
+  }
+  for (const policy of [...state.managedPolicies].sort()) {
+    const target = MANAGED_POLICY_TARGETS[policy];
+    if (target) hit(state, target, "policy.managed", policy);
+  }
+}
+
+function readUsage(state: RoleState): void {
+  const inTaskFamily =
+    state.hits.has("ecs-task-family") || state.hits.has("ecs-task") || state.hits.has("ecs-task-execution");
+  const inEc2Family = state.hits.has("ec2-family") || state.hits.has("ecs-container-instance");
+  const app: string[] = [];
+  const launch: string[] = [];
+  const secrets: string[] = [];
+  for (const call of state.calls) {
+    const uas = call.userAgents.length > 0 ? call.userAgents : NO_USER_AGENT;
+    for (const ua of uas) {
+      if (isLambdaUserAgent(ua)) hit(state, "lambda", "ua.lambda-runtime", call.action);
+      if (isSsmAgentUserAgent(ua)) hit(state, "ec2-instance", "ua.ssm-agent", call.action);
+      // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
+      if (isEcsTaskUserAgent(ua))
+        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", call.action);
+      if (isEcsAgentUserAgent(ua)) {
+        if (inEc2Family && !isTaskRoleAgentCall(call.action))
+          hit(state, "ecs-container-instance", "ua.ecs-agent", call.action);
+        else if (inTaskFamily && !isTaskRoleAgentCall(call.action))
+          hit(state, "ecs-task-execution", "ua.ecs-agent", call.action);
+      }
+      if (isApplicationCall(call.action, ua)) app.push(call.action);
+    }
+    if (isContainerInstanceCall(call.action) && !inTaskFamily)
+      hit(state, "ecs-container-instance", "usage.container-instance-calls", call.action);
+    if (isLaunchCall(call.action)) launch.push(call.action);
+    if (isLaunchSecretCall(call.action)) secrets.push(call.action);
+  }
+  if (!inTaskFamily || inEc2Family) return;
+  for (const a of app) hit(state, "ecs-task", "usage.app-calls", a);
+  for (const a of launch) hit(state, "ecs-task-execution", "usage.launch-calls", a);
+  if (app.length === 0) for (const a of secrets) hit(state, "ecs-task-execution", "usage.launch-secrets", a);
+}
+
+function readShapesAndNames(state: RoleState): void {
+  for (const [shape, sample] of [...state.shapes].sort()) {
+    const target = SHAPE_TARGETS[shape];
+    if (target) hit(state, target, "session.shape", `${shape} (e.g. ${sample})`);
+  }
+  const arn = bestArn(state);
+  if (arn.includes(":role/aws-service-role/")) hit(state, "service-linked", "arn.service-role-path", arn);
+  if (arn.includes(":role/aws-reserved/sso.amazonaws.com/")) hit(state, "sso", "arn.sso-path", arn);
+  if (state.principal === "role") {
+    for (const [re, target] of NAME_HINTS) {
+      if (re.test(state.name)) {
+        hit(state, target, "name.hint", state.name);
+        break;
+      }
+    }
+  }
+}
+
+/** One pass over ECS AssumeRole pairs: a role assumed for the same task as a known task (execution) role is the other. */
+function readPairs(catalog: Catalog, ecsAssumes: Map<string, { key: string; time: number }[]>): void {
+  const known = new Map<string, { side: "task" | "exec"; strength: number }>();
+  for (const state of catalog.roles.values()) {
+    const t = maxWeight(state, "ecs-task");
+    const e = maxWeight(state, "ecs-task-execution");
+    if (t > e + EPS) known.set(state.key, { side: "task", strength: t });
+    else if (e > t + EPS) known.set(state.key, { side: "exec", strength: e });
+  }
+  const derived: [RoleState, Target, Signal, string, number][] = [];
+  for (const [session, list] of [...ecsAssumes].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    for (const a of list) {
+      for (const b of list) {
+        if (a.key === b.key || Math.abs(a.time - b.time) > PAIRING_WINDOW_MS) continue;
+        const ka = known.get(a.key);
+        const partner = catalog.roles.get(b.key);
+        if (!ka || !partner) continue;
+        const source = catalog.roles.get(a.key);
+        const detail = `task ${session} with ${source ? bestArn(source) : a.key}`;
+        const weight = Math.min(signals["pairing.partner-of-task-role"].weight, ka.strength);
+        if (ka.side === "task")
+          derived.push([partner, "ecs-task-execution", "pairing.partner-of-task-role", detail, weight]);
+        else derived.push([partner, "ecs-task", "pairing.partner-of-execution-role", detail, weight]);
+      }
+    }
+  }
+  for (const [state, target, signal, detail, weight] of derived) hit(state, target, signal, detail, weight);
+}
+
+function bestArn(state: RoleState): string {
+  let best = "";
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const [arn, rank] of state.arns) {
+    // Prefer ARNs seen on callers; among equals, the one carrying a path, then the smallest.
+    if (
+      rank < bestRank ||
+      (rank === bestRank && (arn.length > best.length || (arn.length === best.length && arn < best)))
+    ) {
+      best = arn;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+function toEvidence(bySignal: Map<Signal, Hit> | undefined): Evidence[] {
+  const out: Evidence[] = [];
+  for (const [signal, h] of bySignal ?? []) {
+    const details = [...h.details].sort();
+    const shown = details.slice(0, 3).join("; ");
+    const more = details.length > 3 ? ` (+${details.length - 3} more)` : "";
+    out.push({ signal, detail: `${signals[signal].text}: ${shown}${more}`, weight: h.weight });
+  }
+  return out.sort((a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0));
+}
+
+/** Noisy-or of the evidence weights; only a certain signal (a user or root ARN) reaches 1. */
+function confidenceOf(evidence: Evidence[]): number {
+  let miss = 1;
+  for (const e of evidence) miss *= 1 - e.weight;
+  if (evidence.some((e) => e.weight >= 1)) return 1;
+  return Math.min(0.99, Math.round((1 - miss) * 100) / 100);
+}
+
+/** Resolves families and ranks kinds for one role. */
+function assess(state: RoleState): KindAssessment[] {
+  const kinds = new Map<RoleKind, Evidence[]>();
+  // Family evidence can repeat a signal the member has too (two managed policies): merge them into one item.
+  const add = (kind: RoleKind, evidence: Evidence[]) => {
+    const merged = new Map((kinds.get(kind) ?? []).map((e) => [e.signal, e]));
+    for (const e of evidence) {
+      const prev = merged.get(e.signal);
+      if (!prev) {
+        merged.set(e.signal, e);
+        continue;
+      }
+      const [strong, weak] = prev.weight >= e.weight ? [prev, e] : [e, prev];
+      merged.set(e.signal, {
+        ...strong,
+        detail: `${strong.detail}; ${weak.detail.slice(weak.detail.indexOf(": ") + 2)}`,
+      });
+    }
+    kinds.set(kind, [...merged.values()]);
+  };
+  for (const [target, bySignal] of state.hits) {
+    if (target === "ecs-task-family" || target === "ec2-family") continue;
+    if (target === "ecs-task" || target === "ecs-task-execution") continue;
+    if (target === "ecs-container-instance" || target === "ec2-instance") continue;
+    add(target, toEvidence(bySignal));
+  }
+
+  const taskFamily = toEvidence(state.hits.get("ecs-task-family"));
+  const t = maxWeight(state, "ecs-task");
+  const e = maxWeight(state, "ecs-task-execution");
+  if (taskFamily.length > 0 || t > 0 || e > 0) {
+    const dual = (t >= STRONG && e >= STRONG) || (t > 0 && Math.abs(t - e) < EPS);
+    const chosen: RoleKind[] = dual
+      ? ["ecs-task", "ecs-task-execution"]
+      : e > t
+        ? ["ecs-task-execution"]
+        : ["ecs-task"];
+    for (const kind of chosen) add(kind, [...toEvidence(state.hits.get(kind)), ...taskFamily]);
+  }
+
+  const ec2Family = toEvidence(state.hits.get("ec2-family"));
+  const ci = state.hits.get("ecs-container-instance");
+  const hasEcsHostEvidence = [...(ci?.keys() ?? [])].some((s) => s !== "name.hint");
+  if (ec2Family.length > 0 || hasEcsHostEvidence || state.hits.has("ec2-instance")) {
+    if (hasEcsHostEvidence) add("ecs-container-instance", [...toEvidence(ci), ...ec2Family]);
+    else add("ec2-instance", [...toEvidence(state.hits.get("ec2-instance")), ...ec2Family]);
+  } else if (ci) {
+    add("ecs-container-instance", toEvidence(ci));
+  }
+
+  const ranked: KindAssessment[] = [...kinds].map(([kind, evidence]) => {
+    const sorted = [...evidence].sort(
+      (a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0),
+    );
+    return { kind, confidence: confidenceOf(sorted), evidence: sorted };
+  });
+  const top = (k: KindAssessment) => k.evidence[0]?.weight ?? 0;
+  ranked.sort(
+    (a, b) =>
+      top(b) - top(a) ||
+      b.confidence - a.confidence ||
+      ROLE_KINDS.indexOf(a.kind) - ROLE_KINDS.indexOf(b.kind),
+  );
+  const first = ranked[0];
+  if (!first)
+    return [
+      {
+        kind: "unknown",
+        confidence: 0,
+        evidence: [{ signal: "no-evidence", detail: signals["no-evidence"].text, weight: 0 }],
+      },
+    ];
+  // A weaker kind stays listed only when its own best evidence is strong or as strong as the leader's.
+  return ranked.filter((k) => k === first || top(k) >= STRONG || top(k) >= top(first) - EPS);
+}
+
+/**
+ * Classifies every principal in the input. Pure and deterministic: the same input in any order gives the same
+ * catalogue, sorted by role ARN.
+ */
+export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
+  const catalog = new Catalog();
+  const ecsAssumes = readEvidence(catalog, input.evidence);
+
+  for (const s of input.sessions) {
+    const state = catalog.ref(s.roleArn, "", 0);
+    if (!state) continue;
+    catalog.seen(state, s.firstSeen, s.lastSeen);
+    if (s.sessionShape) addShape(state, s.sessionShape, s.sampleSession);
+    if (s.ec2RoleDelivery)
+      hit(
+        state,
+        "ec2-family",
+        "session.ec2-role-delivery",
+        `ec2RoleDelivery ${s.ec2RoleDelivery} (${s.sampleSession})`,
+      );
+    if (s.federatedProvider.includes("oidc.eks."))
+      hit(
+        state,
+        "eks-irsa",
+        "session.web-identity-eks",
+        s.federatedProvider.slice(s.federatedProvider.indexOf("oidc.eks.")),
+      );
+    const by = INVOKED_BY_TARGETS[s.invokedBy];
+    if (by && !isServiceLinkedArn(s.roleArn)) hit(state, by, "ua.invoked-by-service", s.invokedBy);
+  }
+  for (const u of input.usage) {
+    const state = catalog.ref(u.roleArn, "", 0);
+    if (!state) continue;
+    catalog.seen(state, u.firstSeen, u.lastSeen);
+    state.calls.push({ action: actionOf(u.eventSource, u.eventName), userAgents: u.userAgents });
+  }
+  for (const d of input.denials) {
+    const state = catalog.ref(d.roleArn, "", 0);
+    if (!state) continue;
+    catalog.seen(state, d.eventTime, d.eventTime);
+    if (d.sessionName) addShape(state, sessionShape(d.sessionName), d.sessionName);
+    state.calls.push({
+      action: actionOf(d.eventSource, d.eventName),
+      userAgents: d.userAgent ? [d.userAgent] : [],
+    });
+  }
+
+  for (const state of catalog.roles.values()) {
+    if (state.principal === "user") hit(state, "iam-user", "principal.iam-user", bestArn(state));
+    if (state.principal === "root") hit(state, "root", "principal.root", bestArn(state));
+    if (state.principal !== "role") continue;
+    readTrustAndPolicies(state);
+    readShapesAndNames(state);
+  }
+  for (const state of catalog.roles.values()) if (state.principal === "role") readUsage(state);
+  readPairs(catalog, ecsAssumes);
+
+  const entries: RoleCatalogEntry[] = [];
+  for (const state of catalog.roles.values()) {
+    const kinds = assess(state);
+    const kindSet = new Set(kinds.map((k) => k.kind));
+    entries.push({
+      roleArn: bestArn(state),
+      accountId: state.accountId,
+      roleName: state.name,
+      kinds,
+      dualUse: kindSet.has("ecs-task") && kindSet.has("ecs-task-execution"),
+      firstSeen: state.firstSeen,
+      lastSeen: state.lastSeen,
+    });
+  }
+  return entries.sort((a, b) => (a.roleArn < b.roleArn ? -1 : a.roleArn > b.roleArn ? 1 : 0));
+}
