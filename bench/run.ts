@@ -1,3 +1,4 @@
+import { benchClassify } from "./classify.bench.js";
 import { benchExplain } from "./explain.bench.js";
 import { benchIngest } from "./ingest.bench.js";
 import { benchLookupEvents } from "./lookup-events.bench.js";
@@ -6,6 +7,7 @@ import { line } from "./report.js";
 /** `npm run bench [name...]`: runs the named benchmarks, or all of them. */
 const benches: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
+  classify: benchClassify,
   explain: benchExplain,
   "lookup-events": benchLookupEvents,
 };

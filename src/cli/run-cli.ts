@@ -4,6 +4,7 @@ import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
+import { rolesCommand } from "./roles.command.js";
 import { serveCommand } from "./serve.command.js";
 
 const usage = `usage: deniedby <command> [options]
@@ -11,6 +12,7 @@ const usage = `usage: deniedby <command> [options]
 commands:
   serve            run the HTTP API (what npm start runs)
   ingest PATH...   store CloudTrail from files, directories or - (stdin)
+  roles            the role catalogue: kind, confidence and evidence per role
   denials          list stored denials, explained (table or JSON lines)
   explain FILE|-   explain given events without storing them
   athena ddl       print the Athena table DDL for a CloudTrail bucket
@@ -22,6 +24,7 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   ingest: ingestCommand,
   denials: denialsCommand,
+  roles: rolesCommand,
   explain: explainCommand,
   serve: serveCommand,
   athena: athenaCommand,
