@@ -91,5 +91,7 @@ export function primaryResource(record: CloudTrailRecord): string | null {
   }
   const instanceId = stringField(p, "instanceId");
   if (instanceId?.startsWith("i-")) return arnOf("ec2", `instance/${instanceId}`);
+  const volumeId = stringField(p, "volumeId");
+  if (volumeId?.startsWith("vol-")) return arnOf("ec2", `volume/${volumeId}`);
   return null;
 }

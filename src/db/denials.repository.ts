@@ -296,13 +296,19 @@ export function getDenial(db: Db, eventId: string): DenialRow | undefined {
 
 export interface ListIncidentsOptions {
   roleArn?: string;
+  /** Incidents active in [since, until): last seen at or after since, first seen before until. */
   since?: number;
+  until?: number;
+  kind?: RoleKind;
+  action?: string;
+  account?: string;
+  incident?: string;
   includeNoise?: boolean;
   limit: number;
   cursor?: string;
 }
 
-/** Incidents by most recent activity, keyset-paged on (last_seen, id). */
+/** Incidents by most recent activity, keyset-paged on (last_seen, id); filterable like denials. */
 export function listIncidents(
   db: Db,
   o: ListIncidentsOptions,
@@ -310,6 +316,11 @@ export function listIncidents(
   const where: SQL[] = [];
   if (o.roleArn) where.push(eq(incidents.roleArn, o.roleArn));
   if (o.since !== undefined) where.push(sql`${incidents.lastSeen} >= ${o.since}`);
+  if (o.until !== undefined) where.push(lt(incidents.firstSeen, o.until));
+  if (o.kind) where.push(eq(roleCatalog.kind, o.kind));
+  if (o.action) where.push(eq(incidents.action, o.action));
+  if (o.account) where.push(eq(incidents.accountId, o.account));
+  if (o.incident) where.push(eq(incidents.id, o.incident));
   if (!o.includeNoise) where.push(eq(incidents.noise, false));
   if (o.cursor) {
     const c = decodeCursor(o.cursor);
@@ -318,12 +329,14 @@ export function listIncidents(
     if (keyset) where.push(keyset);
   }
   const rows = db
-    .select()
+    .select({ i: incidents })
     .from(incidents)
+    .leftJoin(roleCatalog, eq(roleCatalog.roleArn, incidents.roleArn))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(incidents.lastSeen), desc(incidents.id))
     .limit(o.limit + 1)
-    .all();
+    .all()
+    .map((r) => r.i);
   const page = rows.slice(0, o.limit);
   const last = page.at(-1);
   return {

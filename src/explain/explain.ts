@@ -46,7 +46,7 @@ export interface ExplainContext {
 
 export interface Fix {
   target: FixTarget | "unknown";
-  /** The role whose policy changes (or whose trust policy, for `trust-policy`); null when not known. */
+  /** The role — or IAM user — whose policy changes (or whose trust policy, for `trust-policy`); null when not known. */
   roleArn: string | null;
   /** 0–1. */
   confidence: number;
@@ -171,7 +171,10 @@ function decide(input: {
   explicitDeny: boolean;
 }): Decision {
   const { record, principal, kind, entry, action, deniedBy } = input;
-  const roleArn = principal.roleArn;
+  // The identity whose policy changes: the role of a session, or the IAM user itself.
+  const roleArn =
+    principal.roleArn ??
+    (principal.type === "IAMUser" && principal.arn.startsWith("arn:") ? principal.arn : null);
   const d = (partial: Partial<Decision> & Pick<Decision, "target" | "reason">): Decision => ({
     roleArn,
     confidence: 0.8,
@@ -609,10 +612,9 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
               }
             : undefined;
       policy = identityPolicy(actions, g.resource, condition);
-      if (decision.roleArn && decision.target !== "sso")
+      if (principal.type === "IAMUser") commands.push(putUserPolicyCommand(principal.arn, policy, actions));
+      else if (decision.roleArn && decision.target !== "sso")
         commands.push(putRolePolicyCommand(decision.roleArn, policy, actions));
-      else if (principal.type === "IAMUser")
-        commands.push(putUserPolicyCommand(principal.arn, policy, actions));
     } else if (decision.grant === "resource") {
       const g = grantResource(action, resource);
       if (g.unknown) caveatCodes.add("resource-unknown");

@@ -5,9 +5,13 @@ import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError, errorResponse } from "./errors.js";
+import { createExplanationCache } from "./explanations.js";
 import { requestLog, requireBearer, requireJson } from "./middleware.js";
+import { registerDenialRoutes } from "./routes/denials.routes.js";
 import { registerEventRoutes } from "./routes/events.routes.js";
+import { registerExplainRoutes } from "./routes/explain.routes.js";
 import { registerHealthRoutes } from "./routes/health.routes.js";
+import { registerRoleRoutes } from "./routes/roles.routes.js";
 
 /**
  * Builds the HTTP app around its dependencies. Reads no globals, so tests build the real app around a fresh
@@ -61,8 +65,12 @@ export function createApp(deps: Deps) {
     return requireJson()(c, next);
   });
 
+  const explanations = createExplanationCache(deps.db);
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerDenialRoutes(app, deps, explanations);
+  registerRoleRoutes(app, deps);
+  registerExplainRoutes(app, deps, explanations);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

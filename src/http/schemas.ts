@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { ROLE_KINDS } from "../classify/kinds.js";
+import { DENIED_BY } from "../cloudtrail/access-denied.js";
 import { errorCodes } from "./errors.js";
 
 export const ErrorEnvelope = z
@@ -56,3 +58,158 @@ export const PushBody = z
     description:
       "One CloudTrail record, one EventBridge event ('AWS API Call via CloudTrail', record in detail), an array of either, or a CloudTrail log file body {\"Records\": [...]}",
   });
+
+const enumOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);
+
+export const PolicyDocumentSchema = z
+  .object({
+    Version: z.literal("2012-10-17"),
+    Statement: z.array(
+      z.object({
+        Sid: z.string().optional(),
+        Effect: z.literal("Allow"),
+        Principal: z.union([z.object({ AWS: z.string() }), z.object({ Service: z.string() })]).optional(),
+        Action: z.union([z.string(), z.array(z.string())]),
+        Resource: z.union([z.string(), z.array(z.string())]),
+        Condition: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      }),
+    ),
+  })
+  .openapi("PolicyDocument");
+
+export const ExplanationSchema = z
+  .object({
+    eventId: z.string(),
+    eventTime: z.string(),
+    eventSource: z.string(),
+    eventName: z.string(),
+    errorCode: z.string().nullable(),
+    principal: z.object({
+      arn: z.string(),
+      roleArn: z.string().nullable(),
+      kind: enumOf(ROLE_KINDS),
+      confidence: z.number().min(0).max(1),
+    }),
+    action: z.string().nullable(),
+    actionSource: z
+      .string()
+      .openapi({ description: "Which rule produced the action (message, event name, exception row)" }),
+    actionVerified: z.boolean().openapi({ description: "The action exists in the IAM action catalogue" }),
+    resource: z.string().nullable(),
+    resourceSource: z.enum(["message", "event", "none"]),
+    deniedBy: enumOf(DENIED_BY),
+    explicitDeny: z.boolean(),
+    policyArn: z.string().nullable(),
+    messageForm: z.string(),
+    dependency: z.boolean(),
+    encodedMessage: z.string().nullable(),
+    fix: z.object({
+      target: z
+        .string()
+        .openapi({ description: "A role kind, or organization-policy, resource-policy, … or unknown" }),
+      roleArn: z.string().nullable(),
+      confidence: z.number().min(0).max(1),
+      reason: z.string(),
+      summary: z.string(),
+      reasoning: z.array(z.string()),
+      policy: PolicyDocumentSchema.nullable(),
+      commands: z.array(z.string()),
+      consoleTexts: z.array(z.string()),
+    }),
+    caveats: z.array(z.object({ code: z.string(), text: z.string() })),
+    summary: z.string(),
+    incidentId: z.string(),
+    noise: z.boolean(),
+    noiseReason: z.object({ code: z.string(), text: z.string() }).nullable(),
+  })
+  .openapi("Explanation");
+
+export const DenialList = z
+  .object({ denials: z.array(ExplanationSchema), nextCursor: z.string().nullable() })
+  .openapi("DenialList");
+
+export const DenialDetail = z
+  .object({ explanation: ExplanationSchema, raw: z.record(z.string(), z.unknown()) })
+  .openapi("DenialDetail");
+
+export const IncidentSchema = z
+  .object({
+    id: z.string(),
+    principalArn: z.string(),
+    roleArn: z.string().nullable(),
+    accountId: z.string(),
+    action: z.string(),
+    resourcePattern: z.string(),
+    deniedBy: z.string(),
+    policyArn: z.string().nullable(),
+    count: z.number().int(),
+    firstSeen: z.string(),
+    lastSeen: z.string(),
+    sampleEventIds: z.array(z.string()),
+    sessions: z.array(z.string()),
+    noise: z.boolean(),
+    noiseReason: z.string().nullable(),
+    latest: ExplanationSchema.nullable().openapi({
+      description: "The explanation of the incident's latest denial",
+    }),
+  })
+  .openapi("Incident");
+
+export const IncidentList = z
+  .object({ incidents: z.array(IncidentSchema), nextCursor: z.string().nullable() })
+  .openapi("IncidentList");
+
+export const RoleEntrySchema = z
+  .object({
+    roleArn: z.string(),
+    accountId: z.string(),
+    roleName: z.string(),
+    kinds: z.array(
+      z.object({
+        kind: enumOf(ROLE_KINDS),
+        confidence: z.number().min(0).max(1),
+        evidence: z.array(z.object({ signal: z.string(), detail: z.string(), weight: z.number() })),
+      }),
+    ),
+    dualUse: z.boolean(),
+    firstSeen: z.string().nullable(),
+    lastSeen: z.string().nullable(),
+  })
+  .openapi("Role");
+
+export const RoleList = z
+  .object({ roles: z.array(RoleEntrySchema), nextCursor: z.string().nullable() })
+  .openapi("RoleList");
+
+export const ExplainResult = z
+  .object({
+    explanations: z.array(ExplanationSchema),
+    skipped: z
+      .array(Rejection)
+      .openapi({ description: "Records that are valid but not denials (reason not_a_denial)" }),
+    rejected: z.array(Rejection),
+  })
+  .openapi("ExplainResult");
+
+/** Query parameters shared by the denial and incident listings. */
+const time = z.iso
+  .datetime({ offset: true })
+  .openapi({ description: "ISO 8601 instant", example: "2026-11-16T00:00:00Z" });
+export const ListQuery = z.object({
+  since: time.optional(),
+  until: time.optional(),
+  roleArn: z.string().startsWith("arn:").optional(),
+  kind: enumOf(ROLE_KINDS).optional(),
+  action: z
+    .string()
+    .regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an IAM action such as s3:GetObject")
+    .optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, "a 12-digit account id")
+    .optional(),
+  incident: z.string().max(64).optional(),
+  includeNoise: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(512).optional(),
+});

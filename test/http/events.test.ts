@@ -121,6 +121,29 @@ describe("authentication", () => {
     expect(right.status).toBe(200);
   });
 
+  it("guards every /v1 route, reads and writes alike", async () => {
+    const { app } = testApp({ DENIEDBY_API_TOKEN: token });
+    const routes: [string, string][] = [
+      ["GET", "/v1/denials"],
+      ["GET", "/v1/denials/x"],
+      ["GET", "/v1/incidents"],
+      ["GET", "/v1/incidents/x"],
+      ["GET", "/v1/roles"],
+      ["GET", "/v1/roles/lookup?arn=arn:aws:iam::111122223333:role/x"],
+      ["POST", "/v1/events"],
+      ["POST", "/v1/explain"],
+    ];
+    for (const [method, path] of routes) {
+      const res = await app.request(path, method === "POST" ? postJson(usage(1)) : { method });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      const ok = await app.request(path, {
+        ...(method === "POST" ? postJson(usage(1)) : { method }),
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+      expect(ok.status, `${method} ${path} with the token`).not.toBe(401);
+    }
+  });
+
   it("leaves health and readiness open", async () => {
     const { app } = testApp({ DENIEDBY_API_TOKEN: token });
     expect((await app.request("/healthz")).status).toBe(200);
@@ -171,6 +194,19 @@ describe("health, readiness, metrics, errors", () => {
       paths: Record<string, unknown>;
     };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/healthz", "/readyz", "/v1/events"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/healthz",
+        "/readyz",
+        "/v1/events",
+        "/v1/explain",
+        "/v1/denials",
+        "/v1/denials/{eventId}",
+        "/v1/incidents",
+        "/v1/incidents/{id}",
+        "/v1/roles",
+        "/v1/roles/lookup",
+      ]),
+    );
   });
 });

@@ -1,0 +1,76 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { isDenial } from "../../cloudtrail/denial.js";
+import { type Rejection, validateRecord } from "../../cloudtrail/normalise.js";
+import type { CloudTrailRecord } from "../../cloudtrail/record.js";
+import type { Deps } from "../../deps.js";
+import { explainDenial } from "../../explain/explain.js";
+import type { AppEnv } from "../app-env.js";
+import type { ExplanationCache } from "../explanations.js";
+import { commonErrors, ExplainResult, PushBody } from "../schemas.js";
+
+const explainRoute = createRoute({
+  method: "post",
+  path: "/v1/explain",
+  summary: "Explain the given events without storing them (alert enrichment)",
+  description: "Accepts the same bodies as POST /v1/events. The stored role catalogue is the context.",
+  security: [{ bearer: [] }],
+  request: { body: { required: true, content: { "application/json": { schema: PushBody } } } },
+  responses: {
+    200: {
+      description: "An explanation per denial",
+      content: { "application/json": { schema: ExplainResult } },
+    },
+    ...commonErrors,
+  },
+});
+
+interface Item {
+  position: string;
+  value: unknown;
+}
+
+/** Flattens the accepted body shapes into records with their position in the body. */
+export function bodyItems(body: unknown): Item[] {
+  const records =
+    typeof body === "object" && body !== null ? (body as { Records?: unknown }).Records : undefined;
+  const list = Array.isArray(body) ? body : Array.isArray(records) ? records : null;
+  return list
+    ? list.map((value, i) => ({ position: `record ${i}`, value }))
+    : [{ position: "", value: body }];
+}
+
+export function registerExplainRoutes(
+  app: OpenAPIHono<AppEnv>,
+  _deps: Deps,
+  explanations: ExplanationCache,
+): void {
+  app.openapi(explainRoute, (c) => {
+    explanations.sync();
+    const result = {
+      explanations: [] as ReturnType<typeof explainDenial>[],
+      skipped: [] as { position: string; reason: string; detail: string }[],
+      rejected: [] as { position: string; reason: string; detail: string }[],
+    };
+    for (const { position, value } of bodyItems(c.req.valid("json"))) {
+      const checked = validateRecord(value);
+      if ("rejection" in checked) {
+        const r: Rejection = checked.rejection;
+        result.rejected.push({ position, reason: r.reason, detail: r.detail });
+        continue;
+      }
+      const record: CloudTrailRecord = checked.record;
+      if (!isDenial(record.errorCode, record.errorMessage)) {
+        result.skipped.push({
+          position,
+          reason: "not_a_denial",
+          detail: record.errorCode
+            ? `errorCode ${record.errorCode} is not an authorization failure`
+            : "the call succeeded",
+        });
+        continue;
+      }
+      result.explanations.push(explainDenial(record, { catalog: explanations.catalog }));
+    }
+    return c.json(result, 200);
+  });
+}

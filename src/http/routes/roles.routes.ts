@@ -1,0 +1,83 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { RoleCatalogEntry } from "../../classify/kinds.js";
+import { ROLE_KINDS } from "../../classify/kinds.js";
+import { extractPrincipal, roleNameOf } from "../../cloudtrail/principal.js";
+import { getCatalogEntry, listCatalog } from "../../db/role-catalog.repository.js";
+import { findRoleByName } from "../../db/role-lookup.repository.js";
+import type { Deps } from "../../deps.js";
+import type { AppEnv } from "../app-env.js";
+import { ApiError } from "../errors.js";
+import { commonErrors, notFound, RoleEntrySchema, RoleList } from "../schemas.js";
+
+const listRolesRoute = createRoute({
+  method: "get",
+  path: "/v1/roles",
+  summary: "The role catalogue: every principal that acts in the trail, with kinds, confidence and evidence",
+  security: [{ bearer: [] }],
+  request: {
+    query: z.object({
+      kind: z.enum(ROLE_KINDS as [string, ...string[]]).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      cursor: z.string().max(2048).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of roles, in ARN order",
+      content: { "application/json": { schema: RoleList } },
+    },
+    ...commonErrors,
+  },
+});
+
+const lookupRoute = createRoute({
+  method: "get",
+  path: "/v1/roles/lookup",
+  summary: "One role by ARN (role ARN, or an assumed-role session ARN)",
+  description: "ARNs hold '/' and ':', so they go in the query string rather than in the path.",
+  security: [{ bearer: [] }],
+  request: { query: z.object({ arn: z.string().startsWith("arn:").max(2048) }) },
+  responses: {
+    200: { description: "The catalogue entry", content: { "application/json": { schema: RoleEntrySchema } } },
+    ...commonErrors,
+    404: notFound,
+  },
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const view = (e: RoleCatalogEntry) => ({ ...e, firstSeen: iso(e.firstSeen), lastSeen: iso(e.lastSeen) });
+
+/** A session ARN names the role without its path: find the role by account and name. */
+function lookupSession(deps: Deps, arn: string): RoleCatalogEntry | null {
+  const principal = extractPrincipal({
+    eventID: "",
+    eventTime: "",
+    eventSource: "",
+    eventName: "",
+    userIdentity: { type: "AssumedRole", arn },
+  });
+  if (!principal.roleArn) return null;
+  const exact = getCatalogEntry(deps.db, principal.roleArn);
+  if (exact) return exact;
+  return findRoleByName(deps.db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn));
+}
+
+export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
+  app.openapi(listRolesRoute, (c) => {
+    const q = c.req.valid("query");
+    const page = listCatalog(deps.db, {
+      limit: q.limit,
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return c.json({ roles: page.roles.map(view), nextCursor: page.nextCursor }, 200);
+  });
+
+  app.openapi(lookupRoute, (c) => {
+    const { arn } = c.req.valid("query");
+    const entry =
+      getCatalogEntry(deps.db, arn) ?? (arn.includes(":assumed-role/") ? lookupSession(deps, arn) : null);
+    if (!entry) throw new ApiError("roles.not_found", `no role ${arn} in the catalogue`);
+    return c.json(view(entry), 200);
+  });
+}

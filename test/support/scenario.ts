@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Db } from "../../src/db/client.js";
+import { afterIngest } from "../../src/ingest/after-ingest.js";
+import { ingestPaths } from "./ingest.js";
+
+export const scenarioDir = resolve(import.meta.dirname, "../../examples/scenario");
+
+export interface ScenarioLabels {
+  roles: Record<string, string>;
+  denials: Record<
+    string,
+    { action: string; resource: string | null; deniedBy: string; fixTarget: string; fixRoleArn?: string }
+  >;
+}
+
+export const scenarioLabels = JSON.parse(
+  readFileSync(resolve(scenarioDir, "labels.json"), "utf8"),
+) as ScenarioLabels;
+
+/** Stores the team's scenario trail the way `deniedby ingest` does: ingest, classify, explain. */
+export async function loadScenario(db: Db): Promise<void> {
+  await ingestPaths(db, [
+    resolve(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
+  ]);
+  afterIngest(db);
+}
