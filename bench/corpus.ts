@@ -17,8 +17,8 @@ export interface Corpus {
  * A realistic corpus outside the repository: `events` records in CloudTrail-named `.json.gz` files of 5,000
  * records (the S3 delivery format), ~4% denials. Built once and reused while its manifest matches.
  */
-export function ensureCorpus(events: number, perFile = 5_000): Corpus {
-  const dir = join(tmpdir(), `deniedby-bench-${events}`);
+export function ensureCorpus(events: number, perFile = 5_000, denialRate = 0.04): Corpus {
+  const dir = join(tmpdir(), `deniedby-bench-${events}-${denialRate}`);
   const manifest = join(dir, "manifest.json");
   if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, "utf8")) as Corpus;
   const day = join(dir, "AWSLogs", "111122223333", "CloudTrail", "eu-west-1", "2026", "11", "16");
@@ -35,7 +35,7 @@ export function ensureCorpus(events: number, perFile = 5_000): Corpus {
     corpus.gzipBytes += gz.length;
     batch = [];
   };
-  for (const record of generateRecords(events, { seed: 42, denialRate: 0.04 })) {
+  for (const record of generateRecords(events, { seed: 42, denialRate })) {
     if ((record as { errorCode?: string }).errorCode) corpus.denials++;
     corpus.events++;
     batch.push(record);

@@ -1,5 +1,6 @@
 import { benchClassify } from "./classify.bench.js";
 import { benchExplain } from "./explain.bench.js";
+import { benchHttp } from "./http.bench.js";
 import { benchIngest } from "./ingest.bench.js";
 import { benchLookupEvents } from "./lookup-events.bench.js";
 import { line } from "./report.js";
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   classify: benchClassify,
   explain: benchExplain,
   "lookup-events": benchLookupEvents,
+  http: benchHttp,
 };
 
 const wanted = process.argv.slice(2);

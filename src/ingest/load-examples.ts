@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Deps } from "../deps.js";
@@ -14,9 +14,15 @@ export const examplesDir = resolve(dirname(fileURLToPath(import.meta.url)), "../
 export async function loadExamplesIfEmpty(deps: Deps): Promise<IngestSummary | null> {
   const any = deps.db.$client.prepare("SELECT 1 FROM ingested_events LIMIT 1").get();
   if (any || !existsSync(examplesDir)) return null;
+  // Only the trail files: examples/ also holds labels and the generator.
+  const trails = readdirSync(examplesDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /_CloudTrail_.*\.json(\.gz)?$/.test(f))
+    .sort()
+    .map((f) => resolve(examplesDir, f));
+  if (trails.length === 0) return null;
   const writer = writerFor(deps.db);
   const session = new IngestSession({ source: "examples", writer });
-  await ingestFiles([examplesDir], { session, writer });
+  await ingestFiles(trails, { session, writer });
   const summary = session.finish();
   afterIngest(deps.db);
   return summary;
