@@ -20,7 +20,17 @@ function ensureDatabase(): string {
   const started = Date.now();
   execFileSync(
     process.execPath,
-    ["--import", "tsx", "src/cli.ts", "ingest", "--db", building, "--format", "json", corpus.dir],
+    [
+      "--import",
+      "tsx",
+      "src/cli.ts",
+      "ingest",
+      "--db",
+      building,
+      "--format",
+      "json",
+      join(corpus.dir, "AWSLogs"),
+    ],
     {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],

@@ -258,7 +258,12 @@ export function listDenials(
   if (o.since !== undefined) where.push(sql`${denials.eventTime} >= ${o.since}`);
   if (o.until !== undefined) where.push(lt(denials.eventTime, o.until));
   if (o.roleArn) where.push(eq(denials.roleArn, o.roleArn));
-  if (o.kind) where.push(eq(roleCatalog.kind, o.kind));
+  // The unary + keeps SQLite walking denials_time_idx newest first (stopping at the page) instead of gathering
+  // every denial of every role of the kind through denials_role_time_idx and sorting them: 500 ms → 1 ms at 100k.
+  if (o.kind)
+    where.push(
+      sql`+${denials.roleArn} IN (SELECT ${roleCatalog.roleArn} FROM ${roleCatalog} WHERE ${roleCatalog.kind} = ${o.kind})`,
+    );
   if (o.action) where.push(eq(denials.action, o.action));
   if (o.account) where.push(eq(denials.accountId, o.account));
   if (o.incident) where.push(eq(denials.incidentId, o.incident));

@@ -18,7 +18,18 @@ export function createExplanationCache(db: Db) {
   );
   let version = "";
   let catalog: (roleArn: string) => RoleCatalogEntry | undefined = () => undefined;
-  const cache = new Map<string, Explanation>();
+  /** Each explanation with its JSON text, so a page is answered by joining strings. */
+  const cache = new Map<string, { explanation: Explanation; json: string }>();
+  const remember = (row: DenialRow) => {
+    const explanation = explainStoredDenial(row, catalog);
+    const entry = { explanation, json: JSON.stringify(explanation) };
+    if (cache.size >= MAX_CACHED) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
+    cache.set(row.eventId, entry);
+    return entry;
+  };
 
   const sync = () => {
     const v = (versionStmt.get() as { v: string }).v;
@@ -33,16 +44,16 @@ export function createExplanationCache(db: Db) {
     sync,
     catalog: (roleArn: string) => catalog(roleArn),
     explain(row: DenialRow): Explanation {
-      let e = cache.get(row.eventId);
-      if (!e) {
-        e = explainStoredDenial(row, catalog);
-        if (cache.size >= MAX_CACHED) {
-          const oldest = cache.keys().next();
-          if (!oldest.done) cache.delete(oldest.value);
-        }
-        cache.set(row.eventId, e);
-      }
-      return e;
+      return (cache.get(row.eventId) ?? remember(row)).explanation;
+    },
+    /** The JSON of each denial, in the order given; rows are fetched only for those not explained yet. */
+    jsonOf(eventIds: string[], fetchRows: (ids: string[]) => DenialRow[]): string[] {
+      const missing = eventIds.filter((id) => !cache.has(id));
+      if (missing.length > 0) for (const row of fetchRows(missing)) remember(row);
+      return eventIds.flatMap((id) => {
+        const entry = cache.get(id);
+        return entry ? [entry.json] : [];
+      });
     },
   };
 }

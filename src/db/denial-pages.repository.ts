@@ -1,0 +1,111 @@
+import type { Statement } from "better-sqlite3";
+import type { Db } from "./client.js";
+import type { DenialRow } from "./schema.js";
+
+export interface DenialFilters {
+  since?: number;
+  until?: number;
+  roleArn?: string;
+  kind?: string;
+  action?: string;
+  account?: string;
+  incident?: string;
+  includeNoise?: boolean;
+}
+
+export interface DenialKey {
+  eventId: string;
+  eventTime: number;
+}
+
+/** A cursor that does not decode: the client sent something we never issued. */
+export class InvalidCursorError extends Error {
+  readonly code = "cursor.invalid";
+}
+
+export function encodeCursor(time: number, id: string): string {
+  return Buffer.from(`${time}:${id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { time: number; id: string } {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const colon = text.indexOf(":");
+  const time = Number(text.slice(0, colon));
+  if (colon <= 0 || !Number.isInteger(time) || colon === text.length - 1)
+    throw new InvalidCursorError("bad cursor");
+  return { time, id: text.slice(colon + 1) };
+}
+
+const COLUMNS = `event_id AS eventId, event_time AS eventTime, account_id AS accountId, region, event_source AS eventSource,
+  event_name AS eventName, error_code AS errorCode, error_message AS errorMessage, principal_type AS principalType,
+  principal_arn AS principalArn, role_arn AS roleArn, session_name AS sessionName, user_agent AS userAgent,
+  source_ip AS sourceIp, source, raw, action, resource, denied_by AS deniedBy, policy_arn AS policyArn,
+  incident_id AS incidentId`;
+
+/**
+ * The API's hot path: pages of denial keys, newest first, then the rows it does not have explained yet.
+ * Plain prepared statements, one per filter shape and reused: building and preparing the query per request cost
+ * more than running it. Each shape walks an index that serves it (see schema.ts); the page stops at `limit`.
+ */
+export function createDenialPages(db: Db) {
+  const sqlite = db.$client;
+  const statements = new Map<string, Statement>();
+  const prepared = (sql: string) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = sqlite.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+  const rowsById = sqlite.prepare(
+    `SELECT ${COLUMNS} FROM denials WHERE event_id IN (SELECT value FROM json_each(?))`,
+  );
+
+  return {
+    page(
+      filters: DenialFilters,
+      limit: number,
+      cursor?: string,
+    ): { keys: DenialKey[]; nextCursor: string | null } {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (clause: string, ...values: unknown[]) => {
+        where.push(clause);
+        params.push(...values);
+      };
+      if (filters.since !== undefined) add("d.event_time >= ?", filters.since);
+      if (filters.until !== undefined) add("d.event_time < ?", filters.until);
+      if (filters.roleArn) add("d.role_arn = ?", filters.roleArn);
+      // Unary +: walk denials_time_idx newest first and stop at the page, rather than gather every denial of every
+      // role of the kind through denials_role_time_idx and sort them (500 ms → 1 ms at 100k denials).
+      if (filters.kind)
+        add("+d.role_arn IN (SELECT role_arn FROM role_catalog WHERE kind = ?)", filters.kind);
+      if (filters.action) add("d.action = ?", filters.action);
+      if (filters.account) add("d.account_id = ?", filters.account);
+      if (filters.incident) add("d.incident_id = ?", filters.incident);
+      if (!filters.includeNoise)
+        add("NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = d.incident_id AND i.noise = 1)");
+      if (cursor) {
+        const c = decodeCursor(cursor);
+        add("(d.event_time < ? OR (d.event_time = ? AND d.event_id < ?))", c.time, c.time, c.id);
+      }
+      const sql = `SELECT d.event_id AS eventId, d.event_time AS eventTime FROM denials d
+        ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY d.event_time DESC, d.event_id DESC LIMIT ?`;
+      const rows = prepared(sql).all(...params, limit + 1) as DenialKey[];
+      const keys = rows.slice(0, limit);
+      const last = keys.at(-1);
+      return {
+        keys,
+        nextCursor: rows.length > limit && last ? encodeCursor(last.eventTime, last.eventId) : null,
+      };
+    },
+    /** Full rows of the given denials, in no particular order. */
+    rows(eventIds: string[]): DenialRow[] {
+      return eventIds.length ? (rowsById.all(JSON.stringify(eventIds)) as DenialRow[]) : [];
+    },
+  };
+}
+
+export type DenialPages = ReturnType<typeof createDenialPages>;
