@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.js";
+import { registerReportRoutes } from "../report/report.routes.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { requestLog, requireBearer, requireJson } from "./middleware.js";
@@ -63,6 +64,7 @@ export function createApp(deps: Deps) {
 
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerReportRoutes(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -383,7 +383,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
     roles: roles.filter((r) => r.kind === kind),
   })).filter((g) => g.roles.length > 0);
   const scoped = <T extends { roleArn: string }>(rows: T[]) =>
-    input.role === null ? rows : rows.filter((r) => r.roleArn === input.role);
+    rows.filter((r) => r.roleArn.startsWith("arn:") && (input.role === null || r.roleArn === input.role));
   const denials = scoped(input.denials);
   const dataEventsSeen = roles.some(
     (r) =>
