@@ -71,7 +71,7 @@ pre{white-space:pre-wrap;background:none;border:1px solid #ccc}.scroll{overflow:
 
 function chartSvg(chart: DenialChart): string {
   if (chart.kinds.length === 0) return `<p class="muted">No denials in the window.</p>`;
-  const width = 640;
+  const width = 480;
   const height = 220;
   const left = 36;
   const bottom = 28;
@@ -86,7 +86,7 @@ function chartSvg(chart: DenialChart): string {
     const y = top + plotH - frac * plotH;
     parts.push(
       `<line x1="${left}" x2="${width - 4}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#e5e7eb"/>`,
-      `<text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#6b7280">${Math.round(max * frac)}</text>`,
+      `<text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#6b7280">${Math.round(max * frac)}</text>`,
     );
   }
   const labelEvery = Math.ceil(chart.days.length / 10);
@@ -103,7 +103,7 @@ function chartSvg(chart: DenialChart): string {
     });
     if (d % labelEvery === 0)
       parts.push(
-        `<text x="${(x + barW / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#6b7280">${esc(day.slice(5))}</text>`,
+        `<text x="${(x + barW / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="12" fill="#6b7280">${esc(day.slice(5))}</text>`,
       );
   });
   const legend = chart.kinds
