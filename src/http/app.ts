@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.js";
+import { registerSlackRoutes } from "../slack/slack.routes.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { requestLog, requireBearer, requireJson } from "./middleware.js";
@@ -42,7 +43,11 @@ export function createApp(deps: Deps) {
       }),
     ),
   );
-  if (deps.config.DENIEDBY_API_TOKEN) app.use("/v1/*", requireBearer(deps.config.DENIEDBY_API_TOKEN));
+  if (deps.config.DENIEDBY_API_TOKEN) {
+    const bearer = requireBearer(deps.config.DENIEDBY_API_TOKEN);
+    // Slack cannot send our token: its slash commands are authenticated by Slack's request signature instead.
+    app.use("/v1/*", (c, next) => (c.req.path === "/v1/slack/commands" ? next() : bearer(c, next)));
+  }
   app.use(
     "/v1/*",
     bodyLimit({
@@ -63,6 +68,7 @@ export function createApp(deps: Deps) {
 
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerSlackRoutes(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
