@@ -42,7 +42,7 @@ function ephemeral(message: SlackMessage): SlackMessage {
 function usage(command: string): SlackMessage {
   return ephemeral(
     textMessage(
-      `*Usage:* \`${mrkdwnText(command, 40)} <event id | role ARN | role name>\`\n` +
+      `*Usage:* ${mrkdwnCode(`${command} <event id | role ARN | role name>`, 100)}\n` +
         "• an event id: why that call was denied and what to change\n" +
         "• a role ARN or name: what kind of role it is and its latest denials",
       `Usage: ${command} <event id | role ARN | role name>`,
