@@ -10,7 +10,12 @@ const SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c
 const NOW = Number(TIMESTAMP) * 1000;
 
 const verify = (
-  o: { body?: string | Uint8Array; signature?: string; timestamp?: string; now?: number } = {},
+  o: {
+    body?: string | Uint8Array;
+    signature?: string | undefined;
+    timestamp?: string | undefined;
+    now?: number;
+  } = {},
 ) =>
   verifySlackSignature(
     SECRET,

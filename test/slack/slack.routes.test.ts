@@ -210,7 +210,7 @@ describe("POST /v1/slack/commands", () => {
   });
 
   it("rejects invalid, missing and stale signatures and tampered bodies", async () => {
-    const cases: [Promise<Response>, string][] = [
+    const cases: [Response | Promise<Response>, string][] = [
       [command(form(pullDenial), { secret: "wrong-secret" }), "auth.invalid_signature"],
       [command(form(pullDenial), { signature: null }), "auth.missing_signature"],
       [command(form(pullDenial), { timestamp: NOW_S - 301 }), "auth.stale_signature"],
