@@ -229,6 +229,8 @@ export const slackPosts = sqliteTable("slack_posts", {
   postedAt: integer("posted_at").notNull(),
   /** The incident's count when posted: a later post says how many came since. */
   lastCount: integer("last_count").notNull(),
+  /** The incident's last denial (event time) when posted: it is posted again only if denials go on past the quiet period. */
+  lastSeen: integer("last_seen").notNull(),
   posts: integer("posts").notNull(),
   outcome: text("outcome").notNull(),
 });

@@ -20,7 +20,7 @@ export interface SlackNotifierOptions {
   /** The incoming webhook URL: a secret, never logged. */
   webhookUrl: string;
   publicUrl?: string | undefined;
-  /** After a post, an incident is posted again only when it grew and this long has passed. */
+  /** An incident is posted again only when its denials go on this long past the last post, and this long after it. */
   quietMs: number;
   includeNoise: boolean;
   /** Incidents with no denial for this long are not posted (history from a backfill or a first start). */
@@ -65,8 +65,8 @@ const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, {
 
 /**
  * The background poster of new incidents to a Slack incoming webhook. It scans the incidents table on its own
- * timer, so ingestion never waits on Slack: one message per incident fingerprint, again only after the quiet period
- * and only if the incident grew; noise only when asked. What was posted is stored (slack_posts) so a restart does
+ * timer, so ingestion never waits on Slack: one message per incident fingerprint, again only when its denials go on
+ * a quiet period past the last post (a storm that lasts hours is a post per quiet period); noise only when asked. What was posted is stored (slack_posts) so a restart does
  * not post again; a crash between Slack's 200 and that write can post one incident twice (at least once).
  */
 export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
@@ -157,6 +157,7 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
           incidentId: id,
           postedAt: o.clock(),
           count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
           outcome: "rejected",
         });
         result.rejected.push(id);
@@ -164,7 +165,13 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
       }
       const outcome = await post(message, id);
       if (outcome.ok) {
-        recordPost(o.db, { incidentId: id, postedAt: o.clock(), count: d.incident.count, outcome: "posted" });
+        recordPost(o.db, {
+          incidentId: id,
+          postedAt: o.clock(),
+          count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
+          outcome: "posted",
+        });
         result.posted.push(id);
         o.logger.info({ incidentId: id, count: d.incident.count, again: d.post !== null }, "slack post sent");
       } else if (outcome.permanent) {
@@ -172,6 +179,7 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
           incidentId: id,
           postedAt: o.clock(),
           count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
           outcome: "rejected",
         });
         result.rejected.push(id);

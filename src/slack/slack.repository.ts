@@ -28,7 +28,7 @@ export interface DueIncidentsQuery {
 }
 
 /**
- * Incidents the notifier owes a post: never posted, or grown since their last post once the quiet period is over.
+ * Incidents the notifier owes a post: never posted, or still being denied a quiet period after their last post.
  * The bundled example trail is never posted. Oldest first, so a backlog goes out in the order it happened.
  * Served by incidents_last_seen_idx (the since bound) and the slack_posts primary key.
  */
@@ -45,7 +45,13 @@ export function dueIncidents(db: Db, q: DueIncidentsQuery): DueIncident[] {
         or(isNull(denials.source), ne(denials.source, "examples")),
         or(
           isNull(slackPosts.incidentId),
-          and(gt(incidents.count, slackPosts.lastCount), lte(slackPosts.postedAt, q.now - q.quietMs)),
+          // Posted before: again only when denials went on past the quiet period (event time) and the quiet
+          // period has passed since the post (wall time). A burst that ended is not posted twice.
+          and(
+            gt(incidents.count, slackPosts.lastCount),
+            gte(incidents.lastSeen, sql`${slackPosts.lastSeen} + ${q.quietMs}`),
+            lte(slackPosts.postedAt, q.now - q.quietMs),
+          ),
         ),
       ),
     )
@@ -58,13 +64,20 @@ export function dueIncidents(db: Db, q: DueIncidentsQuery): DueIncident[] {
 /** Records a post (or Slack's final refusal) of an incident at its current count. */
 export function recordPost(
   db: Db,
-  p: { incidentId: string; postedAt: number; count: number; outcome: "posted" | "rejected" },
+  p: {
+    incidentId: string;
+    postedAt: number;
+    count: number;
+    lastSeen: number;
+    outcome: "posted" | "rejected";
+  },
 ): void {
   db.insert(slackPosts)
     .values({
       incidentId: p.incidentId,
       postedAt: p.postedAt,
       lastCount: p.count,
+      lastSeen: p.lastSeen,
       posts: 1,
       outcome: p.outcome,
     })
@@ -73,6 +86,7 @@ export function recordPost(
       set: {
         postedAt: p.postedAt,
         lastCount: p.count,
+        lastSeen: p.lastSeen,
         posts: sql`${slackPosts.posts} + 1`,
         outcome: p.outcome,
       },
