@@ -59,6 +59,8 @@ export const Config = z.object({
   DENIEDBY_SLACK_INCLUDE_NOISE: z.enum(["on", "off"]).default("off"),
   // Incidents with no denial this recent are history (a backfill, a first start), not alerts: never posted.
   DENIEDBY_SLACK_LOOKBACK_HOURS: z.coerce.number().min(1).max(720).default(24),
+  // How often the notifier looks for incidents to post.
+  DENIEDBY_SLACK_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -70,6 +70,7 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
       quietMs: config.DENIEDBY_SLACK_QUIET_MINUTES * 60_000,
       includeNoise: config.DENIEDBY_SLACK_INCLUDE_NOISE === "on",
       lookbackMs: config.DENIEDBY_SLACK_LOOKBACK_HOURS * 3_600_000,
+      intervalMs: config.DENIEDBY_SLACK_INTERVAL_SECONDS * 1000,
     });
     slack.start();
     logger.info({ quietMinutes: config.DENIEDBY_SLACK_QUIET_MINUTES }, "slack notifier started");
