@@ -55,6 +55,12 @@ export const Config = z.object({
   DENIEDBY_SLACK_WEBHOOK_URL: z.string().url().optional(),
   DENIEDBY_SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   DENIEDBY_SLACK_QUIET_MINUTES: z.coerce.number().min(0).default(60),
+  // Noise-class incidents (console probes, service principals, SCP guardrails) are posted only when "on".
+  DENIEDBY_SLACK_INCLUDE_NOISE: z.enum(["on", "off"]).default("off"),
+  // Incidents with no denial this recent are history (a backfill, a first start), not alerts: never posted.
+  DENIEDBY_SLACK_LOOKBACK_HOURS: z.coerce.number().min(1).max(720).default(24),
+  // How often the notifier looks for incidents to post.
+  DENIEDBY_SLACK_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
 });
 export type Config = z.infer<typeof Config>;
 

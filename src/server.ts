@@ -5,6 +5,7 @@ import type { Config } from "./config.js";
 import { buildDeps, type Deps } from "./deps.js";
 import { createApp } from "./http/app.js";
 import { loadExamplesIfEmpty } from "./ingest/load-examples.js";
+import { createSlackNotifier, type SlackNotifier } from "./slack/notifier.js";
 import { type LiveSources, startLiveSources } from "./sources/live-sources.js";
 
 export interface RunningServer {
@@ -57,6 +58,24 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
         );
   });
 
+  // Posts new incidents to Slack on its own timer: ingestion never waits on Slack.
+  let slack: SlackNotifier | null = null;
+  if (config.DENIEDBY_SLACK_WEBHOOK_URL) {
+    slack = createSlackNotifier({
+      db: deps.db,
+      logger,
+      clock: deps.clock,
+      webhookUrl: config.DENIEDBY_SLACK_WEBHOOK_URL,
+      publicUrl: config.DENIEDBY_PUBLIC_URL,
+      quietMs: config.DENIEDBY_SLACK_QUIET_MINUTES * 60_000,
+      includeNoise: config.DENIEDBY_SLACK_INCLUDE_NOISE === "on",
+      lookbackMs: config.DENIEDBY_SLACK_LOOKBACK_HOURS * 3_600_000,
+      intervalMs: config.DENIEDBY_SLACK_INTERVAL_SECONDS * 1000,
+    });
+    slack.start();
+    logger.info({ quietMinutes: config.DENIEDBY_SLACK_QUIET_MINUTES }, "slack notifier started");
+  }
+
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((ok) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: host }, () => ok(s));
@@ -79,6 +98,7 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
         });
         // Sources stop after the last request, so a batch in flight commits before the database closes.
         await live.stop();
+        await slack?.stop();
         deps.db.$client.close();
         logger.info("deniedby stopped");
       })();

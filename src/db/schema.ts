@@ -219,3 +219,19 @@ export type RoleSessionRow = typeof roleSessions.$inferSelect;
 export type QuarantineRow = typeof quarantine.$inferSelect;
 export type RoleCatalogRow = typeof roleCatalog.$inferSelect;
 export type IncidentRow = typeof incidents.$inferSelect;
+
+/**
+ * What the Slack notifier posted, one row per incident, so a restart does not post again and the quiet period
+ * holds across restarts. `outcome` is 'posted', or 'rejected' when Slack refused the message for good (4xx).
+ */
+export const slackPosts = sqliteTable("slack_posts", {
+  incidentId: text("incident_id").primaryKey(),
+  postedAt: integer("posted_at").notNull(),
+  /** The incident's count when posted: a later post says how many came since. */
+  lastCount: integer("last_count").notNull(),
+  /** The incident's last denial (event time) when posted: it is posted again only if denials go on past the quiet period. */
+  lastSeen: integer("last_seen").notNull(),
+  posts: integer("posts").notNull(),
+  outcome: text("outcome").notNull(),
+});
+export type SlackPostRow = typeof slackPosts.$inferSelect;

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.js";
 import { registerReportRoutes } from "../report/report.routes.js";
+import { registerSlackRoutes } from "../slack/slack.routes.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { createExplanationCache } from "./explanations.js";
@@ -47,7 +48,11 @@ export function createApp(deps: Deps) {
       }),
     ),
   );
-  if (deps.config.DENIEDBY_API_TOKEN) app.use("/v1/*", requireBearer(deps.config.DENIEDBY_API_TOKEN));
+  if (deps.config.DENIEDBY_API_TOKEN) {
+    const bearer = requireBearer(deps.config.DENIEDBY_API_TOKEN);
+    // Slack cannot send our token: its slash commands are authenticated by Slack's request signature instead.
+    app.use("/v1/*", (c, next) => (c.req.path === "/v1/slack/commands" ? next() : bearer(c, next)));
+  }
   app.use(
     "/v1/*",
     bodyLimit({
@@ -73,6 +78,7 @@ export function createApp(deps: Deps) {
   registerRoleRoutes(app, deps);
   registerExplainRoutes(app, deps, explanations);
   registerReportRoutes(app, deps);
+  registerSlackRoutes(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

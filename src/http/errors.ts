@@ -8,9 +8,12 @@ import type { AppEnv } from "./app-env.js";
 export const errorCodes = {
   "request.invalid": 400,
   "request.invalid_json": 400,
+  "slack.no_denial": 400,
   "auth.missing_token": 401,
   "auth.invalid_token": 401,
   "auth.invalid_signature": 401,
+  "auth.missing_signature": 401,
+  "auth.stale_signature": 401,
   "route.not_found": 404,
   "denials.not_found": 404,
   "incidents.not_found": 404,
@@ -18,6 +21,8 @@ export const errorCodes = {
   "request.too_large": 413,
   "request.unsupported_media_type": 415,
   "service.unavailable": 503,
+  "slack.not_configured": 503,
+  "slack.invalid_message": 500,
   "internal.error": 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,144 @@
+import type { RoleCatalogEntry } from "../classify/kinds.js";
+import { isDenial } from "../cloudtrail/denial.js";
+import { validateRecord } from "../cloudtrail/normalise.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import type { Db } from "../db/client.js";
+import { explainStoredDenial, getDenial, getIncident } from "../db/denials.repository.js";
+import { getCatalogEntry } from "../db/role-catalog.repository.js";
+import type { DenialRow, IncidentRow } from "../db/schema.js";
+import { type Explanation, explainDenial } from "../explain/explain.js";
+import type { SlackMessage } from "./block-kit.js";
+import {
+  buildDenialMessage,
+  type DenialMessageInput,
+  explanationLinks,
+  type IncidentStats,
+} from "./blocks.js";
+
+export interface EnrichedMessage extends SlackMessage {
+  incidentId: string;
+  eventId: string;
+}
+
+export interface EnrichSkip {
+  position: string;
+  reason: "record.invalid" | "record.not_denial";
+  detail: string;
+}
+
+export type EnrichResult =
+  | { kind: "messages"; messages: EnrichedMessage[]; skipped: EnrichSkip[] }
+  | { kind: "not_found"; eventId: string };
+
+/** Catalogue lookups for one request, by role ARN, each read once: cheaper than loading the whole catalogue. */
+export function catalogLookup(db: Db): (roleArn: string) => RoleCatalogEntry | undefined {
+  const seen = new Map<string, RoleCatalogEntry | undefined>();
+  return (arn) => {
+    if (!seen.has(arn)) seen.set(arn, getCatalogEntry(db, arn) ?? undefined);
+    return seen.get(arn);
+  };
+}
+
+export function storedStats(row: IncidentRow): IncidentStats {
+  return { id: row.id, count: row.count, firstSeen: row.firstSeen, lastSeen: row.lastSeen, scope: "stored" };
+}
+
+/** The message for a denial stored in the database, with its stored incident. */
+export function messageForStoredDenial(
+  db: Db,
+  row: DenialRow,
+  publicUrl: string | undefined,
+  extra: Pick<DenialMessageInput, "repeat"> = {},
+): EnrichedMessage {
+  const explanation = explainStoredDenial(row, catalogLookup(db));
+  const incident = getIncident(db, explanation.incidentId);
+  return toMessage(explanation, incident ? storedStats(incident) : null, publicUrl, extra);
+}
+
+function toMessage(
+  explanation: Explanation,
+  incident: IncidentStats | null,
+  publicUrl: string | undefined,
+  extra: Pick<DenialMessageInput, "repeat"> = {},
+): EnrichedMessage {
+  const message = buildDenialMessage({
+    explanation,
+    incident,
+    links: explanationLinks(
+      publicUrl,
+      explanation.eventId,
+      incident?.scope === "stored" ? incident.id : null,
+    ),
+    ...extra,
+  });
+  return { ...message, incidentId: explanation.incidentId, eventId: explanation.eventId };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Turns an alert into Slack messages: `{"eventId": …}` of a stored denial, one CloudTrail record, one EventBridge
+ * event, an array of either, or a log-file body `{"Records": […]}`. Records of one incident make one message (an
+ * alert storm is one message); records that are not denials are skipped with a reason. Reads only.
+ */
+export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined): EnrichResult {
+  if (isObject(body) && typeof body.eventId === "string" && !("eventName" in body)) {
+    const row = getDenial(db, body.eventId);
+    if (!row) return { kind: "not_found", eventId: body.eventId };
+    return { kind: "messages", messages: [messageForStoredDenial(db, row, publicUrl)], skipped: [] };
+  }
+  const items: unknown[] = Array.isArray(body)
+    ? body
+    : isObject(body) && Array.isArray(body.Records)
+      ? body.Records
+      : [body];
+  const catalog = catalogLookup(db);
+  const skipped: EnrichSkip[] = [];
+  const groups = new Map<string, { explanation: Explanation; count: number; first: number; last: number }>();
+  items.forEach((item, i) => {
+    const position = Array.isArray(body) || items.length > 1 ? `record ${i}` : "";
+    const valid = validateRecord(item);
+    if ("rejection" in valid) {
+      skipped.push({ position, reason: "record.invalid", detail: valid.rejection.detail });
+      return;
+    }
+    const record: CloudTrailRecord = valid.record;
+    const message = typeof record.errorMessage === "string" ? record.errorMessage : undefined;
+    if (!isDenial(record.errorCode || undefined, message)) {
+      skipped.push({
+        position,
+        reason: "record.not_denial",
+        detail: `${record.eventID}: ${record.eventName} was not denied`,
+      });
+      return;
+    }
+    const explanation = explainDenial(record, { catalog });
+    const at = Date.parse(record.eventTime);
+    const g = groups.get(explanation.incidentId);
+    if (!g) groups.set(explanation.incidentId, { explanation, count: 1, first: at, last: at });
+    else {
+      g.count++;
+      g.first = Math.min(g.first, at);
+      if (at >= g.last) {
+        g.last = at;
+        g.explanation = explanation;
+      }
+    }
+  });
+  const messages = [...groups.values()].map((g) => {
+    const stored = getIncident(db, g.explanation.incidentId);
+    const stats: IncidentStats = stored
+      ? storedStats(stored)
+      : {
+          id: g.explanation.incidentId,
+          count: g.count,
+          firstSeen: g.first,
+          lastSeen: g.last,
+          scope: "alert",
+        };
+    return toMessage(g.explanation, stats, publicUrl);
+  });
+  return { kind: "messages", messages, skipped };
+}

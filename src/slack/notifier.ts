@@ -1,0 +1,233 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { Db } from "../db/client.js";
+import { getDenial } from "../db/denials.repository.js";
+import { checkMessage, type SlackMessage } from "./block-kit.js";
+import { messageForStoredDenial } from "./enrich.js";
+import { type DueIncident, dueIncidents, recordPost } from "./slack.repository.js";
+
+/** The subset of pino's logger the notifier uses (objects first, message second). */
+export interface NotifierLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface SlackNotifierOptions {
+  db: Db;
+  logger: NotifierLogger;
+  /** Epoch milliseconds. */
+  clock: () => number;
+  /** The incoming webhook URL: a secret, never logged. */
+  webhookUrl: string;
+  publicUrl?: string | undefined;
+  /** An incident is posted again only when its denials go on this long past the last post, and this long after it. */
+  quietMs: number;
+  includeNoise: boolean;
+  /** Incidents with no denial for this long are not posted (history from a backfill or a first start). */
+  lookbackMs: number;
+  /** Between scans of the incidents table. Default 15 s. */
+  intervalMs?: number;
+  /** Attempts per message, the first included. Default 5. */
+  maxAttempts?: number;
+  /** First retry delay; doubled each retry, capped at 60 s, or Slack's Retry-After when it sends one. Default 1 s. */
+  baseDelayMs?: number;
+  /** Slack allows about one message per second per channel. Default 1,100 ms between posts. */
+  spacingMs?: number;
+  /** Posts per scan, so a backlog drains over several scans instead of one long burst. Default 20. */
+  batch?: number;
+  /** Per request. Default 10 s. */
+  timeoutMs?: number;
+  /** Injected in tests; rejects when the signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+export interface ScanResult {
+  posted: string[];
+  rejected: string[];
+  /** Incidents left for the next scan because Slack could not be reached. */
+  deferred: string[];
+}
+
+export interface SlackNotifier {
+  /** One scan: posts what is due. Exposed for tests and for a nudge after ingest; never throws. */
+  scan(): Promise<ScanResult>;
+  start(): void;
+  /** Stops scanning and waits for a scan in flight (its backoff sleeps are cut short). */
+  stop(): Promise<void>;
+}
+
+type PostOutcome = { ok: true } | { ok: false; permanent: boolean; status: number | null; detail: string };
+
+const MAX_DELAY_MS = 60_000;
+
+const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal });
+
+/**
+ * The background poster of new incidents to a Slack incoming webhook. It scans the incidents table on its own
+ * timer, so ingestion never waits on Slack: one message per incident fingerprint, again only when its denials go on
+ * a quiet period past the last post (a storm that lasts hours is a post per quiet period); noise only when asked. What was posted is stored (slack_posts) so a restart does
+ * not post again; a crash between Slack's 200 and that write can post one incident twice (at least once).
+ */
+export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
+  const sleep = o.sleep ?? defaultSleep;
+  const doFetch = o.fetch ?? fetch;
+  const maxAttempts = o.maxAttempts ?? 5;
+  const baseDelay = o.baseDelayMs ?? 1000;
+  const spacing = o.spacingMs ?? 1100;
+  const interval = o.intervalMs ?? 15_000;
+  const timeout = o.timeoutMs ?? 10_000;
+  const stopping = new AbortController();
+  let running: Promise<void> | null = null;
+  let scanning: Promise<ScanResult> | null = null;
+
+  async function send(message: SlackMessage): Promise<PostOutcome> {
+    try {
+      const res = await doFetch(o.webhookUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: message.text, blocks: message.blocks }),
+        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeout)]),
+      });
+      const body = (await res.text()).slice(0, 200);
+      if (res.ok) return { ok: true };
+      // 429 and 5xx are worth retrying; other 4xx (invalid_blocks, no_service, channel_is_archived) are not.
+      const permanent = res.status !== 429 && res.status < 500;
+      return { ok: false, permanent, status: res.status, detail: body };
+    } catch (error) {
+      return {
+        ok: false,
+        permanent: false,
+        status: null,
+        detail: error instanceof Error ? error.name : "network error",
+      };
+    }
+  }
+
+  /** Posts with exponential backoff; Slack's Retry-After (429) wins when longer. */
+  async function post(message: SlackMessage, incidentId: string): Promise<PostOutcome> {
+    let last: PostOutcome = { ok: false, permanent: false, status: null, detail: "not attempted" };
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      last = await send(message);
+      if (last.ok || last.permanent || stopping.signal.aborted) return last;
+      if (attempt === maxAttempts) break;
+      const wait = Math.min(MAX_DELAY_MS, baseDelay * 2 ** (attempt - 1));
+      o.logger.warn(
+        { incidentId, attempt, status: last.status, detail: last.detail, retryInMs: wait },
+        "slack post failed, retrying",
+      );
+      await sleep(wait, stopping.signal);
+    }
+    return last;
+  }
+
+  function messageFor(due: DueIncident): SlackMessage | null {
+    const row = getDenial(o.db, due.incident.latestEventId);
+    if (!row) return null;
+    const repeat = due.post
+      ? { repeat: { newSince: due.incident.count - due.post.lastCount, lastPostedAt: due.post.postedAt } }
+      : {};
+    const message = messageForStoredDenial(o.db, row, o.publicUrl, repeat);
+    return { text: message.text, blocks: message.blocks };
+  }
+
+  async function scanOnce(): Promise<ScanResult> {
+    const result: ScanResult = { posted: [], rejected: [], deferred: [] };
+    const now = o.clock();
+    const due = dueIncidents(o.db, {
+      now,
+      quietMs: o.quietMs,
+      since: now - o.lookbackMs,
+      includeNoise: o.includeNoise,
+      limit: o.batch ?? 20,
+    });
+    for (const [i, d] of due.entries()) {
+      if (stopping.signal.aborted) {
+        result.deferred.push(...due.slice(i).map((x) => x.incident.id));
+        break;
+      }
+      if (i > 0) await sleep(spacing, stopping.signal);
+      const id = d.incident.id;
+      const message = messageFor(d);
+      const issues = message ? checkMessage(message) : [];
+      if (!message || issues.length > 0) {
+        // A message we cannot build would fail again on every scan: record it as refused and say why.
+        o.logger.error({ incidentId: id, issues: issues.slice(0, 5) }, "slack message not built; not posted");
+        recordPost(o.db, {
+          incidentId: id,
+          postedAt: o.clock(),
+          count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
+          outcome: "rejected",
+        });
+        result.rejected.push(id);
+        continue;
+      }
+      const outcome = await post(message, id);
+      if (outcome.ok) {
+        recordPost(o.db, {
+          incidentId: id,
+          postedAt: o.clock(),
+          count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
+          outcome: "posted",
+        });
+        result.posted.push(id);
+        o.logger.info({ incidentId: id, count: d.incident.count, again: d.post !== null }, "slack post sent");
+      } else if (outcome.permanent) {
+        recordPost(o.db, {
+          incidentId: id,
+          postedAt: o.clock(),
+          count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
+          outcome: "rejected",
+        });
+        result.rejected.push(id);
+        o.logger.error(
+          { incidentId: id, status: outcome.status, detail: outcome.detail },
+          "slack refused the post",
+        );
+      } else {
+        // Slack is unreachable: keep the rest for the next scan rather than hammering it.
+        result.deferred.push(...due.slice(i).map((x) => x.incident.id));
+        o.logger.warn(
+          { incidentId: id, status: outcome.status, detail: outcome.detail, deferred: due.length - i },
+          "slack unreachable; will retry on the next scan",
+        );
+        break;
+      }
+    }
+    return result;
+  }
+
+  async function scan(): Promise<ScanResult> {
+    // One scan at a time: a nudge during a scan joins it instead of posting the same incident twice.
+    scanning ??= scanOnce()
+      .catch((error: unknown) => {
+        if (!stopping.signal.aborted) o.logger.error({ err: error }, "slack scan failed");
+        return { posted: [], rejected: [], deferred: [] };
+      })
+      .finally(() => {
+        scanning = null;
+      });
+    return scanning;
+  }
+
+  return {
+    scan,
+    start() {
+      if (running) return;
+      running = (async () => {
+        while (!stopping.signal.aborted) {
+          await scan();
+          await sleep(interval, stopping.signal).catch(() => undefined);
+        }
+      })();
+    },
+    async stop() {
+      stopping.abort();
+      await running;
+      await scanning;
+    },
+  };
+}
