@@ -109,6 +109,28 @@ export function validateRecord(value: unknown): { record: CloudTrailRecord } | {
   return { record: v as CloudTrailRecord };
 }
 
+/**
+ * Session names repeat for every call a task, instance or pod makes: remembering the last few thousand shapes
+ * saves running the shape patterns on each event.
+ */
+const shapeCache = new Map<string, SessionShape>();
+function cachedSessionShape(name: string): SessionShape {
+  let shape = shapeCache.get(name);
+  if (shape === undefined) {
+    shape = sessionShape(name);
+    if (shapeCache.size >= 10_000) shapeCache.clear();
+    shapeCache.set(name, shape);
+  }
+  return shape;
+}
+
+/** CloudTrail writes eventTime as UTC 'YYYY-MM-DDTHH:MM:SSZ': its first ten characters are the day. */
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T[^+]*Z$/;
+
+function utcDay(text: string, ms: number): string {
+  return UTC_ISO.test(text) ? text.slice(0, 10) : new Date(ms).toISOString().slice(0, 10);
+}
+
 /** Reduces a valid record to a stored event and decides where it goes: denials, evidence, or usage aggregates. */
 export function normaliseRecord(record: CloudTrailRecord): NormalisedEvent {
   const principal = extractPrincipal(record);
@@ -123,7 +145,7 @@ export function normaliseRecord(record: CloudTrailRecord): NormalisedEvent {
   return {
     eventId: record.eventID,
     eventTime,
-    day: new Date(eventTime).toISOString().slice(0, 10),
+    day: utcDay(record.eventTime, eventTime),
     accountId: record.recipientAccountId ?? principal.accountId,
     region: record.awsRegion ?? "",
     eventSource: record.eventSource,
@@ -131,7 +153,7 @@ export function normaliseRecord(record: CloudTrailRecord): NormalisedEvent {
     errorCode,
     errorMessage,
     principal,
-    sessionShape: principal.sessionName === null ? null : sessionShape(principal.sessionName),
+    sessionShape: principal.sessionName === null ? null : cachedSessionShape(principal.sessionName),
     userAgent: typeof record.userAgent === "string" ? record.userAgent : null,
     sourceIp: typeof record.sourceIPAddress === "string" ? record.sourceIPAddress : null,
     resource: primaryResource(record),
