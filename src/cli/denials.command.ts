@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
+import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
 import {
   analysePendingDenials,
@@ -15,7 +16,7 @@ const USAGE =
 
 export function defaultDbPath(): string {
   // The CLI is an entry point: it may read the environment for its defaults.
-  return process.env.DENIEDBY_DB ?? "./data/deniedby.db";
+  return loadConfig().DENIEDBY_DB;
 }
 
 /** `24h`, `7d`, `30m` back from `now`, or an ISO timestamp. */

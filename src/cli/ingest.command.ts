@@ -70,12 +70,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   const db = openDb({ path: values.db ?? config.DENIEDBY_DB });
   try {
     const writer = createIngestWriter(db);
-    let reported = 0;
-    const onReject = (r: RejectionReport) => {
-      if (reported++ < MAX_REPORTED)
-        err(`rejected ${r.location}${r.position ? ` (${r.position})` : ""}: ${r.reason}: ${r.detail}`);
-      else if (reported === MAX_REPORTED + 1) err("… further rejections are counted in the summary");
-    };
+    const onReject = rejectionReporter();
     const session = new IngestSession({ source: "file", writer, onReject });
     const progress = createProgress(
       session.summary,
@@ -128,12 +123,7 @@ async function ingestLive(from: "lookup-events" | "athena", values: LiveOptions)
   const db = openDb({ path: values.db ?? config.DENIEDBY_DB });
   try {
     const writer = createIngestWriter(db);
-    let reported = 0;
-    const onReject = (r: RejectionReport) => {
-      if (reported++ < MAX_REPORTED)
-        err(`rejected ${r.location}${r.position ? ` (${r.position})` : ""}: ${r.reason}: ${r.detail}`);
-      else if (reported === MAX_REPORTED + 1) err("… further rejections are counted in the summary");
-    };
+    const onReject = rejectionReporter();
     const source = from === "athena" ? ATHENA_SOURCE : LOOKUP_EVENTS_SOURCE;
     const session = new IngestSession({ source, writer, onReject });
     if (from === "lookup-events") {
@@ -191,6 +181,16 @@ async function ingestLive(from: "lookup-events" | "athena", values: LiveOptions)
     process.removeListener("SIGINT", onSignal);
     db.$client.close();
   }
+}
+
+/** Prints the first rejections as they happen; the rest are only counted in the summary. */
+function rejectionReporter(): (r: RejectionReport) => void {
+  let reported = 0;
+  return (r) => {
+    if (reported++ < MAX_REPORTED)
+      err(`rejected ${r.location}${r.position ? ` (${r.position})` : ""}: ${r.reason}: ${r.detail}`);
+    else if (reported === MAX_REPORTED + 1) err("… further rejections are counted in the summary");
+  };
 }
 
 function printSummary(s: IngestSummary): void {

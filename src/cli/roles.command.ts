@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
+import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
 import { listCatalog, refreshCatalog } from "../db/role-catalog.repository.js";
+import { formatTable } from "./output.js";
 
 const USAGE = `usage: deniedby roles [--db PATH] [--format table|json] [--kind KIND]
 
@@ -31,13 +33,7 @@ function table(entries: RoleCatalogEntry[]): string {
       lead?.evidence[0]?.signal ?? "",
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return `${[line(header), ...rows.map(line)].join("\n")}\n`;
+  return `${formatTable(header, rows)}\n`;
 }
 
 /** `deniedby roles`: refreshes the role catalogue from the store and prints it. Returns the exit code. */
@@ -70,7 +66,7 @@ export async function rolesCommand(argv: string[]): Promise<number> {
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") return fail(`--format must be table or json, not ${format}`);
   // The one place outside src/config.ts that reads the environment: the CLI runs without the server's config.
-  const path = values.db ?? process.env.DENIEDBY_DB ?? "./data/deniedby.db";
+  const path = values.db ?? loadConfig().DENIEDBY_DB;
   if (path !== ":memory:" && !existsSync(path)) {
     process.stderr.write(
       `deniedby roles: no database at ${path} (run deniedby ingest first, or pass --db)\n`,

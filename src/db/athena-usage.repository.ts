@@ -1,22 +1,7 @@
 import type { Db } from "./client.js";
-import type { Checkpoint } from "./ingest.repository.js";
+import type { Checkpoint, UsageAggregate } from "./ingest.repository.js";
 
-/** A usage_daily row built from an Athena usage-daily result row. */
-export interface UsageAggregate {
-  day: string;
-  principalArn: string;
-  principalType: string;
-  roleArn: string | null;
-  accountId: string;
-  eventSource: string;
-  eventName: string;
-  resource: string;
-  calls: number;
-  errors: number;
-  firstSeen: number;
-  lastSeen: number;
-  userAgents: string[];
-}
+export type { UsageAggregate };
 
 export interface UsageDayReplacement {
   day: string;

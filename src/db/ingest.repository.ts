@@ -104,7 +104,8 @@ export function mergeAgents(a: string, b: string): string {
   return JSON.stringify([...set].sort().slice(0, MAX_AGENTS));
 }
 
-interface UsageAgg {
+/** One usage_daily row as it is written (by file/push/LookupEvents ingest here, by the Athena source as a whole). */
+export interface UsageAggregate {
   day: string;
   principalArn: string;
   principalType: string;
@@ -118,7 +119,7 @@ interface UsageAgg {
   firstSeen: number;
   lastSeen: number;
   /** Sorted, distinct, at most MAX_AGENTS. */
-  agents: string[];
+  userAgents: string[];
 }
 
 interface SessionAgg {
@@ -185,7 +186,7 @@ export function createIngestWriter(db: Db) {
 
   const writeBatch = sqlite.transaction((batch: Batch): BatchResult => {
     const result: BatchResult = { denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 };
-    const usage = new Map<string, UsageAgg>();
+    const usage = new Map<string, UsageAggregate>();
     const sessions = new Map<string, SessionAgg>();
     for (const { event: e, raw } of batch.events) {
       if (markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
@@ -250,7 +251,7 @@ export function createIngestWriter(db: Db) {
         u.errors,
         u.firstSeen,
         u.lastSeen,
-        JSON.stringify(u.agents),
+        JSON.stringify(u.userAgents),
       );
     for (const s of sessions.values())
       upsertSession.run(
@@ -297,7 +298,7 @@ export function createIngestWriter(db: Db) {
 
 export type IngestWriter = ReturnType<typeof createIngestWriter>;
 
-function addUsage(usage: Map<string, UsageAgg>, e: NormalisedEvent): void {
+function addUsage(usage: Map<string, UsageAggregate>, e: NormalisedEvent): void {
   const p = e.principal;
   const resource = usageResource(e.resource);
   const key = `${e.day}\0${p.key}\0${e.eventSource}\0${e.eventName}\0${resource}`;
@@ -317,7 +318,7 @@ function addUsage(usage: Map<string, UsageAgg>, e: NormalisedEvent): void {
       errors: 0,
       firstSeen: e.eventTime,
       lastSeen: e.eventTime,
-      agents: [],
+      userAgents: [],
     };
     usage.set(key, agg);
   }
@@ -325,7 +326,7 @@ function addUsage(usage: Map<string, UsageAgg>, e: NormalisedEvent): void {
   else agg.calls++;
   if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
   if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
-  if (e.userAgent) keepSmallest(agg.agents, e.userAgent.slice(0, MAX_AGENT_LENGTH));
+  if (e.userAgent) keepSmallest(agg.userAgents, e.userAgent.slice(0, MAX_AGENT_LENGTH));
 }
 
 /** Inserts into a sorted array of distinct strings that keeps only the MAX_AGENTS smallest. */
