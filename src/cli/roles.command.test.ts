@@ -80,8 +80,10 @@ afterEach(() => {
 describe("deniedby roles", () => {
   it("prints an aligned table with kind and confidence first", async () => {
     expect(await rolesCommand(["--db", dbPath])).toBe(0);
-    const lines = out.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^KIND\s+CONF\s+DUAL/);
+    const [header, rule, ...rows] = out.trimEnd().split("\n");
+    expect(header).toMatch(/^KIND\s+CONF\s+DUAL/);
+    expect(rule).toMatch(/^-+( +-+)+$/);
+    const lines = [header ?? "", ...rows];
     expect(lines).toHaveLength(4);
     const kindCol = lines.map((l) => l.split(/\s+/)[0]);
     expect(kindCol.slice(1).sort()).toEqual(["ec2-instance", "eks-irsa", "iam-user"]);
