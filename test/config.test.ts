@@ -4,7 +4,11 @@ import { ConfigError, loadConfig } from "../src/config.js";
 describe("configuration", () => {
   it("has working defaults", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 8080, DENIEDBY_DB: "./data/deniedby.db", DENIEDBY_BODY_LIMIT: 5 * 1024 * 1024 });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      DENIEDBY_DB: "./data/deniedby.db",
+      DENIEDBY_BODY_LIMIT: 5 * 1024 * 1024,
+    });
     expect(config.DENIEDBY_API_TOKEN).toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { KindAssessment, RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { analyseDenial, type DenialAnalysis, type Explanation, explainDenial } from "../explain/explain.js";
@@ -352,9 +352,4 @@ export function listIncidents(
 
 export function getIncident(db: Db, id: string): IncidentRow | undefined {
   return db.select().from(incidents).where(eq(incidents.id, id)).get();
-}
-
-/** Denials of the given event ids (for incident samples). */
-export function getDenials(db: Db, eventIds: string[]): DenialRow[] {
-  return eventIds.length ? db.select().from(denials).where(inArray(denials.eventId, eventIds)).all() : [];
 }

@@ -183,10 +183,6 @@ export class IngestSession {
     return this.summary;
   }
 
-  get pendingEvents(): number {
-    return this.events.length;
-  }
-
   private add(event: NormalisedEvent, raw: string): void {
     this.summary.events++;
     this.events.push({ event, raw: event.class === "usage" ? "" : raw });

@@ -30,7 +30,7 @@ interface Item {
 }
 
 /** Flattens the accepted body shapes into records with their position in the body. */
-export function bodyItems(body: unknown): Item[] {
+function bodyItems(body: unknown): Item[] {
   const records =
     typeof body === "object" && body !== null ? (body as { Records?: unknown }).Records : undefined;
   const list = Array.isArray(body) ? body : Array.isArray(records) ? records : null;
