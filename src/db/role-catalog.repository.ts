@@ -56,6 +56,7 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     lastSeen: r[8],
   }));
 
+  const merge = userAgentMerger();
   const usage: UsageObservation[] = (
     c
       .prepare(
@@ -73,7 +74,7 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     calls: Number(u[3]),
     firstSeen: Number(u[4]),
     lastSeen: Number(u[5]),
-    userAgents: mergeUserAgents(u[6]),
+    userAgents: merge(u[6]),
   }));
 
   const denialRows: DenialObservation[] = (
@@ -95,6 +96,27 @@ export function loadClassifierInput(db: Db): ClassifierInput {
   }));
 
   return { evidence, sessions, usage, denials: denialRows };
+}
+
+/** Distinct user-agent cells remembered per load; a store holds few (an agent or SDK per service). */
+const SINGLE_CELL_CACHE = 10_000;
+
+/**
+ * The user agents of one (principal, API call), as cells of JSON arrays separated by newlines. Most groups are a
+ * single cell whose text repeats across thousands of rows (the same SDK everywhere): those are parsed once per
+ * load and copied, instead of a JSON.parse, a Set and a sort per row.
+ */
+function userAgentMerger(): (concatenated: string | null) => string[] {
+  const single = new Map<string, string[]>();
+  return (concatenated) => {
+    if (concatenated === null || concatenated.includes("\n")) return mergeUserAgents(concatenated);
+    let merged = single.get(concatenated);
+    if (merged === undefined) {
+      merged = mergeUserAgents(concatenated);
+      if (single.size < SINGLE_CELL_CACHE) single.set(concatenated, merged);
+    }
+    return merged.slice();
+  };
 }
 
 /** The user agents of one (principal, API call), as cells of JSON arrays separated by newlines. */
