@@ -7,11 +7,12 @@ import { classifyRoles } from "../src/classify/classify.js";
 import type { ClassifierInput } from "../src/classify/classify.types.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { openDb } from "../src/db/client.js";
-import { refreshCatalog } from "../src/db/role-catalog.repository.js";
+import { loadClassifierInput, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
 import { evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
 
 const ROLES = 10_000;
 const EVENTS = 1_000_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const A = "111122223333";
 const T0 = Date.parse("2026-11-16T00:00:00Z");
 const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
@@ -123,6 +124,11 @@ export function syntheticInput(): ClassifierInput {
   return input;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
 /** Wall time and CPU time (user + system) of fn, in ms: on a shared machine CPU time is the steadier figure. */
 function time<T>(fn: () => T): [T, number, number] {
   const start = performance.now();
@@ -142,15 +148,13 @@ export async function benchClassify(): Promise<void> {
   classifyRoles(input); // warm-up
   const wall: number[] = [];
   const cpu: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const [, w, c] = time(() => classifyRoles(input));
     wall.push(w);
     cpu.push(c);
   }
-  wall.sort((x, y) => x - y);
-  cpu.sort((x, y) => x - y);
   process.stdout.write(
-    `classifyRoles: wall median ${wall[2]?.toFixed(0)} ms (best ${wall[0]?.toFixed(0)}), cpu median ${cpu[2]?.toFixed(0)} ms (5 runs)\n`,
+    `classifyRoles: wall median ${median(wall).toFixed(0)} ms (best ${Math.min(...wall).toFixed(0)}), cpu median ${median(cpu).toFixed(0)} ms (${RUNS} runs)\n`,
   );
 
   const dir = mkdtempSync(join(tmpdir(), "deniedby-bench-"));
@@ -193,9 +197,27 @@ export async function benchClassify(): Promise<void> {
           .run();
     });
     refreshCatalog(db); // warm-up
-    const [result, ms, cpuMs] = time(() => refreshCatalog(db));
+    const phases = { load: [] as number[][], classify: [] as number[][], save: [] as number[][] };
+    const total: number[][] = [];
+    let roles = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const [result, w, c] = time(() => refreshCatalog(db));
+      roles = result.roles;
+      total.push([w, c]);
+      // The same three steps refreshCatalog runs, timed one by one.
+      const [loaded, lw, lc] = time(() => loadClassifierInput(db));
+      phases.load.push([lw, lc]);
+      const [entries, cw, cc] = time(() => classifyRoles(loaded));
+      phases.classify.push([cw, cc]);
+      const [, sw, sc] = time(() => saveCatalog(db, entries));
+      phases.save.push([sw, sc]);
+    }
+    const med = (runs: number[][], k: number) => median(runs.map((r) => r[k] ?? Number.NaN)).toFixed(0);
     process.stdout.write(
-      `refreshCatalog (file db, load + classify + save): wall ${ms.toFixed(0)} ms, cpu ${cpuMs.toFixed(0)} ms for ${result.roles} roles\n`,
+      `refreshCatalog (file db, load + classify + save): wall median ${med(total, 0)} ms, cpu median ${med(total, 1)} ms (${RUNS} runs) for ${roles} roles\n`,
+    );
+    process.stdout.write(
+      `  phases (wall / cpu medians): load ${med(phases.load, 0)} / ${med(phases.load, 1)} ms, classify ${med(phases.classify, 0)} / ${med(phases.classify, 1)} ms, save ${med(phases.save, 0)} / ${med(phases.save, 1)} ms\n`,
     );
     db.$client.close();
   } finally {

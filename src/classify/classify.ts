@@ -730,8 +730,16 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
     const by = INVOKED_BY_TARGETS[s.invokedBy];
     if (by && !isServiceLinkedArn(s.roleArn)) hit(state, by, "ua.invoked-by-service", s.invokedBy);
   }
+  // Usage comes grouped by principal: ten or more rows in a row name the same role, so the last lookup is reused
+  // (ref is idempotent for the same ARN at the same rank).
+  let lastArn: string | undefined;
+  let lastState: RoleState | null = null;
   for (const u of input.usage) {
-    const state = catalog.ref(u.roleArn, "", 0);
+    if (u.roleArn !== lastArn) {
+      lastArn = u.roleArn;
+      lastState = catalog.ref(u.roleArn, "", 0);
+    }
+    const state = lastState;
     if (!state) continue;
     catalog.seen(state, u.firstSeen, u.lastSeen);
     state.calls.push({ action: actionOf(u.eventSource, u.eventName), userAgents: u.userAgents });

@@ -175,6 +175,20 @@ function parseTail(tail: string, out: ParsedDenialMessage): void {
   if (/^(b(e(c(a(u(se?)?)?)?)?)?|because\b.*|w(i(th?)?)?|with\b.*)$/s.test(rest)) out.truncated = true;
 }
 
+/** Adds what the envelope (EC2 blob, SDK wrapper, CloudTrail's cut) said to a parsed message. */
+interface Envelope {
+  encodedMessage: string | undefined;
+  wrappedOperation: string | undefined;
+  truncated: boolean;
+}
+
+function withEnvelope(env: Envelope, out: ParsedDenialMessage): ParsedDenialMessage {
+  if (env.encodedMessage !== undefined) out.encodedMessage = env.encodedMessage;
+  if (env.wrappedOperation !== undefined) out.wrappedOperation = env.wrappedOperation;
+  if (env.truncated) out.truncated = true;
+  return out;
+}
+
 /**
  * Parses an access-denied message in any known form. Never throws; unknown text gives `form: 'unrecognised'`.
  * `errorCode` helps with code-only forms (VpceAccessDenied, bare AccessDenied).
@@ -203,12 +217,8 @@ export function parseAccessDenied(
     wrappedOperation = sdk[0].startsWith("An error") ? sdk[2] : sdk[1];
     text = text.slice(sdk.index + sdk[0].length);
   }
-  const finish = (out: ParsedDenialMessage): ParsedDenialMessage => {
-    if (encodedMessage !== undefined) out.encodedMessage = encodedMessage;
-    if (wrappedOperation !== undefined) out.wrappedOperation = wrappedOperation;
-    if (truncated) out.truncated = true;
-    return out;
-  };
+  // A plain function rather than a closure per call: this runs once per denial.
+  const env: Envelope = { encodedMessage, wrappedOperation, truncated };
 
   const enhanced = ENHANCED.exec(text);
   if (enhanced) {
@@ -216,13 +226,13 @@ export function parseAccessDenied(
     if (enhanced[1]) out.principalArn = enhanced[1];
     if (enhanced[2]) out.action = enhanced[2];
     parseTail(enhanced[3] ?? "", out);
-    return finish(out);
+    return withEnvelope(env, out);
   }
   const thisResource = /\bUser: (\S+) is not authorized to access this resource/.exec(text);
   if (thisResource) {
     const out = base("not-authorized-access-this-resource", truncated);
     if (thisResource[1]) out.principalArn = thisResource[1];
-    return finish(out);
+    return withEnvelope(env, out);
   }
   const principal =
     /Principal \[([^\]]*)\] is not allowed to execute \[([^\]]*)\](?: on the resource(?: \[([^\]]*)\])?)?/.exec(
@@ -233,49 +243,50 @@ export function parseAccessDenied(
     if (principal[1]) out.principalArn = principal[1];
     if (principal[2]) out.action = principal[2];
     if (principal[3]) out.resource = principal[3];
-    return finish(out);
+    return withEnvelope(env, out);
   }
   const accessTo = /Access to the resource (\S+?) is denied/.exec(text);
   if (accessTo) {
     const out = base("access-to-resource-denied", truncated);
     if (accessTo[1]) out.resource = stripQuotes(accessTo[1]);
-    return finish(out);
+    return withEnvelope(env, out);
   }
   const notAuthorizedResource = /Not authorized to access resource:? (\S+?)\.?$/m.exec(text);
   if (notAuthorizedResource) {
     const out = base("not-authorized-access-resource", truncated);
     if (notAuthorizedResource[1]) out.resource = stripQuotes(notAuthorizedResource[1]);
-    return finish(out);
+    return withEnvelope(env, out);
   }
   if (/No access to any requested resource/i.test(text))
-    return finish(base("no-access-requested-resource", truncated));
+    return withEnvelope(env, base("no-access-requested-resource", truncated));
   if (/Cross-account pass role is not allowed/i.test(text)) {
     const out = base("cross-account-pass-role", truncated);
     out.action = "iam:PassRole";
-    return finish(out);
+    return withEnvelope(env, out);
   }
   if (/Access to KMS is not allowed/i.test(text)) {
     const out = base("kms-not-allowed", truncated);
     out.action = "kms:Decrypt";
     out.dependency = true;
-    return finish(out);
+    return withEnvelope(env, out);
   }
   if (/ciphertext refers to a customer master key that does not exist.*not allowed to access/is.test(text)) {
     const out = base("kms-ciphertext", truncated);
     out.action = "kms:Decrypt";
     out.dependency = true;
-    return finish(out);
+    return withEnvelope(env, out);
   }
   if (errorCode === "VpceAccessDenied" || /denied due to a VPC endpoint policy/i.test(text)) {
     const out = base("vpce-access-denied", truncated);
     out.deniedBy = "vpc-endpoint";
-    return finish(out);
+    return withEnvelope(env, out);
   }
   if (/You are not authorized to perform this operation/i.test(text) || encodedMessage !== undefined)
-    return finish(base("ec2-encoded-only", truncated));
-  if (/IAM user access not activated/i.test(text)) return finish(base("billing-not-activated", truncated));
-  if (/^Access Denied\.?$/i.test(text.trim())) return finish(base("s3-access-denied", truncated));
-  return finish(base("unrecognised", truncated));
+    return withEnvelope(env, base("ec2-encoded-only", truncated));
+  if (/IAM user access not activated/i.test(text))
+    return withEnvelope(env, base("billing-not-activated", truncated));
+  if (/^Access Denied\.?$/i.test(text.trim())) return withEnvelope(env, base("s3-access-denied", truncated));
+  return withEnvelope(env, base("unrecognised", truncated));
 }
 
 /** The command that turns EC2's encoded blob into the full decision (caller needs sts:DecodeAuthorizationMessage). */

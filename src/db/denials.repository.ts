@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import type { KindAssessment, RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { analyseDenial, type DenialAnalysis, type Explanation, explainDenial } from "../explain/explain.js";
@@ -15,7 +15,6 @@ import {
 
 const SAMPLE_IDS = 5;
 const SAMPLE_SESSIONS = 10;
-const BATCH = 5_000;
 
 function toEntry(row: RoleCatalogRow): RoleCatalogEntry {
   let kinds: KindAssessment[] = [];
@@ -57,9 +56,19 @@ export function explainStoredDenial(
   return explainDenial(JSON.parse(row.raw) as CloudTrailRecord, { catalog });
 }
 
-function mergeBounded(a: string[], b: string[], bound: number): string[] {
-  // Sorted, so the kept sample does not depend on the order events arrived in.
-  return [...new Set([...a, ...b])].sort().slice(0, bound);
+/**
+ * Adds `value` to `sample`, a sorted list of at most `bound` distinct values, in place: the sample stays the
+ * `bound` smallest values ever seen, so it does not depend on the order events arrived in. One comparison per
+ * event instead of building, sorting and slicing a new array per event.
+ */
+function addToSample(sample: string[], value: string, bound: number): void {
+  const last = sample[sample.length - 1];
+  if (sample.length >= bound && last !== undefined && value >= last) return;
+  let i = sample.length;
+  while (i > 0 && (sample[i - 1] as string) > value) i--;
+  if (i > 0 && sample[i - 1] === value) return;
+  sample.splice(i, 0, value);
+  if (sample.length > bound) sample.pop();
 }
 
 function parseList(json: string): string[] {
@@ -71,152 +80,207 @@ function parseList(json: string): string[] {
   }
 }
 
-/**
- * Explains every stored denial not yet analysed (action IS NULL), fills its analysis columns and folds it into its
- * incident, one transaction per batch. Idempotent: analysed rows are never counted again.
- */
-export function analysePendingDenials(db: Db): { analysed: number; incidents: number } {
-  const catalog = loadCatalog(db);
-  const updateAnalysis = db.$client.prepare(
-    "UPDATE denials SET action = ?, resource = ?, denied_by = ?, policy_arn = ?, incident_id = ? WHERE event_id = ?",
-  );
-  let analysed = 0;
-  let after: { time: number; id: string } | undefined;
-  const touched = new Set<string>();
-  for (;;) {
-    const rows = db
-      // Only the columns analysis needs: mapping all 21 columns per row took longer than explaining the rows.
-      .select({
-        eventId: denials.eventId,
-        eventTime: denials.eventTime,
-        accountId: denials.accountId,
-        sessionName: denials.sessionName,
-        raw: denials.raw,
-      })
-      .from(denials)
-      // Walk denials_time_idx once in key order: re-querying "action IS NULL ORDER BY time" per batch rescanned
-      // and re-sorted the whole table every time.
-      .where(
-        after
-          ? and(
-              isNull(denials.action),
-              sql`(${denials.eventTime}, ${denials.eventId}) > (${after.time}, ${after.id})`,
-            )
-          : isNull(denials.action),
+/** Rows read per query; the whole run is still one transaction. */
+const READ_BATCH = 5_000;
+/** Rows per transaction: bounds the WAL and the in-memory fold on a large backlog. */
+const COMMIT_EVERY = 50_000;
+
+/** One incident's part of the current transaction, folded in memory and written once. */
+interface IncidentFold {
+  e: DenialAnalysis;
+  accountId: string;
+  count: number;
+  first: number;
+  last: number;
+  latest: string;
+  ids: string[];
+  sessions: string[];
+}
+
+/** A stored denial as read for analysis: [event_id, event_time, account_id, session_name, raw, rowid]. */
+type PendingRow = [string, number, string, string | null, string, number];
+
+function foldInto(folds: Map<string, IncidentFold>, e: DenialAnalysis, row: PendingRow): void {
+  const [eventId, eventTime, accountId, sessionName] = row;
+  const g = folds.get(e.incidentId);
+  if (!g) {
+    folds.set(e.incidentId, {
+      e,
+      accountId,
+      count: 1,
+      first: eventTime,
+      last: eventTime,
+      latest: eventId,
+      ids: [eventId],
+      sessions: sessionName ? [sessionName] : [],
+    });
+    return;
+  }
+  g.count++;
+  g.first = Math.min(g.first, eventTime);
+  // Rows come in (event_time, event_id) order, so on a tie the later id wins, as it always has.
+  if (eventTime >= g.last) {
+    g.last = eventTime;
+    g.latest = eventId;
+  }
+  addToSample(g.ids, eventId, SAMPLE_IDS);
+  if (sessionName) addToSample(g.sessions, sessionName, SAMPLE_SESSIONS);
+}
+
+/** The statements of one analysis run, prepared once: drizzle built and prepared a new query per row and incident. */
+function analysisStatements(db: Db) {
+  const c = db.$client;
+  return {
+    // Walks denials_time_idx once in key order: re-querying "action IS NULL ORDER BY time" per batch rescanned and
+    // re-sorted the whole table every time. Only the columns analysis needs, as arrays (no per-row objects).
+    pendingFirst: c
+      .prepare(
+        `SELECT event_id, event_time, account_id, session_name, raw, rowid FROM denials
+         WHERE action IS NULL ORDER BY event_time, event_id LIMIT ?`,
       )
-      .orderBy(denials.eventTime, denials.eventId)
-      .limit(BATCH)
-      .all();
+      .raw(true),
+    pendingAfter: c
+      .prepare(
+        `SELECT event_id, event_time, account_id, session_name, raw, rowid FROM denials
+         WHERE action IS NULL AND (event_time, event_id) > (?, ?) ORDER BY event_time, event_id LIMIT ?`,
+      )
+      .raw(true),
+    // By rowid, read with the row in the same transaction: saves a lookup in the event_id index per denial.
+    setAnalysis: c.prepare(
+      "UPDATE denials SET action = ?, resource = ?, denied_by = ?, policy_arn = ?, incident_id = ? WHERE rowid = ?",
+    ),
+    getIncident: c.prepare(
+      `SELECT count, first_seen AS firstSeen, last_seen AS lastSeen, latest_event_id AS latestEventId,
+         sample_event_ids AS sampleEventIds, sessions FROM incidents WHERE id = ?`,
+    ),
+    updateIncident: c.prepare(
+      `UPDATE incidents SET count = ?, first_seen = ?, last_seen = ?, latest_event_id = ?, sample_event_ids = ?,
+         sessions = ? WHERE id = ?`,
+    ),
+    insertIncident: c.prepare(
+      `INSERT INTO incidents (id, principal_arn, role_arn, account_id, action, resource_pattern, denied_by,
+         policy_arn, count, first_seen, last_seen, latest_event_id, sample_event_ids, sessions, noise, noise_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+}
+type AnalysisStatements = ReturnType<typeof analysisStatements>;
+
+interface StoredIncident {
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  latestEventId: string;
+  sampleEventIds: string;
+  sessions: string;
+}
+
+/** Adds the folded incidents to the stored ones: one read and one write per incident per transaction. */
+function writeIncidents(s: AnalysisStatements, folds: Map<string, IncidentFold>): void {
+  for (const [id, g] of folds) {
+    const existing = s.getIncident.get(id) as StoredIncident | undefined;
+    if (existing) {
+      const newer =
+        g.last > existing.lastSeen || (g.last === existing.lastSeen && g.latest > existing.latestEventId);
+      const ids = [...new Set(parseList(existing.sampleEventIds))].sort();
+      for (const x of g.ids) addToSample(ids, x, SAMPLE_IDS);
+      const sessions = [...new Set(parseList(existing.sessions))].sort();
+      for (const x of g.sessions) addToSample(sessions, x, SAMPLE_SESSIONS);
+      s.updateIncident.run(
+        existing.count + g.count,
+        Math.min(existing.firstSeen, g.first),
+        Math.max(existing.lastSeen, g.last),
+        newer ? g.latest : existing.latestEventId,
+        JSON.stringify(ids.slice(0, SAMPLE_IDS)),
+        JSON.stringify(sessions.slice(0, SAMPLE_SESSIONS)),
+        id,
+      );
+    } else
+      s.insertIncident.run(
+        id,
+        g.e.principal.arn,
+        g.e.principal.roleArn,
+        g.accountId,
+        g.e.action ?? "",
+        resourcePattern(g.e.resource),
+        g.e.parsed.deniedBy,
+        g.e.parsed.policyArn ?? null,
+        g.count,
+        g.first,
+        g.last,
+        g.latest,
+        JSON.stringify(g.ids),
+        JSON.stringify(g.sessions),
+        g.e.noise !== null ? 1 : 0,
+        g.e.noise,
+      );
+  }
+}
+
+/**
+ * Analyses up to COMMIT_EVERY pending rows after `after` and folds them into their incidents, in one transaction.
+ * Returns how many rows were read and the last key, to continue from.
+ */
+function analyseChunk(
+  s: AnalysisStatements,
+  catalog: (roleArn: string) => RoleCatalogEntry | undefined,
+  after: { time: number; id: string } | undefined,
+  touched: Set<string>,
+): { rows: number; after: { time: number; id: string } | undefined } {
+  const folds = new Map<string, IncidentFold>();
+  let rowsRead = 0;
+  let cursor = after;
+  while (rowsRead < COMMIT_EVERY) {
+    const rows = (
+      cursor ? s.pendingAfter.all(cursor.time, cursor.id, READ_BATCH) : s.pendingFirst.all(READ_BATCH)
+    ) as PendingRow[];
     const lastRow = rows.at(-1);
     if (!lastRow) break;
-    after = { time: lastRow.eventTime, id: lastRow.eventId };
-    const groups = new Map<
-      string,
-      {
-        e: DenialAnalysis;
-        row: { accountId: string };
-        count: number;
-        first: number;
-        last: number;
-        latest: string;
-        ids: string[];
-        sessions: string[];
-      }
-    >();
-    const updates: { id: string; e: DenialAnalysis }[] = [];
+    cursor = { time: lastRow[1], id: lastRow[0] };
+    rowsRead += rows.length;
     for (const row of rows) {
       let e: DenialAnalysis;
       try {
-        e = analyseDenial(JSON.parse(row.raw) as CloudTrailRecord, { catalog });
+        e = analyseDenial(JSON.parse(row[4]) as CloudTrailRecord, { catalog });
       } catch {
         // An unreadable raw record still gets analysis columns, so it is not retried forever.
-        db.update(denials)
-          .set({ action: "", deniedBy: "unknown", incidentId: null })
-          .where(eq(denials.eventId, row.eventId))
-          .run();
+        s.setAnalysis.run("", null, "unknown", null, null, row[5]);
         continue;
       }
-      updates.push({ id: row.eventId, e });
-      const g = groups.get(e.incidentId);
-      const session = row.sessionName ? [row.sessionName] : [];
-      if (!g)
-        groups.set(e.incidentId, {
-          e,
-          row,
-          count: 1,
-          first: row.eventTime,
-          last: row.eventTime,
-          latest: row.eventId,
-          ids: [row.eventId],
-          sessions: session,
-        });
-      else {
-        g.count++;
-        g.first = Math.min(g.first, row.eventTime);
-        if (row.eventTime >= g.last) {
-          g.last = row.eventTime;
-          g.latest = row.eventId;
-        }
-        g.ids = mergeBounded(g.ids, [row.eventId], SAMPLE_IDS);
-        g.sessions = mergeBounded(g.sessions, session, SAMPLE_SESSIONS);
-      }
+      s.setAnalysis.run(
+        e.action ?? "",
+        e.resource,
+        e.parsed.deniedBy,
+        e.parsed.policyArn ?? null,
+        e.incidentId,
+        row[5],
+      );
+      foldInto(folds, e, row);
     }
-    db.transaction((tx) => {
-      // One prepared statement for the batch: building a drizzle query per row cost more than the analysis.
-      for (const { id, e } of updates)
-        updateAnalysis.run(
-          e.action ?? "",
-          e.resource,
-          e.parsed.deniedBy,
-          e.parsed.policyArn ?? null,
-          e.incidentId,
-          id,
-        );
-      for (const [id, g] of groups) {
-        touched.add(id);
-        const existing = tx.select().from(incidents).where(eq(incidents.id, id)).get();
-        if (existing) {
-          const newer =
-            g.last > existing.lastSeen || (g.last === existing.lastSeen && g.latest > existing.latestEventId);
-          tx.update(incidents)
-            .set({
-              count: existing.count + g.count,
-              firstSeen: Math.min(existing.firstSeen, g.first),
-              lastSeen: Math.max(existing.lastSeen, g.last),
-              latestEventId: newer ? g.latest : existing.latestEventId,
-              sampleEventIds: JSON.stringify(
-                mergeBounded(parseList(existing.sampleEventIds), g.ids, SAMPLE_IDS),
-              ),
-              sessions: JSON.stringify(
-                mergeBounded(parseList(existing.sessions), g.sessions, SAMPLE_SESSIONS),
-              ),
-            })
-            .where(eq(incidents.id, id))
-            .run();
-        } else
-          tx.insert(incidents)
-            .values({
-              id,
-              principalArn: g.e.principal.arn,
-              roleArn: g.e.principal.roleArn,
-              accountId: g.row.accountId,
-              action: g.e.action ?? "",
-              resourcePattern: resourcePattern(g.e.resource),
-              deniedBy: g.e.parsed.deniedBy,
-              policyArn: g.e.parsed.policyArn ?? null,
-              count: g.count,
-              firstSeen: g.first,
-              lastSeen: g.last,
-              latestEventId: g.latest,
-              sampleEventIds: JSON.stringify(g.ids),
-              sessions: JSON.stringify(g.sessions),
-              noise: g.e.noise !== null,
-              noiseReason: g.e.noise,
-            })
-            .run();
-      }
-    });
-    analysed += rows.length;
+    if (rows.length < READ_BATCH) break;
+  }
+  writeIncidents(s, folds);
+  for (const id of folds.keys()) touched.add(id);
+  return { rows: rowsRead, after: cursor };
+}
+
+/**
+ * Explains every stored denial not yet analysed (action IS NULL), fills its analysis columns and folds it into its
+ * incident. Each transaction covers up to COMMIT_EVERY denials and writes each incident once, so the analysis
+ * columns and the incident counts always commit together. Idempotent: analysed rows are never counted again.
+ */
+export function analysePendingDenials(db: Db): { analysed: number; incidents: number } {
+  const catalog = loadCatalog(db);
+  const s = analysisStatements(db);
+  const touched = new Set<string>();
+  const chunk = db.$client.transaction(analyseChunk);
+  let analysed = 0;
+  let after: { time: number; id: string } | undefined;
+  for (;;) {
+    const r = chunk(s, catalog, after, touched);
+    analysed += r.rows;
+    after = r.after;
+    if (r.rows < COMMIT_EVERY) break;
   }
   return { analysed, incidents: touched.size };
 }

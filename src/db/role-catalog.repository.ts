@@ -1,34 +1,34 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { classifyRoles } from "../classify/classify.js";
-import type { ClassifierInput, UsageObservation } from "../classify/classify.types.js";
+import type {
+  ClassifierInput,
+  DenialObservation,
+  SessionObservation,
+  UsageObservation,
+} from "../classify/classify.types.js";
 import type { KindAssessment, RoleCatalogEntry } from "../classify/kinds.js";
 import { validateRecord } from "../cloudtrail/normalise.js";
 import type { Db } from "./client.js";
-import {
-  denials,
-  evidenceEvents,
-  type RoleCatalogRow,
-  roleCatalog,
-  roleSessions,
-  usageDaily,
-} from "./schema.js";
+import { type RoleCatalogRow, roleCatalog } from "./schema.js";
 
 /** User agents kept per (principal, API call) after merging days; the classifier only looks for a few markers. */
 const MAX_USER_AGENTS = 20;
-/** Rows per INSERT: 10 columns each, well under SQLite's bound-parameter limit. */
-const INSERT_CHUNK = 500;
 
 /**
  * Reads everything the classifier needs from the store: the raw evidence records, the session observations, usage
  * folded over days and resources per (principal, API call) with merged user agents, and the denials. IAM users and
  * root appear under their own ARN (usage and denials carry no role ARN for them).
+ *
+ * Prepared statements returning arrays rather than drizzle queries: mapping ~150,000 rows into objects through
+ * drizzle (and the garbage it left) took longer than classifying them.
  */
 export function loadClassifierInput(db: Db): ClassifierInput {
+  const c = db.$client;
   const evidence: ClassifierInput["evidence"] = [];
-  for (const row of db.select({ raw: evidenceEvents.raw }).from(evidenceEvents).all()) {
+  for (const raw of c.prepare("SELECT raw FROM evidence_events").pluck().all() as string[]) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(row.raw);
+      parsed = JSON.parse(raw);
     } catch {
       continue;
     }
@@ -36,49 +36,90 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     if ("record" in valid) evidence.push(valid.record);
   }
 
-  const sessions = db.select().from(roleSessions).all();
-
-  const principal = sql<string>`coalesce(${usageDaily.roleArn}, ${usageDaily.principalArn})`;
-  const usageRows = db
-    .select({
-      roleArn: principal,
-      eventSource: usageDaily.eventSource,
-      eventName: usageDaily.eventName,
-      calls: sql<number>`sum(${usageDaily.calls})`,
-      firstSeen: sql<number>`min(${usageDaily.firstSeen})`,
-      lastSeen: sql<number>`max(${usageDaily.lastSeen})`,
-      // JSON arrays never hold a raw newline, so a newline separates them safely.
-      userAgents: sql<string>`group_concat(${usageDaily.userAgents}, char(10))`,
-    })
-    .from(usageDaily)
-    .groupBy(principal, usageDaily.eventSource, usageDaily.eventName)
-    .all();
-  const usage: UsageObservation[] = usageRows.map((u) => ({
-    roleArn: u.roleArn,
-    eventSource: u.eventSource,
-    eventName: u.eventName,
-    calls: Number(u.calls),
-    firstSeen: Number(u.firstSeen),
-    lastSeen: Number(u.lastSeen),
-    userAgents: mergeUserAgents(u.userAgents),
+  const sessions: SessionObservation[] = (
+    c
+      .prepare(
+        `SELECT role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by, sample_session, calls,
+           first_seen, last_seen FROM role_sessions`,
+      )
+      .raw(true)
+      .all() as [string, string, string, string, string, string, number, number, number][]
+  ).map((r) => ({
+    roleArn: r[0],
+    sessionShape: r[1],
+    ec2RoleDelivery: r[2],
+    federatedProvider: r[3],
+    invokedBy: r[4],
+    sampleSession: r[5],
+    calls: r[6],
+    firstSeen: r[7],
+    lastSeen: r[8],
   }));
 
-  const denialRows = db
-    .select({
-      roleArn: sql<string>`coalesce(${denials.roleArn}, ${denials.principalArn})`,
-      eventSource: denials.eventSource,
-      eventName: denials.eventName,
-      userAgent: denials.userAgent,
-      sessionName: denials.sessionName,
-      eventTime: denials.eventTime,
-      errorMessage: denials.errorMessage,
-    })
-    .from(denials)
-    .all();
+  const merge = userAgentMerger();
+  const usage: UsageObservation[] = (
+    c
+      .prepare(
+        // JSON arrays never hold a raw newline, so a newline separates them safely.
+        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
+           max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
+         GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
+      )
+      .raw(true)
+      .all() as [string, string, string, number, number, number, string | null][]
+  ).map((u) => ({
+    roleArn: u[0],
+    eventSource: u[1],
+    eventName: u[2],
+    calls: Number(u[3]),
+    firstSeen: Number(u[4]),
+    lastSeen: Number(u[5]),
+    userAgents: merge(u[6]),
+  }));
+
+  const denialRows: DenialObservation[] = (
+    c
+      .prepare(
+        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, user_agent, session_name, event_time,
+           error_message FROM denials`,
+      )
+      .raw(true)
+      .all() as [string, string, string, string | null, string | null, number, string | null][]
+  ).map((d) => ({
+    roleArn: d[0],
+    eventSource: d[1],
+    eventName: d[2],
+    userAgent: d[3],
+    sessionName: d[4],
+    eventTime: d[5],
+    errorMessage: d[6],
+  }));
 
   return { evidence, sessions, usage, denials: denialRows };
 }
 
+/** Distinct user-agent cells remembered per load; a store holds few (an agent or SDK per service). */
+const SINGLE_CELL_CACHE = 10_000;
+
+/**
+ * The user agents of one (principal, API call), as cells of JSON arrays separated by newlines. Most groups are a
+ * single cell whose text repeats across thousands of rows (the same SDK everywhere): those are parsed once per
+ * load and copied, instead of a JSON.parse, a Set and a sort per row.
+ */
+function userAgentMerger(): (concatenated: string | null) => string[] {
+  const single = new Map<string, string[]>();
+  return (concatenated) => {
+    if (concatenated === null || concatenated.includes("\n")) return mergeUserAgents(concatenated);
+    let merged = single.get(concatenated);
+    if (merged === undefined) {
+      merged = mergeUserAgents(concatenated);
+      if (single.size < SINGLE_CELL_CACHE) single.set(concatenated, merged);
+    }
+    return merged.slice();
+  };
+}
+
+/** The user agents of one (principal, API call), as cells of JSON arrays separated by newlines. */
 function mergeUserAgents(concatenated: string | null): string[] {
   const merged = new Set<string>();
   for (const line of (concatenated ?? "").split("\n")) {
@@ -93,26 +134,32 @@ function mergeUserAgents(concatenated: string | null): string[] {
   return [...merged].sort().slice(0, MAX_USER_AGENTS);
 }
 
-/** Replaces the stored catalogue with `entries`, in one transaction (readers see the old or the new, never half). */
+/**
+ * Replaces the stored catalogue with `entries`, in one transaction (readers see the old or the new, never half).
+ * One prepared INSERT run per entry: drizzle's 500-row multi-value inserts spent their time building SQL.
+ */
 export function saveCatalog(db: Db, entries: RoleCatalogEntry[]): void {
-  const rows = entries.map((e) => ({
-    roleArn: e.roleArn,
-    accountId: e.accountId,
-    roleName: e.roleName,
-    kind: e.kinds[0]?.kind ?? "unknown",
-    confidence: e.kinds[0]?.confidence ?? 0,
-    kinds: JSON.stringify(e.kinds),
-    dualUse: e.dualUse,
-    firstSeen: e.firstSeen,
-    lastSeen: e.lastSeen,
-  }));
-  db.transaction((tx) => {
-    tx.delete(roleCatalog).run();
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-      tx.insert(roleCatalog)
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .run();
-  });
+  const c = db.$client;
+  const insert = c.prepare(
+    `INSERT INTO role_catalog (role_arn, account_id, role_name, kind, confidence, kinds, dual_use, first_seen,
+       last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const clear = c.prepare("DELETE FROM role_catalog");
+  c.transaction(() => {
+    clear.run();
+    for (const e of entries)
+      insert.run(
+        e.roleArn,
+        e.accountId,
+        e.roleName,
+        e.kinds[0]?.kind ?? "unknown",
+        e.kinds[0]?.confidence ?? 0,
+        JSON.stringify(e.kinds),
+        e.dualUse ? 1 : 0,
+        e.firstSeen,
+        e.lastSeen,
+      );
+  })();
 }
 
 function toEntry(row: RoleCatalogRow): RoleCatalogEntry {

@@ -656,7 +656,15 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
     return fn(principal.arn, resource ?? "<resource>");
   });
 
-  const base = {
+  const targetLabel = decision.target;
+  const fixSummary = [
+    fixReasons[decision.reason],
+    ...decision.reasoning.filter((r) => r !== fixReasons[decision.reason]),
+  ].join(" ");
+  const noise = a.noise;
+  // One object literal with every field, in the order clients see: spreading a 19-field `base` into the result and
+  // adding five more made V8 build it the slow way, about half of the time of explaining a denial.
+  const explanation: Explanation = {
     eventId: record.eventID,
     eventTime: record.eventTime,
     eventSource: record.eventSource,
@@ -675,16 +683,6 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
     dependency,
     encodedMessage: parsed.encodedMessage ?? null,
     caveats: [...caveatCodes].map((code) => ({ code, text: caveatTexts[code] })),
-  };
-  const targetLabel = decision.target;
-  const fixSummary = [
-    fixReasons[decision.reason],
-    ...decision.reasoning.filter((r) => r !== fixReasons[decision.reason]),
-  ].join(" ");
-  const id = a.incidentId;
-  const noise = a.noise;
-  return {
-    ...base,
     fix: {
       target: targetLabel,
       roleArn: decision.roleArn,
@@ -696,9 +694,11 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
       commands,
       consoleTexts,
     },
-    summary: summarise(base, targetLabel),
-    incidentId: id,
+    summary: "",
+    incidentId: a.incidentId,
     noise: noise !== null,
     noiseReason: noise ? { code: noise, text: noiseReasons[noise] } : null,
   };
+  explanation.summary = summarise(explanation, targetLabel);
+  return explanation;
 }

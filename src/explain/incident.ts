@@ -26,11 +26,14 @@ export function resourcePattern(resource: string | null): string {
     const last = resource.lastIndexOf("/");
     return `${resource.slice(0, last === slash ? slash : last)}/*`;
   }
-  return resource
-    .replace(/(:log-stream:).*$/, "$1*")
-    .replace(/(:task\/[^/]+\/)[0-9a-f]{32}$/, "$1*")
-    .replace(/(:instance\/)i-[0-9a-f]+$/, "$1*")
-    .replace(/(:container-instance\/(?:[^/]+\/)?)[0-9a-f-]+$/, "$1*");
+  // Each rule needs its literal marker; checking for it first skips the regular expressions for most resources.
+  let out = resource;
+  if (out.includes(":log-stream:")) out = out.replace(/(:log-stream:).*$/, "$1*");
+  if (out.includes(":task/")) out = out.replace(/(:task\/[^/]+\/)[0-9a-f]{32}$/, "$1*");
+  if (out.includes(":instance/")) out = out.replace(/(:instance\/)i-[0-9a-f]+$/, "$1*");
+  if (out.includes(":container-instance/"))
+    out = out.replace(/(:container-instance\/(?:[^/]+\/)?)[0-9a-f-]+$/, "$1*");
+  return out;
 }
 
 export function fingerprintDenial(input: {
@@ -47,14 +50,27 @@ export function fingerprintDenial(input: {
     deniedBy: input.deniedBy,
     policyArn: input.policyArn,
   };
-  const key = [
-    fingerprint.principalKey,
-    fingerprint.action,
-    fingerprint.resourcePattern,
-    fingerprint.deniedBy,
-    fingerprint.policyArn ?? "",
-  ].join("\n");
-  return { id: `inc_${createHash("sha256").update(key).digest("hex").slice(0, 20)}`, fingerprint };
+  const key = `${fingerprint.principalKey}\n${fingerprint.action}\n${fingerprint.resourcePattern}\n${fingerprint.deniedBy}\n${fingerprint.policyArn ?? ""}`;
+  return { id: incidentIdOf(key), fingerprint };
+}
+
+/** Distinct fingerprints kept before the cache starts over (a few MB at most). */
+const INCIDENT_ID_CACHE = 50_000;
+const incidentIds = new Map<string, string>();
+
+/**
+ * The incident id of a fingerprint key. Many denials share a fingerprint (every task of a service hitting the same
+ * wall), and a SHA-256 per denial cost more than the rest of the analysis: the id is a pure function of the key, so
+ * it is remembered.
+ */
+function incidentIdOf(key: string): string {
+  let id = incidentIds.get(key);
+  if (id === undefined) {
+    id = `inc_${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;
+    if (incidentIds.size >= INCIDENT_ID_CACHE) incidentIds.clear();
+    incidentIds.set(key, id);
+  }
+  return id;
 }
 
 /** Actions an organization denies on purpose: a denial is the guardrail working. */
