@@ -46,7 +46,8 @@ function ensureDatabase(): string {
 }
 
 function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
+  // The compiled server, as production runs it (npm run bench builds first).
+  const child = spawn(process.execPath, ["dist/index.js"], {
     cwd: root,
     // Request logs at info would measure pino writing to a pipe; the bench runs with warnings only.
     env: { ...process.env, PORT: "0", DENIEDBY_DB: db, DENIEDBY_EXAMPLES: "off", DENIEDBY_LOG_LEVEL: "warn" },
