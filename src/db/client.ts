@@ -32,7 +32,8 @@ export function openDb({ path, readonly = false }: OpenDbOptions): Db {
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
   client.pragma("busy_timeout = 5000");
-  client.pragma("cache_size = -65536");
+  // 32 MiB of pages: the OS page cache holds the rest; a larger cache pushed a 1M-event ingest over 300 MB RSS.
+  client.pragma("cache_size = -32768");
   client.pragma("temp_store = MEMORY");
   const db = drizzle({ client, schema });
   if (!readonly) migrate(db, { migrationsFolder });
