@@ -74,6 +74,13 @@ describe("POST /v1/events", () => {
       ],
     });
     expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 2 });
+    // The same bad body again: reported again, quarantined once.
+    const again = await push(app, [denial(1), noId, 42]);
+    expect(IngestResult.parse(again.body).rejected).toHaveLength(2);
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 2 });
+    // Another body with a bad record at the same position is kept apart.
+    await push(app, [denial(3), { ...noId, eventName: "Other" }]);
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 3 });
   });
 
   it("answers 400 request.invalid_json for a body that is not JSON", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Db } from "../../db/client.js";
 import { createIngestWriter, type IngestWriter } from "../../db/ingest.repository.js";
 import type { Deps } from "../../deps.js";
@@ -37,8 +38,10 @@ export function ingestPush(deps: Deps, body: unknown): PushResult {
     batchSize: Number.POSITIVE_INFINITY,
     onReject: (r) => rejected.push({ position: r.position, reason: r.reason, detail: r.detail }),
   });
-  // Quarantine rows are keyed by location: the request time keeps pushes of different bodies apart.
-  session.acceptValue(body, null, { location: `push@${new Date(deps.clock()).toISOString()}`, position: "" });
+  // Quarantine rows are keyed by location and position: naming the body by its hash keeps different bodies apart
+  // and stores a re-sent bad record once.
+  const location = `push:sha256:${createHash("sha256").update(JSON.stringify(body)).digest("hex").slice(0, 24)}`;
+  session.acceptValue(body, null, { location, position: "" });
   const summary = session.finish();
   if (summary.stored.denials + summary.stored.evidence + summary.stored.usage > 0) afterIngest(deps.db);
   countIngest(deps.metrics, "push", {
