@@ -30,6 +30,9 @@ const DENIAL_CODES = new Set([
   "AccessDeniedForDependencyException",
 ]);
 
+/** The error codes that always mean an authorization failure (infra/eventbridge-push forwards these). */
+export const denialCodes: readonly string[] = [...DENIAL_CODES];
+
 /**
  * Credential, quota, state and input problems: the caller's key or request is bad, not its permissions. Matched
  * anywhere in the code (CloudTrailInvalidClientTokenIdException, Client.InvalidVpcID.NotFound, …). The

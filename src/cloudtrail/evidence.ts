@@ -46,6 +46,9 @@ const EVIDENCE_EVENTS = new Set([
   "codedeploy:CreateDeploymentGroup",
 ]);
 
+/** `<service>:<eventName>` of every evidence event (infra/eventbridge-push forwards these). */
+export const evidenceEventNames: readonly string[] = [...EVIDENCE_EVENTS];
+
 const LAMBDA_ROLE_EVENTS = /^(CreateFunction|UpdateFunctionConfiguration)(\d{8}(v\d+)?)?$/;
 
 /** The service prefix of an event source: `ecs.amazonaws.com` → `ecs`. */
