@@ -114,6 +114,7 @@ describe("infra/eventbridge-push", () => {
     expect(resource("Rule").State).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
     expect(resource("Destination")).toMatchObject({
       HttpMethod: "POST",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
       InvocationEndpoint: { "Fn::Sub": "${DeniedbyUrl}/v1/events" },
     });
     expect(resource("Connection")).toMatchObject({
@@ -121,6 +122,7 @@ describe("infra/eventbridge-push", () => {
       AuthParameters: {
         ApiKeyAuthParameters: {
           ApiKeyName: "Authorization",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
           ApiKeyValue: { "Fn::Sub": "Bearer ${DeniedbyToken}" },
         },
       },
