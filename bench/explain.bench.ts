@@ -83,9 +83,10 @@ export function seedBenchDb(path: string, records: CloudTrailRecord[]) {
   const db = openDb({ path });
   const insert = db.$client.prepare(
     `INSERT INTO denials (event_id, event_time, account_id, region, event_source, event_name, error_code,
-       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source, raw)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', ?)`,
+       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench')`,
   );
+  const insertRaw = db.$client.prepare("INSERT INTO denial_raw (event_id, raw) VALUES (?, ?)");
   db.$client.transaction(() => {
     for (const r of records) {
       const p = extractPrincipal(r);
@@ -104,8 +105,8 @@ export function seedBenchDb(path: string, records: CloudTrailRecord[]) {
         p.sessionName,
         r.userAgent ?? null,
         r.sourceIPAddress ?? null,
-        JSON.stringify(r),
       );
+      insertRaw.run(r.eventID, JSON.stringify(r));
     }
   })();
   return db;

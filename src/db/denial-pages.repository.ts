@@ -36,11 +36,11 @@ export function decodeCursor(cursor: string): { time: number; id: string } {
   return { time, id: text.slice(colon + 1) };
 }
 
-const COLUMNS = `event_id AS eventId, event_time AS eventTime, account_id AS accountId, region, event_source AS eventSource,
-  event_name AS eventName, error_code AS errorCode, error_message AS errorMessage, principal_type AS principalType,
-  principal_arn AS principalArn, role_arn AS roleArn, session_name AS sessionName, user_agent AS userAgent,
-  source_ip AS sourceIp, source, raw, action, resource, denied_by AS deniedBy, policy_arn AS policyArn,
-  incident_id AS incidentId`;
+const COLUMNS = `d.event_id AS eventId, event_time AS eventTime, account_id AS accountId, region,
+  event_source AS eventSource, event_name AS eventName, error_code AS errorCode, error_message AS errorMessage,
+  principal_type AS principalType, principal_arn AS principalArn, role_arn AS roleArn, session_name AS sessionName,
+  user_agent AS userAgent, source_ip AS sourceIp, source, r.raw, action, resource, denied_by AS deniedBy,
+  policy_arn AS policyArn, incident_id AS incidentId`;
 
 /**
  * The API's hot path: pages of denial keys, newest first, then the rows it does not have explained yet.
@@ -59,7 +59,9 @@ export function createDenialPages(db: Db) {
     return s;
   };
   const rowsById = sqlite.prepare(
-    `SELECT ${COLUMNS} FROM denials WHERE event_id IN (SELECT value FROM json_each(?))`,
+    // The raw record is kept in denial_raw (see schema.ts); both lookups are by primary key.
+    `SELECT ${COLUMNS} FROM denials d JOIN denial_raw r ON r.event_id = d.event_id
+     WHERE d.event_id IN (SELECT value FROM json_each(?))`,
   );
 
   return {

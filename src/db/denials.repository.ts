@@ -6,6 +6,7 @@ import { resourcePattern } from "../explain/incident.js";
 import type { Db } from "./client.js";
 import {
   type DenialRow,
+  denialRaw,
   denials,
   type IncidentRow,
   incidents,
@@ -133,16 +134,19 @@ function analysisStatements(db: Db) {
   return {
     // Walks denials_time_idx once in key order: re-querying "action IS NULL ORDER BY time" per batch rescanned and
     // re-sorted the whole table every time. Only the columns analysis needs, as arrays (no per-row objects).
+    // The raw record comes from denial_raw by its primary key; the denial row itself is narrow (see schema.ts).
     pendingFirst: c
       .prepare(
-        `SELECT event_id, event_time, account_id, session_name, raw, rowid FROM denials
-         WHERE action IS NULL ORDER BY event_time, event_id LIMIT ?`,
+        `SELECT d.event_id, d.event_time, d.account_id, d.session_name, r.raw, d.rowid FROM denials d
+         JOIN denial_raw r ON r.event_id = d.event_id
+         WHERE d.action IS NULL ORDER BY d.event_time, d.event_id LIMIT ?`,
       )
       .raw(true),
     pendingAfter: c
       .prepare(
-        `SELECT event_id, event_time, account_id, session_name, raw, rowid FROM denials
-         WHERE action IS NULL AND (event_time, event_id) > (?, ?) ORDER BY event_time, event_id LIMIT ?`,
+        `SELECT d.event_id, d.event_time, d.account_id, d.session_name, r.raw, d.rowid FROM denials d
+         JOIN denial_raw r ON r.event_id = d.event_id
+         WHERE d.action IS NULL AND (d.event_time, d.event_id) > (?, ?) ORDER BY d.event_time, d.event_id LIMIT ?`,
       )
       .raw(true),
     // By rowid, read with the row in the same transaction: saves a lookup in the event_id index per denial.
@@ -343,15 +347,18 @@ export function listDenials(
     }
   }
   const rows = db
-    .select({ d: denials, kind: roleCatalog.kind, noise: incidents.noise })
+    .select({ d: denials, raw: denialRaw.raw, kind: roleCatalog.kind, noise: incidents.noise })
     .from(denials)
+    .innerJoin(denialRaw, eq(denialRaw.eventId, denials.eventId))
     .leftJoin(roleCatalog, eq(roleCatalog.roleArn, denials.roleArn))
     .leftJoin(incidents, eq(incidents.id, denials.incidentId))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(denials.eventTime), desc(denials.eventId))
     .limit(o.limit + 1)
     .all();
-  const page = rows.slice(0, o.limit).map((r) => ({ ...r.d, kind: r.kind, noise: r.noise ?? false }));
+  const page = rows
+    .slice(0, o.limit)
+    .map((r) => ({ ...r.d, raw: r.raw, kind: r.kind, noise: r.noise ?? false }));
   const last = page.at(-1);
   return {
     denials: page,
@@ -360,7 +367,13 @@ export function listDenials(
 }
 
 export function getDenial(db: Db, eventId: string): DenialRow | undefined {
-  return db.select().from(denials).where(eq(denials.eventId, eventId)).get();
+  const row = db
+    .select({ d: denials, raw: denialRaw.raw })
+    .from(denials)
+    .innerJoin(denialRaw, eq(denialRaw.eventId, denials.eventId))
+    .where(eq(denials.eventId, eventId))
+    .get();
+  return row ? { ...row.d, raw: row.raw } : undefined;
 }
 
 export interface ListIncidentsOptions {

@@ -146,9 +146,11 @@ export function createIngestWriter(db: Db) {
   const markSeen = sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key) VALUES (?)");
   const insertDenial = sqlite.prepare(
     `INSERT OR IGNORE INTO denials (event_id, event_time, account_id, region, event_source, event_name, error_code,
-       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source, raw)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The raw record lives apart from the denial row (see denialRaw in schema.ts), written only with a new denial.
+  const insertDenialRaw = sqlite.prepare("INSERT INTO denial_raw (event_id, raw) VALUES (?, ?)");
   const insertEvidence = sqlite.prepare(
     `INSERT OR IGNORE INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name,
        principal_arn, role_arn, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -212,11 +214,13 @@ export function createIngestWriter(db: Db) {
           e.userAgent,
           e.sourceIp,
           batch.source,
-          raw,
         ).changes;
         // Another event already holds this eventID (at another time): CloudTrail ids are unique, edited data not.
         if (stored === 0) result.duplicates++;
-        else result.denials++;
+        else {
+          insertDenialRaw.run(e.eventId, raw);
+          result.denials++;
+        }
         continue;
       }
       if (e.class === "evidence") {

@@ -8,7 +8,7 @@ import {
   refreshCatalog,
   saveCatalog,
 } from "./role-catalog.repository.js";
-import { denials, evidenceEvents, roleCatalog, roleSessions, usageDaily } from "./schema.js";
+import { denialRaw, denials, evidenceEvents, roleCatalog, roleSessions, usageDaily } from "./schema.js";
 
 const A = "111122223333";
 const TASK = `arn:aws:iam::${A}:role/app-task`;
@@ -148,9 +148,9 @@ function seed(db: Db): void {
       sessionName: "5f1c0a9e3b7d4e2a8c6b1d0e9f8a7b6c",
       userAgent: "containerd/1.7.22",
       source: "test",
-      raw: "{}",
     })
     .run();
+  db.insert(denialRaw).values({ eventId: "d-1", raw: "{}" }).run();
 }
 
 let db: Db;

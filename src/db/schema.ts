@@ -27,7 +27,7 @@ export const ingestedEvents = sqliteTable("ingested_events", {
   eventKey: blob("event_key", { mode: "buffer" }).primaryKey(),
 });
 
-/** Denied calls, raw record kept. The analysis columns are filled by the explain stage after storing. */
+/** Denied calls; the raw record is kept in denial_raw. The analysis columns are filled by the explain stage after storing. */
 export const denials = sqliteTable(
   "denials",
   {
@@ -46,7 +46,6 @@ export const denials = sqliteTable(
     userAgent: text("user_agent"),
     sourceIp: text("source_ip"),
     source: text("source").notNull(),
-    raw: text("raw").notNull(),
     action: text("action"),
     resource: text("resource"),
     deniedBy: text("denied_by"),
@@ -63,6 +62,16 @@ export const denials = sqliteTable(
     index("denials_incident_time_idx").on(t.incidentId, t.eventTime),
   ],
 );
+
+/**
+ * The raw CloudTrail record of each denial, apart from the row it belongs to: the explain stage writes the analysis
+ * columns of every denial, and with ~1 KB of JSON inline each of those updates rewrote the whole wide row (and the
+ * WAL took the whole table). Kept keyed by event id, written in the same transaction as the denial.
+ */
+export const denialRaw = sqliteTable("denial_raw", {
+  eventId: text("event_id").primaryKey(),
+  raw: text("raw").notNull(),
+});
 
 /** Successful events that reveal what a role is (task definitions, trust policies, service AssumeRole, …). */
 export const evidenceEvents = sqliteTable(
@@ -212,7 +221,8 @@ export const incidents = sqliteTable(
   (t) => [index("incidents_last_seen_idx").on(t.lastSeen), index("incidents_role_idx").on(t.roleArn)],
 );
 
-export type DenialRow = typeof denials.$inferSelect;
+/** A stored denial with its raw record (denials joined with denial_raw), as explainers and the API read it. */
+export type DenialRow = typeof denials.$inferSelect & { raw: string };
 export type EvidenceRow = typeof evidenceEvents.$inferSelect;
 export type UsageRow = typeof usageDaily.$inferSelect;
 export type RoleSessionRow = typeof roleSessions.$inferSelect;

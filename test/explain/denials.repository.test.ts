@@ -10,7 +10,7 @@ import {
   listDenials,
   listIncidents,
 } from "../../src/db/denials.repository.js";
-import { denials, incidents, roleCatalog } from "../../src/db/schema.js";
+import { denialRaw, denials, incidents, roleCatalog } from "../../src/db/schema.js";
 
 const golden = JSON.parse(
   readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
@@ -38,8 +38,10 @@ function seedDenial(db: Db, record: CloudTrailRecord): void {
       userAgent: record.userAgent ?? null,
       sourceIp: record.sourceIPAddress ?? null,
       source: "test",
-      raw: JSON.stringify(record),
     })
+    .run();
+  db.insert(denialRaw)
+    .values({ eventId: record.eventID, raw: JSON.stringify(record) })
     .run();
 }
 

@@ -115,7 +115,9 @@ describe("ingesting CloudTrail files", () => {
     const db = memoryDb();
     await ingestPaths(db, [dir]);
     const row = db.$client
-      .prepare("SELECT raw, principal_arn, role_arn, session_name, error_code FROM denials")
+      .prepare(
+        "SELECT raw, principal_arn, role_arn, session_name, error_code FROM denials JOIN denial_raw USING (event_id)",
+      )
       .get() as {
       raw: string;
       role_arn: string;
@@ -152,7 +154,9 @@ describe("ingesting CloudTrail files", () => {
     expect(summary.events).toBe(8);
     expect(summary.stored.denials).toBe(3);
     // An EventBridge denial is stored as the CloudTrail record, without its envelope.
-    const raws = db.$client.prepare("SELECT raw FROM denials ORDER BY event_id").all() as { raw: string }[];
+    const raws = db.$client.prepare("SELECT raw FROM denial_raw ORDER BY event_id").all() as {
+      raw: string;
+    }[];
     expect(raws.map((r) => JSON.parse(r.raw).eventID).sort()).toEqual(
       [denial(1), denial(2), denial(3)].map((r) => r.eventID).sort(),
     );

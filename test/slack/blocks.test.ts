@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
 import { explainStoredDenial, getDenial } from "../../src/db/denials.repository.js";
-import { denials } from "../../src/db/schema.js";
+import { type DenialRow, denials } from "../../src/db/schema.js";
 import type { Explanation } from "../../src/explain/explain.js";
 import {
   type Block,
@@ -63,7 +63,13 @@ const ECS_LAUNCH = new Set([
 
 describe("Block Kit messages for every denial of the scenario trail", () => {
   it("are valid Block Kit and carry headline, explanation, fix target, policy, console text and incident", () => {
-    const rows = db.select().from(denials).all();
+    // Each stored denial with its raw record (kept in denial_raw), as the API reads it.
+    const rows = db
+      .select({ id: denials.eventId })
+      .from(denials)
+      .all()
+      .map((r) => getDenial(db, r.id))
+      .filter((r): r is DenialRow => r !== undefined);
     expect(rows.length).toBeGreaterThanOrEqual(Object.keys(labels.denials).length);
     const targets = new Set<string>();
     let withPolicy = 0;

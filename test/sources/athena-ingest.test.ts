@@ -228,7 +228,9 @@ describe("Athena ingest", () => {
       ["'2026/03/08'", "'2026/03/10'", "'2026-03-09T00:00:00Z'", "'2026-03-10T00:00:00Z'"],
       ["'2026/03/08'", "'2026/03/10'", "'2026-03-09T00:00:00Z'", "'2026-03-10T00:00:00Z'"],
     ]);
-    const stored = db.$client.prepare("SELECT role_arn, error_code, raw FROM denials").get() as {
+    const stored = db.$client
+      .prepare("SELECT role_arn, error_code, raw FROM denials JOIN denial_raw USING (event_id)")
+      .get() as {
       role_arn: string;
       raw: string;
     };

@@ -28,6 +28,7 @@ export function dumpData(db: Db): Record<string, unknown[]> {
   return {
     ingested_events: q("SELECT hex(event_key) AS k FROM ingested_events ORDER BY event_key"),
     denials: q("SELECT * FROM denials ORDER BY event_id"),
+    denial_raw: q("SELECT * FROM denial_raw ORDER BY event_id"),
     evidence_events: q("SELECT * FROM evidence_events ORDER BY event_id"),
     usage_daily: q(
       "SELECT * FROM usage_daily ORDER BY day, principal_arn, event_source, event_name, resource",

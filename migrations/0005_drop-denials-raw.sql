@@ -1,0 +1,1 @@
+ALTER TABLE `denials` DROP COLUMN `raw`;
