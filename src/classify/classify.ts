@@ -2,19 +2,20 @@ import { serviceOf } from "../cloudtrail/evidence.js";
 import { extractPrincipal, sessionShape } from "../cloudtrail/principal.js";
 import { type CloudTrailRecord, field, stringField } from "../cloudtrail/record.js";
 import {
+  AGENT_APPLICATION,
+  AGENT_ECS_AGENT,
+  AGENT_ECS_TASK,
+  AGENT_LAMBDA,
+  AGENT_SSM,
   actionOf,
-  isApplicationCall,
+  agentClass,
   isContainerInstanceCall,
-  isEcsAgentUserAgent,
-  isEcsTaskUserAgent,
-  isLambdaUserAgent,
   isLaunchCall,
   isLaunchSecretCall,
-  isSsmAgentUserAgent,
   isTaskRoleAgentCall,
 } from "./calls.js";
 import { type Signal, signals } from "./classify.signals.js";
-import type { ClassifierInput } from "./classify.types.js";
+import type { ClassifierFacts, ClassifierInput, UsageFact } from "./classify.types.js";
 import {
   type Evidence,
   type KindAssessment,
@@ -49,7 +50,8 @@ interface RoleState {
   firstSeen: number | null;
   lastSeen: number | null;
   shapes: Map<string, string>;
-  calls: { action: string; userAgents: string[] }[];
+  /** Calls with the `agentClass` bits of their user agents. */
+  calls: { action: string; agents: number }[];
   trust: { services: string[]; federated: string[]; detail: string } | null;
   managedPolicies: Set<string>;
 }
@@ -122,7 +124,6 @@ const NAME_HINTS: [RegExp, Target][] = [
 ];
 
 const PAIRING_WINDOW_MS = 1000;
-const NO_USER_AGENT = [""];
 const STRONG = 0.8;
 const EPS = 1e-9;
 
@@ -512,31 +513,33 @@ function readUsage(state: RoleState): void {
   const inTaskFamily =
     state.hits.has("ecs-task-family") || state.hits.has("ecs-task") || state.hits.has("ecs-task-execution");
   const inEc2Family = state.hits.has("ec2-family") || state.hits.has("ecs-container-instance");
+  // Only task-family roles off EC2 weigh app, launch and secret calls: skip collecting them for every other role.
+  const weighCalls = inTaskFamily && !inEc2Family;
   const app: string[] = [];
   const launch: string[] = [];
   const secrets: string[] = [];
   for (const call of state.calls) {
-    const uas = call.userAgents.length > 0 ? call.userAgents : NO_USER_AGENT;
-    for (const ua of uas) {
-      if (isLambdaUserAgent(ua)) hit(state, "lambda", "ua.lambda-runtime", call.action);
-      if (isSsmAgentUserAgent(ua)) hit(state, "ec2-instance", "ua.ssm-agent", call.action);
-      // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
-      if (isEcsTaskUserAgent(ua))
-        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", call.action);
-      if (isEcsAgentUserAgent(ua)) {
-        if (inEc2Family && !isTaskRoleAgentCall(call.action))
-          hit(state, "ecs-container-instance", "ua.ecs-agent", call.action);
-        else if (inTaskFamily && !isTaskRoleAgentCall(call.action))
-          hit(state, "ecs-task-execution", "ua.ecs-agent", call.action);
-      }
-      if (isApplicationCall(call.action, ua)) app.push(call.action);
+    const { action, agents } = call;
+    if (agents & AGENT_LAMBDA) hit(state, "lambda", "ua.lambda-runtime", action);
+    if (agents & AGENT_SSM) hit(state, "ec2-instance", "ua.ssm-agent", action);
+    // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
+    if (agents & AGENT_ECS_TASK)
+      hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
+    if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentCall(action)) {
+      if (inEc2Family) hit(state, "ecs-container-instance", "ua.ecs-agent", action);
+      else if (inTaskFamily) hit(state, "ecs-task-execution", "ua.ecs-agent", action);
     }
-    if (isContainerInstanceCall(call.action) && !inTaskFamily)
-      hit(state, "ecs-container-instance", "usage.container-instance-calls", call.action);
-    if (isLaunchCall(call.action)) launch.push(call.action);
-    if (isLaunchSecretCall(call.action)) secrets.push(call.action);
+    const launchCall = isLaunchCall(action);
+    const secretCall = isLaunchSecretCall(action);
+    const ciCall = isContainerInstanceCall(action);
+    if (ciCall && !inTaskFamily)
+      hit(state, "ecs-container-instance", "usage.container-instance-calls", action);
+    if (!weighCalls) continue;
+    if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);
+    if (launchCall) launch.push(action);
+    if (secretCall) secrets.push(action);
   }
-  if (!inTaskFamily || inEc2Family) return;
+  if (!weighCalls) return;
   for (const a of app) hit(state, "ecs-task", "usage.app-calls", a);
   for (const a of launch) hit(state, "ecs-task-execution", "usage.launch-calls", a);
   if (app.length === 0) for (const a of secrets) hit(state, "ecs-task-execution", "usage.launch-secrets", a);
@@ -705,6 +708,28 @@ function assess(state: RoleState): KindAssessment[] {
  * catalogue, sorted by role ARN.
  */
 export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
+  // Many rows share one agent list (the same SDK everywhere): classify each distinct list once.
+  const classes = new Map<string, number>();
+  const usage: UsageFact[] = input.usage.map((u) => {
+    const key = u.userAgents.join("\n");
+    let agents = classes.get(key);
+    if (agents === undefined) {
+      agents = agentClass(u.userAgents);
+      classes.set(key, agents);
+    }
+    return {
+      roleArn: u.roleArn,
+      agents,
+      actions: [actionOf(u.eventSource, u.eventName)],
+      firstSeen: u.firstSeen,
+      lastSeen: u.lastSeen,
+    };
+  });
+  return classifyFacts({ evidence: input.evidence, sessions: input.sessions, usage, denials: input.denials });
+}
+
+/** classifyRoles over usage already reduced to facts (a store folds its usage rows in SQL). Pure, deterministic. */
+export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
   const catalog = new Catalog();
   const ecsAssumes = readEvidence(catalog, input.evidence);
 
@@ -742,7 +767,7 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
     const state = lastState;
     if (!state) continue;
     catalog.seen(state, u.firstSeen, u.lastSeen);
-    state.calls.push({ action: actionOf(u.eventSource, u.eventName), userAgents: u.userAgents });
+    for (const action of u.actions) state.calls.push({ action, agents: u.agents });
   }
   for (const d of input.denials) {
     const state = catalog.ref(d.roleArn, "", 0);
@@ -751,7 +776,7 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
     if (d.sessionName) addShape(state, sessionShape(d.sessionName), d.sessionName);
     state.calls.push({
       action: actionOf(d.eventSource, d.eventName),
-      userAgents: d.userAgent ? [d.userAgent] : [],
+      agents: agentClass(d.userAgent ? [d.userAgent] : []),
     });
   }
 

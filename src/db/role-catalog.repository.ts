@@ -1,9 +1,12 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { classifyRoles } from "../classify/classify.js";
+import { agentClass } from "../classify/calls.js";
+import { classifyFacts } from "../classify/classify.js";
 import type {
+  ClassifierFacts,
   ClassifierInput,
   DenialObservation,
   SessionObservation,
+  UsageFact,
   UsageObservation,
 } from "../classify/classify.types.js";
 import type { KindAssessment, RoleCatalogEntry } from "../classify/kinds.js";
@@ -23,6 +26,91 @@ const MAX_USER_AGENTS = 20;
  * drizzle (and the garbage it left) took longer than classifying them.
  */
 export function loadClassifierInput(db: Db): ClassifierInput {
+  const { evidence, sessions, denials } = loadObservations(db);
+  const merge = userAgentMerger();
+  const usage: UsageObservation[] = (
+    db.$client
+      .prepare(
+        // JSON arrays never hold a raw newline, so a newline separates them safely.
+        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
+           max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
+         GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
+      )
+      .raw(true)
+      .all() as [string, string, string, number, number, number, string | null][]
+  ).map((u) => ({
+    roleArn: u[0],
+    eventSource: u[1],
+    eventName: u[2],
+    calls: Number(u[3]),
+    firstSeen: Number(u[4]),
+    lastSeen: Number(u[5]),
+    userAgents: merge(u[6]),
+  }));
+  return { evidence, sessions, usage, denials };
+}
+
+/** Connections that have the `deniedby_agents` aggregate registered. */
+const withAgentAggregate = new WeakSet<object>();
+
+/**
+ * What `refreshCatalog` classifies: loadClassifierInput with usage folded in SQL into one fact per (principal,
+ * agent class), listing its actions. Reading 100,000 (principal, API) rows as objects with agent arrays cost more
+ * than classifying them; this returns about one row per role. The agent class of a (principal, API) is that of the
+ * same merged, capped agent list loadClassifierInput would give, computed once per distinct list.
+ */
+export function loadClassifierFacts(db: Db): ClassifierFacts {
+  const { evidence, sessions, denials } = loadObservations(db);
+  const c = db.$client;
+  if (!withAgentAggregate.has(c)) {
+    const merge = userAgentMerger();
+    const classes = new Map<string, number>();
+    // Collects the distinct user_agents cells of a group (usually one, the same text on every day) and gives
+    // agentClass of their merged list. A JS aggregate: SQLite alone cannot parse the cells or match the agents.
+    c.aggregate("deniedby_agents", {
+      start: () => [] as string[],
+      step: (cells: string[], cell: string | null) => {
+        const text = cell ?? "";
+        if (!cells.includes(text)) cells.push(text);
+      },
+      result: (cells: string[]) => {
+        // The merged list does not depend on cell order (a set, sorted): sort so equal groups share a cache key.
+        const key = cells.length === 1 ? (cells[0] ?? "") : cells.sort().join("\n");
+        let bits = classes.get(key);
+        if (bits === undefined) {
+          bits = agentClass(merge(key));
+          if (classes.size < SINGLE_CELL_CACHE) classes.set(key, bits);
+        }
+        return bits;
+      },
+    });
+    withAgentAggregate.add(c);
+  }
+  const rows = c
+    .prepare(
+      // actions joined by a newline, which neither event sources nor event names hold.
+      `SELECT principal, agents, min(first_seen), max(last_seen), group_concat(action, char(10)) FROM (
+         SELECT coalesce(role_arn, principal_arn) AS principal,
+           CASE instr(event_source, '.') WHEN 0 THEN event_source
+             ELSE substr(event_source, 1, instr(event_source, '.') - 1) END || ':' || event_name AS action,
+           min(first_seen) AS first_seen, max(last_seen) AS last_seen, deniedby_agents(user_agents) AS agents
+         FROM usage_daily GROUP BY coalesce(role_arn, principal_arn), event_source, event_name)
+       GROUP BY principal, agents`,
+    )
+    .raw(true)
+    .all() as [string, number, number, number, string][];
+  const usage: UsageFact[] = rows.map((r) => ({
+    roleArn: r[0],
+    agents: Number(r[1]),
+    actions: r[4].split("\n"),
+    firstSeen: Number(r[2]),
+    lastSeen: Number(r[3]),
+  }));
+  return { evidence, sessions, usage, denials };
+}
+
+/** Evidence, sessions and denials: read the same way for the classifier input and for its facts. */
+function loadObservations(db: Db): Omit<ClassifierInput, "usage"> {
   const c = db.$client;
   const evidence: ClassifierInput["evidence"] = [];
   for (const raw of c.prepare("SELECT raw FROM evidence_events").pluck().all() as string[]) {
@@ -56,27 +144,6 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     lastSeen: r[8],
   }));
 
-  const merge = userAgentMerger();
-  const usage: UsageObservation[] = (
-    c
-      .prepare(
-        // JSON arrays never hold a raw newline, so a newline separates them safely.
-        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
-           max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
-         GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
-      )
-      .raw(true)
-      .all() as [string, string, string, number, number, number, string | null][]
-  ).map((u) => ({
-    roleArn: u[0],
-    eventSource: u[1],
-    eventName: u[2],
-    calls: Number(u[3]),
-    firstSeen: Number(u[4]),
-    lastSeen: Number(u[5]),
-    userAgents: merge(u[6]),
-  }));
-
   const denialRows: DenialObservation[] = (
     c
       .prepare(
@@ -95,7 +162,7 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     errorMessage: d[6],
   }));
 
-  return { evidence, sessions, usage, denials: denialRows };
+  return { evidence, sessions, denials: denialRows };
 }
 
 /** Distinct user-agent cells remembered per load; a store holds few (an agent or SDK per service). */
@@ -214,7 +281,7 @@ export function getCatalogEntry(db: Db, roleArn: string): RoleCatalogEntry | nul
 
 /** Recomputes the whole catalogue from the store: call after every ingested batch, from any source. */
 export function refreshCatalog(db: Db): { roles: number } {
-  const entries = classifyRoles(loadClassifierInput(db));
+  const entries = classifyFacts(loadClassifierFacts(db));
   saveCatalog(db, entries);
   return { roles: entries.length };
 }
