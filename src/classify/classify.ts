@@ -23,7 +23,7 @@ import {
   type RoleCatalogEntry,
   type RoleKind,
 } from "./kinds.js";
-import { decodeTrustPolicy } from "./trust-policy.js";
+import { decodeTrustPolicy, type TrustPrincipals } from "./trust-policy.js";
 
 /*
  * Two families of kinds share most of their evidence: an ECS task role and its execution role have the same trust
@@ -36,7 +36,9 @@ type Target = RoleKind | Family;
 
 interface Hit {
   weight: number;
-  details: Set<string>;
+  /** The first detail; `more` holds every distinct detail once a second one arrives. */
+  detail: string;
+  more: Set<string> | null;
 }
 
 interface RoleState {
@@ -124,6 +126,8 @@ const NAME_HINTS: [RegExp, Target][] = [
 ];
 
 const PAIRING_WINDOW_MS = 1000;
+/** ROLE_KINDS positions, for tie-breaks without an indexOf per comparison. */
+const KIND_ORDER = Object.fromEntries(ROLE_KINDS.map((k, i) => [k, i])) as Record<RoleKind, number>;
 const STRONG = 0.8;
 const EPS = 1e-9;
 
@@ -158,20 +162,34 @@ interface Resolved {
 
 class Catalog {
   readonly roles = new Map<string, RoleState>();
-  /** The same ARNs come back thousands of times (usage rows, sessions): parse each once. */
-  private readonly resolved = new Map<string, Resolved | null>();
+  /**
+   * The same ARNs come back thousands of times (usage rows, sessions): parse each once, and remember its state and
+   * the lowest rank already recorded for it, so a repeat costs one map lookup.
+   */
+  private readonly resolved = new Map<string, { r: Resolved; state: RoleState; rank: number } | null>();
 
   /** Finds or creates the state of a principal named by ARN (role, user, root) or by role name in an account. */
   ref(arnOrName: string, accountId: string, rank: number): RoleState | null {
     // A bare name resolves within an account; an ARN names its own.
     const cacheKey = arnOrName.startsWith("arn:") ? arnOrName : `${accountId}/${arnOrName}`;
-    let r = this.resolved.get(cacheKey);
-    if (r === undefined) {
-      r = resolve(arnOrName, accountId, 0);
-      this.resolved.set(cacheKey, r);
+    let cached = this.resolved.get(cacheKey);
+    if (cached === undefined) {
+      const r = resolve(arnOrName, accountId, 0);
+      cached = r === null ? null : { r, state: this.stateOf(r), rank: Number.POSITIVE_INFINITY };
+      this.resolved.set(cacheKey, cached);
     }
-    if (r === null) return null;
+    if (cached === null) return null;
+    const { r, state } = cached;
     const rankSeen = Math.max(rank, r.rank);
+    if (rankSeen < cached.rank) {
+      cached.rank = rankSeen;
+      const prev = state.arns.get(r.arn);
+      if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
+    }
+    return state;
+  }
+
+  private stateOf(r: Resolved): RoleState {
     let state = this.roles.get(r.key);
     if (!state) {
       state = {
@@ -190,8 +208,6 @@ class Catalog {
       };
       this.roles.set(r.key, state);
     }
-    const prev = state.arns.get(r.arn);
-    if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
     return state;
   }
 
@@ -254,9 +270,11 @@ function hit(state: RoleState, target: Target, signal: Signal, detail: string, w
   const h = bySignal.get(signal);
   if (h) {
     h.weight = Math.max(h.weight, w);
-    h.details.add(detail);
+    if (h.more) h.more.add(detail);
+    else if (detail !== h.detail) h.more = new Set([h.detail, detail]);
   } else {
-    bySignal.set(signal, { weight: w, details: new Set([detail]) });
+    // Most signals see one detail: a Set per hit only when a second, different one arrives (less garbage).
+    bySignal.set(signal, { weight: w, detail, more: null });
   }
 }
 
@@ -283,6 +301,7 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
   const launchedProfiles = new Map<string, string>();
   const hostRoleByContainerInstance = new Map<string, string>();
   const ec2LaunchTypeHosts = new Map<string, string>();
+  const trustByText = new Map<string, TrustPrincipals | null>();
 
   const sorted = inTimeOrder(evidence);
   for (const r of sorted) {
@@ -368,7 +387,16 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
     } else if (ev === "iam:CreateRole" || ev === "iam:UpdateAssumeRolePolicy") {
       const created = stringField(field(resp, "role"), "arn");
       const role = created ? named(created) : named(stringField(req, "roleName"));
-      const trust = decodeTrustPolicy(field(req, "assumeRolePolicyDocument") ?? field(req, "policyDocument"));
+      const document = field(req, "assumeRolePolicyDocument") ?? field(req, "policyDocument");
+      // Roles made by the same template share one trust document text: decode each distinct text once.
+      let trust: TrustPrincipals | null | undefined;
+      if (typeof document === "string") {
+        trust = trustByText.get(document);
+        if (trust === undefined) {
+          trust = decodeTrustPolicy(document);
+          trustByText.set(document, trust);
+        }
+      } else trust = decodeTrustPolicy(document);
       // The latest trust policy wins: records are read in time order.
       if (role && trust) role.trust = { ...trust, detail: r.eventName };
     } else if (ev === "iam:AttachRolePolicy" || ev === "iam:DetachRolePolicy") {
@@ -611,9 +639,15 @@ function bestArn(state: RoleState): string {
 function toEvidence(bySignal: Map<Signal, Hit> | undefined): Evidence[] {
   const out: Evidence[] = [];
   for (const [signal, h] of bySignal ?? []) {
-    const details = [...h.details].sort();
-    const shown = details.slice(0, 3).join("; ");
-    const more = details.length > 3 ? ` (+${details.length - 3} more)` : "";
+    let shown: string;
+    let more = "";
+    // Most signals carry one detail: skip the array, sort, slice and join built for several.
+    if (h.more === null) shown = h.detail;
+    else {
+      const details = [...h.more].sort();
+      shown = details.slice(0, 3).join("; ");
+      if (details.length > 3) more = ` (+${details.length - 3} more)`;
+    }
     out.push({ signal, detail: `${signals[signal].text}: ${shown}${more}`, weight: h.weight });
   }
   return out.sort((a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0));
@@ -651,7 +685,8 @@ function assess(state: RoleState): KindAssessment[] {
     if (target === "ecs-task-family" || target === "ec2-family") continue;
     if (target === "ecs-task" || target === "ecs-task-execution") continue;
     if (target === "ecs-container-instance" || target === "ec2-instance") continue;
-    add(target, toEvidence(bySignal));
+    // Each of these kinds comes once, from one signal map (no repeated signal): nothing to merge.
+    kinds.set(target, toEvidence(bySignal));
   }
 
   const taskFamily = toEvidence(state.hits.get("ecs-task-family"));
@@ -678,17 +713,15 @@ function assess(state: RoleState): KindAssessment[] {
   }
 
   const ranked: KindAssessment[] = [...kinds].map(([kind, evidence]) => {
-    const sorted = [...evidence].sort(
+    // Every evidence array here was built in this call (toEvidence, spreads, merges): sort it in place.
+    const sorted = evidence.sort(
       (a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0),
     );
     return { kind, confidence: confidenceOf(sorted), evidence: sorted };
   });
   const top = (k: KindAssessment) => k.evidence[0]?.weight ?? 0;
   ranked.sort(
-    (a, b) =>
-      top(b) - top(a) ||
-      b.confidence - a.confidence ||
-      ROLE_KINDS.indexOf(a.kind) - ROLE_KINDS.indexOf(b.kind),
+    (a, b) => top(b) - top(a) || b.confidence - a.confidence || KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
   );
   const first = ranked[0];
   if (!first)
@@ -793,13 +826,18 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
   const entries: RoleCatalogEntry[] = [];
   for (const state of catalog.roles.values()) {
     const kinds = assess(state);
-    const kindSet = new Set(kinds.map((k) => k.kind));
+    let task = false;
+    let execution = false;
+    for (const k of kinds) {
+      if (k.kind === "ecs-task") task = true;
+      else if (k.kind === "ecs-task-execution") execution = true;
+    }
     entries.push({
       roleArn: bestArn(state),
       accountId: state.accountId,
       roleName: state.name,
       kinds,
-      dualUse: kindSet.has("ecs-task") && kindSet.has("ecs-task-execution"),
+      dualUse: task && execution,
       firstSeen: state.firstSeen,
       lastSeen: state.lastSeen,
     });
