@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { agentClass } from "../classify/calls.js";
+import { actionOf, agentClass } from "../classify/calls.js";
 import { classifyFacts } from "../classify/classify.js";
 import type {
   ClassifierFacts,
@@ -50,62 +50,109 @@ export function loadClassifierInput(db: Db): ClassifierInput {
   return { evidence, sessions, usage, denials };
 }
 
-/** Connections that have the `deniedby_agents` aggregate registered. */
-const withAgentAggregate = new WeakSet<object>();
+/** One principal's usage rows while SQLite groups them: cells per event source and name, and the time span. */
+interface UsageGroup {
+  principal: string;
+  firstSeen: number;
+  lastSeen: number;
+  cells: Map<string, Map<string, string | string[]>>;
+}
+
+/** Per connection: where the `deniedby_usage` aggregate puts the facts of the query running now. */
+const usageSinks = new WeakMap<object, { facts: UsageFact[] }>();
 
 /**
- * What `refreshCatalog` classifies: loadClassifierInput with usage folded in SQL into one fact per (principal,
- * agent class), listing its actions. Reading 100,000 (principal, API) rows as objects with agent arrays cost more
- * than classifying them; this returns about one row per role. The agent class of a (principal, API) is that of the
- * same merged, capped agent list loadClassifierInput would give, computed once per distinct list.
+ * What `refreshCatalog` classifies: loadClassifierInput with usage folded into one fact per (principal, agent
+ * class), listing its actions. Reading 100,000 (principal, API) rows as objects with agent arrays cost more than
+ * classifying them. SQLite sorts the rows by principal once; a JS aggregate reads each row's strings straight into
+ * the facts (no row objects, no second GROUP BY, no concatenated text to split again). The agent class of a
+ * (principal, API) is that of the same merged, capped agent list loadClassifierInput would give, computed once per
+ * distinct list of cells.
  */
 export function loadClassifierFacts(db: Db): ClassifierFacts {
   const { evidence, sessions, denials } = loadObservations(db);
   const c = db.$client;
-  if (!withAgentAggregate.has(c)) {
+  let sink = usageSinks.get(c);
+  if (sink === undefined) {
+    const registered = { facts: [] as UsageFact[] };
+    sink = registered;
     const merge = userAgentMerger();
     const classes = new Map<string, number>();
-    // Collects the distinct user_agents cells of a group (usually one, the same text on every day) and gives
-    // agentClass of their merged list. A JS aggregate: SQLite alone cannot parse the cells or match the agents.
-    c.aggregate("deniedby_agents", {
-      start: () => [] as string[],
-      step: (cells: string[], cell: string | null) => {
-        const text = cell ?? "";
-        if (!cells.includes(text)) cells.push(text);
-      },
-      result: (cells: string[]) => {
-        // The merged list does not depend on cell order (a set, sorted): sort so equal groups share a cache key.
-        const key = cells.length === 1 ? (cells[0] ?? "") : cells.sort().join("\n");
-        let bits = classes.get(key);
-        if (bits === undefined) {
-          bits = agentClass(merge(key));
-          if (classes.size < SINGLE_CELL_CACHE) classes.set(key, bits);
+    const classOf = (cells: string | string[]): number => {
+      // The merged list does not depend on cell order (a set, sorted): sort so equal groups share a cache key.
+      const key = typeof cells === "string" ? cells : cells.sort().join("\n");
+      let bits = classes.get(key);
+      if (bits === undefined) {
+        bits = agentClass(merge(key));
+        if (classes.size < SINGLE_CELL_CACHE) classes.set(key, bits);
+      }
+      return bits;
+    };
+    c.aggregate("deniedby_usage", {
+      start: () => null as UsageGroup | null,
+      // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all six columns.
+      step: ((
+        group: UsageGroup | null,
+        principal: string,
+        source: string,
+        name: string,
+        cell: string | null,
+        first: number,
+        last: number,
+      ) => {
+        const g = group ?? { principal, firstSeen: first, lastSeen: last, cells: new Map() };
+        if (first < g.firstSeen) g.firstSeen = first;
+        if (last > g.lastSeen) g.lastSeen = last;
+        // Nested maps rather than a source+name key: no string built per row.
+        let byName = g.cells.get(source);
+        if (byName === undefined) {
+          byName = new Map();
+          g.cells.set(source, byName);
         }
-        return bits;
+        const text = cell ?? "";
+        // One cell (the same text every day) stays a string; an array only when the days differ.
+        const prev = byName.get(name);
+        if (prev === undefined) byName.set(name, text);
+        else if (typeof prev === "string") {
+          if (prev !== text) byName.set(name, [prev, text]);
+        } else if (!prev.includes(text)) prev.push(text);
+        return g;
+      }) as unknown as (group: UsageGroup | null, row: unknown) => UsageGroup,
+      result: (g: UsageGroup | null) => {
+        if (g === null) return 0;
+        const byClass = new Map<number, string[]>();
+        for (const [source, byName] of g.cells)
+          for (const [name, cells] of byName) {
+            const bits = classOf(cells);
+            const actions = byClass.get(bits);
+            if (actions) actions.push(actionOf(source, name));
+            else byClass.set(bits, [actionOf(source, name)]);
+          }
+        for (const [agents, actions] of byClass)
+          registered.facts.push({
+            roleArn: g.principal,
+            agents,
+            actions,
+            firstSeen: g.firstSeen,
+            lastSeen: g.lastSeen,
+          });
+        return byClass.size;
       },
     });
-    withAgentAggregate.add(c);
+    usageSinks.set(c, sink);
   }
-  const rows = c
-    .prepare(
-      // actions joined by a newline, which neither event sources nor event names hold.
-      `SELECT principal, agents, min(first_seen), max(last_seen), group_concat(action, char(10)) FROM (
-         SELECT coalesce(role_arn, principal_arn) AS principal,
-           CASE instr(event_source, '.') WHEN 0 THEN event_source
-             ELSE substr(event_source, 1, instr(event_source, '.') - 1) END || ':' || event_name AS action,
-           min(first_seen) AS first_seen, max(last_seen) AS last_seen, deniedby_agents(user_agents) AS agents
-         FROM usage_daily GROUP BY coalesce(role_arn, principal_arn), event_source, event_name)
-       GROUP BY principal, agents`,
+  const usage: UsageFact[] = [];
+  sink.facts = usage;
+  try {
+    c.prepare(
+      `SELECT deniedby_usage(coalesce(role_arn, principal_arn), event_source, event_name, user_agents, first_seen,
+         last_seen) FROM usage_daily GROUP BY coalesce(role_arn, principal_arn)`,
     )
-    .raw(true)
-    .all() as [string, number, number, number, string][];
-  const usage: UsageFact[] = rows.map((r) => ({
-    roleArn: r[0],
-    agents: Number(r[1]),
-    actions: r[4].split("\n"),
-    firstSeen: Number(r[2]),
-    lastSeen: Number(r[3]),
-  }));
+      .pluck()
+      .all();
+  } finally {
+    sink.facts = [];
+  }
   return { evidence, sessions, usage, denials };
 }
 
