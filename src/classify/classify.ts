@@ -52,8 +52,8 @@ interface RoleState {
   firstSeen: number | null;
   lastSeen: number | null;
   shapes: Map<string, string>;
-  /** Calls with the `agentClass` bits of their user agents. */
-  calls: { action: string; agents: number }[];
+  /** Usage facts and denials as they come: held by reference, not copied into one object per call. */
+  calls: { actions: string[]; agents: number }[];
   trust: { services: string[]; federated: string[]; detail: string } | null;
   managedPolicies: Set<string>;
 }
@@ -131,11 +131,14 @@ const KIND_ORDER = Object.fromEntries(ROLE_KINDS.map((k, i) => [k, i])) as Recor
 const STRONG = 0.8;
 const EPS = 1e-9;
 
-/** Records in time order, ties by event ID: the order every later-wins rule (trust updates, detaches) relies on. */
-function inTimeOrder(records: CloudTrailRecord[]): CloudTrailRecord[] {
+/**
+ * Records in time order, ties by event ID: the order every later-wins rule (trust updates, detaches) relies on.
+ * Each comes with its parsed time, so the reader does not parse it a second time.
+ */
+function inTimeOrder(records: CloudTrailRecord[]): { r: CloudTrailRecord; t: number }[] {
   const keyed = records.map((r) => ({ r, t: Date.parse(r.eventTime) }));
   keyed.sort((a, b) => a.t - b.t || (a.r.eventID < b.r.eventID ? -1 : a.r.eventID > b.r.eventID ? 1 : 0));
-  return keyed.map((k) => k.r);
+  return keyed;
 }
 
 function asArray(value: unknown): unknown[] {
@@ -303,9 +306,7 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
   const ec2LaunchTypeHosts = new Map<string, string>();
   const trustByText = new Map<string, TrustPrincipals | null>();
 
-  const sorted = inTimeOrder(evidence);
-  for (const r of sorted) {
-    const time = Date.parse(r.eventTime);
+  for (const { r, t: time } of inTimeOrder(evidence)) {
     const service = serviceOf(r.eventSource);
     const req = r.requestParameters ?? {};
     const resp = r.responseElements ?? {};
@@ -546,27 +547,27 @@ function readUsage(state: RoleState): void {
   const app: string[] = [];
   const launch: string[] = [];
   const secrets: string[] = [];
-  for (const call of state.calls) {
-    const { action, agents } = call;
-    if (agents & AGENT_LAMBDA) hit(state, "lambda", "ua.lambda-runtime", action);
-    if (agents & AGENT_SSM) hit(state, "ec2-instance", "ua.ssm-agent", action);
-    // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
-    if (agents & AGENT_ECS_TASK)
-      hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
-    if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentCall(action)) {
-      if (inEc2Family) hit(state, "ecs-container-instance", "ua.ecs-agent", action);
-      else if (inTaskFamily) hit(state, "ecs-task-execution", "ua.ecs-agent", action);
+  for (const { actions, agents } of state.calls)
+    for (const action of actions) {
+      if (agents & AGENT_LAMBDA) hit(state, "lambda", "ua.lambda-runtime", action);
+      if (agents & AGENT_SSM) hit(state, "ec2-instance", "ua.ssm-agent", action);
+      // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
+      if (agents & AGENT_ECS_TASK)
+        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
+      if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentCall(action)) {
+        if (inEc2Family) hit(state, "ecs-container-instance", "ua.ecs-agent", action);
+        else if (inTaskFamily) hit(state, "ecs-task-execution", "ua.ecs-agent", action);
+      }
+      const launchCall = isLaunchCall(action);
+      const secretCall = isLaunchSecretCall(action);
+      const ciCall = isContainerInstanceCall(action);
+      if (ciCall && !inTaskFamily)
+        hit(state, "ecs-container-instance", "usage.container-instance-calls", action);
+      if (!weighCalls) continue;
+      if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);
+      if (launchCall) launch.push(action);
+      if (secretCall) secrets.push(action);
     }
-    const launchCall = isLaunchCall(action);
-    const secretCall = isLaunchSecretCall(action);
-    const ciCall = isContainerInstanceCall(action);
-    if (ciCall && !inTaskFamily)
-      hit(state, "ecs-container-instance", "usage.container-instance-calls", action);
-    if (!weighCalls) continue;
-    if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);
-    if (launchCall) launch.push(action);
-    if (secretCall) secrets.push(action);
-  }
   if (!weighCalls) return;
   for (const a of app) hit(state, "ecs-task", "usage.app-calls", a);
   for (const a of launch) hit(state, "ecs-task-execution", "usage.launch-calls", a);
@@ -800,7 +801,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
     const state = lastState;
     if (!state) continue;
     catalog.seen(state, u.firstSeen, u.lastSeen);
-    for (const action of u.actions) state.calls.push({ action, agents: u.agents });
+    state.calls.push(u);
   }
   for (const d of input.denials) {
     const state = catalog.ref(d.roleArn, "", 0);
@@ -808,7 +809,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
     catalog.seen(state, d.eventTime, d.eventTime);
     if (d.sessionName) addShape(state, sessionShape(d.sessionName), d.sessionName);
     state.calls.push({
-      action: actionOf(d.eventSource, d.eventName),
+      actions: [actionOf(d.eventSource, d.eventName)],
       agents: agentClass(d.userAgent ? [d.userAgent] : []),
     });
   }
