@@ -742,23 +742,41 @@ function assess(state: RoleState): KindAssessment[] {
  * catalogue, sorted by role ARN.
  */
 export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
-  // Many rows share one agent list (the same SDK everywhere): classify each distinct list once.
+  // Many rows share one agent list (the same SDK everywhere): classify each distinct list once. Rows are folded
+  // into one fact per (principal, agent class), as a store's facts are, rather than one fact per row.
   const classes = new Map<string, number>();
-  const usage: UsageFact[] = input.usage.map((u) => {
+  const byPrincipal = new Map<string, Map<number, UsageFact>>();
+  const usage: UsageFact[] = [];
+  for (const u of input.usage) {
     const key = u.userAgents.join("\n");
     let agents = classes.get(key);
     if (agents === undefined) {
       agents = agentClass(u.userAgents);
       classes.set(key, agents);
     }
-    return {
-      roleArn: u.roleArn,
-      agents,
-      actions: [actionOf(u.eventSource, u.eventName)],
-      firstSeen: u.firstSeen,
-      lastSeen: u.lastSeen,
-    };
-  });
+    let facts = byPrincipal.get(u.roleArn);
+    if (facts === undefined) {
+      facts = new Map();
+      byPrincipal.set(u.roleArn, facts);
+    }
+    const action = actionOf(u.eventSource, u.eventName);
+    const fact = facts.get(agents);
+    if (fact === undefined) {
+      const created = {
+        roleArn: u.roleArn,
+        agents,
+        actions: [action],
+        firstSeen: u.firstSeen,
+        lastSeen: u.lastSeen,
+      };
+      facts.set(agents, created);
+      usage.push(created);
+    } else {
+      fact.actions.push(action);
+      fact.firstSeen = Math.min(fact.firstSeen, u.firstSeen);
+      fact.lastSeen = Math.max(fact.lastSeen, u.lastSeen);
+    }
+  }
   return classifyFacts({ evidence: input.evidence, sessions: input.sessions, usage, denials: input.denials });
 }
 
