@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { classifyRoles } from "../src/classify/classify.js";
+import { classifyFacts, classifyRoles } from "../src/classify/classify.js";
 import type { ClassifierInput } from "../src/classify/classify.types.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { openDb } from "../src/db/client.js";
-import { loadClassifierInput, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
+import { loadClassifierFacts, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
 import { evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
 
 const ROLES = 10_000;
@@ -205,9 +205,9 @@ export async function benchClassify(): Promise<void> {
       roles = result.roles;
       total.push([w, c]);
       // The same three steps refreshCatalog runs, timed one by one.
-      const [loaded, lw, lc] = time(() => loadClassifierInput(db));
+      const [loaded, lw, lc] = time(() => loadClassifierFacts(db));
       phases.load.push([lw, lc]);
-      const [entries, cw, cc] = time(() => classifyRoles(loaded));
+      const [entries, cw, cc] = time(() => classifyFacts(loaded));
       phases.classify.push([cw, cc]);
       const [, sw, sc] = time(() => saveCatalog(db, entries));
       phases.save.push([sw, sc]);

@@ -86,3 +86,28 @@ export function isApplicationCall(action: string, ua: string | null | undefined)
   if (isEcsAgentUserAgent(ua) || isServiceUserAgent(ua)) return false;
   return !isLaunchCall(action) && !isLaunchSecretCall(action) && !isContainerInstanceCall(action);
 }
+
+/**
+ * What a call's user agents say, as bits: the classifier reads only these five facts about user agents, so a list of
+ * agent strings is reduced to them once (per distinct list) instead of running every matcher per call and agent.
+ */
+export const AGENT_LAMBDA = 1;
+export const AGENT_SSM = 2;
+export const AGENT_ECS_TASK = 4;
+export const AGENT_ECS_AGENT = 8;
+/** Some agent (or none at all) that is neither the ECS agent nor an AWS service: application code may have called. */
+export const AGENT_APPLICATION = 16;
+
+/** The agent bits of one call made under `userAgents` (an empty list stands for one unknown agent). */
+export function agentClass(userAgents: readonly string[]): number {
+  if (userAgents.length === 0) return AGENT_APPLICATION;
+  let bits = 0;
+  for (const ua of userAgents) {
+    if (isLambdaUserAgent(ua)) bits |= AGENT_LAMBDA;
+    if (isSsmAgentUserAgent(ua)) bits |= AGENT_SSM;
+    if (isEcsTaskUserAgent(ua)) bits |= AGENT_ECS_TASK;
+    if (isEcsAgentUserAgent(ua)) bits |= AGENT_ECS_AGENT;
+    if (!isEcsAgentUserAgent(ua) && !isServiceUserAgent(ua)) bits |= AGENT_APPLICATION;
+  }
+  return bits;
+}

@@ -87,6 +87,32 @@ describe("classifyRoles output", () => {
     }
   });
 
+  it("lists a signal once per kind when a member and its family both carry it", () => {
+    const attach = (policy: string, id: string) => ({
+      eventID: id,
+      eventTime: "2026-11-16T09:00:00Z",
+      eventSource: "iam.amazonaws.com",
+      eventName: "AttachRolePolicy",
+      recipientAccountId: "111122223333",
+      requestParameters: { roleName: "host", policyArn: `arn:aws:iam::aws:policy/${policy}` },
+    });
+    const [entry] = classifyRoles({
+      evidence: [
+        attach("service-role/AmazonEC2ContainerServiceforEC2Role", "a"),
+        attach("AmazonSSMManagedInstanceCore", "b"),
+      ],
+      sessions: [],
+      usage: [],
+      denials: [],
+    });
+    const kind = entry?.kinds.find((k) => k.kind === "ecs-container-instance");
+    expect(kind?.evidence.filter((e) => e.signal === "policy.managed")).toEqual([
+      expect.objectContaining({
+        detail: expect.stringMatching(/AmazonEC2ContainerServiceforEC2Role; AmazonSSMManagedInstanceCore$/),
+      }),
+    ]);
+  });
+
   it("returns an empty catalogue for empty input", () => {
     expect(classifyRoles({ evidence: [], sessions: [], usage: [], denials: [] })).toEqual([]);
   });

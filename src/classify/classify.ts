@@ -2,19 +2,20 @@ import { serviceOf } from "../cloudtrail/evidence.js";
 import { extractPrincipal, sessionShape } from "../cloudtrail/principal.js";
 import { type CloudTrailRecord, field, stringField } from "../cloudtrail/record.js";
 import {
+  AGENT_APPLICATION,
+  AGENT_ECS_AGENT,
+  AGENT_ECS_TASK,
+  AGENT_LAMBDA,
+  AGENT_SSM,
   actionOf,
-  isApplicationCall,
+  agentClass,
   isContainerInstanceCall,
-  isEcsAgentUserAgent,
-  isEcsTaskUserAgent,
-  isLambdaUserAgent,
   isLaunchCall,
   isLaunchSecretCall,
-  isSsmAgentUserAgent,
   isTaskRoleAgentCall,
 } from "./calls.js";
 import { type Signal, signals } from "./classify.signals.js";
-import type { ClassifierInput } from "./classify.types.js";
+import type { ClassifierFacts, ClassifierInput, UsageFact } from "./classify.types.js";
 import {
   type Evidence,
   type KindAssessment,
@@ -22,7 +23,7 @@ import {
   type RoleCatalogEntry,
   type RoleKind,
 } from "./kinds.js";
-import { decodeTrustPolicy } from "./trust-policy.js";
+import { decodeTrustPolicy, type TrustPrincipals } from "./trust-policy.js";
 
 /*
  * Two families of kinds share most of their evidence: an ECS task role and its execution role have the same trust
@@ -35,7 +36,9 @@ type Target = RoleKind | Family;
 
 interface Hit {
   weight: number;
-  details: Set<string>;
+  /** The first detail; `more` holds every distinct detail once a second one arrives. */
+  detail: string;
+  more: Set<string> | null;
 }
 
 interface RoleState {
@@ -49,7 +52,8 @@ interface RoleState {
   firstSeen: number | null;
   lastSeen: number | null;
   shapes: Map<string, string>;
-  calls: { action: string; userAgents: string[] }[];
+  /** Usage facts and denials as they come: held by reference, not copied into one object per call. */
+  calls: { actions: string[]; agents: number }[];
   trust: { services: string[]; federated: string[]; detail: string } | null;
   managedPolicies: Set<string>;
 }
@@ -122,15 +126,19 @@ const NAME_HINTS: [RegExp, Target][] = [
 ];
 
 const PAIRING_WINDOW_MS = 1000;
-const NO_USER_AGENT = [""];
+/** ROLE_KINDS positions, for tie-breaks without an indexOf per comparison. */
+const KIND_ORDER = Object.fromEntries(ROLE_KINDS.map((k, i) => [k, i])) as Record<RoleKind, number>;
 const STRONG = 0.8;
 const EPS = 1e-9;
 
-/** Records in time order, ties by event ID: the order every later-wins rule (trust updates, detaches) relies on. */
-function inTimeOrder(records: CloudTrailRecord[]): CloudTrailRecord[] {
+/**
+ * Records in time order, ties by event ID: the order every later-wins rule (trust updates, detaches) relies on.
+ * Each comes with its parsed time, so the reader does not parse it a second time.
+ */
+function inTimeOrder(records: CloudTrailRecord[]): { r: CloudTrailRecord; t: number }[] {
   const keyed = records.map((r) => ({ r, t: Date.parse(r.eventTime) }));
   keyed.sort((a, b) => a.t - b.t || (a.r.eventID < b.r.eventID ? -1 : a.r.eventID > b.r.eventID ? 1 : 0));
-  return keyed.map((k) => k.r);
+  return keyed;
 }
 
 function asArray(value: unknown): unknown[] {
@@ -157,20 +165,34 @@ interface Resolved {
 
 class Catalog {
   readonly roles = new Map<string, RoleState>();
-  /** The same ARNs come back thousands of times (usage rows, sessions): parse each once. */
-  private readonly resolved = new Map<string, Resolved | null>();
+  /**
+   * The same ARNs come back thousands of times (usage rows, sessions): parse each once, and remember its state and
+   * the lowest rank already recorded for it, so a repeat costs one map lookup.
+   */
+  private readonly resolved = new Map<string, { r: Resolved; state: RoleState; rank: number } | null>();
 
   /** Finds or creates the state of a principal named by ARN (role, user, root) or by role name in an account. */
   ref(arnOrName: string, accountId: string, rank: number): RoleState | null {
     // A bare name resolves within an account; an ARN names its own.
     const cacheKey = arnOrName.startsWith("arn:") ? arnOrName : `${accountId}/${arnOrName}`;
-    let r = this.resolved.get(cacheKey);
-    if (r === undefined) {
-      r = resolve(arnOrName, accountId, 0);
-      this.resolved.set(cacheKey, r);
+    let cached = this.resolved.get(cacheKey);
+    if (cached === undefined) {
+      const r = resolve(arnOrName, accountId, 0);
+      cached = r === null ? null : { r, state: this.stateOf(r), rank: Number.POSITIVE_INFINITY };
+      this.resolved.set(cacheKey, cached);
     }
-    if (r === null) return null;
+    if (cached === null) return null;
+    const { r, state } = cached;
     const rankSeen = Math.max(rank, r.rank);
+    if (rankSeen < cached.rank) {
+      cached.rank = rankSeen;
+      const prev = state.arns.get(r.arn);
+      if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
+    }
+    return state;
+  }
+
+  private stateOf(r: Resolved): RoleState {
     let state = this.roles.get(r.key);
     if (!state) {
       state = {
@@ -189,8 +211,6 @@ class Catalog {
       };
       this.roles.set(r.key, state);
     }
-    const prev = state.arns.get(r.arn);
-    if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
     return state;
   }
 
@@ -253,9 +273,11 @@ function hit(state: RoleState, target: Target, signal: Signal, detail: string, w
   const h = bySignal.get(signal);
   if (h) {
     h.weight = Math.max(h.weight, w);
-    h.details.add(detail);
+    if (h.more) h.more.add(detail);
+    else if (detail !== h.detail) h.more = new Set([h.detail, detail]);
   } else {
-    bySignal.set(signal, { weight: w, details: new Set([detail]) });
+    // Most signals see one detail: a Set per hit only when a second, different one arrives (less garbage).
+    bySignal.set(signal, { weight: w, detail, more: null });
   }
 }
 
@@ -282,10 +304,9 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
   const launchedProfiles = new Map<string, string>();
   const hostRoleByContainerInstance = new Map<string, string>();
   const ec2LaunchTypeHosts = new Map<string, string>();
+  const trustByText = new Map<string, TrustPrincipals | null>();
 
-  const sorted = inTimeOrder(evidence);
-  for (const r of sorted) {
-    const time = Date.parse(r.eventTime);
+  for (const { r, t: time } of inTimeOrder(evidence)) {
     const service = serviceOf(r.eventSource);
     const req = r.requestParameters ?? {};
     const resp = r.responseElements ?? {};
@@ -367,7 +388,16 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
     } else if (ev === "iam:CreateRole" || ev === "iam:UpdateAssumeRolePolicy") {
       const created = stringField(field(resp, "role"), "arn");
       const role = created ? named(created) : named(stringField(req, "roleName"));
-      const trust = decodeTrustPolicy(field(req, "assumeRolePolicyDocument") ?? field(req, "policyDocument"));
+      const document = field(req, "assumeRolePolicyDocument") ?? field(req, "policyDocument");
+      // Roles made by the same template share one trust document text: decode each distinct text once.
+      let trust: TrustPrincipals | null | undefined;
+      if (typeof document === "string") {
+        trust = trustByText.get(document);
+        if (trust === undefined) {
+          trust = decodeTrustPolicy(document);
+          trustByText.set(document, trust);
+        }
+      } else trust = decodeTrustPolicy(document);
       // The latest trust policy wins: records are read in time order.
       if (role && trust) role.trust = { ...trust, detail: r.eventName };
     } else if (ev === "iam:AttachRolePolicy" || ev === "iam:DetachRolePolicy") {
@@ -512,31 +542,33 @@ function readUsage(state: RoleState): void {
   const inTaskFamily =
     state.hits.has("ecs-task-family") || state.hits.has("ecs-task") || state.hits.has("ecs-task-execution");
   const inEc2Family = state.hits.has("ec2-family") || state.hits.has("ecs-container-instance");
+  // Only task-family roles off EC2 weigh app, launch and secret calls: skip collecting them for every other role.
+  const weighCalls = inTaskFamily && !inEc2Family;
   const app: string[] = [];
   const launch: string[] = [];
   const secrets: string[] = [];
-  for (const call of state.calls) {
-    const uas = call.userAgents.length > 0 ? call.userAgents : NO_USER_AGENT;
-    for (const ua of uas) {
-      if (isLambdaUserAgent(ua)) hit(state, "lambda", "ua.lambda-runtime", call.action);
-      if (isSsmAgentUserAgent(ua)) hit(state, "ec2-instance", "ua.ssm-agent", call.action);
+  for (const { actions, agents } of state.calls)
+    for (const action of actions) {
+      if (agents & AGENT_LAMBDA) hit(state, "lambda", "ua.lambda-runtime", action);
+      if (agents & AGENT_SSM) hit(state, "ec2-instance", "ua.ssm-agent", action);
       // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
-      if (isEcsTaskUserAgent(ua))
-        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", call.action);
-      if (isEcsAgentUserAgent(ua)) {
-        if (inEc2Family && !isTaskRoleAgentCall(call.action))
-          hit(state, "ecs-container-instance", "ua.ecs-agent", call.action);
-        else if (inTaskFamily && !isTaskRoleAgentCall(call.action))
-          hit(state, "ecs-task-execution", "ua.ecs-agent", call.action);
+      if (agents & AGENT_ECS_TASK)
+        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
+      if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentCall(action)) {
+        if (inEc2Family) hit(state, "ecs-container-instance", "ua.ecs-agent", action);
+        else if (inTaskFamily) hit(state, "ecs-task-execution", "ua.ecs-agent", action);
       }
-      if (isApplicationCall(call.action, ua)) app.push(call.action);
+      const launchCall = isLaunchCall(action);
+      const secretCall = isLaunchSecretCall(action);
+      const ciCall = isContainerInstanceCall(action);
+      if (ciCall && !inTaskFamily)
+        hit(state, "ecs-container-instance", "usage.container-instance-calls", action);
+      if (!weighCalls) continue;
+      if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);
+      if (launchCall) launch.push(action);
+      if (secretCall) secrets.push(action);
     }
-    if (isContainerInstanceCall(call.action) && !inTaskFamily)
-      hit(state, "ecs-container-instance", "usage.container-instance-calls", call.action);
-    if (isLaunchCall(call.action)) launch.push(call.action);
-    if (isLaunchSecretCall(call.action)) secrets.push(call.action);
-  }
-  if (!inTaskFamily || inEc2Family) return;
+  if (!weighCalls) return;
   for (const a of app) hit(state, "ecs-task", "usage.app-calls", a);
   for (const a of launch) hit(state, "ecs-task-execution", "usage.launch-calls", a);
   if (app.length === 0) for (const a of secrets) hit(state, "ecs-task-execution", "usage.launch-secrets", a);
@@ -608,9 +640,15 @@ function bestArn(state: RoleState): string {
 function toEvidence(bySignal: Map<Signal, Hit> | undefined): Evidence[] {
   const out: Evidence[] = [];
   for (const [signal, h] of bySignal ?? []) {
-    const details = [...h.details].sort();
-    const shown = details.slice(0, 3).join("; ");
-    const more = details.length > 3 ? ` (+${details.length - 3} more)` : "";
+    let shown: string;
+    let more = "";
+    // Most signals carry one detail: skip the array, sort, slice and join built for several.
+    if (h.more === null) shown = h.detail;
+    else {
+      const details = [...h.more].sort();
+      shown = details.slice(0, 3).join("; ");
+      if (details.length > 3) more = ` (+${details.length - 3} more)`;
+    }
     out.push({ signal, detail: `${signals[signal].text}: ${shown}${more}`, weight: h.weight });
   }
   return out.sort((a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0));
@@ -648,7 +686,8 @@ function assess(state: RoleState): KindAssessment[] {
     if (target === "ecs-task-family" || target === "ec2-family") continue;
     if (target === "ecs-task" || target === "ecs-task-execution") continue;
     if (target === "ecs-container-instance" || target === "ec2-instance") continue;
-    add(target, toEvidence(bySignal));
+    // Each of these kinds comes once, from one signal map (no repeated signal): nothing to merge.
+    kinds.set(target, toEvidence(bySignal));
   }
 
   const taskFamily = toEvidence(state.hits.get("ecs-task-family"));
@@ -675,17 +714,15 @@ function assess(state: RoleState): KindAssessment[] {
   }
 
   const ranked: KindAssessment[] = [...kinds].map(([kind, evidence]) => {
-    const sorted = [...evidence].sort(
+    // Every evidence array here was built in this call (toEvidence, spreads, merges): sort it in place.
+    const sorted = evidence.sort(
       (a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0),
     );
     return { kind, confidence: confidenceOf(sorted), evidence: sorted };
   });
   const top = (k: KindAssessment) => k.evidence[0]?.weight ?? 0;
   ranked.sort(
-    (a, b) =>
-      top(b) - top(a) ||
-      b.confidence - a.confidence ||
-      ROLE_KINDS.indexOf(a.kind) - ROLE_KINDS.indexOf(b.kind),
+    (a, b) => top(b) - top(a) || b.confidence - a.confidence || KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
   );
   const first = ranked[0];
   if (!first)
@@ -705,6 +742,46 @@ function assess(state: RoleState): KindAssessment[] {
  * catalogue, sorted by role ARN.
  */
 export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
+  // Many rows share one agent list (the same SDK everywhere): classify each distinct list once. Rows are folded
+  // into one fact per (principal, agent class), as a store's facts are, rather than one fact per row.
+  const classes = new Map<string, number>();
+  const byPrincipal = new Map<string, Map<number, UsageFact>>();
+  const usage: UsageFact[] = [];
+  for (const u of input.usage) {
+    const key = u.userAgents.join("\n");
+    let agents = classes.get(key);
+    if (agents === undefined) {
+      agents = agentClass(u.userAgents);
+      classes.set(key, agents);
+    }
+    let facts = byPrincipal.get(u.roleArn);
+    if (facts === undefined) {
+      facts = new Map();
+      byPrincipal.set(u.roleArn, facts);
+    }
+    const action = actionOf(u.eventSource, u.eventName);
+    const fact = facts.get(agents);
+    if (fact === undefined) {
+      const created = {
+        roleArn: u.roleArn,
+        agents,
+        actions: [action],
+        firstSeen: u.firstSeen,
+        lastSeen: u.lastSeen,
+      };
+      facts.set(agents, created);
+      usage.push(created);
+    } else {
+      fact.actions.push(action);
+      fact.firstSeen = Math.min(fact.firstSeen, u.firstSeen);
+      fact.lastSeen = Math.max(fact.lastSeen, u.lastSeen);
+    }
+  }
+  return classifyFacts({ evidence: input.evidence, sessions: input.sessions, usage, denials: input.denials });
+}
+
+/** classifyRoles over usage already reduced to facts (a store folds its usage rows in SQL). Pure, deterministic. */
+export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
   const catalog = new Catalog();
   const ecsAssumes = readEvidence(catalog, input.evidence);
 
@@ -742,7 +819,7 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
     const state = lastState;
     if (!state) continue;
     catalog.seen(state, u.firstSeen, u.lastSeen);
-    state.calls.push({ action: actionOf(u.eventSource, u.eventName), userAgents: u.userAgents });
+    state.calls.push(u);
   }
   for (const d of input.denials) {
     const state = catalog.ref(d.roleArn, "", 0);
@@ -750,8 +827,8 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
     catalog.seen(state, d.eventTime, d.eventTime);
     if (d.sessionName) addShape(state, sessionShape(d.sessionName), d.sessionName);
     state.calls.push({
-      action: actionOf(d.eventSource, d.eventName),
-      userAgents: d.userAgent ? [d.userAgent] : [],
+      actions: [actionOf(d.eventSource, d.eventName)],
+      agents: agentClass(d.userAgent ? [d.userAgent] : []),
     });
   }
 
@@ -768,13 +845,18 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
   const entries: RoleCatalogEntry[] = [];
   for (const state of catalog.roles.values()) {
     const kinds = assess(state);
-    const kindSet = new Set(kinds.map((k) => k.kind));
+    let task = false;
+    let execution = false;
+    for (const k of kinds) {
+      if (k.kind === "ecs-task") task = true;
+      else if (k.kind === "ecs-task-execution") execution = true;
+    }
     entries.push({
       roleArn: bestArn(state),
       accountId: state.accountId,
       roleName: state.name,
       kinds,
-      dualUse: kindSet.has("ecs-task") && kindSet.has("ecs-task-execution"),
+      dualUse: task && execution,
       firstSeen: state.firstSeen,
       lastSeen: state.lastSeen,
     });

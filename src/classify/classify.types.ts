@@ -47,3 +47,23 @@ export interface ClassifierInput {
   usage: UsageObservation[];
   denials: DenialObservation[];
 }
+
+/**
+ * Usage reduced to what the signals read: the APIs one principal called under user agents of one class
+ * (`agentClass` bits, calls.ts). A store folds its usage rows into these in SQL, so a million stored events reach
+ * the classifier as about one fact per role instead of one object per (role, API) with its agent strings.
+ */
+export interface UsageFact {
+  roleArn: string;
+  /** `agentClass` bits shared by every call listed. */
+  agents: number;
+  /** `service:Name` actions, e.g. `ecr:BatchGetImage`. */
+  actions: string[];
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** ClassifierInput with usage as facts: what `classifyFacts` reads. */
+export interface ClassifierFacts extends Omit<ClassifierInput, "usage"> {
+  usage: UsageFact[];
+}

@@ -1,9 +1,12 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { classifyRoles } from "../classify/classify.js";
+import { actionOf, agentClass } from "../classify/calls.js";
+import { classifyFacts } from "../classify/classify.js";
 import type {
+  ClassifierFacts,
   ClassifierInput,
   DenialObservation,
   SessionObservation,
+  UsageFact,
   UsageObservation,
 } from "../classify/classify.types.js";
 import type { KindAssessment, RoleCatalogEntry } from "../classify/kinds.js";
@@ -23,6 +26,138 @@ const MAX_USER_AGENTS = 20;
  * drizzle (and the garbage it left) took longer than classifying them.
  */
 export function loadClassifierInput(db: Db): ClassifierInput {
+  const { evidence, sessions, denials } = loadObservations(db);
+  const merge = userAgentMerger();
+  const usage: UsageObservation[] = (
+    db.$client
+      .prepare(
+        // JSON arrays never hold a raw newline, so a newline separates them safely.
+        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
+           max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
+         GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
+      )
+      .raw(true)
+      .all() as [string, string, string, number, number, number, string | null][]
+  ).map((u) => ({
+    roleArn: u[0],
+    eventSource: u[1],
+    eventName: u[2],
+    calls: Number(u[3]),
+    firstSeen: Number(u[4]),
+    lastSeen: Number(u[5]),
+    userAgents: merge(u[6]),
+  }));
+  return { evidence, sessions, usage, denials };
+}
+
+/** One principal's usage rows while SQLite groups them: cells per event source and name, and the time span. */
+interface UsageGroup {
+  principal: string;
+  firstSeen: number;
+  lastSeen: number;
+  cells: Map<string, Map<string, string | string[]>>;
+}
+
+/** Per connection: where the `deniedby_usage` aggregate puts the facts of the query running now. */
+const usageSinks = new WeakMap<object, { facts: UsageFact[] }>();
+
+/**
+ * What `refreshCatalog` classifies: loadClassifierInput with usage folded into one fact per (principal, agent
+ * class), listing its actions. Reading 100,000 (principal, API) rows as objects with agent arrays cost more than
+ * classifying them. SQLite sorts the rows by principal once; a JS aggregate reads each row's strings straight into
+ * the facts (no row objects, no second GROUP BY, no concatenated text to split again). The agent class of a
+ * (principal, API) is that of the same merged, capped agent list loadClassifierInput would give, computed once per
+ * distinct list of cells.
+ */
+export function loadClassifierFacts(db: Db): ClassifierFacts {
+  const { evidence, sessions, denials } = loadObservations(db);
+  const c = db.$client;
+  let sink = usageSinks.get(c);
+  if (sink === undefined) {
+    const registered = { facts: [] as UsageFact[] };
+    sink = registered;
+    const merge = userAgentMerger();
+    const classes = new Map<string, number>();
+    const classOf = (cells: string | string[]): number => {
+      // The merged list does not depend on cell order (a set, sorted): sort so equal groups share a cache key.
+      const key = typeof cells === "string" ? cells : cells.sort().join("\n");
+      let bits = classes.get(key);
+      if (bits === undefined) {
+        bits = agentClass(merge(key));
+        if (classes.size < SINGLE_CELL_CACHE) classes.set(key, bits);
+      }
+      return bits;
+    };
+    c.aggregate("deniedby_usage", {
+      start: () => null as UsageGroup | null,
+      // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all six columns.
+      step: ((
+        group: UsageGroup | null,
+        principal: string,
+        source: string,
+        name: string,
+        cell: string | null,
+        first: number,
+        last: number,
+      ) => {
+        const g = group ?? { principal, firstSeen: first, lastSeen: last, cells: new Map() };
+        if (first < g.firstSeen) g.firstSeen = first;
+        if (last > g.lastSeen) g.lastSeen = last;
+        // Nested maps rather than a source+name key: no string built per row.
+        let byName = g.cells.get(source);
+        if (byName === undefined) {
+          byName = new Map();
+          g.cells.set(source, byName);
+        }
+        const text = cell ?? "";
+        // One cell (the same text every day) stays a string; an array only when the days differ.
+        const prev = byName.get(name);
+        if (prev === undefined) byName.set(name, text);
+        else if (typeof prev === "string") {
+          if (prev !== text) byName.set(name, [prev, text]);
+        } else if (!prev.includes(text)) prev.push(text);
+        return g;
+      }) as unknown as (group: UsageGroup | null, row: unknown) => UsageGroup,
+      result: (g: UsageGroup | null) => {
+        if (g === null) return 0;
+        const byClass = new Map<number, string[]>();
+        for (const [source, byName] of g.cells)
+          for (const [name, cells] of byName) {
+            const bits = classOf(cells);
+            const actions = byClass.get(bits);
+            if (actions) actions.push(actionOf(source, name));
+            else byClass.set(bits, [actionOf(source, name)]);
+          }
+        for (const [agents, actions] of byClass)
+          registered.facts.push({
+            roleArn: g.principal,
+            agents,
+            actions,
+            firstSeen: g.firstSeen,
+            lastSeen: g.lastSeen,
+          });
+        return byClass.size;
+      },
+    });
+    usageSinks.set(c, sink);
+  }
+  const usage: UsageFact[] = [];
+  sink.facts = usage;
+  try {
+    c.prepare(
+      `SELECT deniedby_usage(coalesce(role_arn, principal_arn), event_source, event_name, user_agents, first_seen,
+         last_seen) FROM usage_daily GROUP BY coalesce(role_arn, principal_arn)`,
+    )
+      .pluck()
+      .all();
+  } finally {
+    sink.facts = [];
+  }
+  return { evidence, sessions, usage, denials };
+}
+
+/** Evidence, sessions and denials: read the same way for the classifier input and for its facts. */
+function loadObservations(db: Db): Omit<ClassifierInput, "usage"> {
   const c = db.$client;
   const evidence: ClassifierInput["evidence"] = [];
   for (const raw of c.prepare("SELECT raw FROM evidence_events").pluck().all() as string[]) {
@@ -56,27 +191,6 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     lastSeen: r[8],
   }));
 
-  const merge = userAgentMerger();
-  const usage: UsageObservation[] = (
-    c
-      .prepare(
-        // JSON arrays never hold a raw newline, so a newline separates them safely.
-        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
-           max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
-         GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
-      )
-      .raw(true)
-      .all() as [string, string, string, number, number, number, string | null][]
-  ).map((u) => ({
-    roleArn: u[0],
-    eventSource: u[1],
-    eventName: u[2],
-    calls: Number(u[3]),
-    firstSeen: Number(u[4]),
-    lastSeen: Number(u[5]),
-    userAgents: merge(u[6]),
-  }));
-
   const denialRows: DenialObservation[] = (
     c
       .prepare(
@@ -95,7 +209,7 @@ export function loadClassifierInput(db: Db): ClassifierInput {
     errorMessage: d[6],
   }));
 
-  return { evidence, sessions, usage, denials: denialRows };
+  return { evidence, sessions, denials: denialRows };
 }
 
 /** Distinct user-agent cells remembered per load; a store holds few (an agent or SDK per service). */
@@ -214,7 +328,7 @@ export function getCatalogEntry(db: Db, roleArn: string): RoleCatalogEntry | nul
 
 /** Recomputes the whole catalogue from the store: call after every ingested batch, from any source. */
 export function refreshCatalog(db: Db): { roles: number } {
-  const entries = classifyRoles(loadClassifierInput(db));
+  const entries = classifyFacts(loadClassifierFacts(db));
   saveCatalog(db, entries);
   return { roles: entries.length };
 }

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { AGENT_APPLICATION, AGENT_ECS_AGENT, AGENT_ECS_TASK, agentClass } from "../../src/classify/calls.js";
+import { classifyFacts, classifyRoles } from "../../src/classify/classify.js";
+import { openDb } from "../../src/db/client.js";
+import { loadClassifierFacts, loadClassifierInput } from "../../src/db/role-catalog.repository.js";
+import { evidenceEvents, roleSessions, usageDaily } from "../../src/db/schema.js";
+import { inputFromRecords } from "./store-input.js";
+
+const A = "111122223333";
+const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
+const SDK = "aws-sdk-java/2.28.16 Linux/5.10 exec-env/AWS_ECS_FARGATE";
+const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/scenario");
+
+describe("agentClass", () => {
+  it("reduces an agent list to the facts the signals read", () => {
+    expect(agentClass([])).toBe(AGENT_APPLICATION);
+    expect(agentClass([AGENT])).toBe(AGENT_ECS_AGENT);
+    expect(agentClass(["secretsmanager.amazonaws.com"])).toBe(0);
+    expect(agentClass([AGENT, SDK])).toBe(AGENT_ECS_AGENT | AGENT_ECS_TASK | AGENT_APPLICATION);
+  });
+});
+
+describe("loadClassifierFacts", () => {
+  it("classifies a store exactly as classifyRoles over loadClassifierInput does", () => {
+    const trail = JSON.parse(
+      readFileSync(join(dir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"), "utf8"),
+    ) as { Records: unknown[] };
+    const input = inputFromRecords(trail.Records);
+    const db = openDb({ path: ":memory:" });
+    const usage = (day: string, arn: string, source: string, name: string, userAgents: string) =>
+      db
+        .insert(usageDaily)
+        .values({
+          day,
+          principalArn: arn,
+          principalType: "AssumedRole",
+          roleArn: arn,
+          accountId: A,
+          eventSource: source,
+          eventName: name,
+          resource: "",
+          calls: 1,
+          errors: 0,
+          firstSeen: Date.parse(`${day}T00:00:00Z`),
+          lastSeen: Date.parse(`${day}T12:00:00Z`),
+          userAgents,
+        })
+        .run();
+    for (const [i, r] of input.evidence.entries())
+      db.insert(evidenceEvents)
+        .values({
+          eventId: `${r.eventID}-${i}`,
+          eventTime: Date.parse(r.eventTime),
+          accountId: A,
+          region: "eu-west-1",
+          eventSource: r.eventSource,
+          eventName: r.eventName,
+          principalArn: "test",
+          roleArn: null,
+          source: "test",
+          raw: JSON.stringify(r),
+        })
+        .run();
+    for (const s of input.sessions) db.insert(roleSessions).values(s).run();
+    // Each usage row split over two days, so most groups merge two different cells.
+    for (const u of input.usage) {
+      const half = Math.ceil(u.userAgents.length / 2);
+      usage("2026-11-16", u.roleArn, u.eventSource, u.eventName, JSON.stringify(u.userAgents.slice(0, half)));
+      usage("2026-11-17", u.roleArn, u.eventSource, u.eventName, JSON.stringify(u.userAgents.slice(half)));
+    }
+    // Edge cells: an unreadable cell, an empty list, and more agents than are kept (the ECS agent sorts last).
+    const odd = `arn:aws:iam::${A}:role/odd-task`;
+    usage("2026-11-16", odd, "s3.amazonaws.com", "GetObject", "not json");
+    usage("2026-11-16", odd, "ecr.amazonaws.com", "BatchGetImage", "[]");
+    const many = Array.from({ length: 20 }, (_, i) => `AWS-tool/${10 + i}`);
+    usage("2026-11-16", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify(many));
+    usage("2026-11-17", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify([AGENT]));
+    usage("2026-11-18", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify([SDK]));
+
+    const expected = classifyRoles(loadClassifierInput(db));
+    expect(expected.length).toBeGreaterThan(20);
+    expect(classifyFacts(loadClassifierFacts(db))).toEqual(expected);
+    // A second load reuses the aggregate registered on this connection.
+    expect(classifyFacts(loadClassifierFacts(db))).toEqual(expected);
+    db.$client.close();
+  });
+});
