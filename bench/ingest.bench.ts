@@ -27,7 +27,7 @@ export async function benchIngest(): Promise<void> {
   try {
     const output = execFileSync(
       process.execPath,
-      ["--import", "tsx", "bench/ingest-child.ts", join(corpus.dir, "AWSLogs"), dbPath],
+      ["bench/ingest-child.mjs", join(corpus.dir, "AWSLogs"), dbPath],
       {
         cwd: root,
         encoding: "utf8",
