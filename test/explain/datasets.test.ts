@@ -9,7 +9,7 @@ import { validateRecord } from "../../src/cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
 import { explainDenial } from "../../src/explain/explain.js";
 
-const root = new URL("../../../../shared/datasets/", import.meta.url).pathname;
+const root = new URL("../../../shared/datasets/", import.meta.url).pathname;
 const present = existsSync(root);
 if (!present) console.warn(`datasets test skipped: ${root} not found (real CloudTrail samples live there)`);
 
