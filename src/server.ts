@@ -56,6 +56,28 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
           { source: "lookup-events", region: r.region },
           r.lagSeconds,
         );
+    const status = live.status();
+    for (const r of status.lookupEvents) {
+      deps.metrics.set(
+        "deniedby_source_events_read",
+        "Records read by a live source since start (stored, duplicate or rejected)",
+        { source: "lookup-events", region: r.region },
+        r.events,
+      );
+      deps.metrics.set(
+        "deniedby_source_up",
+        "1 when the source's last attempt succeeded, 0 after an error",
+        { source: "lookup-events", region: r.region },
+        r.lastError ? 0 : 1,
+      );
+    }
+    if (status.athena)
+      deps.metrics.set(
+        "deniedby_source_up",
+        "1 when the source's last attempt succeeded, 0 after an error",
+        { source: "athena", region: "" },
+        status.athena.lastError ? 0 : 1,
+      );
   });
 
   // Posts new incidents to Slack on its own timer: ingestion never waits on Slack.
