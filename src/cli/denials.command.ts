@@ -15,7 +15,7 @@ const USAGE =
   "  T: an ISO date/time, or a duration back from now (30m, 24h, 7d)\n";
 
 export function defaultDbPath(): string {
-  // The CLI is an entry point: it may read the environment for its defaults.
+  // DENIEDBY_DB through the validated config, like every other command.
   return loadConfig().DENIEDBY_DB;
 }
 

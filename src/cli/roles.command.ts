@@ -65,7 +65,6 @@ export async function rolesCommand(argv: string[]): Promise<number> {
   }
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") return fail(`--format must be table or json, not ${format}`);
-  // The one place outside src/config.ts that reads the environment: the CLI runs without the server's config.
   const path = values.db ?? loadConfig().DENIEDBY_DB;
   if (path !== ":memory:" && !existsSync(path)) {
     process.stderr.write(
