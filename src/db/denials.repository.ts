@@ -51,7 +51,7 @@ export function loadCatalog(db: Db): (roleArn: string) => RoleCatalogEntry | und
 
 /** Explains a stored denial from its raw record, with the catalogue as context. */
 export function explainStoredDenial(
-  row: DenialRow,
+  row: Pick<DenialRow, "raw">,
   catalog: (roleArn: string) => RoleCatalogEntry | undefined,
 ): Explanation {
   return explainDenial(JSON.parse(row.raw) as CloudTrailRecord, { catalog });
