@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
+import { decodeCursor } from "../db/denial-pages.repository.js";
 import {
   analysePendingDenials,
   explainStoredDenial,
@@ -114,6 +115,14 @@ export async function denialsCommand(argv: string[]): Promise<number> {
   if (bad) {
     process.stderr.write(USAGE);
     return 2;
+  }
+  if (values.cursor !== undefined) {
+    try {
+      decodeCursor(values.cursor);
+    } catch {
+      process.stderr.write(`--cursor: not a cursor this command printed\n${USAGE}`);
+      return 2;
+    }
   }
   const db = openDb({ path: values.db ?? defaultDbPath() });
   try {

@@ -4,6 +4,7 @@ import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { analyseDenial, type DenialAnalysis, type Explanation, explainDenial } from "../explain/explain.js";
 import { resourcePattern } from "../explain/incident.js";
 import type { Db } from "./client.js";
+import { decodeCursor, encodeCursor } from "./denial-pages.repository.js";
 import {
   type DenialRow,
   denialRaw,
@@ -305,16 +306,6 @@ export interface ListDenialsOptions {
 export interface DenialListItem extends DenialRow {
   kind: string | null;
   noise: boolean;
-}
-
-function encodeCursor(time: number, id: string): string {
-  return Buffer.from(`${time}:${id}`).toString("base64url");
-}
-function decodeCursor(cursor: string): { time: number; id: string } | undefined {
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
-  const colon = text.indexOf(":");
-  const time = Number(text.slice(0, colon));
-  return colon > 0 && Number.isFinite(time) ? { time, id: text.slice(colon + 1) } : undefined;
 }
 
 /** Denials newest first, keyset-paged on (event_time, event_id); `kind` comes from the role catalogue. */

@@ -181,6 +181,8 @@ describe("GET /v1/incidents", () => {
     const one = await get(`/v1/incidents/${whole[0]?.id}`, IncidentSchema);
     expect(one.count).toBe(whole[0]?.count);
     expect(await error("/v1/incidents/inc_nope")).toEqual({ status: 404, code: "incidents.not_found" });
+    expect(await error("/v1/incidents?cursor=bm9wZQ")).toMatchObject({ status: 400, field: "cursor" });
+    expect(await error("/v1/denials?cursor=bm9wZQ")).toMatchObject({ status: 400, field: "cursor" });
   });
 
   it("filters incidents by kind", async () => {
