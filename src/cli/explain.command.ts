@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { isDenial } from "../cloudtrail/denial.js";
-import { unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
+import { bodyRecords, unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { openDb } from "../db/client.js";
 import { loadCatalog } from "../db/denials.repository.js";
@@ -22,10 +22,7 @@ export function recordsFrom(text: string): unknown[] {
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as unknown);
   }
-  if (Array.isArray(value)) return value;
-  const records = (value as { Records?: unknown } | null)?.Records;
-  if (Array.isArray(records)) return records;
-  return [unwrapEnvelope(value)];
+  return bodyRecords(value).map((r) => unwrapEnvelope(r.value));
 }
 
 /** `deniedby explain FILE|-`: explains the given events without storing them, with the stored catalogue as context. */

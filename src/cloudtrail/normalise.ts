@@ -66,6 +66,18 @@ export function unwrapEnvelope(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The records of a request or file body in the accepted shapes — one record or event, an array of them, or a
+ * CloudTrail log file {"Records": [...]} — each with its position in the body ('record 3', or '' for a lone one).
+ */
+export function bodyRecords(body: unknown): { position: string; value: unknown }[] {
+  const records = isObject(body) ? body.Records : undefined;
+  const list = Array.isArray(body) ? body : Array.isArray(records) ? records : null;
+  return list
+    ? list.map((value, i) => ({ position: `record ${i}`, value }))
+    : [{ position: "", value: body }];
+}
+
 /** Checks the fields deniedby cannot do without; everything else is read defensively later. */
 export function validateRecord(value: unknown): { record: CloudTrailRecord } | { rejection: Rejection } {
   const v = unwrapEnvelope(value);

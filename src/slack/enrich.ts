@@ -1,6 +1,6 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { isDenial } from "../cloudtrail/denial.js";
-import { validateRecord } from "../cloudtrail/normalise.js";
+import { bodyRecords, validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Db } from "../db/client.js";
 import { explainStoredDenial, getDenial, getIncident } from "../db/denials.repository.js";
@@ -89,20 +89,15 @@ export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined
     if (!row) return { kind: "not_found", eventId: body.eventId };
     return { kind: "messages", messages: [messageForStoredDenial(db, row, publicUrl)], skipped: [] };
   }
-  const items: unknown[] = Array.isArray(body)
-    ? body
-    : isObject(body) && Array.isArray(body.Records)
-      ? body.Records
-      : [body];
+  const items = bodyRecords(body);
   const catalog = catalogLookup(db);
   const skipped: EnrichSkip[] = [];
   const groups = new Map<string, { explanation: Explanation; count: number; first: number; last: number }>();
-  items.forEach((item, i) => {
-    const position = Array.isArray(body) || items.length > 1 ? `record ${i}` : "";
+  for (const { position, value: item } of items) {
     const valid = validateRecord(item);
     if ("rejection" in valid) {
       skipped.push({ position, reason: "record.invalid", detail: valid.rejection.detail });
-      return;
+      continue;
     }
     const record: CloudTrailRecord = valid.record;
     const message = typeof record.errorMessage === "string" ? record.errorMessage : undefined;
@@ -112,7 +107,7 @@ export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined
         reason: "record.not_denial",
         detail: `${record.eventID}: ${record.eventName} was not denied`,
       });
-      return;
+      continue;
     }
     const explanation = explainDenial(record, { catalog });
     const at = Date.parse(record.eventTime);
@@ -126,7 +121,7 @@ export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined
         g.explanation = explanation;
       }
     }
-  });
+  }
   const messages = [...groups.values()].map((g) => {
     const stored = getIncident(db, g.explanation.incidentId);
     const stats: IncidentStats = stored

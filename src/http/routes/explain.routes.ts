@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { isDenial } from "../../cloudtrail/denial.js";
-import { type Rejection, validateRecord } from "../../cloudtrail/normalise.js";
+import { bodyRecords, type Rejection, validateRecord } from "../../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import type { Deps } from "../../deps.js";
 import { explainDenial } from "../../explain/explain.js";
@@ -24,21 +24,6 @@ const explainRoute = createRoute({
   },
 });
 
-interface Item {
-  position: string;
-  value: unknown;
-}
-
-/** Flattens the accepted body shapes into records with their position in the body. */
-function bodyItems(body: unknown): Item[] {
-  const records =
-    typeof body === "object" && body !== null ? (body as { Records?: unknown }).Records : undefined;
-  const list = Array.isArray(body) ? body : Array.isArray(records) ? records : null;
-  return list
-    ? list.map((value, i) => ({ position: `record ${i}`, value }))
-    : [{ position: "", value: body }];
-}
-
 export function registerExplainRoutes(
   app: OpenAPIHono<AppEnv>,
   _deps: Deps,
@@ -51,7 +36,7 @@ export function registerExplainRoutes(
       skipped: [] as { position: string; reason: string; detail: string }[],
       rejected: [] as { position: string; reason: string; detail: string }[],
     };
-    for (const { position, value } of bodyItems(c.req.valid("json"))) {
+    for (const { position, value } of bodyRecords(c.req.valid("json"))) {
       const checked = validateRecord(value);
       if ("rejection" in checked) {
         const r: Rejection = checked.rejection;
