@@ -248,32 +248,125 @@ function mergeUserAgents(concatenated: string | null): string[] {
   return [...merged].sort().slice(0, MAX_USER_AGENTS);
 }
 
+/** role_catalog's columns in the order saveCatalog reads and writes them; role_arn first. */
+type CatalogCells = [string, string, string, string, number, string, number, number | null, number | null];
+
+function cellsOf(e: RoleCatalogEntry): CatalogCells {
+  return [
+    e.roleArn,
+    e.accountId,
+    e.roleName,
+    e.kinds[0]?.kind ?? "unknown",
+    e.kinds[0]?.confidence ?? 0,
+    JSON.stringify(e.kinds),
+    e.dualUse ? 1 : 0,
+    e.firstSeen,
+    e.lastSeen,
+  ];
+}
+
+/** What one connection last wrote to role_catalog, and the table generation its write left behind. */
+interface SavedCatalog {
+  generation: number;
+  entries: Map<string, RoleCatalogEntry>;
+}
+
+const savedCatalogs = new WeakMap<object, SavedCatalog>();
+
 /**
- * Replaces the stored catalogue with `entries`, in one transaction (readers see the old or the new, never half).
- * One prepared INSERT run per entry: drizzle's 500-row multi-value inserts spent their time building SQL.
+ * Makes the stored catalogue equal to `entries`, in one transaction (readers see the old or the new, never half).
+ * After a batch most roles are unchanged, so only new, changed and vanished roles are written. The rows are compared
+ * with what this connection saved last time when the table's generation says nobody else wrote since (no read at
+ * all), otherwise with the stored rows. The entries saved are remembered: do not change them afterwards.
  */
-export function saveCatalog(db: Db, entries: RoleCatalogEntry[]): void {
+export function saveCatalog(db: Db, entries: RoleCatalogEntry[]): { written: number; deleted: number } {
   const c = db.$client;
-  const insert = c.prepare(
+  const upsert = c.prepare(
     `INSERT INTO role_catalog (role_arn, account_id, role_name, kind, confidence, kinds, dual_use, first_seen,
-       last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (role_arn) DO UPDATE SET account_id = excluded.account_id, role_name = excluded.role_name,
+       kind = excluded.kind, confidence = excluded.confidence, kinds = excluded.kinds, dual_use = excluded.dual_use,
+       first_seen = excluded.first_seen, last_seen = excluded.last_seen`,
   );
-  const clear = c.prepare("DELETE FROM role_catalog");
+  const remove = c.prepare("DELETE FROM role_catalog WHERE role_arn = ?");
+  const generation = c
+    .prepare("SELECT generation FROM table_generations WHERE table_name = 'role_catalog'")
+    .pluck();
+  let written = 0;
+  let deleted = 0;
+  // Immediate: the rows compared are the rows overwritten, even with another writer (a CLI ingest) about.
   c.transaction(() => {
-    clear.run();
-    for (const e of entries)
-      insert.run(
-        e.roleArn,
-        e.accountId,
-        e.roleName,
-        e.kinds[0]?.kind ?? "unknown",
-        e.kinds[0]?.confidence ?? 0,
-        JSON.stringify(e.kinds),
-        e.dualUse ? 1 : 0,
-        e.firstSeen,
-        e.lastSeen,
-      );
-  })();
+    const saved = savedCatalogs.get(c);
+    const fresh = saved !== undefined && saved.generation === generation.get();
+    const unchanged: (e: RoleCatalogEntry) => boolean = fresh
+      ? (e) => {
+          const old = saved.entries.get(e.roleArn);
+          return old !== undefined && sameEntry(old, e);
+        }
+      : storedRowsMatcher(c);
+    const gone = new Set(fresh ? saved.entries.keys() : storedArns(c));
+    for (const e of entries) {
+      gone.delete(e.roleArn);
+      if (unchanged(e)) continue;
+      upsert.run(...cellsOf(e));
+      written += 1;
+    }
+    for (const arn of gone) {
+      remove.run(arn);
+      deleted += 1;
+    }
+    savedCatalogs.set(c, {
+      generation: generation.get() as number,
+      entries: new Map(entries.map((e) => [e.roleArn, e])),
+    });
+  }).immediate();
+  return { written, deleted };
+}
+
+function storedArns(c: Db["$client"]): string[] {
+  return c.prepare("SELECT role_arn FROM role_catalog").pluck().all() as string[];
+}
+
+/** Compares entries with the stored rows, cell by cell (kinds as their JSON text). */
+function storedRowsMatcher(c: Db["$client"]): (e: RoleCatalogEntry) => boolean {
+  const stored = new Map<string, unknown[]>();
+  for (const row of c
+    .prepare(
+      `SELECT role_arn, account_id, role_name, kind, confidence, kinds, dual_use, first_seen, last_seen
+       FROM role_catalog`,
+    )
+    .raw(true)
+    .all() as unknown[][])
+    stored.set(row[0] as string, row);
+  return (e) => {
+    const old = stored.get(e.roleArn);
+    return old !== undefined && cellsOf(e).every((v, i) => v === old[i]);
+  };
+}
+
+function sameEntry(a: RoleCatalogEntry, b: RoleCatalogEntry): boolean {
+  if (
+    a.accountId !== b.accountId ||
+    a.roleName !== b.roleName ||
+    a.dualUse !== b.dualUse ||
+    a.firstSeen !== b.firstSeen ||
+    a.lastSeen !== b.lastSeen ||
+    a.kinds.length !== b.kinds.length
+  )
+    return false;
+  return a.kinds.every((k, i) => {
+    const o = b.kinds[i];
+    return (
+      o !== undefined &&
+      k.kind === o.kind &&
+      k.confidence === o.confidence &&
+      k.evidence.length === o.evidence.length &&
+      k.evidence.every((e, j) => {
+        const p = o.evidence[j];
+        return p !== undefined && e.signal === p.signal && e.detail === p.detail && e.weight === p.weight;
+      })
+    );
+  });
 }
 
 function toEntry(row: RoleCatalogRow): RoleCatalogEntry {

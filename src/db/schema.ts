@@ -196,6 +196,16 @@ export const roleCatalog = sqliteTable(
   (t) => [index("role_catalog_kind_idx").on(t.kind)],
 );
 
+/**
+ * A counter per table that triggers bump on every row written or deleted (migration 0006): a process that remembers
+ * what it last wrote can tell, with one read, whether anything else (another process, a raw SQL statement) wrote
+ * since.
+ */
+export const tableGenerations = sqliteTable("table_generations", {
+  tableName: text("table_name").primaryKey(),
+  generation: integer("generation").notNull(),
+});
+
 /** Denials grouped by fingerprint (role, action, resource pattern, denying policy). */
 export const incidents = sqliteTable(
   "incidents",
