@@ -11,6 +11,7 @@ import type {
 } from "../classify/classify.types.js";
 import type { KindAssessment, RoleCatalogEntry } from "../classify/kinds.js";
 import { validateRecord } from "../cloudtrail/normalise.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Db } from "./client.js";
 import { type RoleCatalogRow, roleCatalog } from "./schema.js";
 
@@ -156,20 +157,62 @@ export function loadClassifierFacts(db: Db): ClassifierFacts {
   return { evidence, sessions, usage, denials };
 }
 
+/** One connection's parsed evidence records, the last rowid read, and the table's generation when read. */
+interface EvidenceCache {
+  generation: number;
+  lastRowid: number;
+  /** Rows read, the malformed ones included: compared with the table's row count. */
+  rows: number;
+  records: CloudTrailRecord[];
+}
+
+const evidenceCaches = new WeakMap<object, EvidenceCache>();
+
+/**
+ * The evidence records, parsed. evidence_events only gains rows, so a connection keeps what it parsed and reads only
+ * rowids past the last one it saw: parsing every stored record again cost more than classifying them. It starts
+ * over when the table's generation moved (a row updated or deleted, migration 0007) or the row count disagrees (a
+ * VACUUM may renumber rowids).
+ */
+function loadEvidence(c: Db["$client"]): CloudTrailRecord[] {
+  const readNewRows = (cache: EvidenceCache): EvidenceCache => {
+    for (const [rowid, raw] of c
+      .prepare("SELECT rowid, raw FROM evidence_events WHERE rowid > ? ORDER BY rowid")
+      .raw(true)
+      .iterate(cache.lastRowid) as IterableIterator<[number, string]>) {
+      cache.lastRowid = rowid;
+      cache.rows += 1;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        continue;
+      }
+      const valid = validateRecord(parsed);
+      if ("record" in valid) cache.records.push(valid.record);
+    }
+    return cache;
+  };
+  // One read transaction: the generation, the rows and the count are of the same snapshot.
+  const cache = c.transaction(() => {
+    const generation = c
+      .prepare("SELECT generation FROM table_generations WHERE table_name = 'evidence_events'")
+      .pluck()
+      .get() as number;
+    const empty = (): EvidenceCache => ({ generation, lastRowid: 0, rows: 0, records: [] });
+    const kept = evidenceCaches.get(c);
+    const read = readNewRows(kept?.generation === generation ? kept : empty());
+    const count = c.prepare("SELECT count(*) FROM evidence_events").pluck().get();
+    return read.rows === count ? read : readNewRows(empty());
+  })();
+  evidenceCaches.set(c, cache);
+  return cache.records.slice();
+}
+
 /** Evidence, sessions and denials: read the same way for the classifier input and for its facts. */
 function loadObservations(db: Db): Omit<ClassifierInput, "usage"> {
   const c = db.$client;
-  const evidence: ClassifierInput["evidence"] = [];
-  for (const raw of c.prepare("SELECT raw FROM evidence_events").pluck().all() as string[]) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      continue;
-    }
-    const valid = validateRecord(parsed);
-    if ("record" in valid) evidence.push(valid.record);
-  }
+  const evidence = loadEvidence(c);
 
   const sessions: SessionObservation[] = (
     c
