@@ -35,6 +35,8 @@ type Family = "ecs-task-family" | "ec2-family";
 type Target = RoleKind | Family;
 
 interface Hit {
+  target: Target;
+  signal: Signal;
   weight: number;
   /** The first detail; `more` holds every distinct detail once a second one arrives. */
   detail: string;
@@ -43,19 +45,25 @@ interface Hit {
 
 interface RoleState {
   key: string;
-  /** Candidate ARNs with a rank: 0 seen as a caller, 1 named in an event, 2 rebuilt from a name. */
-  arns: Map<string, number>;
+  /**
+   * The best ARN seen so far and its rank (0 seen as a caller, 1 named in an event, 2 rebuilt from a name): the
+   * lowest rank wins, then the longer ARN (it carries a path), then the smaller.
+   */
+  arn: string;
+  arnRank: number;
   accountId: string;
   name: string;
   principal: "role" | "user" | "root";
-  hits: Map<Target, Map<Signal, Hit>>;
+  /** Flat, one per (target, signal): a role has a dozen at most, so a scan beats nested maps and their garbage. */
+  hits: Hit[];
   firstSeen: number | null;
   lastSeen: number | null;
-  shapes: Map<string, string>;
+  /** Session shape → smallest sample; null until one is seen (most roles' only shape comes from one row). */
+  shapes: Map<string, string> | null;
   /** Usage facts and denials as they come: held by reference, not copied into one object per call. */
   calls: { actions: string[]; agents: number }[];
   trust: { services: string[]; federated: string[]; detail: string } | null;
-  managedPolicies: Set<string>;
+  managedPolicies: Set<string> | null;
 }
 
 const ROLE_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(.+)$/;
@@ -186,8 +194,7 @@ class Catalog {
     const rankSeen = Math.max(rank, r.rank);
     if (rankSeen < cached.rank) {
       cached.rank = rankSeen;
-      const prev = state.arns.get(r.arn);
-      if (prev === undefined || rankSeen < prev) state.arns.set(r.arn, rankSeen);
+      offerArn(state, r.arn, rankSeen);
     }
     return state;
   }
@@ -197,17 +204,18 @@ class Catalog {
     if (!state) {
       state = {
         key: r.key,
-        arns: new Map(),
+        arn: "",
+        arnRank: Number.POSITIVE_INFINITY,
         accountId: r.account,
         name: r.name,
         principal: r.principal,
-        hits: new Map(),
+        hits: [],
         firstSeen: null,
         lastSeen: null,
-        shapes: new Map(),
+        shapes: null,
         calls: [],
         trust: null,
-        managedPolicies: new Set(),
+        managedPolicies: null,
       };
       this.roles.set(r.key, state);
     }
@@ -263,33 +271,45 @@ function resolve(arnOrName: string, accountId: string, rankIn: number): Resolved
   return { key, arn, rank, account, name, principal };
 }
 
-function hit(state: RoleState, target: Target, signal: Signal, detail: string, weight?: number): void {
-  let bySignal = state.hits.get(target);
-  if (!bySignal) {
-    bySignal = new Map();
-    state.hits.set(target, bySignal);
+/** Keeps the best of the ARNs a role is seen under (see RoleState.arn): the same whatever the order they come in. */
+function offerArn(state: RoleState, arn: string, rank: number): void {
+  const best = state.arn;
+  if (
+    rank < state.arnRank ||
+    (rank === state.arnRank && (arn.length > best.length || (arn.length === best.length && arn < best)))
+  ) {
+    state.arn = arn;
+    state.arnRank = rank;
   }
+}
+
+function hit(state: RoleState, target: Target, signal: Signal, detail: string, weight?: number): void {
   const w = weight ?? signals[signal].weight;
-  const h = bySignal.get(signal);
-  if (h) {
+  for (const h of state.hits) {
+    if (h.target !== target || h.signal !== signal) continue;
     h.weight = Math.max(h.weight, w);
     if (h.more) h.more.add(detail);
     else if (detail !== h.detail) h.more = new Set([h.detail, detail]);
-  } else {
-    // Most signals see one detail: a Set per hit only when a second, different one arrives (less garbage).
-    bySignal.set(signal, { weight: w, detail, more: null });
+    return;
   }
+  // Most signals see one detail: a Set per hit only when a second, different one arrives (less garbage).
+  state.hits.push({ target, signal, weight: w, detail, more: null });
+}
+
+function hasHits(state: RoleState, ...targets: Target[]): boolean {
+  return state.hits.some((h) => targets.includes(h.target));
 }
 
 /** Keeps the smallest sample per shape so that the detail text does not depend on input order. */
 function addShape(state: RoleState, shape: string, sample: string): void {
+  if (state.shapes === null) state.shapes = new Map();
   const prev = state.shapes.get(shape);
   if (prev === undefined || sample < prev) state.shapes.set(shape, sample);
 }
 
 function maxWeight(state: RoleState, target: Target, exclude?: Signal): number {
   let m = 0;
-  for (const [signal, h] of state.hits.get(target) ?? []) if (signal !== exclude) m = Math.max(m, h.weight);
+  for (const h of state.hits) if (h.target === target && h.signal !== exclude && h.weight > m) m = h.weight;
   return m;
 }
 
@@ -399,14 +419,15 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
         }
       } else trust = decodeTrustPolicy(document);
       // The latest trust policy wins: records are read in time order.
-      if (role && trust) role.trust = { ...trust, detail: r.eventName };
+      if (role && trust)
+        role.trust = { services: trust.services, federated: trust.federated, detail: r.eventName };
     } else if (ev === "iam:AttachRolePolicy" || ev === "iam:DetachRolePolicy") {
       const role = named(stringField(req, "roleName"));
       const policy = stringField(req, "policyArn");
       if (role && policy) {
         const policyName = policy.slice(policy.lastIndexOf("/") + 1);
-        if (r.eventName === "AttachRolePolicy") role.managedPolicies.add(policyName);
-        else role.managedPolicies.delete(policyName);
+        if (r.eventName === "AttachRolePolicy") (role.managedPolicies ??= new Set()).add(policyName);
+        else role.managedPolicies?.delete(policyName);
       }
     } else if (ev === "iam:CreateServiceLinkedRole") {
       const role = named(stringField(field(resp, "role"), "arn"));
@@ -532,16 +553,15 @@ function readTrustAndPolicies(state: RoleState): void {
         hit(state, "sso", "trust.federated", "IAM Identity Center");
     }
   }
-  for (const policy of [...state.managedPolicies].sort()) {
+  for (const policy of [...(state.managedPolicies ?? [])].sort()) {
     const target = MANAGED_POLICY_TARGETS[policy];
     if (target) hit(state, target, "policy.managed", policy);
   }
 }
 
 function readUsage(state: RoleState): void {
-  const inTaskFamily =
-    state.hits.has("ecs-task-family") || state.hits.has("ecs-task") || state.hits.has("ecs-task-execution");
-  const inEc2Family = state.hits.has("ec2-family") || state.hits.has("ecs-container-instance");
+  const inTaskFamily = hasHits(state, "ecs-task-family", "ecs-task", "ecs-task-execution");
+  const inEc2Family = hasHits(state, "ec2-family", "ecs-container-instance");
   // Only task-family roles off EC2 weigh app, launch and secret calls: skip collecting them for every other role.
   const weighCalls = inTaskFamily && !inEc2Family;
   const app: string[] = [];
@@ -575,11 +595,11 @@ function readUsage(state: RoleState): void {
 }
 
 function readShapesAndNames(state: RoleState): void {
-  for (const [shape, sample] of [...state.shapes].sort()) {
+  for (const [shape, sample] of [...(state.shapes ?? [])].sort()) {
     const target = SHAPE_TARGETS[shape];
     if (target) hit(state, target, "session.shape", `${shape} (e.g. ${sample})`);
   }
-  const arn = bestArn(state);
+  const arn = state.arn;
   if (arn.includes(":role/aws-service-role/")) hit(state, "service-linked", "arn.service-role-path", arn);
   if (arn.includes(":role/aws-reserved/sso.amazonaws.com/")) hit(state, "sso", "arn.sso-path", arn);
   if (state.principal === "role") {
@@ -610,7 +630,7 @@ function readPairs(catalog: Catalog, ecsAssumes: Map<string, { key: string; time
         const partner = catalog.roles.get(b.key);
         if (!ka || !partner) continue;
         const source = catalog.roles.get(a.key);
-        const detail = `task ${session} with ${source ? bestArn(source) : a.key}`;
+        const detail = `task ${session} with ${source ? source.arn : a.key}`;
         const weight = Math.min(signals["pairing.partner-of-task-role"].weight, ka.strength);
         if (ka.side === "task")
           derived.push([partner, "ecs-task-execution", "pairing.partner-of-task-role", detail, weight]);
@@ -621,25 +641,12 @@ function readPairs(catalog: Catalog, ecsAssumes: Map<string, { key: string; time
   for (const [state, target, signal, detail, weight] of derived) hit(state, target, signal, detail, weight);
 }
 
-function bestArn(state: RoleState): string {
-  let best = "";
-  let bestRank = Number.POSITIVE_INFINITY;
-  for (const [arn, rank] of state.arns) {
-    // Prefer ARNs seen on callers; among equals, the one carrying a path, then the smallest.
-    if (
-      rank < bestRank ||
-      (rank === bestRank && (arn.length > best.length || (arn.length === best.length && arn < best)))
-    ) {
-      best = arn;
-      bestRank = rank;
-    }
-  }
-  return best;
-}
-
-function toEvidence(bySignal: Map<Signal, Hit> | undefined): Evidence[] {
+/** The evidence for one target, in no particular order. */
+function toEvidence(state: RoleState, target: Target): Evidence[] {
   const out: Evidence[] = [];
-  for (const [signal, h] of bySignal ?? []) {
+  for (const h of state.hits) {
+    if (h.target !== target) continue;
+    const signal = h.signal;
     let shown: string;
     let more = "";
     // Most signals carry one detail: skip the array, sort, slice and join built for several.
@@ -651,7 +658,8 @@ function toEvidence(bySignal: Map<Signal, Hit> | undefined): Evidence[] {
     }
     out.push({ signal, detail: `${signals[signal].text}: ${shown}${more}`, weight: h.weight });
   }
-  return out.sort((a, b) => b.weight - a.weight || (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0));
+  // Unsorted: assess sorts each kind's evidence once, after merging family evidence in.
+  return out;
 }
 
 /** Noisy-or of the evidence weights; only a certain signal (a user or root ARN) reaches 1. */
@@ -682,15 +690,15 @@ function assess(state: RoleState): KindAssessment[] {
     }
     kinds.set(kind, [...merged.values()]);
   };
-  for (const [target, bySignal] of state.hits) {
+  for (const { target } of state.hits) {
     if (target === "ecs-task-family" || target === "ec2-family") continue;
     if (target === "ecs-task" || target === "ecs-task-execution") continue;
     if (target === "ecs-container-instance" || target === "ec2-instance") continue;
-    // Each of these kinds comes once, from one signal map (no repeated signal): nothing to merge.
-    kinds.set(target, toEvidence(bySignal));
+    // Each of these kinds comes from its own hits (no repeated signal): nothing to merge.
+    if (!kinds.has(target)) kinds.set(target, toEvidence(state, target));
   }
 
-  const taskFamily = toEvidence(state.hits.get("ecs-task-family"));
+  const taskFamily = toEvidence(state, "ecs-task-family");
   const t = maxWeight(state, "ecs-task");
   const e = maxWeight(state, "ecs-task-execution");
   if (taskFamily.length > 0 || t > 0 || e > 0) {
@@ -700,17 +708,17 @@ function assess(state: RoleState): KindAssessment[] {
       : e > t
         ? ["ecs-task-execution"]
         : ["ecs-task"];
-    for (const kind of chosen) add(kind, [...toEvidence(state.hits.get(kind)), ...taskFamily]);
+    for (const kind of chosen) add(kind, [...toEvidence(state, kind), ...taskFamily]);
   }
 
-  const ec2Family = toEvidence(state.hits.get("ec2-family"));
-  const ci = state.hits.get("ecs-container-instance");
-  const hasEcsHostEvidence = [...(ci?.keys() ?? [])].some((s) => s !== "name.hint");
-  if (ec2Family.length > 0 || hasEcsHostEvidence || state.hits.has("ec2-instance")) {
-    if (hasEcsHostEvidence) add("ecs-container-instance", [...toEvidence(ci), ...ec2Family]);
-    else add("ec2-instance", [...toEvidence(state.hits.get("ec2-instance")), ...ec2Family]);
-  } else if (ci) {
-    add("ecs-container-instance", toEvidence(ci));
+  const ec2Family = toEvidence(state, "ec2-family");
+  const ci = toEvidence(state, "ecs-container-instance");
+  const hasEcsHostEvidence = ci.some((e) => e.signal !== "name.hint");
+  if (ec2Family.length > 0 || hasEcsHostEvidence || hasHits(state, "ec2-instance")) {
+    if (hasEcsHostEvidence) add("ecs-container-instance", [...ci, ...ec2Family]);
+    else add("ec2-instance", [...toEvidence(state, "ec2-instance"), ...ec2Family]);
+  } else if (ci.length > 0) {
+    add("ecs-container-instance", ci);
   }
 
   const ranked: KindAssessment[] = [...kinds].map(([kind, evidence]) => {
@@ -833,8 +841,8 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
   }
 
   for (const state of catalog.roles.values()) {
-    if (state.principal === "user") hit(state, "iam-user", "principal.iam-user", bestArn(state));
-    if (state.principal === "root") hit(state, "root", "principal.root", bestArn(state));
+    if (state.principal === "user") hit(state, "iam-user", "principal.iam-user", state.arn);
+    if (state.principal === "root") hit(state, "root", "principal.root", state.arn);
     if (state.principal !== "role") continue;
     readTrustAndPolicies(state);
     readShapesAndNames(state);
@@ -852,7 +860,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
       else if (k.kind === "ecs-task-execution") execution = true;
     }
     entries.push({
-      roleArn: bestArn(state),
+      roleArn: state.arn,
       accountId: state.accountId,
       roleName: state.name,
       kinds,
