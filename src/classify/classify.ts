@@ -426,8 +426,11 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
       const policy = stringField(req, "policyArn");
       if (role && policy) {
         const policyName = policy.slice(policy.lastIndexOf("/") + 1);
-        if (r.eventName === "AttachRolePolicy") (role.managedPolicies ??= new Set()).add(policyName);
-        else role.managedPolicies?.delete(policyName);
+        if (r.eventName === "DetachRolePolicy") role.managedPolicies?.delete(policyName);
+        else {
+          if (role.managedPolicies === null) role.managedPolicies = new Set();
+          role.managedPolicies.add(policyName);
+        }
       }
     } else if (ev === "iam:CreateServiceLinkedRole") {
       const role = named(stringField(field(resp, "role"), "arn"));
