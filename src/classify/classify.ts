@@ -319,7 +319,7 @@ function isServiceLinkedArn(arn: string): boolean {
 
 /** Reads the evidence records in time order into role states; returns ECS AssumeRole events for pairing. */
 function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
-  const ecsAssumes = new Map<string, { key: string; time: number }[]>();
+  const ecsAssumes = new Map<string, { role: RoleState; time: number }[]>();
   const profileRoles = new Map<string, Set<string>>();
   const launchedProfiles = new Map<string, string>();
   const hostRoleByContainerInstance = new Map<string, string>();
@@ -452,9 +452,9 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
       const target = SERVICE_TARGETS[by];
       if (target && !isServiceLinkedArn(roleArn)) hit(role, target, "assume.service", `assumed by ${by}`);
       if (by === "ecs-tasks.amazonaws.com" && session) {
-        const list = ecsAssumes.get(session) ?? [];
-        list.push({ key: role.key, time });
-        ecsAssumes.set(session, list);
+        const list = ecsAssumes.get(session);
+        if (list) list.push({ role, time });
+        else ecsAssumes.set(session, [{ role, time }]);
       }
     } else if (ev === "sts:AssumeRoleWithWebIdentity") {
       const provider = r.userIdentity?.identityProvider ?? r.userIdentity?.principalId ?? "";
@@ -616,28 +616,33 @@ function readShapesAndNames(state: RoleState): void {
 }
 
 /** One pass over ECS AssumeRole pairs: a role assumed for the same task as a known task (execution) role is the other. */
-function readPairs(catalog: Catalog, ecsAssumes: Map<string, { key: string; time: number }[]>): void {
-  const known = new Map<string, { side: "task" | "exec"; strength: number }>();
-  for (const state of catalog.roles.values()) {
-    const t = maxWeight(state, "ecs-task");
-    const e = maxWeight(state, "ecs-task-execution");
-    if (t > e + EPS) known.set(state.key, { side: "task", strength: t });
-    else if (e > t + EPS) known.set(state.key, { side: "exec", strength: e });
-  }
+function readPairs(ecsAssumes: Map<string, { role: RoleState; time: number }[]>): void {
+  // What each role is known as before any pairing: derived hits are applied after the pass, so they never chain.
+  const known = new Map<RoleState, { side: "task" | "exec"; strength: number } | null>();
+  const knownAs = (state: RoleState) => {
+    let k = known.get(state);
+    if (k === undefined) {
+      const t = maxWeight(state, "ecs-task");
+      const e = maxWeight(state, "ecs-task-execution");
+      k = t > e + EPS ? { side: "task", strength: t } : e > t + EPS ? { side: "exec", strength: e } : null;
+      known.set(state, k);
+    }
+    return k;
+  };
+  // In any order: hit() keeps the strongest weight and every distinct detail, whatever order they come in.
   const derived: [RoleState, Target, Signal, string, number][] = [];
-  for (const [session, list] of [...ecsAssumes].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+  for (const [session, list] of ecsAssumes) {
+    if (list.length < 2) continue;
     for (const a of list) {
+      const ka = knownAs(a.role);
+      if (!ka) continue;
       for (const b of list) {
-        if (a.key === b.key || Math.abs(a.time - b.time) > PAIRING_WINDOW_MS) continue;
-        const ka = known.get(a.key);
-        const partner = catalog.roles.get(b.key);
-        if (!ka || !partner) continue;
-        const source = catalog.roles.get(a.key);
-        const detail = `task ${session} with ${source ? source.arn : a.key}`;
+        if (a.role === b.role || Math.abs(a.time - b.time) > PAIRING_WINDOW_MS) continue;
+        const detail = `task ${session} with ${a.role.arn}`;
         const weight = Math.min(signals["pairing.partner-of-task-role"].weight, ka.strength);
         if (ka.side === "task")
-          derived.push([partner, "ecs-task-execution", "pairing.partner-of-task-role", detail, weight]);
-        else derived.push([partner, "ecs-task", "pairing.partner-of-execution-role", detail, weight]);
+          derived.push([b.role, "ecs-task-execution", "pairing.partner-of-task-role", detail, weight]);
+        else derived.push([b.role, "ecs-task", "pairing.partner-of-execution-role", detail, weight]);
       }
     }
   }
@@ -851,7 +856,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
     readShapesAndNames(state);
   }
   for (const state of catalog.roles.values()) if (state.principal === "role") readUsage(state);
-  readPairs(catalog, ecsAssumes);
+  readPairs(ecsAssumes);
 
   const entries: RoleCatalogEntry[] = [];
   for (const state of catalog.roles.values()) {

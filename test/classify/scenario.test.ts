@@ -62,4 +62,32 @@ describe("the labelled scenario trail", () => {
     }
     expect(checked).toBeGreaterThanOrEqual(10);
   });
+  it("gives the same catalogue whatever order the store hands the classifier its rows in", () => {
+    const input = inputFromRecords(trail.Records);
+    // A seeded Fisher–Yates shuffle (mulberry32), so a failure replays.
+    const shuffled = <T>(items: T[], seed: number): T[] => {
+      let a = seed;
+      const random = () => {
+        a = (a + 0x6d2b79f5) | 0;
+        let t = Math.imul(a ^ (a >>> 15), 1 | a);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const out = [...items];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [out[i], out[j]] = [out[j] as T, out[i] as T];
+      }
+      return out;
+    };
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const again = classifyRoles({
+        evidence: shuffled(input.evidence, seed),
+        sessions: shuffled(input.sessions, seed + 100),
+        usage: shuffled(input.usage, seed + 200),
+        denials: shuffled(input.denials, seed + 300),
+      });
+      expect(again).toEqual(catalog);
+    }
+  });
 });
