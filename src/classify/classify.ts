@@ -283,17 +283,24 @@ function offerArn(state: RoleState, arn: string, rank: number): void {
   }
 }
 
-function hit(state: RoleState, target: Target, signal: Signal, detail: string, weight?: number): void {
+function hit(state: RoleState, target: Target, signal: Signal, detail: string, weight?: number): Hit {
   const w = weight ?? signals[signal].weight;
   for (const h of state.hits) {
     if (h.target !== target || h.signal !== signal) continue;
     h.weight = Math.max(h.weight, w);
-    if (h.more) h.more.add(detail);
-    else if (detail !== h.detail) h.more = new Set([h.detail, detail]);
-    return;
+    return addDetail(h, detail);
   }
   // Most signals see one detail: a Set per hit only when a second, different one arrives (less garbage).
-  state.hits.push({ target, signal, weight: w, detail, more: null });
+  const made = { target, signal, weight: w, detail, more: null };
+  state.hits.push(made);
+  return made;
+}
+
+/** One more detail for a hit already made, at no greater weight: no search for the hit. */
+function addDetail(h: Hit, detail: string): Hit {
+  if (h.more) h.more.add(detail);
+  else if (detail !== h.detail) h.more = new Set([h.detail, detail]);
+  return h;
 }
 
 function hasHits(state: RoleState, ...targets: Target[]): boolean {
@@ -570,31 +577,37 @@ function readUsage(state: RoleState): void {
   const app: string[] = [];
   const launch: string[] = [];
   const secrets: string[] = [];
+  // A role's calls hit the same few signals over and over: find each hit once, then add details to it.
+  const hits = new Map<Signal, Hit>();
+  const note = (target: Target, signal: Signal, action: string) => {
+    const h = hits.get(signal);
+    if (h) addDetail(h, action);
+    else hits.set(signal, hit(state, target, signal, action));
+  };
   for (const { actions, agents } of state.calls)
     for (const action of actions) {
-      if (agents & AGENT_LAMBDA) hit(state, "lambda", "ua.lambda-runtime", action);
-      if (agents & AGENT_SSM) hit(state, "ec2-instance", "ua.ssm-agent", action);
+      if (agents & AGENT_LAMBDA) note("lambda", "ua.lambda-runtime", action);
+      if (agents & AGENT_SSM) note("ec2-instance", "ua.ssm-agent", action);
       // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
       if (agents & AGENT_ECS_TASK)
-        hit(state, inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
+        note(inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
       if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentCall(action)) {
-        if (inEc2Family) hit(state, "ecs-container-instance", "ua.ecs-agent", action);
-        else if (inTaskFamily) hit(state, "ecs-task-execution", "ua.ecs-agent", action);
+        if (inEc2Family) note("ecs-container-instance", "ua.ecs-agent", action);
+        else if (inTaskFamily) note("ecs-task-execution", "ua.ecs-agent", action);
       }
       const launchCall = isLaunchCall(action);
       const secretCall = isLaunchSecretCall(action);
       const ciCall = isContainerInstanceCall(action);
-      if (ciCall && !inTaskFamily)
-        hit(state, "ecs-container-instance", "usage.container-instance-calls", action);
+      if (ciCall && !inTaskFamily) note("ecs-container-instance", "usage.container-instance-calls", action);
       if (!weighCalls) continue;
       if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);
       if (launchCall) launch.push(action);
       if (secretCall) secrets.push(action);
     }
   if (!weighCalls) return;
-  for (const a of app) hit(state, "ecs-task", "usage.app-calls", a);
-  for (const a of launch) hit(state, "ecs-task-execution", "usage.launch-calls", a);
-  if (app.length === 0) for (const a of secrets) hit(state, "ecs-task-execution", "usage.launch-secrets", a);
+  for (const a of app) note("ecs-task", "usage.app-calls", a);
+  for (const a of launch) note("ecs-task-execution", "usage.launch-calls", a);
+  if (app.length === 0) for (const a of secrets) note("ecs-task-execution", "usage.launch-secrets", a);
 }
 
 function readShapesAndNames(state: RoleState): void {
