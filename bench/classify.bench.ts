@@ -8,7 +8,7 @@ import type { ClassifierInput } from "../src/classify/classify.types.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { openDb } from "../src/db/client.js";
 import { loadClassifierFacts, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
-import { evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
+import { denials, evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
 
 const ROLES = 10_000;
 const EVENTS = 1_000_000;
@@ -177,6 +177,25 @@ export async function benchClassify(): Promise<void> {
           })
           .run();
       for (const s of input.sessions) tx.insert(roleSessions).values(s).run();
+      for (const [i, d] of input.denials.entries())
+        tx.insert(denials)
+          .values({
+            eventId: `bench-denial-${i}`,
+            eventTime: d.eventTime,
+            accountId: A,
+            region: "eu-west-1",
+            eventSource: d.eventSource,
+            eventName: d.eventName,
+            errorCode: "AccessDenied",
+            errorMessage: d.errorMessage,
+            principalType: "AssumedRole",
+            principalArn: d.roleArn,
+            roleArn: d.roleArn,
+            sessionName: d.sessionName,
+            userAgent: d.userAgent,
+            source: "bench",
+          })
+          .run();
       for (const u of input.usage)
         tx.insert(usageDaily)
           .values({

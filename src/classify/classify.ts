@@ -850,16 +850,32 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
     catalog.seen(state, u.firstSeen, u.lastSeen);
     state.calls.push(u);
   }
+  // Denials repeat: the same role denied the same call from the same agent thousands of times. They are folded
+  // into one call list per (role, agent class), and each distinct user agent is classified once.
+  const agentsOf = new Map<string | null, number>();
+  const denied = new Map<RoleState, Map<number, Set<string>>>();
   for (const d of input.denials) {
     const state = catalog.ref(d.roleArn, "", 0);
     if (!state) continue;
     catalog.seen(state, d.eventTime, d.eventTime);
     if (d.sessionName) addShape(state, sessionShape(d.sessionName), d.sessionName);
-    state.calls.push({
-      actions: [actionOf(d.eventSource, d.eventName)],
-      agents: agentClass(d.userAgent ? [d.userAgent] : []),
-    });
+    let agents = agentsOf.get(d.userAgent);
+    if (agents === undefined) {
+      agents = agentClass(d.userAgent ? [d.userAgent] : []);
+      agentsOf.set(d.userAgent, agents);
+    }
+    let byAgents = denied.get(state);
+    if (byAgents === undefined) {
+      byAgents = new Map();
+      denied.set(state, byAgents);
+    }
+    const actions = byAgents.get(agents);
+    const action = actionOf(d.eventSource, d.eventName);
+    if (actions) actions.add(action);
+    else byAgents.set(agents, new Set([action]));
   }
+  for (const [state, byAgents] of denied)
+    for (const [agents, actions] of byAgents) state.calls.push({ actions: [...actions], agents });
 
   for (const state of catalog.roles.values()) {
     if (state.principal === "user") hit(state, "iam-user", "principal.iam-user", state.arn);
