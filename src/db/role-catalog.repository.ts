@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { actionOf, agentClass } from "../classify/calls.js";
+import { agentClass } from "../classify/calls.js";
 import { classifyFacts } from "../classify/classify.js";
 import type {
   ClassifierFacts,
@@ -56,7 +56,8 @@ interface UsageGroup {
   principal: string;
   firstSeen: number;
   lastSeen: number;
-  cells: Map<string, Map<string, string | string[]>>;
+  /** By IAM action (`ecr:BatchGetImage`): the user-agent cells of its rows. */
+  cells: Map<string, string | string[]>;
 }
 
 /** Per connection: where the `deniedby_usage` aggregate puts the facts of the query running now. */
@@ -97,12 +98,11 @@ export function loadClassifierFacts(db: Db): ClassifierFacts {
     };
     c.aggregate("deniedby_usage", {
       start: (): UsageGroups => ({ groups: new Map(), last: null }),
-      // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all six columns.
+      // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all five columns.
       step: ((
         acc: UsageGroups,
         principal: string,
-        source: string,
-        name: string,
+        action: string,
         cell: string | null,
         first: number,
         last: number,
@@ -118,31 +118,24 @@ export function loadClassifierFacts(db: Db): ClassifierFacts {
         }
         if (first < g.firstSeen) g.firstSeen = first;
         if (last > g.lastSeen) g.lastSeen = last;
-        // Nested maps rather than a source+name key: no string built per row.
-        let byName = g.cells.get(source);
-        if (byName === undefined) {
-          byName = new Map();
-          g.cells.set(source, byName);
-        }
         const text = cell ?? "";
         // One cell (the same text every day) stays a string; an array only when the days differ.
-        const prev = byName.get(name);
-        if (prev === undefined) byName.set(name, text);
+        const prev = g.cells.get(action);
+        if (prev === undefined) g.cells.set(action, text);
         else if (typeof prev === "string") {
-          if (prev !== text) byName.set(name, [prev, text]);
+          if (prev !== text) g.cells.set(action, [prev, text]);
         } else if (!prev.includes(text)) prev.push(text);
         return acc;
       }) as unknown as (acc: UsageGroups, row: unknown) => UsageGroups,
       result: (acc: UsageGroups) => {
         for (const g of acc.groups.values()) {
           const byClass = new Map<number, string[]>();
-          for (const [source, byName] of g.cells)
-            for (const [name, cells] of byName) {
-              const bits = classOf(cells);
-              const actions = byClass.get(bits);
-              if (actions) actions.push(actionOf(source, name));
-              else byClass.set(bits, [actionOf(source, name)]);
-            }
+          for (const [action, cells] of g.cells) {
+            const bits = classOf(cells);
+            const actions = byClass.get(bits);
+            if (actions) actions.push(action);
+            else byClass.set(bits, [action]);
+          }
           for (const [agents, actions] of byClass)
             registered.facts.push({
               roleArn: g.principal,
@@ -161,7 +154,10 @@ export function loadClassifierFacts(db: Db): ClassifierFacts {
   sink.facts = usage;
   try {
     c.prepare(
-      `SELECT deniedby_usage(coalesce(role_arn, principal_arn), event_source, event_name, user_agents, first_seen,
+      // The action as actionOf spells it (the event source up to its first dot, a colon, the event name), built by
+      // SQLite: one string per row reaches JS instead of two.
+      `SELECT deniedby_usage(coalesce(role_arn, principal_arn),
+         substr(event_source, 1, instr(event_source || '.', '.') - 1) || ':' || event_name, user_agents, first_seen,
          last_seen) FROM usage_daily`,
     )
       .pluck()

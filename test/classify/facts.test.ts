@@ -79,6 +79,9 @@ describe("loadClassifierFacts", () => {
     usage("2026-11-16", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify(many));
     usage("2026-11-17", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify([AGENT]));
     usage("2026-11-18", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify([SDK]));
+    // Event sources spelled without a dot, or with several: the action is built in SQL, as actionOf builds it.
+    usage("2026-11-16", odd, "nodots", "Describe", JSON.stringify([SDK]));
+    usage("2026-11-16", odd, "api.ecr.amazonaws.com", "GetAuthorizationToken", JSON.stringify([AGENT]));
 
     const expected = classifyRoles(loadClassifierInput(db));
     expect(expected.length).toBeGreaterThan(20);
