@@ -373,3 +373,18 @@ function addSession(sessions: Map<string, SessionAgg>, e: NormalisedEvent): void
   if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
   if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
 }
+
+const writers = new WeakMap<Db, IngestWriter>();
+
+/**
+ * The ingest writer of a database, prepared once and shared: push requests, live sources and the bundled examples
+ * write through the same statements (the writer holds no batch state between calls).
+ */
+export function ingestWriterFor(db: Db): IngestWriter {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = createIngestWriter(db);
+    writers.set(db, writer);
+  }
+  return writer;
+}

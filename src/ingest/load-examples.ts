@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ingestWriterFor } from "../db/ingest.repository.js";
 import type { Deps } from "../deps.js";
 import { ingestFiles } from "../sources/files/ingest-files.js";
-import { writerFor } from "../sources/push/ingest-push.js";
 import { afterIngest } from "./after-ingest.js";
 import { IngestSession, type IngestSummary } from "./ingest-session.js";
 
@@ -20,7 +20,7 @@ export async function loadExamplesIfEmpty(deps: Deps): Promise<IngestSummary | n
     .sort()
     .map((f) => resolve(examplesDir, f));
   if (trails.length === 0) return null;
-  const writer = writerFor(deps.db);
+  const writer = ingestWriterFor(deps.db);
   const session = new IngestSession({ source: "examples", writer });
   await ingestFiles(trails, { session, writer });
   const summary = session.finish();

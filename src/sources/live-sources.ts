@@ -3,7 +3,7 @@ import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { Config } from "../config.js";
 import { createAthenaUsageRepository } from "../db/athena-usage.repository.js";
 import type { Db } from "../db/client.js";
-import { createIngestWriter } from "../db/ingest.repository.js";
+import { ingestWriterFor } from "../db/ingest.repository.js";
 import { afterIngest } from "../ingest/after-ingest.js";
 import { IngestSession, type IngestSummary } from "../ingest/ingest-session.js";
 import { createAthenaClient } from "./athena/athena-client.js";
@@ -106,7 +106,7 @@ export function startLiveSources(options: LiveSourcesOptions): LiveSources {
   const { db, config } = options;
   const logger = options.logger ?? silent;
   const clock = options.clock ?? systemClock;
-  const writer = createIngestWriter(db);
+  const writer = ingestWriterFor(db);
   const controller = new AbortController();
   const { signal } = controller;
   const limiters = createRegionLimiters({ perSecond: 2, clock });

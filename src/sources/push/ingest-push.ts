@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../../db/client.js";
-import { createIngestWriter, type IngestWriter } from "../../db/ingest.repository.js";
+import { ingestWriterFor } from "../../db/ingest.repository.js";
 import type { Deps } from "../../deps.js";
 import { countIngest } from "../../http/metrics.js";
 import { afterIngest } from "../../ingest/after-ingest.js";
@@ -13,18 +12,6 @@ export interface PushResult {
   rejected: { position: string; reason: string; detail: string }[];
 }
 
-const writers = new WeakMap<Db, IngestWriter>();
-
-/** The ingest writer of a database, prepared once and reused by every request. */
-export function writerFor(db: Db): IngestWriter {
-  let writer = writers.get(db);
-  if (!writer) {
-    writer = createIngestWriter(db);
-    writers.set(db, writer);
-  }
-  return writer;
-}
-
 /**
  * Stores pushed events (one record, an EventBridge event, an array of either, or {"Records": [...]}) in one
  * transaction, then runs the after-ingest stages. Pushed events carry no file, so rejects are located by position.
@@ -33,7 +20,7 @@ export function ingestPush(deps: Deps, body: unknown): PushResult {
   const rejected: PushResult["rejected"] = [];
   const session = new IngestSession({
     source: "push",
-    writer: writerFor(deps.db),
+    writer: ingestWriterFor(deps.db),
     // A whole push is one batch: it commits or fails as a unit.
     batchSize: Number.POSITIVE_INFINITY,
     onReject: (r) => rejected.push({ position: r.position, reason: r.reason, detail: r.detail }),
