@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { ROLE_KINDS } from "../../src/classify/kinds.js";
 import { parseAccessDenied } from "../../src/cloudtrail/access-denied.js";
 import { isDenial } from "../../src/cloudtrail/denial.js";
 import { iamActionFor } from "../../src/cloudtrail/iam-action.js";
@@ -81,7 +82,27 @@ describe.skipIf(!present)("real CloudTrail datasets (../shared/datasets)", () =>
   it("explains every denial with a fix target and a one-sentence summary", () => {
     for (const r of denials) {
       const e = explainDenial(r);
-      expect(e.fix.target).toBeTruthy();
+      // The target follows from what denied the call: a named policy type is fixed there; otherwise a role of some
+      // kind (or user) must change.
+      const byPolicy: Record<string, string> = {
+        scp: "organization-policy",
+        rcp: "organization-policy",
+        "permissions-boundary": "permissions-boundary",
+        session: "session-policy",
+        "vpc-endpoint": "vpc-endpoint-policy",
+        "role-trust": "trust-policy",
+        resource: "resource-policy",
+      };
+      const expected = byPolicy[e.deniedBy];
+      if (expected) expect(e.fix.target, r.errorMessage as string).toBe(expected);
+      else {
+        // With no policy type named, an AssumeRole denial may be the target role's trust policy.
+        const assume = e.action.startsWith("sts:AssumeRole") ? ["trust-policy"] : [];
+        expect(
+          [...ROLE_KINDS, ...assume, "task-definition", "unknown"],
+          `${e.deniedBy}: ${r.errorMessage}`,
+        ).toContain(e.fix.target);
+      }
       expect(e.summary).toMatch(/\.$/);
       expect(e.incidentId).toMatch(/^inc_[0-9a-f]{20}$/);
     }
