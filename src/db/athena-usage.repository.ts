@@ -1,5 +1,5 @@
 import type { Db } from "./client.js";
-import type { Checkpoint, UsageAggregate } from "./ingest.repository.js";
+import { type Checkpoint, INSERT_USAGE, type UsageAggregate, usageValues } from "./ingest.repository.js";
 
 export type { UsageAggregate };
 
@@ -24,10 +24,7 @@ export function createAthenaUsageRepository(db: Db) {
   const deleteKey = sqlite.prepare(
     "DELETE FROM usage_daily WHERE day = ? AND principal_arn = ? AND event_source = ? AND event_name = ? AND resource = ?",
   );
-  const insert = sqlite.prepare(
-    `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id, event_source, event_name,
-       resource, calls, errors, first_seen, last_seen, user_agents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = sqlite.prepare(INSERT_USAGE);
   const upsertCheckpoint = sqlite.prepare(
     `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
      ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
@@ -41,21 +38,7 @@ export function createAthenaUsageRepository(db: Db) {
       if (u.day !== r.day) throw new Error(`usage row for ${u.day} in the replacement of ${r.day}`);
       // A key can hold another account's row (the key has no account): the newest source wins it.
       deleted += deleteKey.run(u.day, u.principalArn, u.eventSource, u.eventName, u.resource).changes;
-      insert.run(
-        u.day,
-        u.principalArn,
-        u.principalType,
-        u.roleArn,
-        u.accountId,
-        u.eventSource,
-        u.eventName,
-        u.resource,
-        u.calls,
-        u.errors,
-        u.firstSeen,
-        u.lastSeen,
-        JSON.stringify(u.userAgents),
-      );
+      insert.run(usageValues(u));
     }
     if (r.checkpoint) upsertCheckpoint.run(r.checkpoint.source, r.checkpoint.key, r.checkpoint.value);
     return { deleted, inserted: r.rows.length };

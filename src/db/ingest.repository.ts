@@ -122,6 +122,29 @@ export interface UsageAggregate {
   userAgents: string[];
 }
 
+/** The INSERT of one usage_daily row; its values in the order `usageValues` gives. */
+export const INSERT_USAGE = `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id,
+  event_source, event_name, resource, calls, errors, first_seen, last_seen, user_agents)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export function usageValues(u: UsageAggregate): (string | number | null)[] {
+  return [
+    u.day,
+    u.principalArn,
+    u.principalType,
+    u.roleArn,
+    u.accountId,
+    u.eventSource,
+    u.eventName,
+    u.resource,
+    u.calls,
+    u.errors,
+    u.firstSeen,
+    u.lastSeen,
+    JSON.stringify(u.userAgents),
+  ];
+}
+
 interface SessionAgg {
   roleArn: string;
   shape: string;
@@ -156,8 +179,7 @@ export function createIngestWriter(db: Db) {
        principal_arn, role_arn, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const upsertUsage = sqlite.prepare(
-    `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id, event_source, event_name,
-       resource, calls, errors, first_seen, last_seen, user_agents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `${INSERT_USAGE}
      ON CONFLICT (day, principal_arn, event_source, event_name, resource) DO UPDATE SET
        calls = calls + excluded.calls, errors = errors + excluded.errors,
        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
@@ -241,22 +263,7 @@ export function createIngestWriter(db: Db) {
       } else result.usage++;
       addUsage(usage, e);
     }
-    for (const u of usage.values())
-      upsertUsage.run(
-        u.day,
-        u.principalArn,
-        u.principalType,
-        u.roleArn,
-        u.accountId,
-        u.eventSource,
-        u.eventName,
-        u.resource,
-        u.calls,
-        u.errors,
-        u.firstSeen,
-        u.lastSeen,
-        JSON.stringify(u.userAgents),
-      );
+    for (const u of usage.values()) upsertUsage.run(usageValues(u));
     for (const s of sessions.values())
       upsertSession.run(
         s.roleArn,

@@ -97,7 +97,7 @@ describe.skipIf(!present)("real CloudTrail datasets (../shared/datasets)", () =>
       if (expected) expect(e.fix.target, r.errorMessage as string).toBe(expected);
       else {
         // With no policy type named, an AssumeRole denial may be the target role's trust policy.
-        const assume = e.action.startsWith("sts:AssumeRole") ? ["trust-policy"] : [];
+        const assume = e.action?.startsWith("sts:AssumeRole") ? ["trust-policy"] : [];
         expect(
           [...ROLE_KINDS, ...assume, "task-definition", "unknown"],
           `${e.deniedBy}: ${r.errorMessage}`,
