@@ -53,17 +53,19 @@ export function createApp(deps: Deps) {
     // Slack cannot send our token: its slash commands are authenticated by Slack's request signature instead.
     app.use("/v1/*", (c, next) => (c.req.path === "/v1/slack/commands" ? next() : bearer(c, next)));
   }
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: deps.config.DENIEDBY_BODY_LIMIT,
-      onError: (c) =>
-        errorResponse(
-          c,
-          "request.too_large",
-          `the body is larger than ${deps.config.DENIEDBY_BODY_LIMIT} bytes`,
-        ),
-    }),
+  const limitBody = bodyLimit({
+    maxSize: deps.config.DENIEDBY_BODY_LIMIT,
+    onError: (c) =>
+      errorResponse(
+        c,
+        "request.too_large",
+        `the body is larger than ${deps.config.DENIEDBY_BODY_LIMIT} bytes`,
+      ),
+  });
+  // No route reads a GET or HEAD body, and bodyLimit looking for one builds a full fetch Request from the Node
+  // request on every call: ~8% of the server's CPU under the denials load test.
+  app.use("/v1/*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
   app.use("/v1/*", async (c, next) => {
     // Slack sends slash commands form-encoded; every other POST is JSON.
