@@ -18,11 +18,14 @@ export function createExplanationCache(db: Db) {
   );
   let version = "";
   let catalog: (roleArn: string) => RoleCatalogEntry | undefined = () => undefined;
-  /** Each explanation with its JSON text, so a page is answered by joining strings. */
-  const cache = new Map<string, { explanation: Explanation; json: string }>();
+  /**
+   * Each explanation with its JSON as UTF-8 bytes, so a page is answered by concatenating buffers: joining strings
+   * made Node measure and encode the whole body again on every response (texts with "…" are two-byte strings).
+   */
+  const cache = new Map<string, { explanation: Explanation; json: Buffer }>();
   const remember = (row: DenialRow) => {
     const explanation = explainStoredDenial(row, catalog);
-    const entry = { explanation, json: JSON.stringify(explanation) };
+    const entry = { explanation, json: Buffer.from(JSON.stringify(explanation)) };
     if (cache.size >= MAX_CACHED) {
       const oldest = cache.keys().next();
       if (!oldest.done) cache.delete(oldest.value);
@@ -46,8 +49,8 @@ export function createExplanationCache(db: Db) {
     explain(row: DenialRow): Explanation {
       return (cache.get(row.eventId) ?? remember(row)).explanation;
     },
-    /** The JSON of each denial, in the order given; rows are fetched only for those not explained yet. */
-    jsonOf(eventIds: string[], fetchRows: (ids: string[]) => DenialRow[]): string[] {
+    /** The JSON (UTF-8) of each denial, in the order given; rows are fetched only for those not explained yet. */
+    jsonOf(eventIds: string[], fetchRows: (ids: string[]) => DenialRow[]): Buffer[] {
       const missing = eventIds.filter((id) => !cache.has(id));
       if (missing.length > 0) for (const row of fetchRows(missing)) remember(row);
       return eventIds.flatMap((id) => {
