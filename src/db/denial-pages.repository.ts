@@ -79,10 +79,15 @@ export function createDenialPages(db: Db) {
       if (filters.since !== undefined) add("d.event_time >= ?", filters.since);
       if (filters.until !== undefined) add("d.event_time < ?", filters.until);
       if (filters.roleArn) add("d.role_arn = ?", filters.roleArn);
-      // Unary +: walk denials_time_idx newest first and stop at the page, rather than gather every denial of every
-      // role of the kind through denials_role_time_idx and sort them (500 ms → 1 ms at 100k denials).
+      // Walk denials_time_idx newest first and stop at the page, probing each row's role in the catalogue by its
+      // primary key, rather than gather every denial of every role of the kind through denials_role_time_idx and
+      // sort them (500 ms → 1 ms at 100k denials); the unary + keeps the planner off that index. An EXISTS probe
+      // per row measured 37 µs a page against 67 µs for `+d.role_arn IN (SELECT …)`, which builds its list each time.
       if (filters.kind)
-        add("+d.role_arn IN (SELECT role_arn FROM role_catalog WHERE kind = ?)", filters.kind);
+        add(
+          "EXISTS (SELECT 1 FROM role_catalog rc WHERE rc.role_arn = +d.role_arn AND rc.kind = ?)",
+          filters.kind,
+        );
       if (filters.action) add("d.action = ?", filters.action);
       if (filters.account) add("d.account_id = ?", filters.account);
       if (filters.incident) add("d.incident_id = ?", filters.incident);
@@ -94,7 +99,9 @@ export function createDenialPages(db: Db) {
       }
       const sql = `SELECT d.event_id AS eventId, d.event_time AS eventTime FROM denials d
         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY d.event_time DESC, d.event_id DESC LIMIT ?`;
+        ORDER BY d.event_time DESC, d.event_id DESC LIMIT (SELECT ?)`;
+      // LIMIT (SELECT ?), not LIMIT ?: SQLite plans with the value of a bare LIMIT parameter, so binding it marks the
+      // statement expired and every run re-parsed and re-planned it (43 → 29 µs a page; 137 → 37 µs with a kind).
       const rows = prepared(sql).all(...params, limit + 1) as DenialKey[];
       const keys = rows.slice(0, limit);
       const last = keys.at(-1);
