@@ -91,8 +91,8 @@ export function createDenialPages(db: Db) {
       if (filters.action) add("d.action = ?", filters.action);
       if (filters.account) add("d.account_id = ?", filters.account);
       if (filters.incident) add("d.incident_id = ?", filters.incident);
-      if (!filters.includeNoise)
-        add("NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = d.incident_id AND i.noise = 1)");
+      // The incident's flag, stored on the row: a NOT EXISTS into incidents cost two lookups per row walked.
+      if (!filters.includeNoise) add("d.noise = 0");
       if (cursor) {
         const c = decodeCursor(cursor);
         add("(d.event_time < ? OR (d.event_time = ? AND d.event_id < ?))", c.time, c.time, c.id);

@@ -152,8 +152,10 @@ function analysisStatements(db: Db) {
       .raw(true),
     // By rowid, read with the row in the same transaction: saves a lookup in the event_id index per denial.
     setAnalysis: c.prepare(
-      "UPDATE denials SET action = ?, resource = ?, denied_by = ?, policy_arn = ?, incident_id = ? WHERE rowid = ?",
+      `UPDATE denials SET action = ?, resource = ?, denied_by = ?, policy_arn = ?, incident_id = ?, noise = ?
+       WHERE rowid = ?`,
     ),
+    getIncidentNoise: c.prepare("SELECT noise FROM incidents WHERE id = ?").pluck(),
     getIncident: c.prepare(
       `SELECT count, first_seen AS firstSeen, last_seen AS lastSeen, latest_event_id AS latestEventId,
          sample_event_ids AS sampleEventIds, sessions FROM incidents WHERE id = ?`,
@@ -233,6 +235,18 @@ function analyseChunk(
   touched: Set<string>,
 ): { rows: number; after: { time: number; id: string } | undefined } {
   const folds = new Map<string, IncidentFold>();
+  // Each denial carries its incident's noise flag: the stored incident's, or for an incident this chunk creates, its
+  // first denial's, as writeIncidents stores it. Looked up once per incident per chunk.
+  const noiseOf = new Map<string, boolean>();
+  const incidentNoise = (e: DenialAnalysis): boolean => {
+    let noise = noiseOf.get(e.incidentId);
+    if (noise === undefined) {
+      const stored = s.getIncidentNoise.get(e.incidentId) as number | undefined;
+      noise = stored === undefined ? e.noise !== null : stored === 1;
+      noiseOf.set(e.incidentId, noise);
+    }
+    return noise;
+  };
   let rowsRead = 0;
   let cursor = after;
   while (rowsRead < COMMIT_EVERY) {
@@ -249,7 +263,7 @@ function analyseChunk(
         e = analyseDenial(JSON.parse(row[4]) as CloudTrailRecord, { catalog });
       } catch {
         // An unreadable raw record still gets analysis columns, so it is not retried forever.
-        s.setAnalysis.run("", null, "unknown", null, null, row[5]);
+        s.setAnalysis.run("", null, "unknown", null, null, 0, row[5]);
         continue;
       }
       s.setAnalysis.run(
@@ -258,6 +272,7 @@ function analyseChunk(
         e.parsed.deniedBy,
         e.parsed.policyArn ?? null,
         e.incidentId,
+        incidentNoise(e) ? 1 : 0,
         row[5],
       );
       foldInto(folds, e, row);

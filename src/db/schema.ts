@@ -51,15 +51,21 @@ export const denials = sqliteTable(
     deniedBy: text("denied_by"),
     policyArn: text("policy_arn"),
     incidentId: text("incident_id"),
+    /**
+     * Its incident's noise flag, copied when the denial is analysed (an incident's flag never changes), so listings
+     * hide noise without looking up the incident of every row they walk.
+     */
+    noise: integer("noise", { mode: "boolean" }).notNull().default(sql`0`),
   },
   (t) => [
-    // Serve "newest first" listings with and without the common filters.
+    // Serve "newest first" listings with and without the common filters. Each ends in (event_time, event_id), the
+    // listing order, so a filtered page is read in order and stops at the limit instead of sorting ties.
     index("denials_time_idx").on(t.eventTime, t.eventId),
-    index("denials_role_time_idx").on(t.roleArn, t.eventTime),
+    index("denials_role_time_idx").on(t.roleArn, t.eventTime, t.eventId),
     index("denials_principal_time_idx").on(t.principalArn, t.eventTime),
-    index("denials_account_time_idx").on(t.accountId, t.eventTime),
-    index("denials_action_time_idx").on(t.action, t.eventTime),
-    index("denials_incident_time_idx").on(t.incidentId, t.eventTime),
+    index("denials_account_time_idx").on(t.accountId, t.eventTime, t.eventId),
+    index("denials_action_time_idx").on(t.action, t.eventTime, t.eventId),
+    index("denials_incident_time_idx").on(t.incidentId, t.eventTime, t.eventId),
   ],
 );
 

@@ -122,6 +122,27 @@ describe("denials repository", () => {
     expect(d?.incidentId && getIncident(db, d.incidentId)?.count).toBe(14);
   });
 
+  it("copies each incident's noise flag onto its denials, also onto a denial that joins a stored incident", () => {
+    analysePendingDenials(db);
+    const flags = () =>
+      db.$client
+        .prepare(
+          "SELECT d.event_id AS eventId, d.noise AS denial, i.noise AS incident FROM denials d JOIN incidents i ON i.id = d.incident_id",
+        )
+        .all() as { eventId: string; denial: number; incident: number }[];
+    expect(flags().filter((f) => f.denial !== f.incident)).toEqual([]);
+    const noisy = golden.find((c) => c.name === "Console browsing probe by an SSO user is noise")?.record;
+    if (!noisy) throw new Error("fixture missing");
+    seedDenial(db, { ...noisy, eventID: "evt-late-probe" });
+    analysePendingDenials(db);
+    expect(flags().find((f) => f.eventId === "evt-late-probe")).toEqual({
+      eventId: "evt-late-probe",
+      denial: 1,
+      incident: 1,
+    });
+    expect(flags().filter((f) => f.denial !== f.incident)).toEqual([]);
+  });
+
   it("lists newest first with a keyset cursor, filters by kind through the catalogue, and hides noise unless asked", () => {
     analysePendingDenials(db);
     const all: string[] = [];
