@@ -13,11 +13,6 @@ export interface DenialFilters {
   includeNoise?: boolean;
 }
 
-export interface DenialKey {
-  eventId: string;
-  eventTime: number;
-}
-
 /** A cursor that does not decode: the client sent something we never issued. */
 export class InvalidCursorError extends Error {
   readonly code = "cursor.invalid";
@@ -53,7 +48,9 @@ export function createDenialPages(db: Db) {
   const prepared = (sql: string) => {
     let s = statements.get(sql);
     if (!s) {
-      s = sqlite.prepare(sql);
+      // Rows as [event_id, event_time] arrays: building a { eventId, eventTime } object per row was a quarter of the
+      // time of a page.
+      s = sqlite.prepare(sql).raw(true);
       statements.set(sql, s);
     }
     return s;
@@ -69,7 +66,7 @@ export function createDenialPages(db: Db) {
       filters: DenialFilters,
       limit: number,
       cursor?: string,
-    ): { keys: DenialKey[]; nextCursor: string | null } {
+    ): { eventIds: string[]; nextCursor: string | null } {
       const where: string[] = [];
       const params: unknown[] = [];
       const add = (clause: string, ...values: unknown[]) => {
@@ -97,17 +94,16 @@ export function createDenialPages(db: Db) {
         const c = decodeCursor(cursor);
         add("(d.event_time < ? OR (d.event_time = ? AND d.event_id < ?))", c.time, c.time, c.id);
       }
-      const sql = `SELECT d.event_id AS eventId, d.event_time AS eventTime FROM denials d
+      const sql = `SELECT d.event_id, d.event_time FROM denials d
         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY d.event_time DESC, d.event_id DESC LIMIT (SELECT ?)`;
       // LIMIT (SELECT ?), not LIMIT ?: SQLite plans with the value of a bare LIMIT parameter, so binding it marks the
       // statement expired and every run re-parsed and re-planned it (43 → 29 µs a page; 137 → 37 µs with a kind).
-      const rows = prepared(sql).all(...params, limit + 1) as DenialKey[];
-      const keys = rows.slice(0, limit);
-      const last = keys.at(-1);
+      const rows = prepared(sql).all(...params, limit + 1) as [string, number][];
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
       return {
-        keys,
-        nextCursor: rows.length > limit && last ? encodeCursor(last.eventTime, last.eventId) : null,
+        eventIds: rows.slice(0, limit).map((r) => r[0]),
+        nextCursor: last ? encodeCursor(last[1], last[0]) : null,
       };
     },
     /** Full rows of the given denials, in no particular order. */

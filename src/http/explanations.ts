@@ -13,10 +13,12 @@ const MAX_CACHED = 20_000;
  * moves when this one does (pushed events) — together they say when the catalogue may have changed.
  */
 export function createExplanationCache(db: Db) {
-  const versionStmt = db.$client.prepare(
-    "SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS v",
-  );
-  let version = "";
+  // Two prepared statements rather than one SELECT over pragma_data_version: that table-valued function prepared
+  // and finalised a PRAGMA statement inside every run (4.7 → 3.6 µs a check; total_changes() opens no transaction).
+  const dataVersion = db.$client.prepare("PRAGMA data_version").pluck();
+  const totalChanges = db.$client.prepare("SELECT total_changes()").pluck();
+  let version = -1;
+  let changes = -1;
   let catalog: (roleArn: string) => RoleCatalogEntry | undefined = () => undefined;
   /**
    * Each explanation with its JSON as UTF-8 bytes, so a page is answered by concatenating buffers: joining strings
@@ -35,9 +37,11 @@ export function createExplanationCache(db: Db) {
   };
 
   const sync = () => {
-    const v = (versionStmt.get() as { v: string }).v;
-    if (v === version) return;
+    const v = dataVersion.get() as number;
+    const t = totalChanges.get() as number;
+    if (v === version && t === changes) return;
     version = v;
+    changes = t;
     catalog = loadCatalog(db);
     cache.clear();
   };

@@ -133,10 +133,7 @@ export function registerDenialRoutes(
     explanations.sync();
     const { limit, cursor, ...rest } = filters(c.req.valid("query"));
     const page = pageOrBadCursor(() => pages.page(rest, limit, cursor));
-    const items = explanations.jsonOf(
-      page.keys.map((k) => k.eventId),
-      (ids) => pages.rows(ids),
-    );
+    const items = explanations.jsonOf(page.eventIds, (ids) => pages.rows(ids));
     // Concatenated from cached JSON bytes: re-serialising every explanation per request cost more than the query.
     // The body is exactly the DenialList schema (route tests parse it with that schema).
     const parts: Buffer[] = [LIST_HEAD];
