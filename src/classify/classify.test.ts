@@ -116,4 +116,73 @@ describe("classifyRoles output", () => {
   it("returns an empty catalogue for empty input", () => {
     expect(classifyRoles({ evidence: [], sessions: [], usage: [], denials: [] })).toEqual([]);
   });
+  it.each([
+    ["AWSReservedSSO_Admin_0123456789abcdef", "sso"],
+    ["AWSServiceRoleForECS", "service-linked"],
+    ["orders-task-exec", "ecs-task-execution"],
+    ["orders-execution-role", "ecs-task-execution"],
+    ["orders-exec-role", "ecs-task-execution"],
+    ["orders-exec", "ecs-task-execution"],
+    ["orders-task-role", "ecs-task"],
+    ["EcsTaskOrders", "ecs-task"],
+    ["ecs-instance-prod", "ecs-container-instance"],
+    ["containerInstance", "ecs-container-instance"],
+    ["ecsServiceRole", "ecs-service"],
+    ["ecsEventsRole", "ecs-events"],
+    ["nightly-events-role", "ecs-events"],
+    ["EventBridgeInvoke", "ecs-events"],
+    ["ecsAutoscaleRole", "ecs-autoscale"],
+    ["app-autoscale-role", "ecs-autoscale"],
+    ["CodeDeployECS", "ecs-codedeploy"],
+    ["resize-lambda", "lambda"],
+    ["orders-irsa", "eks-irsa"],
+    ["orders-pod-identity", "eks-pod-identity"],
+    ["bastion-instance-role", "ec2-instance"],
+    ["web-instance-profile", "ec2-instance"],
+    ["EC2Builder", "ec2-instance"],
+  ])("takes the name %s as a hint of %s when nothing else is known", (name, kind) => {
+    const arn = `arn:aws:iam::111122223333:role/${name}`;
+    const [entry] = classifyRoles({
+      evidence: [],
+      sessions: [
+        {
+          roleArn: arn,
+          sessionShape: "other",
+          ec2RoleDelivery: "",
+          federatedProvider: "",
+          invokedBy: "",
+          sampleSession: "s",
+          calls: 1,
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+      ],
+      usage: [],
+      denials: [],
+    });
+    expect(entry?.kinds[0]?.kind).toBe(kind);
+    expect(entry?.kinds[0]?.evidence.map((e) => e.signal)).toContain("name.hint");
+  });
+
+  it("takes no hint from a name that says nothing", () => {
+    const [entry] = classifyRoles({
+      evidence: [],
+      sessions: [
+        {
+          roleArn: "arn:aws:iam::111122223333:role/bench-42",
+          sessionShape: "other",
+          ec2RoleDelivery: "",
+          federatedProvider: "",
+          invokedBy: "",
+          sampleSession: "s",
+          calls: 1,
+          firstSeen: 0,
+          lastSeen: 0,
+        },
+      ],
+      usage: [],
+      denials: [],
+    });
+    expect(entry?.kinds).toEqual([expect.objectContaining({ kind: "unknown" })]);
+  });
 });

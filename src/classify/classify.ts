@@ -133,6 +133,10 @@ const NAME_HINTS: [RegExp, Target][] = [
   [/instance-?role|instance-?profile|ec2/i, "ec2-instance"],
 ];
 
+/** Every word some NAME_HINTS pattern needs: most names match none, and one test spares thirteen. */
+const NAME_HINT_WORDS =
+  /AWSReservedSSO_|AWSServiceRoleFor|exec|task|instance|service|events|eventbridge|autoscal|codedeploy|lambda|irsa|pod|ec2/i;
+
 const PAIRING_WINDOW_MS = 1000;
 /** ROLE_KINDS positions, for tie-breaks without an indexOf per comparison. */
 const KIND_ORDER = Object.fromEntries(ROLE_KINDS.map((k, i) => [k, i])) as Record<RoleKind, number>;
@@ -618,7 +622,7 @@ function readShapesAndNames(state: RoleState): void {
   const arn = state.arn;
   if (arn.includes(":role/aws-service-role/")) hit(state, "service-linked", "arn.service-role-path", arn);
   if (arn.includes(":role/aws-reserved/sso.amazonaws.com/")) hit(state, "sso", "arn.sso-path", arn);
-  if (state.principal === "role") {
+  if (state.principal === "role" && NAME_HINT_WORDS.test(state.name)) {
     for (const [re, target] of NAME_HINTS) {
       if (re.test(state.name)) {
         hit(state, target, "name.hint", state.name);
@@ -694,22 +698,23 @@ function confidenceOf(evidence: Evidence[]): number {
 /** Resolves families and ranks kinds for one role. */
 function assess(state: RoleState): KindAssessment[] {
   const kinds = new Map<RoleKind, Evidence[]>();
-  // Family evidence can repeat a signal the member has too (two managed policies): merge them into one item.
-  const add = (kind: RoleKind, evidence: Evidence[]) => {
-    const merged = new Map((kinds.get(kind) ?? []).map((e) => [e.signal, e]));
-    for (const e of evidence) {
-      const prev = merged.get(e.signal);
-      if (!prev) {
-        merged.set(e.signal, e);
+  // A member kind gets its own evidence plus its family's, once per kind. Family evidence can repeat a signal the
+  // member has too (two managed policies): those merge into one item. A few items each: a scan, no map.
+  const add = (kind: RoleKind, member: Evidence[], family: Evidence[]) => {
+    for (const e of family) {
+      const i = member.findIndex((m) => m.signal === e.signal);
+      const prev = member[i];
+      if (prev === undefined) {
+        member.push(e);
         continue;
       }
       const [strong, weak] = prev.weight >= e.weight ? [prev, e] : [e, prev];
-      merged.set(e.signal, {
+      member[i] = {
         ...strong,
         detail: `${strong.detail}; ${weak.detail.slice(weak.detail.indexOf(": ") + 2)}`,
-      });
+      };
     }
-    kinds.set(kind, [...merged.values()]);
+    kinds.set(kind, member);
   };
   for (const { target } of state.hits) {
     if (target === "ecs-task-family" || target === "ec2-family") continue;
@@ -729,17 +734,17 @@ function assess(state: RoleState): KindAssessment[] {
       : e > t
         ? ["ecs-task-execution"]
         : ["ecs-task"];
-    for (const kind of chosen) add(kind, [...toEvidence(state, kind), ...taskFamily]);
+    for (const kind of chosen) add(kind, toEvidence(state, kind), taskFamily);
   }
 
   const ec2Family = toEvidence(state, "ec2-family");
   const ci = toEvidence(state, "ecs-container-instance");
   const hasEcsHostEvidence = ci.some((e) => e.signal !== "name.hint");
   if (ec2Family.length > 0 || hasEcsHostEvidence || hasHits(state, "ec2-instance")) {
-    if (hasEcsHostEvidence) add("ecs-container-instance", [...ci, ...ec2Family]);
-    else add("ec2-instance", [...toEvidence(state, "ec2-instance"), ...ec2Family]);
+    if (hasEcsHostEvidence) add("ecs-container-instance", ci, ec2Family);
+    else add("ec2-instance", toEvidence(state, "ec2-instance"), ec2Family);
   } else if (ci.length > 0) {
-    add("ecs-container-instance", ci);
+    add("ecs-container-instance", ci, []);
   }
 
   const ranked: KindAssessment[] = [...kinds].map(([kind, evidence]) => {
