@@ -185,4 +185,45 @@ describe("classifyRoles output", () => {
     });
     expect(entry?.kinds).toEqual([expect.objectContaining({ kind: "unknown" })]);
   });
+  it("shows the three smallest of many details, sorted, and counts the rest, whatever order the calls come in", () => {
+    const arn = "arn:aws:iam::111122223333:role/orders";
+    const names = ["Query", "GetItem", "PutItem", "BatchWriteItem", "UpdateItem", "DeleteItem"];
+    const details = (order: string[]) => {
+      const [entry] = classifyRoles({
+        evidence: [],
+        sessions: [
+          {
+            roleArn: arn,
+            sessionShape: "ecs-task-id",
+            ec2RoleDelivery: "",
+            federatedProvider: "",
+            invokedBy: "",
+            sampleSession: "0123456789abcdef0123456789abcdef",
+            calls: 6,
+            firstSeen: 0,
+            lastSeen: 0,
+          },
+        ],
+        usage: order.map((eventName) => ({
+          roleArn: arn,
+          eventSource: "dynamodb.amazonaws.com",
+          eventName,
+          calls: 1,
+          userAgents: ["aws-sdk-js/3.654.0 exec-env/AWS_ECS_FARGATE"],
+          firstSeen: 0,
+          lastSeen: 0,
+        })),
+        denials: [],
+      });
+      return entry?.kinds[0]?.evidence.find((e) => e.signal === "usage.app-calls")?.detail;
+    };
+    const expected = expect.stringMatching(
+      /: dynamodb:BatchWriteItem; dynamodb:DeleteItem; dynamodb:GetItem \(\+3 more\)$/,
+    );
+    expect(details(names)).toEqual(expected);
+    expect(details([...names].reverse())).toEqual(expected);
+    expect(details([names[3], names[0], names[5], names[1], names[4], names[2]] as string[])).toEqual(
+      expected,
+    );
+  });
 });
