@@ -2,13 +2,8 @@ import { parseArgs } from "node:util";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
-import { decodeCursor } from "../db/denial-pages.repository.js";
-import {
-  analysePendingDenials,
-  explainStoredDenial,
-  listDenials,
-  loadCatalog,
-} from "../db/denials.repository.js";
+import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
+import { analysePendingDenials, explainStoredDenial, loadCatalog } from "../db/denials.repository.js";
 import type { Explanation } from "../explain/explain.js";
 
 const USAGE =

@@ -35,7 +35,7 @@ const COLUMNS = `d.event_id AS eventId, event_time AS eventTime, account_id AS a
   event_source AS eventSource, event_name AS eventName, error_code AS errorCode, error_message AS errorMessage,
   principal_type AS principalType, principal_arn AS principalArn, role_arn AS roleArn, session_name AS sessionName,
   user_agent AS userAgent, source_ip AS sourceIp, source, r.raw, action, resource, denied_by AS deniedBy,
-  policy_arn AS policyArn, incident_id AS incidentId`;
+  policy_arn AS policyArn, incident_id AS incidentId, d.noise`;
 
 /**
  * The API's hot path: pages of denial keys, newest first, then the rows it does not have explained yet.
@@ -108,9 +108,27 @@ export function createDenialPages(db: Db) {
     },
     /** Full rows of the given denials, in no particular order. */
     rows(eventIds: string[]): DenialRow[] {
-      return eventIds.length ? (rowsById.all(JSON.stringify(eventIds)) as DenialRow[]) : [];
+      if (eventIds.length === 0) return [];
+      // SQLite hands the flag back as 0 or 1; DenialRow (drizzle's view of the table) has it as a boolean.
+      return (rowsById.all(JSON.stringify(eventIds)) as (Omit<DenialRow, "noise"> & { noise: number })[]).map(
+        (r) => ({ ...r, noise: r.noise === 1 }),
+      );
     },
   };
 }
 
 export type DenialPages = ReturnType<typeof createDenialPages>;
+
+/**
+ * One page of full denial rows, newest first, through the same statements as the API: what `deniedby denials`
+ * lists. A cursor that does not decode throws InvalidCursorError.
+ */
+export function listDenials(
+  db: Db,
+  options: DenialFilters & { limit: number; cursor?: string },
+): { denials: DenialRow[]; nextCursor: string | null } {
+  const pages = createDenialPages(db);
+  const { eventIds, nextCursor } = pages.page(options, options.limit, options.cursor);
+  const byId = new Map(pages.rows(eventIds).map((r) => [r.eventId, r]));
+  return { denials: eventIds.flatMap((id) => byId.get(id) ?? []), nextCursor };
+}

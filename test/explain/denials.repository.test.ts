@@ -3,11 +3,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { extractPrincipal } from "../../src/cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
 import { type Db, openDb } from "../../src/db/client.js";
+import { listDenials } from "../../src/db/denial-pages.repository.js";
 import {
   analysePendingDenials,
   getDenial,
   getIncident,
-  listDenials,
   listIncidents,
 } from "../../src/db/denials.repository.js";
 import { denialRaw, denials, incidents, roleCatalog } from "../../src/db/schema.js";
