@@ -129,6 +129,34 @@ describe("ingesting CloudTrail files", () => {
     expect(row.session_name).toBe("0f1e2d3c4b5a69788796a5b4c3d2e1f0");
   });
 
+  it("reads non-ASCII text alike: plain, after a byte-order mark, gzipped, and in gzip members split mid-character", async () => {
+    const record = {
+      ...denial(8),
+      requestParameters: { bucketName: "reports", key: "résumés/日本語/ünïcode.csv" },
+      userAgent: "aws-cli/2.15 md/ñ",
+    };
+    const text = JSON.stringify({ Records: [usage(1), record] });
+    const bytes = Buffer.from(text, "utf8");
+    // A split inside the three bytes of 日, so neither member holds the whole character.
+    const cut = bytes.indexOf(Buffer.from("日", "utf8")) + 1;
+    const variants: Record<string, Buffer> = {
+      "plain.json": bytes,
+      "bom.json": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]),
+      "whole.json.gz": gzipSync(bytes),
+      "members.json.gz": Buffer.concat([gzipSync(bytes.subarray(0, cut)), gzipSync(bytes.subarray(cut))]),
+    };
+    for (const [name, content] of Object.entries(variants)) {
+      const dir = tempDir();
+      writeFileSync(join(dir, name), content);
+      const db = memoryDb();
+      const { summary } = await ingestPaths(db, [dir]);
+      expect(summary.events, name).toBe(2);
+      const raw = db.$client.prepare("SELECT raw FROM denial_raw").pluck().get() as string;
+      expect(JSON.parse(raw), name).toEqual(record);
+      expect(text, name).toContain(raw);
+    }
+  });
+
   it("reads JSON-lines, JSON arrays, EventBridge events and standard input alike", async () => {
     const dir = tempDir();
     const eventBridge = (record: Record<string, unknown>) => ({

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { isAscii } from "node:buffer";
 import type { Readable } from "node:stream";
 import { TextDecoder } from "node:util";
 import { createGunzip, gunzipSync } from "node:zlib";
@@ -23,6 +24,25 @@ const CHUNK = 1024 * 1024;
  */
 const WHOLE_GZIP_LIMIT = 8 * 1024 * 1024;
 
+/**
+ * Whole-buffer gunzip with its output in one piece: zlib's default 16 KB output chunks were concatenated at the end,
+ * copying every inflated byte once more (~0.7 µs an event). The gzip trailer's ISIZE (uncompressed size mod 2^32, of
+ * the last member) sizes the output; if it is wrong the output is simply assembled from more chunks.
+ */
+function gunzipWhole(bytes: Buffer): Buffer {
+  const isize = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  return gunzipSync(bytes, { chunkSize: Math.min(Math.max(isize + 1, 64 * 1024), 256 * 1024 * 1024) });
+}
+
+/**
+ * Text of a whole buffer. CloudTrail JSON is almost always ASCII, and an ASCII buffer's Latin-1 string is its
+ * UTF-8 text: one check and a copy instead of a UTF-8 decode (~0.6 µs an event). Anything else (a byte over 0x7f,
+ * a BOM) goes through the UTF-8 decoder.
+ */
+function textOf(bytes: Buffer, decoder: TextDecoder): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : decoder.decode(bytes);
+}
+
 function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
@@ -45,18 +65,18 @@ export async function* readText(path: string, stdin: Readable = process.stdin): 
         throw new InputReadError("file.unreadable", error.message);
       });
       if (!isGzip(bytes)) {
-        yield decoder.decode(bytes);
+        yield textOf(bytes, decoder);
         return;
       }
       let inflated: Buffer;
       try {
-        inflated = gunzipSync(bytes);
+        inflated = gunzipWhole(bytes);
       } catch {
         // Truncated or corrupt: stream it instead, to keep every record before the damage.
         yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder);
         return;
       }
-      yield decoder.decode(inflated);
+      yield textOf(inflated, decoder);
       return;
     }
     yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder);
