@@ -1,6 +1,6 @@
+import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { isAscii } from "node:buffer";
 import type { Readable } from "node:stream";
 import { TextDecoder } from "node:util";
 import { createGunzip, gunzipSync } from "node:zlib";
