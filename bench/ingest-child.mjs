@@ -3,12 +3,14 @@
 const [dir, dbPath] = process.argv.slice(2);
 if (!dir || !dbPath) throw new Error("usage: ingest-child.mjs DIR DB");
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
-const { openDb } = await import(dist("db/client.js"));
+const { openDb, tuneForBulkIngest } = await import(dist("db/client.js"));
 const { createIngestWriter } = await import(dist("db/ingest.repository.js"));
 const { IngestSession } = await import(dist("ingest/ingest-session.js"));
 const { ingestFiles } = await import(dist("sources/files/ingest-files.js"));
 
 const db = openDb({ path: dbPath });
+// As `deniedby ingest` does.
+tuneForBulkIngest(db);
 const writer = createIngestWriter(db);
 const session = new IngestSession({ source: "file", writer });
 const started = process.hrtime.bigint();

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { rejectReasons } from "../cloudtrail/normalise.js";
 import { loadConfig } from "../config.js";
 import { createAthenaUsageRepository } from "../db/athena-usage.repository.js";
-import { openDb } from "../db/client.js";
+import { openDb, tuneForBulkIngest } from "../db/client.js";
 import { createIngestWriter } from "../db/ingest.repository.js";
 import { afterIngest } from "../ingest/after-ingest.js";
 import { IngestSession, type IngestSummary, type RejectionReport } from "../ingest/ingest-session.js";
@@ -68,6 +68,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const db = openDb({ path: values.db ?? config.DENIEDBY_DB });
+  tuneForBulkIngest(db);
   try {
     const writer = createIngestWriter(db);
     const onReject = rejectionReporter();
@@ -121,6 +122,7 @@ async function ingestLive(from: "lookup-events" | "athena", values: LiveOptions)
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
   const db = openDb({ path: values.db ?? config.DENIEDBY_DB });
+  tuneForBulkIngest(db);
   try {
     const writer = createIngestWriter(db);
     const onReject = rejectionReporter();

@@ -40,6 +40,17 @@ export function openDb({ path, readonly = false }: OpenDbOptions): Db {
   return db;
 }
 
+/**
+ * For a connection that only bulk-ingests (`deniedby ingest`): checkpoint the WAL every ~160 MB of pages instead of
+ * SQLite's 1,000 pages (16 MB at our page size). Each batch rewrites the same ledger and usage pages, so rarer
+ * checkpoints copy each page to the database fewer times: ~1 s of 18 s for 1M events. The server keeps the default
+ * so that no push request waits on a long checkpoint; `journal_size_limit` trims the WAL file back afterwards.
+ */
+export function tuneForBulkIngest(db: Db): void {
+  db.$client.pragma("wal_autocheckpoint = 10000");
+  db.$client.pragma("journal_size_limit = 67108864");
+}
+
 /** True when every migration in migrations/ has been applied (readiness probe). */
 export function migrationsApplied(db: Db): boolean {
   try {
