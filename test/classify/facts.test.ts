@@ -7,7 +7,8 @@ import { classifyFacts, classifyRoles } from "../../src/classify/classify.js";
 import { openDb } from "../../src/db/client.js";
 import { loadClassifierFacts, loadClassifierInput } from "../../src/db/role-catalog.repository.js";
 import { evidenceEvents, roleSessions, usageDaily } from "../../src/db/schema.js";
-import { inputFromRecords } from "./store-input.js";
+import { type FixtureCase, loadFixtureCases } from "./fixture-cases.js";
+import { inputFromRecords, storeInput } from "./store-input.js";
 
 const A = "111122223333";
 const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
@@ -90,4 +91,16 @@ describe("loadClassifierFacts", () => {
     expect(classifyFacts(loadClassifierFacts(db))).toEqual(expected);
     db.$client.close();
   });
+});
+
+describe("every fixture case through the store", () => {
+  it.each(loadFixtureCases().map((c): [string, FixtureCase] => [`${c.file}: ${c.name}`, c]))(
+    "%s: classified from the store as from memory",
+    (_label, c) => {
+      const db = openDb({ path: ":memory:" });
+      storeInput(db, c.input);
+      expect(classifyFacts(loadClassifierFacts(db))).toEqual(classifyRoles(c.input));
+      db.$client.close();
+    },
+  );
 });

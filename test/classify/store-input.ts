@@ -5,6 +5,8 @@ import type {
   UsageObservation,
 } from "../../src/classify/classify.types.js";
 import { normaliseRecord, validateRecord } from "../../src/cloudtrail/normalise.js";
+import type { Db } from "../../src/db/client.js";
+import { INSERT_USAGE, usageValues } from "../../src/db/ingest.repository.js";
 
 /** At most this many user agents per usage row, the lexically smallest: what usage_daily keeps. */
 const USER_AGENTS_KEPT = 5;
@@ -88,4 +90,88 @@ export function inputFromRecords(values: unknown[]): ClassifierInput {
     }
   }
   return { evidence, sessions: [...sessions.values()], usage: [...usage.values()], denials };
+}
+
+/**
+ * Writes a classifier input into the store's tables, as ingest would have left it: evidence records raw, session
+ * rows, usage rows (each split over two days with half the user agents each, so the store has cells to merge) and
+ * denials. Reading it back with loadClassifierFacts must classify exactly like classifyRoles over `input`.
+ */
+export function storeInput(db: Db, input: ClassifierInput): void {
+  const c = db.$client;
+  const evidence = c.prepare(
+    `INSERT INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name, principal_arn,
+       role_arn, source, raw) VALUES (?, ?, '111122223333', 'eu-west-1', ?, ?, 'test', NULL, 'test', ?)`,
+  );
+  const session = c.prepare(
+    `INSERT INTO role_sessions (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by,
+       sample_session, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const usage = c.prepare(INSERT_USAGE);
+  const denial = c.prepare(
+    `INSERT INTO denials (event_id, event_time, account_id, region, event_source, event_name, error_code,
+       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source)
+     VALUES (?, ?, '111122223333', 'eu-west-1', ?, ?, 'AccessDenied', ?, ?, ?, ?, ?, ?, 'test')`,
+  );
+  c.transaction(() => {
+    for (const [i, r] of input.evidence.entries())
+      evidence.run(
+        `${r.eventID}-${i}`,
+        Date.parse(r.eventTime),
+        r.eventSource,
+        r.eventName,
+        JSON.stringify(r),
+      );
+    for (const s of input.sessions)
+      session.run(
+        s.roleArn,
+        s.sessionShape,
+        s.ec2RoleDelivery,
+        s.federatedProvider,
+        s.invokedBy,
+        s.sampleSession,
+        s.calls,
+        s.firstSeen,
+        s.lastSeen,
+      );
+    for (const u of input.usage) {
+      const half = Math.ceil(u.userAgents.length / 2);
+      for (const [day, userAgents] of [
+        ["2026-11-16", u.userAgents.slice(0, half)],
+        ["2026-11-17", u.userAgents.slice(half)],
+      ] as const)
+        usage.run(
+          usageValues({
+            day,
+            principalArn: u.roleArn,
+            principalType: u.roleArn.includes(":role/") ? "AssumedRole" : "IAMUser",
+            roleArn: u.roleArn.includes(":role/") ? u.roleArn : null,
+            accountId: "111122223333",
+            eventSource: u.eventSource,
+            eventName: u.eventName,
+            resource: "",
+            calls: u.calls,
+            errors: 0,
+            firstSeen: u.firstSeen,
+            lastSeen: u.lastSeen,
+            userAgents: [...userAgents],
+          }),
+        );
+    }
+    for (const [i, d] of input.denials.entries()) {
+      const role = d.roleArn.includes(":role/");
+      denial.run(
+        `denial-${i}`,
+        d.eventTime,
+        d.eventSource,
+        d.eventName,
+        d.errorMessage,
+        role ? "AssumedRole" : "IAMUser",
+        d.roleArn,
+        role ? d.roleArn : null,
+        d.sessionName,
+        d.userAgent,
+      );
+    }
+  })();
 }
