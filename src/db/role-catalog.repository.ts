@@ -349,31 +349,32 @@ export function saveCatalog(db: Db, entries: RoleCatalogEntry[]): { written: num
   let written = 0;
   let deleted = 0;
   // Immediate: the rows compared are the rows overwritten, even with another writer (a CLI ingest) about.
-  c.transaction(() => {
-    const saved = savedCatalogs.get(c);
-    const fresh = saved !== undefined && saved.generation === generation.get();
-    const unchanged: (e: RoleCatalogEntry) => boolean = fresh
-      ? (e) => {
-          const old = saved.entries.get(e.roleArn);
-          return old !== undefined && sameEntry(old, e);
-        }
-      : storedRowsMatcher(c);
-    const gone = new Set(fresh ? saved.entries.keys() : storedArns(c));
-    for (const e of entries) {
-      gone.delete(e.roleArn);
-      if (unchanged(e)) continue;
-      upsert.run(...cellsOf(e));
-      written += 1;
-    }
-    for (const arn of gone) {
-      remove.run(arn);
-      deleted += 1;
-    }
-    savedCatalogs.set(c, {
-      generation: generation.get() as number,
-      entries: new Map(entries.map((e) => [e.roleArn, e])),
-    });
-  }).immediate();
+  const after = c
+    .transaction(() => {
+      const saved = savedCatalogs.get(c);
+      const fresh = saved !== undefined && saved.generation === generation.get();
+      const unchanged: (e: RoleCatalogEntry) => boolean = fresh
+        ? (e) => {
+            const old = saved.entries.get(e.roleArn);
+            return old !== undefined && sameEntry(old, e);
+          }
+        : storedRowsMatcher(c);
+      const gone = new Set(fresh ? saved.entries.keys() : storedArns(c));
+      for (const e of entries) {
+        gone.delete(e.roleArn);
+        if (unchanged(e)) continue;
+        upsert.run(...cellsOf(e));
+        written += 1;
+      }
+      for (const arn of gone) {
+        remove.run(arn);
+        deleted += 1;
+      }
+      return generation.get() as number;
+    })
+    .immediate();
+  // Remembered only once committed: a failed commit must not leave a memory of rows that are not there.
+  savedCatalogs.set(c, { generation: after, entries: new Map(entries.map((e) => [e.roleArn, e])) });
   return { written, deleted };
 }
 
