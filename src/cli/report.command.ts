@@ -1,7 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { loadConfig } from "../config.js";
-import { openDb } from "../db/client.js";
+import { writeFileSync } from "node:fs";
 import {
   leastPrivilegeReport,
   REPORT_FORMATS,
@@ -9,6 +6,7 @@ import {
   renderReport,
 } from "../report/report.service.js";
 import { WindowError } from "../report/report.window.js";
+import { openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 
 const USAGE = `usage: deniedby report [--db PATH] [--from DAY] [--to DAY] [--role ARN] [--format md|html|json] [--out FILE]
 
@@ -22,40 +20,24 @@ granted-but-unused actions and findings, headed by a comparison with the previou
   --out FILE       write to FILE instead of standard output
 `;
 
-function fail(message: string): number {
-  process.stderr.write(`deniedby report: ${message}\n\n${USAGE}`);
-  return 2;
-}
+const fail = (message: string) => usageFailure("report", USAGE, message);
 
 /** `deniedby report`: prints the least-privilege report. Returns the exit code (2 for bad usage). */
 export async function reportCommand(argv: string[]): Promise<number> {
-  let values: {
-    db?: string | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-    role?: string | undefined;
-    format?: string | undefined;
-    out?: string | undefined;
-    help?: boolean | undefined;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        db: { type: "string" },
-        from: { type: "string" },
-        to: { type: "string" },
-        role: { type: "string" },
-        format: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    return fail(err instanceof Error ? err.message : String(err));
-  }
+  const parsed = parseCommandLine("report", USAGE, {
+    args: argv,
+    options: {
+      db: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      role: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -63,14 +45,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const format = values.format ?? "md";
   if (!(REPORT_FORMATS as readonly string[]).includes(format))
     return fail(`--format must be one of ${REPORT_FORMATS.join(", ")}, not ${format}`);
-  const path = values.db ?? loadConfig().DENIEDBY_DB;
-  if (path !== ":memory:" && !existsSync(path)) {
-    process.stderr.write(
-      `deniedby report: no database at ${path} (run deniedby ingest first, or pass --db)\n`,
-    );
-    return 1;
-  }
-  const db = openDb({ path });
+  const db = openStoredDb("report", values.db);
+  if (db === null) return 1;
   try {
     let text: string;
     try {

@@ -1,9 +1,6 @@
-import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { loadConfig } from "../config.js";
-import { openDb } from "../db/client.js";
 import { listCatalog, refreshCatalog } from "../db/role-catalog.repository.js";
+import { openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 import { formatTable } from "./output.js";
 
 const USAGE = `usage: deniedby roles [--db PATH] [--format table|json] [--kind KIND]
@@ -13,11 +10,6 @@ Classifies every role in the store and prints the catalogue: one line per role.
   --format FORMAT  table (aligned, for people; default) or json (one JSON object per line)
   --kind KIND      only roles whose leading kind is KIND
 `;
-
-function fail(message: string): number {
-  process.stderr.write(`deniedby roles: ${message}\n\n${USAGE}`);
-  return 2;
-}
 
 function table(entries: RoleCatalogEntry[]): string {
   const header = ["KIND", "CONF", "DUAL", "ALSO", "ACCOUNT", "ROLE", "DECIDED BY"];
@@ -38,41 +30,26 @@ function table(entries: RoleCatalogEntry[]): string {
 
 /** `deniedby roles`: refreshes the role catalogue from the store and prints it. Returns the exit code. */
 export async function rolesCommand(argv: string[]): Promise<number> {
-  let values: {
-    db?: string | undefined;
-    format?: string | undefined;
-    kind?: string | undefined;
-    help?: boolean | undefined;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        db: { type: "string" },
-        format: { type: "string" },
-        kind: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    return fail(err instanceof Error ? err.message : String(err));
-  }
+  const parsed = parseCommandLine("roles", USAGE, {
+    args: argv,
+    options: {
+      db: { type: "string" },
+      format: { type: "string" },
+      kind: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const format = values.format ?? "table";
-  if (format !== "table" && format !== "json") return fail(`--format must be table or json, not ${format}`);
-  const path = values.db ?? loadConfig().DENIEDBY_DB;
-  if (path !== ":memory:" && !existsSync(path)) {
-    process.stderr.write(
-      `deniedby roles: no database at ${path} (run deniedby ingest first, or pass --db)\n`,
-    );
-    return 1;
-  }
-  const db = openDb({ path });
+  if (format !== "table" && format !== "json")
+    return usageFailure("roles", USAGE, `--format must be table or json, not ${format}`);
+  const db = openStoredDb("roles", values.db);
+  if (db === null) return 1;
   try {
     refreshCatalog(db);
     const entries: RoleCatalogEntry[] = [];

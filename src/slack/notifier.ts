@@ -148,40 +148,30 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
       }
       if (i > 0) await sleep(spacing, stopping.signal);
       const id = d.incident.id;
+      const record = (outcome: "posted" | "rejected") =>
+        recordPost(o.db, {
+          incidentId: id,
+          postedAt: o.clock(),
+          count: d.incident.count,
+          lastSeen: d.incident.lastSeen,
+          outcome,
+        });
       const message = messageFor(d);
       const issues = message ? checkMessage(message) : [];
       if (!message || issues.length > 0) {
         // A message we cannot build would fail again on every scan: record it as refused and say why.
         o.logger.error({ incidentId: id, issues: issues.slice(0, 5) }, "slack message not built; not posted");
-        recordPost(o.db, {
-          incidentId: id,
-          postedAt: o.clock(),
-          count: d.incident.count,
-          lastSeen: d.incident.lastSeen,
-          outcome: "rejected",
-        });
+        record("rejected");
         result.rejected.push(id);
         continue;
       }
       const outcome = await post(message, id);
       if (outcome.ok) {
-        recordPost(o.db, {
-          incidentId: id,
-          postedAt: o.clock(),
-          count: d.incident.count,
-          lastSeen: d.incident.lastSeen,
-          outcome: "posted",
-        });
+        record("posted");
         result.posted.push(id);
         o.logger.info({ incidentId: id, count: d.incident.count, again: d.post !== null }, "slack post sent");
       } else if (outcome.permanent) {
-        recordPost(o.db, {
-          incidentId: id,
-          postedAt: o.clock(),
-          count: d.incident.count,
-          lastSeen: d.incident.lastSeen,
-          outcome: "rejected",
-        });
+        record("rejected");
         result.rejected.push(id);
         o.logger.error(
           { incidentId: id, status: outcome.status, detail: outcome.detail },

@@ -1,0 +1,42 @@
+import { existsSync } from "node:fs";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { loadConfig } from "../config.js";
+import { type Db, openDb } from "../db/client.js";
+
+/** What a command says about a wrong command line: the message and its usage; exit code 2. */
+export function usageFailure(command: string, usage: string, message: string): number {
+  process.stderr.write(`deniedby ${command}: ${message}\n\n${usage}`);
+  return 2;
+}
+
+/**
+ * A command's options, strictly parsed (unknown options are errors). A wrong command line is reported with the
+ * command's usage and comes back as exit code 2 instead of throwing, so a command can be called on its own.
+ */
+export function parseCommandLine<T extends ParseArgsConfig>(
+  command: string,
+  usage: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> | number {
+  try {
+    // parseArgs is strict and takes no positionals unless the config says otherwise.
+    return parseArgs(config);
+  } catch (error) {
+    return usageFailure(command, usage, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The database a reading command works on (`--db`, else DENIEDBY_DB), opened only when it exists: a typo in a path
+ * must not leave an empty database behind. Null (after saying so) when there is none.
+ */
+export function openStoredDb(command: string, dbOption: string | undefined): Db | null {
+  const path = dbOption ?? loadConfig().DENIEDBY_DB;
+  if (path !== ":memory:" && !existsSync(path)) {
+    process.stderr.write(
+      `deniedby ${command}: no database at ${path} (run deniedby ingest first, or pass --db)\n`,
+    );
+    return null;
+  }
+  return openDb({ path });
+}
