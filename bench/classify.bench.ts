@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { classifyFacts, classifyRoles } from "../src/classify/classify.js";
 import type { ClassifierInput } from "../src/classify/classify.types.js";
@@ -9,6 +8,7 @@ import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { type Db, openDb } from "../src/db/client.js";
 import { loadClassifierFacts, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
 import { denials, evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
+import { median, time } from "./report.js";
 
 const ROLES = 10_000;
 const EVENTS = 1_000_000;
@@ -122,20 +122,6 @@ export function syntheticInput(): ClassifierInput {
     });
   }
   return input;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-/** Wall time and CPU time (user + system) of fn, in ms: on a shared machine CPU time is the steadier figure. */
-function time<T>(fn: () => T): [T, number, number] {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  const result = fn();
-  const used = process.cpuUsage(cpu);
-  return [result, performance.now() - start, (used.user + used.system) / 1000];
 }
 
 /** Prints how long recomputing the catalogue takes, in memory and through a file database. */

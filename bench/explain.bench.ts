@@ -1,7 +1,6 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { extractPrincipal } from "../src/cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
@@ -9,24 +8,14 @@ import type { Db } from "../src/db/client.js";
 import { openDb } from "../src/db/client.js";
 import { analysePendingDenials, explainStoredDenial, loadCatalog } from "../src/db/denials.repository.js";
 import { explainDenial } from "../src/explain/explain.js";
+import { rng } from "../test/support/records.js";
+import { median, time } from "./report.js";
 
 const N = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ACCOUNTS = 20;
 const ROLES_PER_ACCOUNT = 25;
 const GOLDEN_ACCOUNT = "123456789012";
-
-/** A small seeded PRNG (mulberry32): the corpus is the same on every run, so runs compare. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Rewrites one golden record into a plausible sibling: another account, another role of the same shape, fresh task
@@ -66,7 +55,7 @@ export function corpus(): CloudTrailRecord[] {
     readFileSync(new URL("../test/fixtures/explain/golden.json", import.meta.url), "utf8"),
   ) as { record: CloudTrailRecord }[];
   const texts = golden.map((g) => JSON.stringify(g.record));
-  const random = prng(42);
+  const random = rng(42);
   const out: CloudTrailRecord[] = [];
   for (let i = 0; i < N; i++) {
     const base = texts[i % texts.length];
@@ -111,20 +100,6 @@ export function seedBenchDb(path: string, records: CloudTrailRecord[]) {
     }
   })();
   return db;
-}
-
-/** Wall time and CPU time (user + system) of fn, in ms: on a shared machine CPU time is the steadier figure. */
-function time<T>(fn: () => T): [T, number, number] {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  const result = fn();
-  const used = process.cpuUsage(cpu);
-  return [result, performance.now() - start, (used.user + used.system) / 1000];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
 function report(label: string, wall: number[], cpu: number[], tail: string): void {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { attributeCall } from "../../src/classify/attribute.js";
 import { classifyRoles } from "../../src/classify/classify.js";
+import { rng } from "../support/records.js";
 import { inputFromRecords } from "./store-input.js";
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/scenario");
@@ -64,15 +65,9 @@ describe("the labelled scenario trail", () => {
   });
   it("gives the same catalogue whatever order the store hands the classifier its rows in", () => {
     const input = inputFromRecords(trail.Records);
-    // A seeded Fisher–Yates shuffle (mulberry32), so a failure replays.
+    // A seeded Fisher–Yates shuffle, so a failure replays.
     const shuffled = <T>(items: T[], seed: number): T[] => {
-      let a = seed;
-      const random = () => {
-        a = (a + 0x6d2b79f5) | 0;
-        let t = Math.imul(a ^ (a >>> 15), 1 | a);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const random = rng(seed);
       const out = [...items];
       for (let i = out.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
