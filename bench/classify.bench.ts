@@ -7,7 +7,7 @@ import type { ClassifierInput } from "../src/classify/classify.types.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { type Db, openDb } from "../src/db/client.js";
 import { loadClassifierFacts, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
-import { denials, evidenceEvents, roleSessions, usageDaily } from "../src/db/schema.js";
+import { storeInput } from "../test/classify/store-input.js";
 import { median, time } from "./report.js";
 
 const ROLES = 10_000;
@@ -155,63 +155,9 @@ function benchInMemory(): void {
  * recomputes run with the heap a service has (not with a second copy of the store in memory to trace).
  */
 function storeOf(path: string): Db {
-  const input = syntheticInput();
   const db = openDb({ path });
-  db.transaction((tx) => {
-    for (const r of input.evidence)
-      tx.insert(evidenceEvents)
-        .values({
-          eventId: r.eventID,
-          eventTime: Date.parse(r.eventTime),
-          accountId: A,
-          region: "eu-west-1",
-          eventSource: r.eventSource,
-          eventName: r.eventName,
-          principalArn: "bench",
-          roleArn: null,
-          source: "bench",
-          raw: JSON.stringify(r),
-        })
-        .run();
-    for (const s of input.sessions) tx.insert(roleSessions).values(s).run();
-    for (const [i, d] of input.denials.entries())
-      tx.insert(denials)
-        .values({
-          eventId: `bench-denial-${i}`,
-          eventTime: d.eventTime,
-          accountId: A,
-          region: "eu-west-1",
-          eventSource: d.eventSource,
-          eventName: d.eventName,
-          errorCode: "AccessDenied",
-          errorMessage: d.errorMessage,
-          principalType: "AssumedRole",
-          principalArn: d.roleArn,
-          roleArn: d.roleArn,
-          sessionName: d.sessionName,
-          userAgent: d.userAgent,
-          source: "bench",
-        })
-        .run();
-    for (const u of input.usage)
-      tx.insert(usageDaily)
-        .values({
-          day: "2026-11-16",
-          principalArn: u.roleArn,
-          principalType: "AssumedRole",
-          roleArn: u.roleArn,
-          accountId: A,
-          eventSource: u.eventSource,
-          eventName: u.eventName,
-          resource: "",
-          calls: u.calls,
-          errors: 0,
-          firstSeen: u.firstSeen,
-          lastSeen: u.lastSeen,
-          userAgents: JSON.stringify(u.userAgents),
-        })
-        .run();
-  });
+  // One day of usage: one row per (role, API), as the synthetic input counts it.
+  storeInput(db, syntheticInput(), { splitDays: false });
   return db;
 }
 

@@ -6,7 +6,7 @@ import { AGENT_APPLICATION, AGENT_ECS_AGENT, AGENT_ECS_TASK, agentClass } from "
 import { classifyFacts, classifyRoles } from "../../src/classify/classify.js";
 import { openDb } from "../../src/db/client.js";
 import { loadClassifierFacts, loadClassifierInput } from "../../src/db/role-catalog.repository.js";
-import { evidenceEvents, roleSessions, usageDaily } from "../../src/db/schema.js";
+import { usageDaily } from "../../src/db/schema.js";
 import { type FixtureCase, loadFixtureCases } from "./fixture-cases.js";
 import { inputFromRecords, storeInput } from "./store-input.js";
 
@@ -50,28 +50,8 @@ describe("loadClassifierFacts", () => {
           userAgents,
         })
         .run();
-    for (const [i, r] of input.evidence.entries())
-      db.insert(evidenceEvents)
-        .values({
-          eventId: `${r.eventID}-${i}`,
-          eventTime: Date.parse(r.eventTime),
-          accountId: A,
-          region: "eu-west-1",
-          eventSource: r.eventSource,
-          eventName: r.eventName,
-          principalArn: "test",
-          roleArn: null,
-          source: "test",
-          raw: JSON.stringify(r),
-        })
-        .run();
-    for (const s of input.sessions) db.insert(roleSessions).values(s).run();
-    // Each usage row split over two days, so most groups merge two different cells.
-    for (const u of input.usage) {
-      const half = Math.ceil(u.userAgents.length / 2);
-      usage("2026-11-16", u.roleArn, u.eventSource, u.eventName, JSON.stringify(u.userAgents.slice(0, half)));
-      usage("2026-11-17", u.roleArn, u.eventSource, u.eventName, JSON.stringify(u.userAgents.slice(half)));
-    }
+    // The scenario as ingest would store it, usage split over two days so most groups merge two different cells.
+    storeInput(db, input);
     // Edge cells: an unreadable cell, an empty list, and more agents than are kept (the ECS agent sorts last).
     const odd = `arn:aws:iam::${A}:role/odd-task`;
     usage("2026-11-16", odd, "s3.amazonaws.com", "GetObject", "not json");

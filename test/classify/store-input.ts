@@ -94,10 +94,11 @@ export function inputFromRecords(values: unknown[]): ClassifierInput {
 
 /**
  * Writes a classifier input into the store's tables, as ingest would have left it: evidence records raw, session
- * rows, usage rows (each split over two days with half the user agents each, so the store has cells to merge) and
- * denials. Reading it back with loadClassifierFacts must classify exactly like classifyRoles over `input`.
+ * rows, usage rows (unless `splitDays` is false, each split over two days with half the user agents each, so the
+ * store has cells to merge) and denials. Reading it back with loadClassifierFacts must classify exactly like classifyRoles over `input`.
  */
-export function storeInput(db: Db, input: ClassifierInput): void {
+export function storeInput(db: Db, input: ClassifierInput, options: { splitDays?: boolean } = {}): void {
+  const split = options.splitDays ?? true;
   const c = db.$client;
   const evidence = c.prepare(
     `INSERT INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name, principal_arn,
@@ -136,10 +137,13 @@ export function storeInput(db: Db, input: ClassifierInput): void {
       );
     for (const u of input.usage) {
       const half = Math.ceil(u.userAgents.length / 2);
-      for (const [day, userAgents] of [
-        ["2026-11-16", u.userAgents.slice(0, half)],
-        ["2026-11-17", u.userAgents.slice(half)],
-      ] as const)
+      const days: [string, string[]][] = split
+        ? [
+            ["2026-11-16", u.userAgents.slice(0, half)],
+            ["2026-11-17", u.userAgents.slice(half)],
+          ]
+        : [["2026-11-16", u.userAgents]];
+      for (const [day, userAgents] of days)
         usage.run(
           usageValues({
             day,
