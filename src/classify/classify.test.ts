@@ -1,9 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { type FixtureCase, loadFixtureCases } from "../../test/classify/fixture-cases.js";
 import { classifyRoles } from "./classify.js";
-import type { ClassifierInput } from "./classify.types.js";
+import type { ClassifierInput, SessionObservation } from "./classify.types.js";
 
 const cases = loadFixtureCases();
+
+/** One role_sessions row for `roleArn`: a role known only from its sessions. */
+function sessionOf(roleArn: string, sessionShape = "other", sampleSession = "s"): SessionObservation {
+  return {
+    roleArn,
+    sessionShape,
+    ec2RoleDelivery: "",
+    federatedProvider: "",
+    invokedBy: "",
+    sampleSession,
+    calls: 1,
+    firstSeen: 0,
+    lastSeen: 0,
+  };
+}
 
 function reversed(input: ClassifierInput): ClassifierInput {
   return {
@@ -144,19 +159,7 @@ describe("classifyRoles output", () => {
     const arn = `arn:aws:iam::111122223333:role/${name}`;
     const [entry] = classifyRoles({
       evidence: [],
-      sessions: [
-        {
-          roleArn: arn,
-          sessionShape: "other",
-          ec2RoleDelivery: "",
-          federatedProvider: "",
-          invokedBy: "",
-          sampleSession: "s",
-          calls: 1,
-          firstSeen: 0,
-          lastSeen: 0,
-        },
-      ],
+      sessions: [sessionOf(arn)],
       usage: [],
       denials: [],
     });
@@ -167,19 +170,7 @@ describe("classifyRoles output", () => {
   it("takes no hint from a name that says nothing", () => {
     const [entry] = classifyRoles({
       evidence: [],
-      sessions: [
-        {
-          roleArn: "arn:aws:iam::111122223333:role/bench-42",
-          sessionShape: "other",
-          ec2RoleDelivery: "",
-          federatedProvider: "",
-          invokedBy: "",
-          sampleSession: "s",
-          calls: 1,
-          firstSeen: 0,
-          lastSeen: 0,
-        },
-      ],
+      sessions: [sessionOf("arn:aws:iam::111122223333:role/bench-42")],
       usage: [],
       denials: [],
     });
@@ -191,19 +182,7 @@ describe("classifyRoles output", () => {
     const details = (order: string[]) => {
       const [entry] = classifyRoles({
         evidence: [],
-        sessions: [
-          {
-            roleArn: arn,
-            sessionShape: "ecs-task-id",
-            ec2RoleDelivery: "",
-            federatedProvider: "",
-            invokedBy: "",
-            sampleSession: "0123456789abcdef0123456789abcdef",
-            calls: 6,
-            firstSeen: 0,
-            lastSeen: 0,
-          },
-        ],
+        sessions: [sessionOf(arn, "ecs-task-id", "0123456789abcdef0123456789abcdef")],
         usage: order.map((eventName) => ({
           roleArn: arn,
           eventSource: "dynamodb.amazonaws.com",
