@@ -203,6 +203,9 @@ describe("GET /v1/roles", () => {
     const lambdas = (await get("/v1/roles?kind=lambda", RoleList)).roles;
     expect(lambdas.length).toBeGreaterThan(0);
     expect(lambdas.every((r) => r.kinds[0]?.kind === "lambda")).toBe(true);
+    // Exactly the roles labelled Lambda, none left out.
+    const labelled = Object.entries(scenarioLabels.roles).filter(([, kind]) => kind === "lambda");
+    expect(lambdas.map((r) => r.roleArn).sort()).toEqual(labelled.map(([arn]) => arn).sort());
   });
 
   it("looks a role up by role ARN or by session ARN, and 404s an unknown one", async () => {
