@@ -352,18 +352,24 @@ export function saveCatalog(db: Db, entries: RoleCatalogEntry[]): { written: num
   const after = c
     .transaction(() => {
       const saved = savedCatalogs.get(c);
-      const fresh = saved !== undefined && saved.generation === generation.get();
-      const unchanged: (e: RoleCatalogEntry) => boolean = fresh
-        ? (e) => {
-            const old = saved.entries.get(e.roleArn);
-            return old !== undefined && sameEntry(old, e);
-          }
-        : storedRowsMatcher(c);
-      const gone = new Set(fresh ? saved.entries.keys() : storedArns(c));
+      const fresh = saved !== undefined && saved.generation === generation.get() ? saved : null;
+      const stored = fresh === null ? storedRows(c) : null;
+      // The row to write for an entry, or null when the stored one is the same.
+      const changed = (e: RoleCatalogEntry): CatalogCells | null => {
+        if (fresh !== null) {
+          const old = fresh.entries.get(e.roleArn);
+          return old !== undefined && sameEntry(old, e) ? null : cellsOf(e);
+        }
+        const cells = cellsOf(e);
+        const old = stored?.get(e.roleArn);
+        return old !== undefined && cells.every((v, i) => v === old[i]) ? null : cells;
+      };
+      const gone = new Set((fresh?.entries ?? stored ?? new Map()).keys());
       for (const e of entries) {
         gone.delete(e.roleArn);
-        if (unchanged(e)) continue;
-        upsert.run(...cellsOf(e));
+        const cells = changed(e);
+        if (cells === null) continue;
+        upsert.run(...cells);
         written += 1;
       }
       for (const arn of gone) {
@@ -378,13 +384,9 @@ export function saveCatalog(db: Db, entries: RoleCatalogEntry[]): { written: num
   return { written, deleted };
 }
 
-function storedArns(c: Db["$client"]): string[] {
-  return c.prepare("SELECT role_arn FROM role_catalog").pluck().all() as string[];
-}
-
-/** Compares entries with the stored rows, cell by cell (kinds as their JSON text). */
-function storedRowsMatcher(c: Db["$client"]): (e: RoleCatalogEntry) => boolean {
-  const stored = new Map<string, unknown[]>();
+/** The stored catalogue rows by role ARN, as cells in cellsOf's order (kinds as their JSON text). */
+function storedRows(c: Db["$client"]): Map<string, unknown[]> {
+  const rows = new Map<string, unknown[]>();
   for (const row of c
     .prepare(
       `SELECT role_arn, account_id, role_name, kind, confidence, kinds, dual_use, first_seen, last_seen
@@ -392,11 +394,8 @@ function storedRowsMatcher(c: Db["$client"]): (e: RoleCatalogEntry) => boolean {
     )
     .raw(true)
     .all() as unknown[][])
-    stored.set(row[0] as string, row);
-  return (e) => {
-    const old = stored.get(e.roleArn);
-    return old !== undefined && cellsOf(e).every((v, i) => v === old[i]);
-  };
+    rows.set(row[0] as string, row);
+  return rows;
 }
 
 function sameEntry(a: RoleCatalogEntry, b: RoleCatalogEntry): boolean {
