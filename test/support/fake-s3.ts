@@ -287,6 +287,54 @@ function getObject(o: StoredObject, headers: IncomingHttpHeaders, id: string): H
   };
 }
 
+type Buckets = Map<string, Map<string, StoredObject>>;
+
+/** The reply of a signed request that no fault answered. */
+function serve(buckets: Buckets, call: HttpCall, request: S3Request, id: string): HttpReply {
+  if (request.bucket === null || request.operation === "Unsupported") {
+    const message = `the fake does not serve ${call.method} ${call.path}`;
+    return errorReply({ status: 501, code: "NotImplemented", message }, id);
+  }
+  const bucket = buckets.get(request.bucket);
+  if (!bucket) {
+    const fault = { status: 404, code: "NoSuchBucket", message: "The specified bucket does not exist" };
+    return errorReply(fault, id, { BucketName: request.bucket });
+  }
+  if (request.operation === "ListObjectsV2") return listObjectsV2(request.bucket, bucket, call.query, id);
+  const object = bucket.get(request.key ?? "");
+  if (!object) {
+    const fault = { status: 404, code: "NoSuchKey", message: "The specified key does not exist." };
+    return errorReply(fault, id, { Key: request.key ?? "" });
+  }
+  return getObject(object, call.headers, id);
+}
+
+function storedObject(key: string, body: Buffer | string, options: PutOptions, at: number): StoredObject {
+  const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  // Last-Modified has whole seconds.
+  const lastModified = Math.floor(at / 1000) * 1000;
+  return {
+    key,
+    size: bytes.length,
+    eTag: createHash("md5").update(bytes).digest("hex"),
+    lastModified,
+    body: bytes,
+    headers: {
+      "content-type": options.contentType ?? "application/octet-stream",
+      "last-modified": new Date(lastModified).toUTCString(),
+      "accept-ranges": "bytes",
+      ...(options.contentEncoding ? { "content-encoding": options.contentEncoding } : {}),
+    },
+  };
+}
+
+const infoOf = (o: StoredObject): S3ObjectInfo => ({
+  key: o.key,
+  size: o.size,
+  eTag: o.eTag,
+  lastModified: o.lastModified,
+});
+
 /**
  * A local S3 speaking the REST protocol with path-style addressing (`/bucket/key`; the client needs
  * `forcePathStyle: true`): ListObjectsV2 (prefix, delimiter and CommonPrefixes, max-keys up to 1,000,
@@ -296,7 +344,7 @@ function getObject(o: StoredObject, headers: IncomingHttpHeaders, id: string): H
  */
 export async function startFakeS3(options: { now?: () => number } = {}): Promise<FakeS3> {
   const now = options.now ?? Date.now;
-  const buckets = new Map<string, Map<string, StoredObject>>();
+  const buckets: Buckets = new Map();
   const faults = new FaultScript<S3Request, S3Fault>();
   const requests: S3Request[] = [];
   let served = 0;
@@ -304,42 +352,8 @@ export async function startFakeS3(options: { now?: () => number } = {}): Promise
   const answer = (call: HttpCall, request: S3Request, id: string): HttpReply => {
     if (!isSigned(call.headers)) return errorReply({ ...ACCESS_DENIED, message: "unsigned request" }, id);
     const fault = fake.onRequest?.(request) ?? faults.take(request);
-    if (fault) return errorReply(fault, id);
-    if (request.bucket === null || request.operation === "Unsupported")
-      return errorReply(
-        {
-          status: 501,
-          code: "NotImplemented",
-          message: `the fake does not serve ${call.method} ${call.path}`,
-        },
-        id,
-      );
-    const bucket = buckets.get(request.bucket);
-    if (!bucket)
-      return errorReply(
-        { status: 404, code: "NoSuchBucket", message: "The specified bucket does not exist" },
-        id,
-        { BucketName: request.bucket },
-      );
-    if (request.operation === "ListObjectsV2") return listObjectsV2(request.bucket, bucket, call.query, id);
-    const object = bucket.get(request.key ?? "");
-    if (!object)
-      return errorReply(
-        { status: 404, code: "NoSuchKey", message: "The specified key does not exist." },
-        id,
-        { Key: request.key ?? "" },
-      );
-    return getObject(object, call.headers, id);
+    return fault ? errorReply(fault, id) : serve(buckets, call, request, id);
   };
-
-  const bucketOf = (name: string) => {
-    const existing = buckets.get(name);
-    if (existing) return existing;
-    const created = new Map<string, StoredObject>();
-    buckets.set(name, created);
-    return created;
-  };
-
   const server = await listen((call) => {
     const request = describe(call, now());
     requests.push(request);
@@ -347,6 +361,7 @@ export async function startFakeS3(options: { now?: () => number } = {}): Promise
     request.status = reply.status;
     return reply;
   });
+  const bucketOf = (name: string) => buckets.get(name) ?? buckets.set(name, new Map()).get(name);
 
   const fake: FakeS3 = {
     ...server,
@@ -355,26 +370,14 @@ export async function startFakeS3(options: { now?: () => number } = {}): Promise
       bucketOf(name);
     },
     put(bucket, key, body, putOptions = {}) {
-      const bytes = typeof body === "string" ? Buffer.from(body) : body;
-      const info: S3ObjectInfo = {
-        key,
-        size: bytes.length,
-        eTag: createHash("md5").update(bytes).digest("hex"),
-        lastModified: Math.floor(now() / 1000) * 1000,
-      };
-      const headers: Record<string, string> = {
-        "content-type": putOptions.contentType ?? "application/octet-stream",
-        "last-modified": new Date(info.lastModified).toUTCString(),
-        "accept-ranges": "bytes",
-        ...(putOptions.contentEncoding ? { "content-encoding": putOptions.contentEncoding } : {}),
-      };
-      bucketOf(bucket).set(key, { ...info, body: bytes, headers });
-      return { ...info };
+      const stored = storedObject(key, body, putOptions, now());
+      bucketOf(bucket)?.set(key, stored);
+      return infoOf(stored);
     },
     delete: (bucket, key) => buckets.get(bucket)?.delete(key) ?? false,
     object(bucket, key) {
       const o = buckets.get(bucket)?.get(key);
-      return o ? { key: o.key, size: o.size, eTag: o.eTag, lastModified: o.lastModified } : undefined;
+      return o ? infoOf(o) : undefined;
     },
     fail: (fault, failOptions) => faults.add(fault, failOptions),
     onRequest: null,
