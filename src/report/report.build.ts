@@ -51,6 +51,8 @@ export interface ReportInput {
   previousWindow: ReportWindow;
   /** Only this role when set. */
   role: string | null;
+  /** Why this window was shown, when the reader did not choose it. */
+  windowNote?: string | null;
   catalog: RoleCatalogEntry[];
   usage: ReportUsage[];
   previousUsage: ReportUsage[];
@@ -399,6 +401,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
   ];
   return {
     window: input.window,
+    windowNote: input.windowNote ?? null,
     role: input.role,
     summary: {
       roles: roles.length,

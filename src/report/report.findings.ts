@@ -152,7 +152,11 @@ function finding(code: ReportFindingCode, actions: Iterable<string>, extra = "")
   };
 }
 
-const INSTANCE_KINDS: readonly RoleKind[] = ["ecs-container-instance", "ec2-instance"];
+/**
+ * Both instance-role findings send permissions to the tasks' own task roles, which only an ECS container instance
+ * has: on a plain EC2 host the application's identity is the instance role, and its permissions belong there.
+ */
+const INSTANCE_KINDS: readonly RoleKind[] = ["ecs-container-instance"];
 
 /** The findings of one role, in the order of the findings table. Pure. */
 export function findingsFor(input: FindingInput): ReportFinding[] {

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { canonicalAction } from "../cloudtrail/iam-action.js";
 import { field, stringField } from "../cloudtrail/record.js";
+import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
 import type { Granted, GrantedPolicy } from "./report.schema.js";
 
 /**
@@ -326,11 +327,15 @@ export function grantedSection(
 ): Granted {
   const { created, policies } = state;
   if (policies.length === 0) {
+    // A role that made successful calls holds permissions, whatever the trail shows of how it got them.
+    const note = !created
+      ? "Granted permissions are unknown: the trail holds no policy event for this role."
+      : usedActions.size > 0
+        ? "The role was created in the trail, but no policy event for it is in the trail although its calls succeeded: its policies were granted where this trail does not see (IAM events are recorded in us-east-1)."
+        : "The role was created in the trail and no policy was attached or put since: it holds no permissions the trail knows of.";
     return {
       status: "unknown",
-      note: created
-        ? "The role was created in the trail and no policy was attached or put since: it holds no permissions the trail knows of."
-        : "Granted permissions are unknown: the trail holds no policy event for this role.",
+      note,
       policies: [],
       actions: [],
       unusedActions: [],
@@ -340,8 +345,13 @@ export function grantedSection(
   const patterns = [...new Set(policies.flatMap((p) => p.patterns))].sort();
   const actions = [...new Set(patterns.flatMap(expandPattern))].sort();
   const used = [...usedActions];
-  const unusedActions = actions.filter((a) => !usedActions.has(a));
-  const unusedPatterns = patterns.filter((p) => !used.some((a) => patternMatches(p, a)));
+  // Calls CloudTrail never records are never seen used: they cannot be called unused either.
+  const unusedActions = actions.filter((a) => !usedActions.has(a) && !isUnloggedAction(a));
+  const unusedPatterns = patterns.filter((p) => {
+    if (used.some((a) => patternMatches(p, a))) return false;
+    const expanded = expandPattern(p);
+    return expanded.length === 0 || !expanded.every(isUnloggedAction);
+  });
   const allKnown = policies.every((p) => p.known);
   const status = allKnown && created ? "known" : "partial";
   const unknown = policies.filter((p) => !p.known).map((p) => p.name);

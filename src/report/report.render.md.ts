@@ -71,7 +71,7 @@ function deniedTable(denied: DeniedAction[]): string {
 function roleSection(r: RoleReport): string {
   const out: string[] = [];
   const kinds = r.kinds.length > 1 ? ` (also ${r.kinds.slice(1).join(", ")})` : "";
-  out.push(`### ${r.roleName}`);
+  out.push(`### ${r.roleName} (account ${r.accountId})`);
   out.push("");
   out.push(
     `${code(r.roleArn)}  \n${r.kind}${kinds}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials.`,
@@ -141,6 +141,7 @@ export function renderMarkdown(report: LeastPrivilegeReport): string {
     `${window.days} day${window.days === 1 ? "" : "s"}, UTC${report.role ? `, role ${code(report.role)}` : ", all roles"}. Compared with ${c.previous.from} to ${c.previous.to}.`,
   );
   out.push("");
+  if (report.windowNote) out.push(`_${report.windowNote}_`, "");
   out.push("## Week over week", "");
   out.push(
     table(
@@ -197,7 +198,8 @@ export function renderMarkdown(report: LeastPrivilegeReport): string {
   );
   out.push("## Warnings", "");
   if (warnings.length === 0) out.push("_None._");
-  for (const { r, f } of warnings) out.push(`- **${r.roleName}** (${r.kind}): ${f.title}`);
+  for (const { r, f } of warnings)
+    out.push(`- **${r.roleName}** (${r.kind}, account ${r.accountId}): ${f.title}`);
   out.push("");
   for (const g of report.groups) {
     out.push(`## ${g.kind}: ${g.description}`, "");

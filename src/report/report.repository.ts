@@ -131,3 +131,32 @@ export function loadReportInput(db: Db, window: ResolvedWindow, role: string | n
     policyEvents,
   };
 }
+
+/**
+ * The last UTC day (YYYY-MM-DD) with any usage or denial, of one role or of all; null when the store holds none.
+ * Both are index lookups: the usage primary key leads with the day (usage_role_day_idx for a role), denials_time_idx.
+ */
+export function latestActivityDay(db: Db, role: string | null): string | null {
+  const c = db.$client;
+  const usage = (
+    role === null
+      ? c.prepare("SELECT max(day) FROM usage_daily")
+      : c.prepare("SELECT max(day) FROM usage_daily WHERE coalesce(role_arn, principal_arn) = ?")
+  )
+    .pluck()
+    .get(...(role === null ? [] : [role])) as string | null;
+  const denialMs = (
+    role === null
+      ? c.prepare("SELECT max(event_time) FROM denials")
+      : c.prepare("SELECT max(event_time) FROM denials WHERE coalesce(role_arn, principal_arn) = ?")
+  )
+    .pluck()
+    .get(...(role === null ? [] : [role])) as number | null;
+  const denialDay = denialMs === null ? null : new Date(denialMs).toISOString().slice(0, 10);
+  return (
+    [usage, denialDay]
+      .filter((d): d is string => d !== null)
+      .sort()
+      .at(-1) ?? null
+  );
+}

@@ -156,6 +156,8 @@ export type DenialChart = z.infer<typeof DenialChart>;
 export const LeastPrivilegeReport = z
   .object({
     window: ReportWindow,
+    /** Set when the window was chosen for the reader: the default window held no data, so the latest week with data is shown. */
+    windowNote: z.string().nullable(),
     role: z.string().nullable(),
     summary: z.object({
       roles: z.number().int(),

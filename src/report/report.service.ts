@@ -2,7 +2,7 @@ import type { Db } from "../db/client.js";
 import { buildReport } from "./report.build.js";
 import { renderHtml } from "./report.render.html.js";
 import { renderMarkdown } from "./report.render.md.js";
-import { loadReportInput } from "./report.repository.js";
+import { latestActivityDay, loadReportInput } from "./report.repository.js";
 import type { LeastPrivilegeReport } from "./report.schema.js";
 import { resolveWindow } from "./report.window.js";
 
@@ -21,10 +21,27 @@ export interface ReportRequest {
   role?: string | undefined;
 }
 
-/** Loads the window's data and builds the report. Throws WindowError for a bad window. */
+/**
+ * Loads the window's data and builds the report. Throws WindowError for a bad window. When the reader chose no
+ * window and the default one (the last 7 full days) holds nothing, the report covers the 7 days up to the latest
+ * day with data instead, and says so: a first run on the bundled examples, or a store fed by a stopped source,
+ * shows its data rather than an empty week.
+ */
 export function leastPrivilegeReport(db: Db, request: ReportRequest, now: number): LeastPrivilegeReport {
+  const role = request.role ?? null;
   const window = resolveWindow(request, now);
-  return buildReport(loadReportInput(db, window, request.role ?? null));
+  const input = loadReportInput(db, window, role);
+  const chosen = request.from !== undefined || request.to !== undefined;
+  if (chosen || input.usage.length > 0 || input.denials.length > 0) return buildReport(input);
+  const empty = `The last ${window.current.days} days (${window.current.from} to ${window.current.to}) hold no data`;
+  const latest = latestActivityDay(db, role);
+  if (latest === null)
+    return buildReport({ ...input, windowNote: `${empty}, and neither does any earlier day.` });
+  const fallback = resolveWindow({ to: latest }, now);
+  return buildReport({
+    ...loadReportInput(db, fallback, role),
+    windowNote: `${empty}: this is the latest week with data, ${fallback.current.from} to ${fallback.current.to}.`,
+  });
 }
 
 /** The report in a format, as text. */
