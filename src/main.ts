@@ -14,6 +14,7 @@ export async function runMain(): Promise<void> {
   const server = await startServer(config);
   process.stdout.write(
     `\ndeniedby is serving ${server.url}\n` +
+      `  console: open ${server.url}/ in a browser\n` +
       `  curl ${server.url}/v1/denials?limit=5\n` +
       `  curl ${server.url}/v1/incidents\n` +
       `  curl ${server.url}/v1/roles\n` +

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { registerConsoleRoutes } from "../console/console.routes.js";
 import type { Deps } from "../deps.js";
 import { registerReportRoutes } from "../report/report.routes.js";
 import { registerSlackRoutes } from "../slack/slack.routes.js";
@@ -81,6 +82,7 @@ export function createApp(deps: Deps) {
   registerExplainRoutes(app, deps, explanations);
   registerReportRoutes(app, deps);
   registerSlackRoutes(app, deps);
+  registerConsoleRoutes(app, deps, explanations);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

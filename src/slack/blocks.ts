@@ -198,7 +198,7 @@ function incidentContext(input: DenialMessageInput): ContextBlock {
 
 /**
  * The Block Kit message for one denial and its incident: headline (who was denied what, and the role kind), the
- * one-sentence explanation, the fix target, the policy statement, the ECS console text for launch failures, the
+ * fix target, the policy statement, the ECS console text for launch failures, the
  * incident's count and first/last seen, and a link back to the full explanation. Pure.
  */
 export function buildDenialMessage(input: DenialMessageInput): SlackMessage {
@@ -223,8 +223,8 @@ export function buildDenialMessage(input: DenialMessageInput): SlackMessage {
         `_${input.repeat.newSince.toLocaleString("en-US")} more since the last post (${slackDate(input.repeat.lastPostedAt)})._`,
       ),
     );
+  // The headline and the fix fields say what the one-sentence summary says; it stays the notification text only.
   blocks.push(headline(e));
-  blocks.push(section(`*Why:* ${esc(e.summary, 1200)}`));
   blocks.push(fixFields(e));
   if (e.fix.summary) blocks.push(section(`*Fix:* ${esc(e.fix.summary, 1800)}`));
 
@@ -276,7 +276,10 @@ export function textLength(blocks: Block[]): number {
   return n;
 }
 
-/** The API paths (absolute when a public URL is configured) of a denial's explanation and its incident. */
+/**
+ * The console pages (absolute when a public URL is configured) of a denial's explanation and its incident: links a
+ * person opens in a browser, so pages that sign them in, not the token-protected JSON API.
+ */
 export function explanationLinks(
   publicUrl: string | undefined,
   eventId: string,
@@ -284,8 +287,8 @@ export function explanationLinks(
 ): DenialMessageInput["links"] {
   const base = publicUrl ? publicUrl.replace(/\/+$/, "") : "";
   return {
-    explanation: `${base}/v1/denials/${encodeURIComponent(eventId)}`,
-    incident: incidentId ? `${base}/v1/incidents/${encodeURIComponent(incidentId)}` : null,
+    explanation: `${base}/denials/${encodeURIComponent(eventId)}`,
+    incident: incidentId ? `${base}/incidents/${encodeURIComponent(incidentId)}` : null,
   };
 }
 

@@ -10,7 +10,7 @@ const root = resolve(import.meta.dirname, "../..");
 
 function startServer(
   db: string,
-): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+): Promise<{ child: ChildProcess; url: string; consoleUrl: string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
     cwd: root,
     env: { ...process.env, PORT: "0", DENIEDBY_DB: db, DENIEDBY_EXAMPLES: "off", DENIEDBY_LOG_LEVEL: "warn" },
@@ -21,8 +21,8 @@ function startServer(
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) ok({ child, url: m[1], exited });
+      const m = /serving (http:\/\/\S+)\n {2}console: open (\S+) in a browser/.exec(out);
+      if (m?.[1] && m[2]) ok({ child, url: m[1], consoleUrl: m[2], exited });
     });
     child.on("exit", (code) => fail(new Error(`server exited early (${code}): ${out}`)));
   });
@@ -59,7 +59,12 @@ describe("the real server process", () => {
   it("stores pushed events, serves them, and on SIGTERM finishes the request in flight before exiting", async () => {
     const dir = tempDir();
     const db = join(dir, "server.db");
-    const { child, url, exited } = await startServer(db);
+    const { child, url, consoleUrl, exited } = await startServer(db);
+    // npm start prints the console's URL, and it answers with the console's page.
+    expect(consoleUrl).toBe(`${url}/`);
+    const consolePage = await fetch(consoleUrl);
+    expect(consolePage.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await consolePage.text()).toContain("<h1>Incidents</h1>");
     const records = (from: number, n: number) =>
       Array.from({ length: n }, (_, i) =>
         makeRecord({

@@ -89,15 +89,19 @@ describe("Block Kit messages for every denial of the scenario trail", () => {
       expect(header?.type === "header" && header.text.text, where).toContain(who ?? "");
       expect(text, where).toContain(e.action ?? e.eventName);
       expect(text, where).toContain(`kind \`${e.principal.kind}\``);
-      // The one-sentence explanation and the fix target.
-      expect(text, where).toContain(`*Why:* ${e.summary}`.slice(0, 200));
+      // The one-sentence explanation is the notification text only: the headline and the fix fields say it in the
+      // message, which no longer repeats it. The fix target is there.
+      expect(unescapeMrkdwn(message.text), where).toContain(e.summary.slice(0, 200));
+      expect(text, where).not.toContain(e.summary.slice(0, 200));
+      expect(text, where).not.toContain("*Why:*");
       expect(text, where).toContain(`(\`${e.fix.target}\`)`);
       const label = labels.denials[row.eventId];
       if (label) expect(e.fix.target, where).toBe(label.fixTarget);
       // The incident's count and first/last seen, and the link back.
       expect(text, where).toMatch(/\*Incident\* `[^`]+`: (once|[\d,]+ times)/);
       expect(text, where).toMatch(/first seen <!date\^\d+\^.*last seen <!date\^\d+\^/);
-      expect(text, where).toContain(`<${PUBLIC}/v1/denials/${row.eventId}|Full explanation in deniedby>`);
+      expect(text, where).toContain(`<${PUBLIC}/denials/${row.eventId}|Full explanation in deniedby>`);
+      expect(text, where).toContain(`${PUBLIC}/incidents/${e.incidentId}|incident>`);
       // The policy: valid JSON, equal to the fix's policy, or cut with a note.
       const policy = policySection(message);
       if (e.fix.policy) {
@@ -170,7 +174,7 @@ describe("long policies", () => {
     expect(shown.Statement.length).toBeLessThan(60);
     expect(shown.Statement).toEqual(statements.slice(0, shown.Statement.length));
     expect(policy?.after).toContain(`${60 - shown.Statement.length} more statements not shown to fit Slack`);
-    expect(policy?.after).toContain(`<${PUBLIC}/v1/denials/${e.eventId}|full explanation>`);
+    expect(policy?.after).toContain(`<${PUBLIC}/denials/${e.eventId}|full explanation>`);
   });
 
   it("cut one huge statement at a line boundary with the code block closed and the lines counted", () => {
@@ -213,13 +217,15 @@ describe("escaping", () => {
       ...base,
       resource: "arn:aws:s3:::b/<script>&`x`",
       summary: "a <b> & c",
-      fix: { ...base.fix, consoleTexts: ["pull access denied for <repository> & ```"] },
+      fix: { ...base.fix, summary: "d <e> & f", consoleTexts: ["pull access denied for <repository> & ```"] },
     } as Explanation;
     const message = render(e);
     expect(checkMessage(message)).toEqual([]);
     const text = allText(message);
     expect(text).toContain("&lt;script&gt;&amp;");
-    expect(text).toContain("a &lt;b&gt; &amp; c");
+    // The summary is the notification text (escaped too); the fix's summary is in the message.
+    expect(message.text).toBe("a &lt;b&gt; &amp; c");
+    expect(text).toContain("d &lt;e&gt; &amp; f");
     // Three backticks in the trail would close the code block early.
     const consoleSection = sectionTexts(message).find((t) => t.startsWith("*What the ECS console"));
     expect(consoleSection?.match(/```/g)).toHaveLength(2);
@@ -238,8 +244,8 @@ describe("repeat posts", () => {
     expect(checkMessage(message)).toEqual([]);
     expect(message.blocks[0]?.type === "header" && message.blocks[0].text.text).toMatch(/^Still denied: /);
     expect(allText(message)).toContain("1,500 more since the last post");
-    // Without a public URL the link is the API path.
-    expect(allText(message)).toContain(`\`/v1/denials/${e.eventId}\``);
+    // Without a public URL the link is the console page's path.
+    expect(allText(message)).toContain(`\`/denials/${e.eventId}\``);
   });
 });
 

@@ -67,7 +67,7 @@ describe("POST /v1/slack/enrich", () => {
     expect(t).toContain("ecr:BatchGetImage");
     expect(t).toContain("What the ECS console shows");
     expect(t).not.toContain("not stored yet");
-    expect(t).toContain(`https://deniedby.example.com/v1/denials/${pullDenial}|Full explanation`);
+    expect(t).toContain(`https://deniedby.example.com/denials/${pullDenial}|Full explanation`);
   });
 
   const record = scenarioRecords.find((r) => r.eventID === firstLabelled) ?? {};

@@ -1,0 +1,284 @@
+import type { RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
+import { type ParsedDenialMessage, parseAccessDenied } from "../cloudtrail/access-denied.js";
+import { extractPrincipal, roleNameOf } from "../cloudtrail/principal.js";
+import {
+  denialsPerHour,
+  latestDenialTime,
+  type RoleUsage,
+  sessionsOfRole,
+  usageOfRole,
+} from "../db/activity.repository.js";
+import { createDenialPages, type DenialPages, InvalidCursorError } from "../db/denial-pages.repository.js";
+import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
+import { getCatalogEntry } from "../db/role-catalog.repository.js";
+import { findRoleByName } from "../db/role-lookup.repository.js";
+import type { DenialRow, IncidentRow, RoleSessionRow } from "../db/schema.js";
+import type { Deps } from "../deps.js";
+import type { Explanation } from "../explain/explain.js";
+import type { ExplanationCache } from "../http/explanations.js";
+import type { LeastPrivilegeReport, RoleReport } from "../report/report.schema.js";
+import { leastPrivilegeReport } from "../report/report.service.js";
+import { WindowError } from "../report/report.window.js";
+import { incidentsOfPrincipal, rolesNamed } from "../slack/slack.repository.js";
+import { type IncidentsQuery, type ReportPageQuery, WINDOWS } from "./console.schemas.js";
+
+/**
+ * What each console page shows, read through the same store functions and explanation cache as the JSON API
+ * (listIncidents, getDenial, getIncident, the catalogue lookups, the report service), so a page never says other
+ * than the API. The only module of the console that touches the store.
+ */
+
+const HOUR_MS = 3_600_000;
+const PAGE_SIZE = 50;
+
+export interface IncidentItem {
+  row: IncidentRow;
+  /** The latest denial's explanation, as GET /v1/incidents gives it. */
+  latest: Explanation | null;
+  /** Denials per hour over the 24 hours ending at the list's `asOf`. */
+  hourly: number[];
+}
+
+export interface IncidentsView {
+  items: IncidentItem[];
+  nextCursor: string | null;
+  /** The end of the sparklines' 24 hours: now, or the newest denial's hour when nothing happened in the last day. */
+  asOf: number;
+  /** Set when the sparklines end at the newest denial rather than now. */
+  quietSince: number | null;
+}
+
+export interface DenialView {
+  row: DenialRow;
+  explanation: Explanation;
+  /** The raw CloudTrail record, pretty-printed. */
+  raw: string;
+  incident: IncidentRow | null;
+  /** The catalogue entry of the role to change (or, failing that, of the denied role): its evidence. */
+  role: RoleCatalogEntry | null;
+}
+
+export interface IncidentView {
+  row: IncidentRow;
+  latest: Explanation | null;
+  /** Its newest denials. */
+  denials: DenialRow[];
+}
+
+export interface RoleView {
+  arn: string;
+  entry: RoleCatalogEntry | null;
+  sessions: RoleSessionRow[];
+  usage: RoleUsage[];
+  incidents: IncidentRow[];
+  /** The role in the least-privilege report of the default window (with its note when that window moved). */
+  report: { role: RoleReport | null; window: LeastPrivilegeReport["window"]; note: string | null };
+}
+
+export type SearchResult =
+  | { kind: "go"; location: string }
+  | { kind: "message"; parsed: ParsedDenialMessage; role: RoleCatalogEntry | null; incidents: IncidentRow[] }
+  | { kind: "roles"; roles: RoleCatalogEntry[] }
+  | { kind: "none" };
+
+export class ConsoleInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ConsoleInputError";
+  }
+}
+
+const rolePath = (arn: string) => `/roles?arn=${encodeURIComponent(arn)}`;
+
+/** A pasted message rather than an id or a name: AWS's error sentences have spaces and say what failed. */
+const looksLikeMessage = (q: string) =>
+  /\s/.test(q) && /not authorized|access ?denied|is not allowed|unauthorized|forbidden/i.test(q);
+
+interface Ctx {
+  deps: Deps;
+  explanations: ExplanationCache;
+  pages: DenialPages;
+}
+
+function explainLatest(ctx: Ctx, eventId: string): Explanation | null {
+  const row = getDenial(ctx.deps.db, eventId);
+  return row ? ctx.explanations.explain(row) : null;
+}
+
+/** A role or session ARN → its catalogue entry, as GET /v1/roles/lookup finds it. */
+function lookupRole(ctx: Ctx, arn: string): RoleCatalogEntry | null {
+  const { db } = ctx.deps;
+  const exact = getCatalogEntry(db, arn);
+  if (exact || !arn.includes(":assumed-role/")) return exact;
+  const principal = extractPrincipal({
+    eventID: "",
+    eventTime: "",
+    eventSource: "",
+    eventName: "",
+    userIdentity: { type: "AssumedRole", arn },
+  });
+  if (!principal.roleArn) return null;
+  return (
+    getCatalogEntry(db, principal.roleArn) ??
+    findRoleByName(db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn))
+  );
+}
+
+function incidentPage(ctx: Ctx, q: IncidentsQuery, now: number) {
+  const span = WINDOWS[q.window];
+  try {
+    return listIncidents(ctx.deps.db, {
+      ...(span === null ? {} : { since: now - span }),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.account ? { account: q.account } : {}),
+      ...(q.action ? { action: q.action } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+      includeNoise: q.noise === "on",
+      limit: PAGE_SIZE,
+    });
+  } catch (error) {
+    if (error instanceof InvalidCursorError)
+      throw new ConsoleInputError("cursor", "cursor: not a cursor this console issued");
+    throw error;
+  }
+}
+
+function incidentsView(ctx: Ctx, q: IncidentsQuery): IncidentsView {
+  ctx.explanations.sync();
+  const now = ctx.deps.clock();
+  const page = incidentPage(ctx, q, now);
+  const newest = latestDenialTime(ctx.deps.db);
+  const quiet = newest !== null && newest < now - 24 * HOUR_MS;
+  const asOf = quiet ? (Math.floor(newest / HOUR_MS) + 1) * HOUR_MS : now;
+  const hourly = denialsPerHour(
+    ctx.deps.db,
+    page.incidents.map((i) => i.id),
+    asOf,
+  );
+  return {
+    items: page.incidents.map((row) => ({
+      row,
+      latest: explainLatest(ctx, row.latestEventId),
+      hourly: hourly.get(row.id) ?? [],
+    })),
+    nextCursor: page.nextCursor,
+    asOf,
+    quietSince: quiet ? newest : null,
+  };
+}
+
+function incidentView(ctx: Ctx, id: string): IncidentView | null {
+  const row = getIncident(ctx.deps.db, id);
+  if (!row) return null;
+  ctx.explanations.sync();
+  // The incident's newest denials, through the API's denial pages (GET /v1/denials?incident=…).
+  const { eventIds } = ctx.pages.page({ incident: id, includeNoise: true }, 20, undefined);
+  const byId = new Map(ctx.pages.rows(eventIds).map((r) => [r.eventId, r]));
+  return {
+    row,
+    latest: explainLatest(ctx, row.latestEventId),
+    denials: eventIds.flatMap((e) => byId.get(e) ?? []),
+  };
+}
+
+function denialView(ctx: Ctx, eventId: string): DenialView | null {
+  const { db } = ctx.deps;
+  const row = getDenial(db, eventId);
+  if (!row) return null;
+  ctx.explanations.sync();
+  const explanation = ctx.explanations.explain(row);
+  const roleArn = explanation.fix.roleArn ?? explanation.principal.roleArn;
+  let raw: string;
+  try {
+    raw = JSON.stringify(JSON.parse(row.raw), null, 2);
+  } catch {
+    raw = row.raw;
+  }
+  return {
+    row,
+    explanation,
+    raw,
+    incident: row.incidentId ? (getIncident(db, row.incidentId) ?? null) : null,
+    role: roleArn ? lookupRole(ctx, roleArn) : null,
+  };
+}
+
+function roleView(ctx: Ctx, arn: string): RoleView | null {
+  const { db } = ctx.deps;
+  const entry = lookupRole(ctx, arn);
+  const roleArn = entry?.roleArn ?? arn;
+  const incidents = incidentsOfPrincipal(db, roleArn, 50);
+  if (!entry && incidents.length === 0) return null;
+  const report = leastPrivilegeReport(db, { role: roleArn }, ctx.deps.clock());
+  return {
+    arn: roleArn,
+    entry,
+    sessions: sessionsOfRole(db, roleArn),
+    usage: usageOfRole(db, roleArn),
+    incidents,
+    report: {
+      role: report.groups.flatMap((g) => g.roles).find((r) => r.roleArn === roleArn) ?? null,
+      window: report.window,
+      note: report.windowNote,
+    },
+  };
+}
+
+function reportView(ctx: Ctx, q: ReportPageQuery): LeastPrivilegeReport {
+  try {
+    return leastPrivilegeReport(ctx.deps.db, { from: q.from, to: q.to }, ctx.deps.clock());
+  } catch (error) {
+    if (error instanceof WindowError) throw new ConsoleInputError(error.field, error.message);
+    throw error;
+  }
+}
+
+/** An event id, a role or session ARN, a role name, or a pasted error message. */
+function search(ctx: Ctx, text: string): SearchResult {
+  const { db } = ctx.deps;
+  const q = text.trim();
+  if (!q) return { kind: "none" };
+  if (looksLikeMessage(q)) {
+    const parsed = parseAccessDenied(q);
+    const role = parsed.principalArn ? lookupRole(ctx, parsed.principalArn) : null;
+    const incidents = role
+      ? incidentsOfPrincipal(db, role.roleArn, 20).filter((i) => !parsed.action || i.action === parsed.action)
+      : [];
+    return { kind: "message", parsed, role, incidents };
+  }
+  if (getDenial(db, q)) return { kind: "go", location: `/denials/${encodeURIComponent(q)}` };
+  if (q.startsWith("arn:")) {
+    const entry = lookupRole(ctx, q);
+    if (entry) return { kind: "go", location: rolePath(entry.roleArn) };
+    if (incidentsOfPrincipal(db, q, 1).length > 0) return { kind: "go", location: rolePath(q) };
+    return { kind: "none" };
+  }
+  const roles = rolesNamed(db, q, 20);
+  const only = roles[0];
+  if (roles.length === 1 && only) return { kind: "go", location: rolePath(only.roleArn) };
+  return roles.length > 0 ? { kind: "roles", roles } : { kind: "none" };
+}
+
+export function createConsoleUsecases(deps: Deps, explanations: ExplanationCache) {
+  const ctx: Ctx = { deps, explanations, pages: createDenialPages(deps.db) };
+  return {
+    lookupRole: (arn: string) => lookupRole(ctx, arn),
+    incidents: (q: IncidentsQuery) => incidentsView(ctx, q),
+    incident: (id: string) => incidentView(ctx, id),
+    denial: (eventId: string) => denialView(ctx, eventId),
+    role: (arn: string) => roleView(ctx, arn),
+    report: (q: ReportPageQuery) => reportView(ctx, q),
+    search: (text: string) => search(ctx, text),
+  };
+}
+
+export type ConsoleUsecases = ReturnType<typeof createConsoleUsecases>;
+
+/** The leading kind and confidence of a catalogue entry. */
+export function leadingKind(entry: RoleCatalogEntry | null): { kind: RoleKind; confidence: number } {
+  const k = entry?.kinds[0];
+  return k ? { kind: k.kind, confidence: k.confidence } : { kind: "unknown", confidence: 0 };
+}
