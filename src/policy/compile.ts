@@ -2,7 +2,13 @@ import { type CompiledCondition, compileConditions } from "./conditions.js";
 import { PolicyError } from "./policy.errors.js";
 import { type PolicyDocument, type PolicyStatement, parsePolicyDocument } from "./policy.schema.js";
 import { type CompiledPrincipal, compilePrincipal } from "./principal.js";
-import { type ContextLookup, parseTemplate, resolveTemplate, type Template } from "./variables.js";
+import {
+  type ContextLookup,
+  parseTemplate,
+  resolveTemplate,
+  type Template,
+  templateText,
+} from "./variables.js";
 import { isLiteral, patternChars, patternRegex } from "./wildcard.js";
 
 /**
@@ -150,7 +156,9 @@ function compileResources(element: string | string[], variables: boolean): Resou
     else if (template.hasVariables) patterns.push({ template });
     else {
       const chars = resolveTemplate(template, () => undefined, new Set()) ?? [];
-      patterns.push(isLiteral(chars) ? { literal: resource } : { regex: patternRegex(chars, "arn") });
+      patterns.push(
+        isLiteral(chars) ? { literal: templateText(chars) } : { regex: patternRegex(chars, "arn") },
+      );
     }
   }
   return { any, patterns, cache: new Map() };

@@ -74,7 +74,13 @@ export interface ConditionInput {
 
 /** True when every condition holds. */
 export function conditionsHold(conditions: readonly CompiledCondition[], input: ConditionInput): boolean {
-  for (const c of conditions) if (!conditionHolds(c, input)) return false;
+  for (const [i, c] of conditions.entries()) {
+    if (conditionHolds(c, input)) continue;
+    // The statement fails here, but the keys its other conditions need still belong in the answer.
+    for (const rest of conditions.slice(i + 1))
+      if (input.lookup(rest.key) === undefined) input.absent.add(rest.key);
+    return false;
+  }
   return true;
 }
 

@@ -173,8 +173,9 @@ function decideGrant(
       : grantBy(firstAllow(identity) ?? resourceRef);
   }
   if (match === "direct") return grantBy(resourceRef);
-  if (match === "wildcard" && !sessionGap) return grantBy(resourceRef);
-  if (match === "role" && !limitGap) return grantBy(resourceRef);
+  // The identity path needs the same boundary and session policy, so their gap is the answer either way.
+  if (match === "wildcard") return sessionGap && session ? missing(session, session) : grantBy(resourceRef);
+  if (match === "role") return limitGap ? missing(limitGap, limitGap) : grantBy(resourceRef);
   if (mode !== "resource" && match === "none") return missing(resource, resourceFallback);
   return sideGap ?? grantBy(firstAllow(identity));
 }
