@@ -3,6 +3,7 @@ import { benchExplain } from "./explain.bench.js";
 import { benchHttp } from "./http.bench.js";
 import { benchIngest } from "./ingest.bench.js";
 import { benchLookupEvents } from "./lookup-events.bench.js";
+import { benchPolicy } from "./policy.bench.js";
 import { line } from "./report.js";
 
 /** `npm run bench [name...]`: runs the named benchmarks, or all of them. */
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   explain: benchExplain,
   "lookup-events": benchLookupEvents,
   http: benchHttp,
+  policy: benchPolicy,
 };
 
 const wanted = process.argv.slice(2);
