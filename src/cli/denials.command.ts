@@ -5,6 +5,7 @@ import { openDb } from "../db/client.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
 import { analysePendingDenials, explainStoredDenial, loadCatalog } from "../db/denials.repository.js";
 import type { Explanation } from "../explain/explain.js";
+import { escapeTerminal } from "../shared/text-escape.js";
 
 const USAGE =
   "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID] [--include-noise] [--limit N] [--format table|json]\n" +
@@ -48,7 +49,9 @@ export function toOutput(e: Explanation): Record<string, unknown> {
   };
 }
 
-function cut(s: string, n: number): string {
+/** A cell for the terminal: control characters made visible (trail text is attacker-controlled), then cut. */
+function cut(raw: string, n: number): string {
+  const s = escapeTerminal(raw);
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
@@ -56,7 +59,7 @@ function cut(s: string, n: number): string {
 export function formatTable(list: Explanation[], details = false): string {
   const header = ["TIME", "ROLE/PRINCIPAL", "KIND", "ACTION", "RESOURCE", "DENIED BY", "FIX TARGET", "NOISE"];
   const rows = list.map((e) => [
-    e.eventTime.replace(/\.\d+Z$/, "Z"),
+    escapeTerminal(e.eventTime.replace(/\.\d+Z$/, "Z")),
     cut(e.principal.roleArn?.split("/").at(-1) ?? e.principal.arn, 32),
     e.principal.kind,
     cut(e.action ?? "?", 40),
@@ -74,10 +77,11 @@ export function formatTable(list: Explanation[], details = false): string {
   let out = line(header) + rows.map(line).join("");
   if (details)
     for (const e of list) {
-      out += `\n${e.eventId}: ${e.summary}\n  ${e.fix.summary}\n`;
-      for (const c of e.fix.commands) out += `  $ ${c}\n`;
-      for (const t of e.fix.consoleTexts) out += `  console: ${t}\n`;
-      for (const c of e.caveats) out += `  note: ${c.text}\n`;
+      const t = escapeTerminal;
+      out += `\n${t(e.eventId)}: ${t(e.summary)}\n  ${t(e.fix.summary)}\n`;
+      for (const c of e.fix.commands) out += `  $ ${t(c)}\n`;
+      for (const text of e.fix.consoleTexts) out += `  console: ${t(text)}\n`;
+      for (const c of e.caveats) out += `  note: ${t(c.text)}\n`;
     }
   return out;
 }

@@ -1,3 +1,5 @@
+import { escapeTerminal } from "../shared/text-escape.js";
+
 /** Writes a line to standard output / standard error (the CLI's only outputs; src/ has no console.log). */
 export function out(line = ""): void {
   process.stdout.write(`${line}\n`);
@@ -15,8 +17,9 @@ export class UsageError extends Error {
   }
 }
 
-/** Left-aligned columns, padded to the widest cell, for tables meant for people. */
-export function formatTable(header: string[], rows: string[][]): string {
+/** Left-aligned columns, padded to the widest cell, for tables meant for people; cells are terminal-escaped. */
+export function formatTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(escapeTerminal));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells

@@ -1,3 +1,4 @@
+import { markdownCode as code, markdownFence as fence, escapeMarkdown as md } from "../shared/text-escape.js";
 import type { DeniedAction, LeastPrivilegeReport, RoleReport, UsedAction } from "./report.schema.js";
 
 /**
@@ -12,10 +13,6 @@ function cell(text: string | number): string {
   return String(text)
     .replace(/\|/g, "\\|")
     .replace(/\s*\n\s*/g, " ");
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function table(header: string[], rows: (string | number)[][]): string {
@@ -36,8 +33,8 @@ function resourcesCell(resources: { resource: string; count: number }[]): string
   return `${shown.map((r) => `${code(r.resource)} ×${r.count}`).join(", ")}${more ? `, +${more} more` : ""}`;
 }
 
-/** The role's name: the last segment of its ARN. */
-const shortName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1) || arn;
+/** The role's name: the last segment of its ARN, escaped (a pushed record can name anything). */
+const shortName = (arn: string) => md(arn.slice(arn.lastIndexOf("/") + 1) || arn);
 
 function usedTable(used: UsedAction[], dualUse: boolean): string {
   if (used.length === 0) return "_No calls in the window._";
@@ -48,7 +45,7 @@ function usedTable(used: UsedAction[], dualUse: boolean): string {
     header,
     used.map((u) =>
       dualUse
-        ? [code(u.action), u.actingAs, u.calls, u.errors, resourcesCell(u.resources)]
+        ? [code(u.action), md(u.actingAs), u.calls, u.errors, resourcesCell(u.resources)]
         : [code(u.action), u.calls, u.errors, resourcesCell(u.resources)],
     ),
   );
@@ -61,7 +58,7 @@ function deniedTable(denied: DeniedAction[]): string {
     denied.map((d) => [
       code(d.action),
       d.count,
-      d.deniedBy.join(", "),
+      md(d.deniedBy.join(", ")),
       d.identityFix ? "yes" : "no: change the denying policy",
       resourcesCell(d.resources),
     ]),
@@ -71,10 +68,10 @@ function deniedTable(denied: DeniedAction[]): string {
 function roleSection(r: RoleReport): string {
   const out: string[] = [];
   const kinds = r.kinds.length > 1 ? ` (also ${r.kinds.slice(1).join(", ")})` : "";
-  out.push(`### ${r.roleName} (account ${r.accountId})`);
+  out.push(`### ${md(r.roleName)} (account ${md(r.accountId)})`);
   out.push("");
   out.push(
-    `${code(r.roleArn)}  \n${r.kind}${kinds}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials.`,
+    `${code(r.roleArn)}  \n${md(r.kind)}${md(kinds)}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials.`,
   );
   out.push("");
   if (r.findings.length) {
@@ -84,18 +81,20 @@ function roleSection(r: RoleReport): string {
       const actions = f.actions.length
         ? ` Actions: ${cut(f.actions, 8).shown.map(code).join(", ")}${f.actions.length > 8 ? `, +${f.actions.length - 8} more` : ""}.`
         : "";
-      out.push(`- ${f.severity === "warning" ? "⚠️ " : ""}**${f.title}** (${f.code}). ${f.detail}${actions}`);
+      out.push(
+        `- ${f.severity === "warning" ? "⚠️ " : ""}**${md(f.title)}** (${md(f.code)}). ${md(f.detail)}${actions}`,
+      );
     }
     out.push("");
   }
   out.push("**Used**", "", usedTable(r.used, r.dualUse), "");
   out.push("**Denied**", "", deniedTable(r.denied), "");
-  out.push(`**Granted** (${r.granted.status}): ${r.granted.note}`);
+  out.push(`**Granted** (${md(r.granted.status)}): ${md(r.granted.note)}`);
   if (r.granted.policies.length) {
     out.push("");
     for (const p of r.granted.policies)
       out.push(
-        `- ${p.name} (${p.source}${p.known ? "" : ", contents unknown"})${p.arn ? ` ${code(p.arn)}` : ""}`,
+        `- ${md(p.name)} (${md(p.source)}${p.known ? "" : ", contents unknown"})${p.arn ? ` ${code(p.arn)}` : ""}`,
       );
     if (r.granted.unusedPatterns.length) {
       const { shown, more } = cut(r.granted.unusedPatterns);
@@ -107,22 +106,20 @@ function roleSection(r: RoleReport): string {
   }
   out.push("");
   if (r.policy.document.Statement.length) {
-    out.push("**Recommended policy**", "", "```json", JSON.stringify(r.policy.document, null, 2), "```");
+    out.push("**Recommended policy**", "", ...fence("json", JSON.stringify(r.policy.document, null, 2)));
     if (r.policy.placeholders.length)
       out.push(
         "",
         `Placeholders to narrow (the trail named no resource): ${r.policy.placeholders.map(code).join(", ")}`,
       );
     if (r.policy.excluded.length)
-      out.push("", "Left out:", ...r.policy.excluded.map((e) => `- ${code(e.action)}: ${e.reason}`));
+      out.push("", "Left out:", ...r.policy.excluded.map((e) => `- ${code(e.action)}: ${md(e.reason)}`));
     for (const s of r.split)
       out.push(
         "",
-        `**Split: policy for the ${s.kind} role**`,
+        `**Split: policy for the ${md(s.kind)} role**`,
         "",
-        "```json",
-        JSON.stringify(s.policy.document, null, 2),
-        "```",
+        ...fence("json", JSON.stringify(s.policy.document, null, 2)),
       );
   } else {
     out.push("_No recommended policy: the role did nothing that needs a permission._");
@@ -141,7 +138,7 @@ export function renderMarkdown(report: LeastPrivilegeReport): string {
     `${window.days} day${window.days === 1 ? "" : "s"}, UTC${report.role ? `, role ${code(report.role)}` : ", all roles"}. Compared with ${c.previous.from} to ${c.previous.to}.`,
   );
   out.push("");
-  if (report.windowNote) out.push(`_${report.windowNote}_`, "");
+  if (report.windowNote) out.push(`_${md(report.windowNote)}_`, "");
   out.push("## Week over week", "");
   out.push(
     table(
@@ -199,14 +196,14 @@ export function renderMarkdown(report: LeastPrivilegeReport): string {
   out.push("## Warnings", "");
   if (warnings.length === 0) out.push("_None._");
   for (const { r, f } of warnings)
-    out.push(`- **${r.roleName}** (${r.kind}, account ${r.accountId}): ${f.title}`);
+    out.push(`- **${md(r.roleName)}** (${md(r.kind)}, account ${md(r.accountId)}): ${md(f.title)}`);
   out.push("");
   for (const g of report.groups) {
-    out.push(`## ${g.kind}: ${g.description}`, "");
+    out.push(`## ${md(g.kind)}: ${md(g.description)}`, "");
     for (const r of g.roles) out.push(roleSection(r));
   }
   out.push("## What the trail cannot tell", "");
-  for (const cv of report.caveats) out.push(`- ${cv.text}`);
+  for (const cv of report.caveats) out.push(`- ${md(cv.text)}`);
   out.push("");
   return out.join("\n");
 }

@@ -1,10 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import MarkdownIt from "markdown-it";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reportCommand } from "../../src/cli/report.command.js";
 import { LeastPrivilegeReport } from "../../src/report/report.schema.js";
-import { testApp } from "../support/app.js";
+import { postJson, testApp } from "../support/app.js";
+import { makeRecord } from "../support/records.js";
 import { loadScenario, roleArn } from "./scenario.js";
 
 const { app, deps } = testApp();
@@ -72,6 +74,27 @@ describe("GET /v1/reports/least-privilege", () => {
     const res = await app.request(`/v1/reports/least-privilege?role=${encodeURIComponent(roleArn("nope"))}`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("roles.not_found");
+  });
+});
+
+describe("escaping what the trail says", () => {
+  it("a role named with HTML and Markdown in a pushed record renders as text in format=md", async () => {
+    // No "/" in it: a role name's last path segment is what headings show.
+    const evil = "<img src=x onerror=alert(1)>**x**";
+    const pushed = makeRecord({
+      eventId: "6f1c7d0e-0000-4000-8000-00000000e5c1",
+      eventTime: "2026-11-12T10:00:00Z",
+      eventSource: "s3.amazonaws.com",
+      eventName: "ListBuckets",
+      roleName: evil,
+    });
+    expect((await app.request("/v1/events", postJson(pushed))).status).toBe(200);
+    const md = await (await app.request(`/v1/reports/least-privilege?${WEEK}&format=md`)).text();
+    // Code spans and fences may hold it literally (they render as text); prose and headings are escaped.
+    expect(md).toContain("### \\<img src=x onerror=alert(1)\\>\\*\\*x\\*\\* (account 111122223333)");
+    const html = new MarkdownIt({ html: true }).render(md);
+    expect(html).not.toMatch(/<img|<strong>\s*x/i);
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;**x** (account 111122223333)</h3>");
   });
 });
 
