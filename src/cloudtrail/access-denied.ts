@@ -6,9 +6,21 @@
  *     because no <type> policy allows the <action> action
  *   | with an explicit deny in a <type> policy [transitively through a <type> policy] [: <policy-arn>]
  * wrapped by EC2 ("You are not authorized to perform this operation. … Encoded authorization failure message: …"),
- * by SDKs ("An error occurred (X) when calling the Op operation: …", Go's "operation error Svc: Op, … api error X: …")
- * and by ECS stop reasons, and cut by CloudTrail at 1,024 characters. Older and service-specific forms carry less.
+ * by SDKs, CloudFormation and ECS stop reasons (access-denied.envelope.ts), cut by CloudTrail at 1,024 characters,
+ * and the older and service-specific forms that carry less (access-denied.forms.ts; docs/messages.md lists them all).
+ *
+ * Work is linear in the message: anchors are found with indexOf, small sticky regexes run on bounded slices
+ * (access-denied.scan.ts), and input beyond MESSAGE_INPUT_LIMIT characters is not read.
  */
+import { type Envelope, type MessageWrapper, readEnvelope } from "./access-denied.envelope.js";
+import { recogniseForm } from "./access-denied.forms.js";
+import { normaliseMessage, Scan, type StepMeter } from "./access-denied.scan.js";
+import { eventSourceOf } from "./access-denied.services.js";
+import { iamActionFor } from "./iam-action.js";
+
+export type { MessageWrapper } from "./access-denied.envelope.js";
+export { messageWrappers } from "./access-denied.envelope.js";
+export type { StepMeter } from "./access-denied.scan.js";
 
 /** Which policy type the message blames. `unknown` when the message does not say. */
 export const deniedByTypes = {
@@ -31,15 +43,32 @@ export const messageForms = {
   "enhanced-no-reason":
     "User: <arn> is not authorized to perform: <action> [on resource: …] with no because-clause",
   "enhanced-no-principal": "User is not authorized to perform: <action> (principal left out)",
+  "ses-quoted": "User `<arn>' is not authorized to perform `ses:SendRawEmail' on resource `<arn>' (SES)",
+  "athena-not-authorized":
+    "You are not authorized to perform: athena:<Action> on the resource. After your AWS administrator …",
+  "sts-not-authorized":
+    "Not authorized to perform sts:AssumeRole[WithWebIdentity|WithSAML] (STS, no principal)",
+  "kms-resource-policy":
+    "… kms:<Action> on this resource because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access",
+  "logs-create-with-tags":
+    "User with accountId: <n> is not authorized to perform CreateLogGroup with Tags (needs logs:TagResource)",
   "not-authorized-access-this-resource": "User: <arn> is not authorized to access this resource",
   "principal-not-allowed": "Principal [<arn>] is not allowed to execute [<action>] on the resource",
-  "access-to-resource-denied": "Access to the resource <arn> is denied.",
+  "access-to-resource-denied": "Access to the resource <arn|queue URL> is denied.",
   "not-authorized-access-resource": "Not authorized to access resource <arn>",
   "no-access-requested-resource": "No access to any requested resource",
   "cross-account-pass-role": "Cross-account pass role is not allowed.",
+  "cannot-create-service-linked-role": "Caller does not have permissions to create a Service Linked Role",
+  "ecs-assume-role":
+    "ECS was unable to assume the role '<arn>' that was provided for this task (its trust policy lacks ecs-tasks.amazonaws.com)",
+  "lambda-assume-role":
+    "The role defined for the function cannot be assumed by Lambda (its trust policy lacks lambda.amazonaws.com)",
+  "ecs-pull-forbidden": "CannotPullContainerError … failed to resolve ref <registry>/<repo>: … 403 Forbidden",
+  "ecs-resource-initialization":
+    "ResourceInitializationError: unable to pull secrets or registry auth … AccessDeniedException",
   "ec2-encoded-only":
     "You are not authorized to perform this operation. [Encoded authorization failure message: …]",
-  "s3-access-denied": "Access Denied (S3 and other REST services, no detail)",
+  "s3-access-denied": "Access Denied / Forbidden (S3 and other REST services, no detail)",
   "vpce-access-denied": "The request was denied due to a VPC endpoint policy",
   "kms-not-allowed": "Access to KMS is not allowed (a KMS denial surfacing through another service)",
   "kms-ciphertext": "The ciphertext refers to a customer master key that … you are not allowed to access",
@@ -60,132 +89,82 @@ export interface ParsedDenialMessage {
   transitiveThrough?: DeniedBy;
   /** EC2's blob, for `aws sts decode-authorization-message --encoded-message <blob>`. */
   encodedMessage?: string;
-  /** The API operation named by an SDK wrapper ("when calling the GetObject operation"). */
+  /** The API operation named by an SDK wrapper ("when calling the GetObject operation", "S3: GetObject"). */
   wrappedOperation?: string;
+  /** The CloudTrail event source of the service the wrapper, an endpoint URL or the caller names. */
+  eventSource?: string;
+  /**
+   * The IAM action the wrapped operation maps to (iam-action.ts), when the message names an operation but no action:
+   * boto's "when calling the GetObject operation: Access Denied" → `s3:GetObject`.
+   */
+  operationAction?: string;
+  /** The error code as the message or its wrapper spells it (AccessDenied, AccessDeniedException, 403, …). */
+  errorCode?: string;
+  /** For a trust-policy failure of a service: the service principal the role's trust policy must name. */
+  trustedService?: string;
+  /** The account a message names instead of a principal ("User with accountId: 123456789012 …"). */
+  accountId?: string;
+  /** The wrappers peeled off the message (SDK text, JSON/XML bodies, CloudFormation, ECS stop reasons). */
+  wrappers: MessageWrapper[];
   /** The denial is of a dependency (KMS behind another service), not of the called API itself. */
   dependency: boolean;
-  /** The message stops mid-grammar (CloudTrail cuts error messages at 1,024 characters). */
+  /** The message stops mid-grammar (CloudTrail cuts error messages at 1,024 characters), or was longer than we read. */
   truncated: boolean;
   form: MessageForm;
 }
 
+/** Options for one parse. */
+export interface ParseOptions {
+  /** The service the message came from when the caller knows it (`s3`, `S3`, `s3.amazonaws.com`). */
+  service?: string;
+  /** Counts the scanner's steps (tests prove the parse linear with it). */
+  meter?: StepMeter;
+}
+
 /** CloudTrail cuts errorMessage at this many characters. */
 export const MESSAGE_LIMIT = 1024;
+/**
+ * The most characters of a message that are read (16 KiB). CloudTrail's messages are at most 1,024 characters;
+ * pasted ones carry stack traces and log lines, and the denial sits near their start. Past this bound the message
+ * is cut, parsed, and marked `truncated`, so no input can make a parse slow.
+ */
+export const MESSAGE_INPUT_LIMIT = 16_384;
 
-const TYPE_PHRASES: [string, DeniedBy][] = [
-  ["identity-based policy", "identity"],
-  ["identity-based", "identity"],
-  ["resource-based policy", "resource"],
-  ["resource-based", "resource"],
-  ["permissions boundary policy", "permissions-boundary"],
-  ["permissions boundary", "permissions-boundary"],
-  ["sessions policy", "session"],
-  ["session policy", "session"],
-  ["vpc endpoint policy", "vpc-endpoint"],
-  ["vpc endpoint", "vpc-endpoint"],
-  ["service control policy", "scp"],
-  ["resource control policy", "rcp"],
-  ["role trust policy", "role-trust"],
-  ["trust policy", "role-trust"],
-];
+const S3_ONLY_OPERATIONS = new Set(["HeadObject", "HeadBucket"]);
 
-/** The policy type a phrase names; `partial` when the phrase is a cut-off prefix of one. */
-function typeOf(phrase: string): { type: DeniedBy; partial: boolean } {
-  const p = phrase.trim().toLowerCase();
-  for (const [text, type] of TYPE_PHRASES) if (p.startsWith(text)) return { type, partial: false };
-  if (p.length >= 3)
-    for (const [text, type] of TYPE_PHRASES) if (text.startsWith(p)) return { type, partial: true };
-  return { type: "unknown", partial: p.length > 0 };
+/** The event source to map a wrapped operation with: named by the wrapper, the caller, the error code or the resource. */
+function operationSource(out: ParsedDenialMessage, env: Envelope, options: ParseOptions): string | undefined {
+  if (env.eventSource) return env.eventSource;
+  if (options.service) return eventSourceOf(options.service);
+  if (/UnauthorizedOperation/.test(out.errorCode ?? "")) return "ec2.amazonaws.com";
+  if (out.form === "s3-access-denied" || S3_ONLY_OPERATIONS.has(env.operation ?? ""))
+    return "s3.amazonaws.com";
+  const service = out.resource?.startsWith("arn:") ? out.resource.split(":")[2] : undefined;
+  return service ? eventSourceOf(service) : undefined;
 }
 
-const ENCODED = /\s*Encoded authorization failure message:\s*(\S*)\s*$/;
-const SDK_WRAPPED =
-  /An error occurred \(([\w.]+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: /;
-const GO_WRAPPED =
-  /operation error [\w .-]+: (\w+), (?:https response error [^,]*, RequestID: [^,]*, )?(?:api error [\w.]+: )?/;
-const ENHANCED =
-  /(?:\bUser: (\S+?)|\bUser) is not authorized to perform:? ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(.*)$/s;
-const ARN_TAIL = /:\s*(arn:[^\s]+?)\.?$/;
-
-function stripQuotes(s: string): string {
-  // S3 quotes its resource; a message cut at 1,024 characters keeps only the opening quote.
-  return s.trim().replace(/^"/, "").replace(/"$/, "");
-}
-
-function base(form: MessageForm, truncated: boolean): ParsedDenialMessage {
-  return { deniedBy: "unknown", explicitDeny: false, dependency: false, truncated, form };
-}
-
-/** Parses the tail after `<action>`: `[on resource: R] [because …|with an explicit deny …]`. */
-function parseTail(tail: string, out: ParsedDenialMessage): void {
-  let rest = tail.replace(/\s+$/, "");
-  const resourceMatch = /^ on (?:the )?resource:? /.exec(rest);
-  if (/^ on the specified resource/.test(rest)) rest = rest.replace(/^ on the specified resource/, "");
-  else if (resourceMatch) {
-    rest = rest.slice(resourceMatch[0].length);
-    const cut = rest.search(/ because | with an explicit deny\b/);
-    const res = (cut === -1 ? rest : rest.slice(0, cut)).replace(/\.$/, "");
-    if (res) out.resource = stripQuotes(res);
-    rest = cut === -1 ? "" : rest.slice(cut);
-  }
-  rest = rest.trim();
-  if (!rest) {
-    out.form = out.principalArn === undefined ? "enhanced-no-principal" : "enhanced-no-reason";
-    return;
-  }
-  out.form = out.principalArn === undefined ? "enhanced-no-principal" : "enhanced";
-  const arn = ARN_TAIL.exec(rest);
-  if (arn?.[1]) {
-    out.policyArn = arn[1];
-    rest = rest.slice(0, arn.index);
-  }
-  rest = rest.replace(/\.$/, "");
-  const implicit = /^because no (.*?)(?: allows(?: the \S+ action)?)?$/s.exec(rest);
-  if (implicit) {
-    const t = typeOf(implicit[1] ?? "");
-    out.deniedBy = t.type;
-    // Older SCP messages say "explicit deny" even for a missing allow; the reverse does not happen.
-    out.explicitDeny = false;
-    if (t.partial || !/ allows\b/.test(rest)) out.truncated = true;
-    return;
-  }
-  if (/^because the role trust policy allows/.test(rest)) {
-    // The documented example drops the "no": a trust policy that does not allow the principal.
-    out.deniedBy = "role-trust";
-    return;
-  }
-  const explicit =
-    /^with an explicit deny(?: in (?:a |an |the )?(.*?))?(?: transitively through (?:a |an |the )?(.*))?$/s.exec(
-      rest,
-    );
-  if (explicit) {
-    out.explicitDeny = true;
-    if (explicit[1] !== undefined) {
-      const t = typeOf(explicit[1]);
-      out.deniedBy = t.type;
-      if (t.partial) out.truncated = true;
-    }
-    if (explicit[2] !== undefined) {
-      const via = typeOf(explicit[2]).type;
-      if (via !== "unknown") out.transitiveThrough = via;
-    }
-    return;
-  }
-  // "because no identity-based policy all" and the like: cut mid-clause.
-  if (/^(b(e(c(a(u(se?)?)?)?)?)?|because\b.*|w(i(th?)?)?|with\b.*)$/s.test(rest)) out.truncated = true;
-}
-
-/** Adds what the envelope (EC2 blob, SDK wrapper, CloudTrail's cut) said to a parsed message. */
-interface Envelope {
-  encodedMessage: string | undefined;
-  wrappedOperation: string | undefined;
-  truncated: boolean;
-}
-
-function withEnvelope(env: Envelope, out: ParsedDenialMessage): ParsedDenialMessage {
+/** Adds what the envelope said (EC2 blob, SDK wrapper, error code) to a parsed message. */
+function withEnvelope(
+  env: Envelope,
+  out: ParsedDenialMessage,
+  errorCode: string | null | undefined,
+  options: ParseOptions,
+): ParsedDenialMessage {
+  out.wrappers = env.wrappers;
   if (env.encodedMessage !== undefined) out.encodedMessage = env.encodedMessage;
-  if (env.wrappedOperation !== undefined) out.wrappedOperation = env.wrappedOperation;
-  if (env.truncated) out.truncated = true;
+  const code = errorCode || env.errorCode;
+  if (code) out.errorCode = code;
+  if (out.action === undefined && env.apiAction !== undefined) out.action = env.apiAction;
+  if (out.resource === undefined && env.s3Object !== undefined) out.resource = env.s3Object;
+  const source = operationSource(out, env, options);
+  if (source) out.eventSource = source;
+  if (env.operation !== undefined) {
+    out.wrappedOperation = env.operation;
+    if (out.action === undefined && source) {
+      const derived = iamActionFor({ eventSource: source, eventName: env.operation });
+      if (derived.action && derived.verified) out.operationAction = derived.action;
+    }
+  }
   return out;
 }
 
@@ -196,97 +175,37 @@ function withEnvelope(env: Envelope, out: ParsedDenialMessage): ParsedDenialMess
 export function parseAccessDenied(
   message: string | null | undefined,
   errorCode?: string | null,
+  options: ParseOptions = {},
 ): ParsedDenialMessage {
-  const raw = (message ?? "").trim();
-  const truncated = raw.length >= MESSAGE_LIMIT;
-  if (!raw || raw === "None" || raw === "null") {
-    const out = base(errorCode === "VpceAccessDenied" ? "vpce-access-denied" : "empty", false);
-    if (errorCode === "VpceAccessDenied") out.deniedBy = "vpc-endpoint";
-    return out;
+  const meter = options.meter ?? { steps: 0 };
+  const whole = message ?? "";
+  const overLimit = whole.length > MESSAGE_INPUT_LIMIT;
+  const raw = overLimit ? whole.slice(0, MESSAGE_INPUT_LIMIT) : whole;
+  meter.steps += raw.length;
+  const text = normaliseMessage(raw, meter);
+  if (!text || text === "None" || text === "null") {
+    const vpce = errorCode === "VpceAccessDenied";
+    return {
+      deniedBy: vpce ? "vpc-endpoint" : "unknown",
+      explicitDeny: false,
+      dependency: false,
+      truncated: false,
+      wrappers: [],
+      form: vpce ? "vpce-access-denied" : "empty",
+    };
   }
-  let text = raw;
-  let encodedMessage: string | undefined;
-  const enc = ENCODED.exec(text);
-  if (enc) {
-    if (enc[1]) encodedMessage = enc[1];
-    text = text.slice(0, enc.index);
-  }
-  let wrappedOperation: string | undefined;
-  const sdk = SDK_WRAPPED.exec(text) ?? GO_WRAPPED.exec(text);
-  if (sdk) {
-    wrappedOperation = sdk[0].startsWith("An error") ? sdk[2] : sdk[1];
-    text = text.slice(sdk.index + sdk[0].length);
-  }
-  // A plain function rather than a closure per call: this runs once per denial.
-  const env: Envelope = { encodedMessage, wrappedOperation, truncated };
+  const scan = new Scan(text, meter);
+  const env = readEnvelope(scan);
+  const out = recogniseForm(scan, env, errorCode ?? undefined);
+  if (overLimit) out.truncated = true;
+  // A CloudTrail message cut at the limit before its because-clause.
+  if (raw.trim().length >= MESSAGE_LIMIT && out.form === "enhanced-no-reason") out.truncated = true;
+  return withEnvelope(env, out, errorCode, options);
+}
 
-  const enhanced = ENHANCED.exec(text);
-  if (enhanced) {
-    const out = base("enhanced", truncated);
-    if (enhanced[1]) out.principalArn = enhanced[1];
-    if (enhanced[2]) out.action = enhanced[2];
-    parseTail(enhanced[3] ?? "", out);
-    return withEnvelope(env, out);
-  }
-  const thisResource = /\bUser: (\S+) is not authorized to access this resource/.exec(text);
-  if (thisResource) {
-    const out = base("not-authorized-access-this-resource", truncated);
-    if (thisResource[1]) out.principalArn = thisResource[1];
-    return withEnvelope(env, out);
-  }
-  const principal =
-    /Principal \[([^\]]*)\] is not allowed to execute \[([^\]]*)\](?: on the resource(?: \[([^\]]*)\])?)?/.exec(
-      text,
-    );
-  if (principal) {
-    const out = base("principal-not-allowed", truncated);
-    if (principal[1]) out.principalArn = principal[1];
-    if (principal[2]) out.action = principal[2];
-    if (principal[3]) out.resource = principal[3];
-    return withEnvelope(env, out);
-  }
-  const accessTo = /Access to the resource (\S+?) is denied/.exec(text);
-  if (accessTo) {
-    const out = base("access-to-resource-denied", truncated);
-    if (accessTo[1]) out.resource = stripQuotes(accessTo[1]);
-    return withEnvelope(env, out);
-  }
-  const notAuthorizedResource = /Not authorized to access resource:? (\S+?)\.?$/m.exec(text);
-  if (notAuthorizedResource) {
-    const out = base("not-authorized-access-resource", truncated);
-    if (notAuthorizedResource[1]) out.resource = stripQuotes(notAuthorizedResource[1]);
-    return withEnvelope(env, out);
-  }
-  if (/No access to any requested resource/i.test(text))
-    return withEnvelope(env, base("no-access-requested-resource", truncated));
-  if (/Cross-account pass role is not allowed/i.test(text)) {
-    const out = base("cross-account-pass-role", truncated);
-    out.action = "iam:PassRole";
-    return withEnvelope(env, out);
-  }
-  if (/Access to KMS is not allowed/i.test(text)) {
-    const out = base("kms-not-allowed", truncated);
-    out.action = "kms:Decrypt";
-    out.dependency = true;
-    return withEnvelope(env, out);
-  }
-  if (/ciphertext refers to a customer master key that does not exist.*not allowed to access/is.test(text)) {
-    const out = base("kms-ciphertext", truncated);
-    out.action = "kms:Decrypt";
-    out.dependency = true;
-    return withEnvelope(env, out);
-  }
-  if (errorCode === "VpceAccessDenied" || /denied due to a VPC endpoint policy/i.test(text)) {
-    const out = base("vpce-access-denied", truncated);
-    out.deniedBy = "vpc-endpoint";
-    return withEnvelope(env, out);
-  }
-  if (/You are not authorized to perform this operation/i.test(text) || encodedMessage !== undefined)
-    return withEnvelope(env, base("ec2-encoded-only", truncated));
-  if (/IAM user access not activated/i.test(text))
-    return withEnvelope(env, base("billing-not-activated", truncated));
-  if (/^Access Denied\.?$/i.test(text.trim())) return withEnvelope(env, base("s3-access-denied", truncated));
-  return withEnvelope(env, base("unrecognised", truncated));
+/** The action a parsed message stands for: the one it names, else the one its wrapped operation maps to. */
+export function messageAction(parsed: ParsedDenialMessage): string | undefined {
+  return parsed.action ?? parsed.operationAction;
 }
 
 /** The command that turns EC2's encoded blob into the full decision (caller needs sts:DecodeAuthorizationMessage). */

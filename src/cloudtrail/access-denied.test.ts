@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decodeCommand, parseAccessDenied } from "../../src/cloudtrail/access-denied.js";
+import { decodeCommand, parseAccessDenied } from "./access-denied.js";
 
 interface MessageCase {
   name: string;
@@ -10,7 +10,7 @@ interface MessageCase {
 }
 
 const cases = JSON.parse(
-  readFileSync(new URL("../fixtures/explain/messages.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../test/fixtures/explain/messages.json", import.meta.url), "utf8"),
 ) as MessageCase[];
 
 describe("parseAccessDenied", () => {
