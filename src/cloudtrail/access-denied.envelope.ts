@@ -163,7 +163,7 @@ function bodies(scan: Scan, env: Envelope): void {
     if (m?.[1]) env.errorCode ??= m[1];
   }
   // Go v2 prints "StatusCode:"; Go v1 "\n\tstatus code: 403, request id: …" (one space once normalised).
-  if (scan.find(" status code: 4") !== -1) env.wrappers.push("go-v1");
+  if (scan.findExact(" status code: 4") !== -1) env.wrappers.push("go-v1");
 }
 
 function cloudFormation(scan: Scan, env: Envelope): void {

@@ -130,15 +130,19 @@ export class Scan {
   /** The `>` closing a redaction opened at `open`, or -1 when there is none within REDACTION_MAX. */
   private closing(open: number): number {
     const limit = Math.min(this.text.length, open + REDACTION_MAX);
-    for (let j = open + 1; j < limit; j++) {
+    let j = open + 1;
+    let found = -1;
+    for (; j < limit; j++) {
       const c = this.text[j];
       if (c === ">") {
         // `<<ROLE>>`: take the second bracket too.
-        return this.text[j + 1] === ">" ? j + 1 : j;
+        found = this.text[j + 1] === ">" ? j + 1 : j;
+        break;
       }
-      if (c === "<" && j !== open + 1) return -1;
+      if (c === "<" && j !== open + 1) break;
     }
-    return -1;
+    this.meter.steps += j - open;
+    return found;
   }
 }
 
@@ -156,6 +160,11 @@ export function normaliseMessage(raw: string, meter: StepMeter): string {
   if (s.includes("&")) {
     meter.steps += s.length;
     s = s.replace(/&(quot|apos|amp|lt|gt|#39|#34);/g, (_m, e: string) => ENTITIES[e] ?? "");
+  }
+  // An XML closing tag ends whatever token runs into it (`…:key/k</Message>`).
+  if (s.includes("</")) {
+    meter.steps += s.length;
+    s = s.replace(/<\//g, " </");
   }
   meter.steps += s.length;
   return s.replace(/[\s│]+/g, " ").trim();

@@ -620,7 +620,7 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
       if (g.unknown) caveatCodes.add("resource-unknown");
       policy = resourcePolicy(principal.roleArn ?? principal.arn, action, g.resource);
     } else if (decision.grant === "trust") {
-      policy = trustPolicy(principal.roleArn ?? principal.arn);
+      policy = trustPolicy(parsed.trustedService ?? principal.roleArn ?? principal.arn);
       if (decision.roleArn) {
         commands.push(
           `aws iam update-assume-role-policy --role-name ${roleNameOf(decision.roleArn)} --policy-document file://trust.json  # merge the statement into the current trust policy first`,

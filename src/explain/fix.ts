@@ -47,11 +47,12 @@ export function resourcePolicy(principal: string, action: string, resource: stri
   };
 }
 
-/** A trust-policy statement letting `principal` assume the role. */
+/** A trust-policy statement letting `principal` (an ARN, or a service such as `ecs-tasks.amazonaws.com`) assume the role. */
 export function trustPolicy(principal: string): PolicyDocument {
+  const who = principal.endsWith(".amazonaws.com") ? { Service: principal } : { AWS: principal };
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole", Resource: "*" }],
+    Statement: [{ Effect: "Allow", Principal: who, Action: "sts:AssumeRole", Resource: "*" }],
   };
 }
 
