@@ -221,18 +221,28 @@ function uploads(scan: Scan, env: Envelope): void {
 const SLICE_GAP = 400;
 
 /** Reads every wrapper around a (normalised) message. */
+/** The words that gate the wrappers, found in one pass: a plain CloudTrail message has none of them. */
+const GATES = /error|code|encoded|operation|https:\/\/|upload|message|api: |handler/g;
+
 export function readEnvelope(scan: Scan): Envelope {
   const env: Envelope = { wrappers: [] };
-  encoded(scan, env);
-  botocore(scan, env);
-  goV2(scan, env);
-  java(scan, env);
-  php(scan, env);
-  jsV3(scan, env);
-  bodies(scan, env);
-  cloudFormation(scan, env);
-  ecsStopReason(scan, env);
-  endpoint(scan, env);
-  uploads(scan, env);
+  const seen = scan.words(GATES);
+  const error = seen.has("error");
+  const code = seen.has("code");
+  if (seen.has("encoded")) encoded(scan, env);
+  if (seen.has("operation")) {
+    botocore(scan, env);
+    goV2(scan, env);
+  }
+  if (code) java(scan, env);
+  if (error) {
+    php(scan, env);
+    jsV3(scan, env);
+    ecsStopReason(scan, env);
+  }
+  if (code || seen.has("message")) bodies(scan, env);
+  if (error || seen.has("api: ") || seen.has("handler")) cloudFormation(scan, env);
+  if (seen.has("https://")) endpoint(scan, env);
+  if (seen.has("upload")) uploads(scan, env);
   return env;
 }

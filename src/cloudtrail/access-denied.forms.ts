@@ -143,12 +143,19 @@ const NO_RESOURCE_PHRASES = [
 
 /** The principal written before " is not authorized": `User: arn`, `User `arn'`, `User arn`, `User with accountId: N`. */
 function readPrincipal(scan: Scan, anchor: number, out: ParsedDenialMessage): void {
+  const from = Math.max(0, anchor - 400);
+  const window = scan.lower.slice(from, anchor);
+  scan.meter.steps += window.length;
   let best = -1;
-  for (const word of ["user:", "user `", "user '", "user "]) {
-    const at = scan.findBack(word, anchor, anchor - 400);
-    // "User" as a word: not the end of a name ("…/airflow-user is not …", "ScvIntegrationUser is not …").
-    const before = at > 0 ? (scan.text[at - 1] as string) : " ";
-    if (at > best && !/[\w:/-]/.test(before)) best = at;
+  // The last "user" that is a word ("…/airflow-user is not …" and "ScvIntegrationUser is not …" are names) and is
+  // followed by what introduces a principal.
+  for (
+    let at = window.lastIndexOf("user");
+    at !== -1 && best === -1;
+    at = at === 0 ? -1 : window.lastIndexOf("user", at - 1)
+  ) {
+    const before = at > 0 ? (window[at - 1] as string) : " ";
+    if (!/[\w:/-]/.test(before) && /[:`' ]/.test(window[at + 4] ?? "")) best = from + at;
   }
   if (best === -1) return;
   const raw = scan

@@ -17,7 +17,16 @@ const TOKEN_MAX = 2048;
 /** A redaction in angle brackets (`<account id>`, `<<ROLE>>`) is read whole, spaces included, up to this length. */
 const REDACTION_MAX = 48;
 
-const QUOTES = new Set(["'", '"', "`"]);
+const SPACE = 32;
+const LT = 60;
+/** ' " ` */
+function isQuote(c: number): boolean {
+  return c === 39 || c === 34 || c === 96;
+}
+/** . , ; */
+function isTrailingPunctuation(c: number): boolean {
+  return c === 46 || c === 44 || c === 59;
+}
 
 export class Scan {
   /** The text, lower-cased once, for case-insensitive anchors. */
@@ -40,6 +49,15 @@ export class Scan {
     const at = this.lower.indexOf(needle, from);
     this.meter.steps += (at === -1 ? this.text.length : at + needle.length) - from;
     return at;
+  }
+
+  /** Which of the words a global, literal-alternation regex names occur in the lower-cased text: one pass. */
+  words(re: RegExp): Set<string> {
+    const seen = new Set<string>();
+    re.lastIndex = 0;
+    for (let m = re.exec(this.lower); m !== null; m = re.exec(this.lower)) seen.add(m[0]);
+    this.meter.steps += this.text.length;
+    return seen;
   }
 
   /** Case-sensitive `indexOf` on the text itself. */
@@ -95,25 +113,25 @@ export class Scan {
   token(at: number): { value: string; end: number; closed: boolean } {
     const s = this.text;
     let i = at;
-    const quoted = i < s.length && QUOTES.has(s[i] as string);
+    const quoted = i < s.length && isQuote(s.charCodeAt(i));
     if (quoted) i++;
     const start = i;
     const limit = Math.min(s.length, start + TOKEN_MAX);
     let closed = !quoted;
     while (i < limit) {
-      const c = s[i] as string;
-      if (c === "<") {
+      const c = s.charCodeAt(i);
+      if (c === LT) {
         const close = this.closing(i);
         if (close !== -1) {
           i = close + 1;
           continue;
         }
       }
-      if (QUOTES.has(c)) {
+      if (isQuote(c)) {
         closed = true;
         break;
       }
-      if (c === " ") {
+      if (c === SPACE) {
         if (quoted) closed = false;
         break;
       }
@@ -121,10 +139,10 @@ export class Scan {
     }
     this.meter.steps += i - at + 1;
     let end = i;
-    while (end > start && /[.,;]/.test(s[end - 1] as string)) end--;
+    while (end > start && isTrailingPunctuation(s.charCodeAt(end - 1))) end--;
     let value = s.slice(start, end);
     if (value.endsWith(")") && !value.includes("(")) value = value.slice(0, -1);
-    return { value, end: i < s.length && QUOTES.has(s[i] as string) ? i + 1 : i, closed };
+    return { value, end: i < s.length && isQuote(s.charCodeAt(i)) ? i + 1 : i, closed };
   }
 
   /** The `>` closing a redaction opened at `open`, or -1 when there is none within REDACTION_MAX. */
@@ -166,6 +184,9 @@ export function normaliseMessage(raw: string, meter: StepMeter): string {
     meter.steps += s.length;
     s = s.replace(/<\//g, " </");
   }
+  meter.steps += s.length;
+  // Most messages are already single-spaced: test before rewriting.
+  if (!/[\t\n\r\f\v\u00a0│]| {2}/.test(s)) return s.trim();
   meter.steps += s.length;
   return s.replace(/[\s│]+/g, " ").trim();
 }

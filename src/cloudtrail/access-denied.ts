@@ -156,7 +156,9 @@ function withEnvelope(
   if (code) out.errorCode = code;
   if (out.action === undefined && env.apiAction !== undefined) out.action = env.apiAction;
   if (out.resource === undefined && env.s3Object !== undefined) out.resource = env.s3Object;
-  const source = operationSource(out, env, options);
+  // The service matters only to map an operation; a wrapper or caller that names one is kept anyway.
+  const source =
+    env.operation !== undefined ? operationSource(out, env, options) : (env.eventSource ?? undefined);
   if (source) out.eventSource = source;
   if (env.operation !== undefined) {
     out.wrappedOperation = env.operation;
