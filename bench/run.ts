@@ -4,6 +4,7 @@ import { benchHttp } from "./http.bench.js";
 import { benchIngest } from "./ingest.bench.js";
 import { benchLookupEvents } from "./lookup-events.bench.js";
 import { benchPolicy } from "./policy.bench.js";
+import { benchPolicyImport } from "./policy-import.bench.js";
 import { line } from "./report.js";
 
 /** `npm run bench [name...]`: runs the named benchmarks, or all of them. */
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   "lookup-events": benchLookupEvents,
   http: benchHttp,
   policy: benchPolicy,
+  "policy-import": benchPolicyImport,
 };
 
 const wanted = process.argv.slice(2);

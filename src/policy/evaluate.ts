@@ -37,6 +37,11 @@ import {
 export interface ActionFacts {
   /** True for actions that support no resource-level permission; undefined when unknown. */
   isWildcardOnly(action: string): boolean | undefined;
+  /**
+   * The service condition keys the action supports (iam-data), templated parts as `*`
+   * (`kms:EncryptionContext:*`); undefined when unknown. Not used by evaluation: requests list what they lack.
+   */
+  conditionKeys?(action: string): readonly string[] | undefined;
 }
 
 export interface EvaluateOptions {

@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
-import { policyChangeEventOf, policyChangesFrom } from "./policy-changes.js";
+import { policyChangeEventOf, policyChangeEvents, policyChangesFrom } from "./policy-changes.js";
 
 /**
  * Each record is written after the shape CloudTrail logs for the event (the dataset or documentation sample named
@@ -556,5 +557,16 @@ describe("policy event names", () => {
     expect(
       policyChangeEventOf({ eventSource: "s3.amazonaws.com", eventName: "PutRolePolicy" }),
     ).toBeUndefined();
+  });
+});
+
+describe("the documented event list", () => {
+  it("names every event the model reads in docs/policies.md", () => {
+    const docs = readFileSync(new URL("../../../docs/policies.md", import.meta.url), "utf8");
+    const table = docs.slice(docs.indexOf("| service "), docs.indexOf("Services write some policies"));
+    for (const event of policyChangeEvents) {
+      const name = event.slice(event.indexOf(":") + 1);
+      expect(table, event).toMatch(new RegExp(`\\b${name}\\b`));
+    }
   });
 });
