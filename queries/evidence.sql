@@ -47,7 +47,7 @@ WHERE p_date BETWEEN ? AND ?
     (eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRole' AND useridentity.type = 'AWSService')
     OR (
       eventsource = 'lambda.amazonaws.com'
-      AND regexp_like(eventname, '^(CreateFunction|UpdateFunctionConfiguration)([0-9]{8}(v[0-9]+)?)?$')
+      AND regexp_like(eventname, '^(CreateFunction|UpdateFunctionConfiguration|AddPermission|RemovePermission)([0-9]{8}(v[0-9]+)?)?$')
     )
     OR concat(split_part(eventsource, '.', 1), ':', eventname) IN (
       'ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService', 'ecs:UpdateService',
@@ -60,6 +60,17 @@ WHERE p_date BETWEEN ? AND ?
       'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:CreateServiceLinkedRole',
       'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'eks-auth:AssumeRoleForPodIdentity',
       'eks:CreatePodIdentityAssociation', 'eks:UpdatePodIdentityAssociation', 'eks:CreateNodegroup',
-      'events:PutTargets', 'application-autoscaling:RegisterScalableTarget', 'codedeploy:CreateDeploymentGroup'
+      'events:PutTargets', 'application-autoscaling:RegisterScalableTarget', 'codedeploy:CreateDeploymentGroup',
+      -- Policy-model events (src/cloudtrail/evidence.ts policyEvidenceEvents; Lambda's are matched above).
+      'iam:TagRole', 'iam:UntagRole', 'iam:CreateUser', 'iam:DeleteUser', 'iam:TagUser', 'iam:UntagUser',
+      'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:AttachUserPolicy', 'iam:DetachUserPolicy',
+      'iam:PutUserPermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:AddUserToGroup',
+      'iam:RemoveUserFromGroup', 'iam:PutGroupPolicy', 'iam:DeleteGroupPolicy', 'iam:AttachGroupPolicy',
+      'iam:DetachGroupPolicy', 'iam:DeletePolicyVersion', 'iam:DeletePolicy', 's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy', 'kms:PutKeyPolicy', 'kms:CreateKey', 'sqs:SetQueueAttributes', 'sqs:CreateQueue',
+      'sns:SetTopicAttributes', 'sns:CreateTopic', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy',
+      'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy', 'organizations:CreatePolicy',
+      'organizations:UpdatePolicy', 'organizations:DeletePolicy', 'organizations:AttachPolicy',
+      'organizations:DetachPolicy'
     )
   )

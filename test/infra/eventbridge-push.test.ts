@@ -92,8 +92,12 @@ describe("infra/eventbridge-push", () => {
   it("forwards every successful evidence event the classifier reads, and no ordinary success", () => {
     for (const name of evidenceEventNames) {
       const eventName = name.slice(name.indexOf(":") + 1);
-      expect(matches(pattern, event({ eventName })), name).toBe(true);
+      const eventSource = `${name.slice(0, name.indexOf(":"))}.amazonaws.com`;
+      expect(matches(pattern, event({ eventName, eventSource })), name).toBe(true);
     }
+    expect(
+      matches(pattern, event({ eventName: "AddPermission20150331v2", eventSource: "lambda.amazonaws.com" })),
+    ).toBe(true);
     expect(
       matches(pattern, event({ eventName: "CreateFunction20150331", eventSource: "lambda.amazonaws.com" })),
     ).toBe(true);

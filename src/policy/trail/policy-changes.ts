@@ -1,4 +1,4 @@
-import { serviceOf } from "../../cloudtrail/evidence.js";
+import { type PolicyEvidenceEvent, serviceOf, unversionedEventName } from "../../cloudtrail/evidence.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import { placeOf } from "./event-place.js";
 import { type ChangeParser, iamChangeParsers } from "./iam-changes.js";
@@ -6,22 +6,25 @@ import { orgChangeParsers } from "./org-changes.js";
 import type { PolicyChange } from "./policy-change.js";
 import { resourceChangeParsers } from "./resource-changes.js";
 
-/** Every event that changes the policy model, keyed `<service>:<eventName>`, with the parser that reads it. */
+/**
+ * The parser of every event that changes the policy model. The events are the list in src/cloudtrail/evidence.ts
+ * (they are evidence, stored raw): the types below fail when a listed event has no parser or a parser no event.
+ */
 export const policyChangeParsers = {
   ...iamChangeParsers,
   ...resourceChangeParsers,
   ...orgChangeParsers,
-} as const satisfies Record<string, ChangeParser>;
+} as const satisfies Record<PolicyEvidenceEvent, ChangeParser>;
 
 export type PolicyChangeEvent = keyof typeof policyChangeParsers;
+type Unlisted = Exclude<PolicyChangeEvent, PolicyEvidenceEvent>;
+/** Compiles only while every parser's event is in the evidence list. */
+export const everyParserIsListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
 /** `<service>:<eventName>` of every event the policy model reads. */
 export const policyChangeEvents = Object.keys(policyChangeParsers) as PolicyChangeEvent[];
 
 const parsers: ReadonlyMap<string, ChangeParser> = new Map(Object.entries(policyChangeParsers));
-
-/** Lambda logs its management events with API-version suffixes (AddPermission20150331v2). */
-const LAMBDA_VERSION_SUFFIX = /\d{8}(v\d+)?$/;
 
 /** The policy event a record is (`lambda:AddPermission` for `AddPermission20150331v2`), or undefined. */
 export function policyChangeEventOf(record: {
@@ -29,8 +32,7 @@ export function policyChangeEventOf(record: {
   eventName: string;
 }): PolicyChangeEvent | undefined {
   const service = serviceOf(record.eventSource);
-  const name = service === "lambda" ? record.eventName.replace(LAMBDA_VERSION_SUFFIX, "") : record.eventName;
-  const key = `${service}:${name}`;
+  const key = `${service}:${unversionedEventName(service, record.eventName)}`;
   return parsers.has(key) ? (key as PolicyChangeEvent) : undefined;
 }
 
