@@ -1,6 +1,7 @@
 import { type CloudTrailRecord, field, stringField } from "./record.js";
 
-function partitionOf(record: CloudTrailRecord): string {
+/** The partition of a record: the caller's ARN says it, else the region (`cn-…`, `us-gov-…`). */
+export function partitionOf(record: CloudTrailRecord): string {
   const arn = record.userIdentity?.arn ?? "";
   const p = arn.startsWith("arn:") ? arn.split(":")[1] : undefined;
   if (p) return p;

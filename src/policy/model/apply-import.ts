@@ -6,6 +6,7 @@ import type {
 import type { OrgSnapshot } from "../imports/org-directory.js";
 import type { ResourcePolicySnapshot } from "../imports/resource-policy.js";
 import {
+  emptyOrg,
   type ManagedPolicyEntry,
   modelKey,
   type PolicyModel,
@@ -91,16 +92,7 @@ export function applyOrgSnapshot(model: PolicyModel, snapshot: OrgSnapshot, from
 
 /** Marks the accounts as in no organisation: no SCP or RCP applies to them. */
 export function markNoOrganization(model: PolicyModel, from: Provenance): void {
-  model.org = {
-    state: "none",
-    parents: {},
-    roots: [],
-    policyTypes: [],
-    gaps: [],
-    policies: {},
-    attachments: {},
-    from,
-  };
+  model.org = { ...emptyOrg("none"), from };
   model.imports.push(from);
 }
 

@@ -135,22 +135,13 @@ export interface PolicyModel {
   imports: Provenance[];
 }
 
+/** An organisation with nothing in it yet: never imported (`unknown`), or known to be none. */
+export function emptyOrg(state: "unknown" | "none"): OrgModel {
+  return { state, parents: {}, roots: [], policyTypes: [], gaps: [], policies: {}, attachments: {} };
+}
+
 export function emptyModel(): PolicyModel {
-  return {
-    principals: {},
-    managedPolicies: {},
-    resourcePolicies: {},
-    org: {
-      state: "unknown",
-      parents: {},
-      roots: [],
-      policyTypes: [],
-      gaps: [],
-      policies: {},
-      attachments: {},
-    },
-    imports: [],
-  };
+  return { principals: {}, managedPolicies: {}, resourcePolicies: {}, org: emptyOrg("unknown"), imports: [] };
 }
 
 const IAM_PATHED = /^(arn:aws[\w-]*:iam::[^:]*:)(role|user|group|policy)\/(?:.*\/)?([^/]+)$/;

@@ -1,4 +1,5 @@
 import { type CloudTrailRecord, field, stringField } from "../../cloudtrail/record.js";
+import { partitionOf } from "../../cloudtrail/resource.js";
 import type { ChangeOrigin, PrincipalSubject, PrincipalType } from "./policy-change.js";
 
 /**
@@ -14,14 +15,6 @@ export interface EventPlace {
   response: Record<string, unknown>;
 }
 
-function partitionFrom(record: CloudTrailRecord): string {
-  const arn = record.userIdentity?.arn ?? "";
-  const fromArn = arn.startsWith("arn:") ? arn.split(":")[1] : undefined;
-  if (fromArn) return fromArn;
-  const region = record.awsRegion ?? "";
-  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
-
 const asObject = (value: unknown): Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -32,7 +25,7 @@ export function placeOf(record: CloudTrailRecord, event: string): EventPlace {
     origin: { eventId: record.eventID, at: record.eventTime, event },
     account: record.recipientAccountId ?? record.userIdentity?.accountId ?? "",
     region: record.awsRegion ?? "",
-    partition: partitionFrom(record),
+    partition: partitionOf(record),
     params: asObject(record.requestParameters),
     response: asObject(record.responseElements),
   };

@@ -84,15 +84,14 @@ const queueAttributes = onResource("sqs-queue", queueArn, (place) =>
   attributePolicy(field(place.params.attributes, "Policy"), "attributes.Policy"),
 );
 
-const queueCreated = onResource(
-  "sqs-queue",
-  queueArn,
-  (place) =>
-    attributePolicy(field(place.params.attributes, "Policy"), "attributes.Policy") ?? {
-      kind: "resource-policy-set",
-      content: { state: "none" },
-    },
-);
+/** A queue or topic created without a Policy attribute has no policy of its own. */
+const createdPolicy = (place: EventPlace): ResourceChange =>
+  attributePolicy(field(place.params.attributes, "Policy"), "attributes.Policy") ?? {
+    kind: "resource-policy-set",
+    content: { state: "none" },
+  };
+
+const queueCreated = onResource("sqs-queue", queueArn, createdPolicy);
 
 const topicArn = (place: EventPlace) => param(place, "topicArn") ?? responseString(place, "topicArn");
 
@@ -106,15 +105,7 @@ const topicAttributes = onResource("sns-topic", topicArn, (place) =>
  * SNS gives a topic created without a Policy attribute a default policy that lets only the owner account use it;
  * for evaluation that is the same as no resource policy (the owner's identity policies decide, others are denied).
  */
-const topicCreated = onResource(
-  "sns-topic",
-  topicArn,
-  (place) =>
-    attributePolicy(field(place.params.attributes, "Policy"), "attributes.Policy") ?? {
-      kind: "resource-policy-set",
-      content: { state: "none" },
-    },
-);
+const topicCreated = onResource("sns-topic", topicArn, createdPolicy);
 
 function repositoryArn(place: EventPlace): string | undefined {
   const name = param(place, "repositoryName");
