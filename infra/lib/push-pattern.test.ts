@@ -1,65 +1,12 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { denialCodes, isDenial } from "../../src/cloudtrail/denial.js";
 import { evidenceEventNames } from "../../src/cloudtrail/evidence.js";
+import { cloudTrailEvent as event, matches } from "../test/event-pattern.js";
+import { cloudTrailPushPattern } from "./push-pattern.js";
 
-interface Template {
-  Parameters: Record<string, { NoEcho?: boolean }>;
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-}
-const template = JSON.parse(
-  readFileSync(resolve(import.meta.dirname, "../../infra/eventbridge-push/template.json"), "utf8"),
-) as Template;
-const resource = (name: string) => {
-  const r = template.Resources[name];
-  if (!r) throw new Error(`template has no ${name}`);
-  return r.Properties;
-};
-const pattern = resource("Rule").EventPattern as Record<string, unknown>;
+const pattern = cloudTrailPushPattern as unknown as Record<string, unknown>;
 
-/**
- * The subset of EventBridge pattern matching the template uses: exact strings, prefix, suffix, wildcard (*),
- * exists, nested objects and $or. Missing fields match only {"exists": false}.
- */
-function matchValue(rules: unknown[], value: unknown): boolean {
-  return rules.some((rule) => {
-    if (typeof rule === "string") return value === rule;
-    const r = rule as { prefix?: string; suffix?: string; wildcard?: string; exists?: boolean };
-    if (r.exists !== undefined) return r.exists === (value !== undefined);
-    if (typeof value !== "string") return false;
-    if (r.prefix !== undefined) return value.startsWith(r.prefix);
-    if (r.suffix !== undefined) return value.endsWith(r.suffix);
-    if (r.wildcard !== undefined)
-      return new RegExp(
-        `^${r.wildcard
-          .split("*")
-          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-          .join(".*")}$`,
-      ).test(value);
-    return false;
-  });
-}
-
-function matches(p: Record<string, unknown>, event: Record<string, unknown>): boolean {
-  return Object.entries(p).every(([key, rule]) => {
-    if (key === "$or") return (rule as Record<string, unknown>[]).some((branch) => matches(branch, event));
-    if (Array.isArray(rule)) return matchValue(rule, event[key]);
-    const nested = event[key];
-    return matches(
-      rule as Record<string, unknown>,
-      typeof nested === "object" && nested !== null ? (nested as Record<string, unknown>) : {},
-    );
-  });
-}
-
-const event = (detail: Record<string, unknown>) => ({
-  "detail-type": "AWS API Call via CloudTrail",
-  source: "aws.ecs",
-  detail: { eventSource: "ecs.amazonaws.com", userIdentity: { type: "AssumedRole" }, ...detail },
-});
-
-describe("infra/eventbridge-push", () => {
+describe("the push pattern (every push rule deploys it: infra/test/deniedby-app.test.ts)", () => {
   it("forwards every error code deniedby counts as a denial, and what the datasets show", () => {
     for (const code of [...denialCodes, "AccessDenied", "Client.UnauthorizedOperation", "VpceAccessDenied"]) {
       expect(matches(pattern, event({ eventName: "GetObject", errorCode: code })), code).toBe(true);
@@ -112,33 +59,5 @@ describe("infra/eventbridge-push", () => {
 
   it("stays within EventBridge's 4,096-character event pattern", () => {
     expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(4096);
-  });
-
-  it("posts to /v1/events with the bearer token, kept secret, through a role that may only invoke it", () => {
-    expect(resource("Rule").State).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
-    expect(resource("Destination")).toMatchObject({
-      HttpMethod: "POST",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
-      InvocationEndpoint: { "Fn::Sub": "${DeniedbyUrl}/v1/events" },
-    });
-    expect(resource("Connection")).toMatchObject({
-      AuthorizationType: "API_KEY",
-      AuthParameters: {
-        ApiKeyAuthParameters: {
-          ApiKeyName: "Authorization",
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
-          ApiKeyValue: { "Fn::Sub": "Bearer ${DeniedbyToken}" },
-        },
-      },
-    });
-    expect(template.Parameters.DeniedbyToken?.NoEcho).toBe(true);
-    const policies = resource("InvokeRole").Policies as { PolicyDocument: { Statement: unknown[] } }[];
-    expect(policies.flatMap((p) => p.PolicyDocument.Statement)).toEqual([
-      {
-        Effect: "Allow",
-        Action: "events:InvokeApiDestination",
-        Resource: { "Fn::GetAtt": ["Destination", "Arn"] },
-      },
-    ]);
   });
 });
