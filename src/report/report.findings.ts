@@ -185,7 +185,9 @@ export function findingsFor(input: FindingInput): ReportFinding[] {
     const launch = [...all.map((c) => c.action), ...input.granted].filter(isLaunchCall);
     if (launch.length) out.push(finding("task-role-launch-permissions", launch));
     const secrets = [...all.map((c) => c.action), ...input.granted].filter(isLaunchSecretCall);
-    if (secrets.length) out.push(finding("task-role-secret-reads", secrets));
+    // kms:Decrypt alone is the application decrypting its own data (S3 SSE-KMS objects, …); a secret injected at
+    // launch is read with secretsmanager:GetSecretValue or ssm:GetParameter(s) beside it.
+    if (secrets.some((a) => a !== "kms:Decrypt")) out.push(finding("task-role-secret-reads", secrets));
   }
   if (INSTANCE_KINDS.includes(lead)) {
     const app = all.filter((c) => isApplicationCode(c.action, c.userAgent));
