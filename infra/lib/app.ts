@@ -1,4 +1,4 @@
-import { type App, Validations } from "aws-cdk-lib";
+import { type App, BootstraplessSynthesizer, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { DeployConfig } from "./config.js";
 import { DeniedbyStack } from "./deniedby-stack.js";
@@ -48,6 +48,9 @@ export function addDeniedby(
           description: `deniedby: StackSet template for member accounts of ${config.orgId}; forwards CloudTrail denials and role evidence to deniedby's bus`,
           targetBusArn: target,
           skipAccount: config.account,
+          // A plain template: member accounts have no CDK bootstrap stack, and StackSets deploy it as it is.
+          synthesizer: new BootstraplessSynthesizer(),
+          analyticsReporting: false,
         })
       : undefined;
 

@@ -14,6 +14,8 @@ import type { DeployConfig } from "./config.js";
 import { databasePath, replicatedCommand } from "./replica.js";
 
 export const containerName = "deniedby";
+/** What the load balancer forwards to deniedby; everything else gets a 404 from the load balancer. */
+export const publicPaths = ["/v1/*", "/healthz", "/openapi.json"];
 export const containerPort = 8080;
 /** Same probe as the image's HEALTHCHECK: node is the only program the image is sure to have. */
 export const healthProbe =
@@ -189,8 +191,15 @@ export class DeniedbyService extends Construct {
       certificates: [elbv2.ListenerCertificate.fromArn(config.certificateArn)],
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
       open: false,
+      // Only the API, its document and the health check go through; /metrics and /readyz stay inside the VPC.
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: "application/json",
+        messageBody: JSON.stringify({ error: { code: "route.not_found", message: "not served here" } }),
+      }),
     });
     this.targetGroup = listener.addTargets("Task", {
+      priority: 10,
+      conditions: [elbv2.ListenerCondition.pathPatterns(publicPaths)],
       port: containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service.loadBalancerTarget({ containerName, containerPort })],

@@ -439,6 +439,23 @@ describe("the HTTPS endpoint", () => {
           }),
         }),
     });
+    // Only the API, its document and the health check are forwarded: /metrics stays inside the VPC.
+    const listener = Object.keys(
+      resourcesOf(full.template, "AWS::ElasticLoadBalancingV2::Listener"),
+    )[0] as string;
+    expect(onlyResource(full.template, "AWS::ElasticLoadBalancingV2::Listener").DefaultActions).toEqual([
+      expect.objectContaining({
+        Type: "fixed-response",
+        FixedResponseConfig: expect.objectContaining({ StatusCode: "404" }),
+      }),
+    ]);
+    expect(onlyResource(full.template, "AWS::ElasticLoadBalancingV2::ListenerRule")).toMatchObject({
+      ListenerArn: { Ref: listener },
+      Conditions: [
+        { Field: "path-pattern", PathPatternConfig: { Values: ["/v1/*", "/healthz", "/openapi.json"] } },
+      ],
+      Actions: [{ Type: "forward" }],
+    });
     expect(onlyResource(full.template, "AWS::ElasticLoadBalancingV2::TargetGroup")).toMatchObject({
       Port: 8080,
       Protocol: "HTTP",
@@ -644,6 +661,10 @@ describe("the push path", () => {
     const member = full.memberTemplate;
     expect(member).toBeDefined();
     expect(member?.environment).toBe("aws://unknown-account/unknown-region");
+    // Deployable by StackSets in accounts without a CDK bootstrap: no bootstrap-version parameter or rule.
+    const memberJson = Template.fromStack(member as Stack).toJSON();
+    expect(memberJson.Parameters).toBeUndefined();
+    expect(memberJson.Rules).toBeUndefined();
     const pattern = ruleOf(Template.fromStack(member as Stack)).EventPattern as Json;
     const denial = { eventName: "GetObject", errorCode: "AccessDenied" };
     expect(matches(pattern, cloudTrailEvent(denial, { account: "444455556666" }))).toBe(true);

@@ -231,7 +231,7 @@ export function deploymentTrail(options: DeploymentTrailOptions): Json[] {
         { roleArn, roleSessionName: taskId },
         {
           assumedRoleUser: {
-            arn: roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + `/${taskId}`,
+            arn: `${roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/${taskId}`,
           },
         },
         {

@@ -30,7 +30,7 @@ const DENIAL_CODES = new Set([
   "AccessDeniedForDependencyException",
 ]);
 
-/** The error codes that always mean an authorization failure (infra/eventbridge-push forwards these). */
+/** The error codes that always mean an authorization failure (the push rules of infra/ forward these: infra/lib/push-pattern.ts). */
 export const denialCodes: readonly string[] = [...DENIAL_CODES];
 
 /**

@@ -108,7 +108,7 @@ const EVIDENCE_EVENTS = new Set([
   ...policyEvidenceEvents,
 ]);
 
-/** `<service>:<eventName>` of every evidence event (infra/eventbridge-push forwards these). */
+/** `<service>:<eventName>` of every evidence event (the push rules of infra/ forward these: infra/lib/push-pattern.ts). */
 export const evidenceEventNames: readonly string[] = [...EVIDENCE_EVENTS];
 
 const LAMBDA_ROLE_EVENTS = /^(CreateFunction|UpdateFunctionConfiguration)(\d{8}(v\d+)?)?$/;
