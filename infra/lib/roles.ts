@@ -14,6 +14,16 @@ export function partitionOf(region: string): string {
   return RegionInfo.get(region).partition ?? "aws";
 }
 
+/** kms:Decrypt on one key, only when another service (`s3.<region>`, …) asks KMS on the role's behalf. */
+function decryptThrough(sid: string, keyArn: string, service: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: ["kms:Decrypt"],
+    resources: [keyArn],
+    conditions: { StringEquals: { "kms:ViaService": `${service}.amazonaws.com` } },
+  });
+}
+
 /** What the task role's statements point at: resources created by the stack are CloudFormation references. */
 export interface TaskRoleTargets {
   /** Query results bucket ARN (Athena writes deniedby's results under `athena/`). */
@@ -102,12 +112,7 @@ export function taskRoleStatements(config: DeployConfig, targets: TaskRoleTarget
     );
     if (config.trailKmsKeyArn !== undefined)
       statements.push(
-        new iam.PolicyStatement({
-          sid: "DecryptTrailLogs",
-          actions: ["kms:Decrypt"],
-          resources: [config.trailKmsKeyArn],
-          conditions: { StringEquals: { "kms:ViaService": `s3.${config.trailBucketRegion}.amazonaws.com` } },
-        }),
+        decryptThrough("DecryptTrailLogs", config.trailKmsKeyArn, `s3.${config.trailBucketRegion}`),
       );
   }
   // Litestream runs in the same task (it wraps deniedby's process), so its S3 calls use the task role too.
@@ -164,12 +169,7 @@ export function executionRoleStatements(
   ];
   if (config.secretsKmsKeyArn !== undefined)
     statements.push(
-      new iam.PolicyStatement({
-        sid: "DecryptLaunchSecrets",
-        actions: ["kms:Decrypt"],
-        resources: [config.secretsKmsKeyArn],
-        conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      }),
+      decryptThrough("DecryptLaunchSecrets", config.secretsKmsKeyArn, `secretsmanager.${region}`),
     );
   return statements;
 }

@@ -55,6 +55,17 @@ const statementsOf = (s: Synthesized, role: "task" | "execution"): Statement[] =
 const actionsOf = (st: Statement) => (Array.isArray(st.Action) ? st.Action : [st.Action]);
 const resourceList = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]);
 const getAtt = (id: string) => ({ "Fn::GetAtt": [id, "Arn"] });
+const trustedByEcsTasks = (condition: Json) => ({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: "ecs-tasks.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: condition,
+    },
+  ],
+});
 const under = (id: string, suffix: string) => ({ "Fn::Join": ["", [getAtt(id), suffix]] });
 
 describe("the task role", () => {
@@ -159,20 +170,12 @@ describe("the task role", () => {
   });
 
   it("may be assumed only by ECS tasks of this account", () => {
-    expect(roleOf(full, "task").AssumeRolePolicyDocument).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "ecs-tasks.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": "111122223333" },
-            ArnLike: { "aws:SourceArn": "arn:aws:ecs:eu-west-1:111122223333:*" },
-          },
-        },
-      ],
-    });
+    expect(roleOf(full, "task").AssumeRolePolicyDocument).toEqual(
+      trustedByEcsTasks({
+        StringEquals: { "aws:SourceAccount": "111122223333" },
+        ArnLike: { "aws:SourceArn": "arn:aws:ecs:eu-west-1:111122223333:*" },
+      }),
+    );
   });
 });
 
@@ -220,17 +223,9 @@ describe("the execution role", () => {
   });
 
   it("may be assumed only by ECS tasks of this account", () => {
-    expect(roleOf(full, "execution").AssumeRolePolicyDocument).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "ecs-tasks.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
-        },
-      ],
-    });
+    expect(roleOf(full, "execution").AssumeRolePolicyDocument).toEqual(
+      trustedByEcsTasks({ StringEquals: { "aws:SourceAccount": "111122223333" } }),
+    );
   });
 });
 
