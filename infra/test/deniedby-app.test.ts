@@ -665,6 +665,8 @@ describe("the push path", () => {
     expect(matches(pattern, cloudTrailEvent(denial, { account: "444455556666" }))).toBe(true);
     expect(matches(pattern, cloudTrailEvent(denial, { account: "111122223333" }))).toBe(false);
     expect({ ...pattern, account: undefined }).toEqual({ ...cloudTrailPushPattern, account: undefined });
+    // EventBridge refuses patterns over 4,096 characters; the member rule adds its account filter.
+    expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(4096);
     expect(minimal.memberTemplate).toBeUndefined();
   });
 });
