@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { agentClass } from "../src/classify/calls.js";
 import { classifyFacts, classifyRoles } from "../src/classify/classify.js";
 import type { ClassifierInput } from "../src/classify/classify.types.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { type Db, openDb } from "../src/db/client.js";
-import { loadClassifierFacts, refreshCatalog, saveCatalog } from "../src/db/role-catalog.repository.js";
+import { createStore } from "../src/db/store.js";
+import { refreshCatalog } from "../src/pipeline/refresh-catalog.js";
 import { storeInput } from "../test/classify/store-input.js";
 import { median, time } from "./report.js";
 
@@ -166,8 +168,10 @@ function benchStore(): void {
   const dir = mkdtempSync(join(tmpdir(), "deniedby-bench-"));
   try {
     const db = storeOf(join(dir, "bench.db"));
+    // One store for the connection, as a process holds it (its caches live as long as it does).
+    const store = createStore(db);
     // The first recompute on a new connection: nothing parsed or saved by this process yet.
-    const [, coldWall, coldCpu] = time(() => refreshCatalog(db));
+    const [, coldWall, coldCpu] = time(() => refreshCatalog(store));
     const phases = { load: [] as number[][], classify: [] as number[][], save: [] as number[][] };
     const steady: number[][] = [];
     const batch: number[][] = [];
@@ -178,23 +182,23 @@ function benchStore(): void {
     let roles = 0;
     for (let i = 0; i < RUNS; i++) {
       // Nothing new since the last recompute.
-      const [result, w, c] = time(() => refreshCatalog(db));
+      const [result, w, c] = time(() => refreshCatalog(store));
       roles = result.roles;
       steady.push([w, c]);
       // After a batch that saw 1 role in 10 again (a later lastSeen): those rows are rewritten.
       touch.run(i % 10);
-      const [, bw, bc] = time(() => refreshCatalog(db));
+      const [, bw, bc] = time(() => refreshCatalog(store));
       batch.push([bw, bc]);
       // Every row written (the first recompute of a store).
       db.$client.exec("DELETE FROM role_catalog");
-      const [, rw, rc] = time(() => refreshCatalog(db));
+      const [, rw, rc] = time(() => refreshCatalog(store));
       rewrite.push([rw, rc]);
       // The same three steps refreshCatalog runs, timed one by one.
-      const [loaded, lw, lc] = time(() => loadClassifierFacts(db));
+      const [loaded, lw, lc] = time(() => store.facts.loadFacts(agentClass));
       phases.load.push([lw, lc]);
       const [entries, cw, cc] = time(() => classifyFacts(loaded));
       phases.classify.push([cw, cc]);
-      const [, sw, sc] = time(() => saveCatalog(db, entries));
+      const [, sw, sc] = time(() => store.catalog.save(entries));
       phases.save.push([sw, sc]);
     }
     const med = (runs: number[][], k: number) => median(runs.map((r) => r[k] ?? Number.NaN)).toFixed(0);

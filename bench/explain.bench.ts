@@ -6,8 +6,11 @@ import { extractPrincipal } from "../src/cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import type { Db } from "../src/db/client.js";
 import { openDb } from "../src/db/client.js";
-import { analysePendingDenials, explainStoredDenial, loadCatalog } from "../src/db/denials.repository.js";
+import { createStore } from "../src/db/store.js";
 import { explainDenial } from "../src/explain/explain.js";
+import { analysePendingDenials } from "../src/pipeline/analyse-denials.js";
+import { catalogLookup } from "../src/pipeline/catalog.js";
+import { explainStoredDenial } from "../src/pipeline/explanations.js";
 import { rng } from "../test/support/records.js";
 import { median, time } from "./report.js";
 
@@ -108,9 +111,22 @@ function report(label: string, wall: number[], cpu: number[], tail: string): voi
   );
 }
 
-/** Every stored denial's record, streamed (what explainStoredDenial reads). */
-function* listDenialsForBench(db: Db): Generator<{ raw: string }> {
-  yield* db.$client.prepare("SELECT raw FROM denial_raw").iterate() as IterableIterator<{ raw: string }>;
+/** Every stored denial's record and stored analysis, streamed (what explainStoredDenial reads). */
+function* listDenialsForBench(
+  db: Db,
+): Generator<{ raw: string; incidentId: string | null; noise: boolean; noiseReason: string | null }> {
+  for (const row of db.$client
+    .prepare(
+      `SELECT r.raw, d.incident_id AS incidentId, d.noise, i.noise_reason AS noiseReason FROM denial_raw r
+       JOIN denials d ON d.event_id = r.event_id LEFT JOIN incidents i ON i.id = d.incident_id`,
+    )
+    .iterate() as IterableIterator<{
+    raw: string;
+    incidentId: string | null;
+    noise: number;
+    noiseReason: string | null;
+  }>)
+    yield { ...row, noise: row.noise === 1 };
 }
 
 /** Prints the time to explain 100,000 denials: the pure path, then through analysePendingDenials on a file DB. */
@@ -143,7 +159,7 @@ export async function benchExplain(): Promise<void> {
       const path = join(dir, `run-${run}.db`);
       copyFileSync(seeded, path);
       const db = openDb({ path });
-      const [r, w, c] = time(() => analysePendingDenials(db));
+      const [r, w, c] = time(() => analysePendingDenials(createStore(db)));
       result = r;
       sw.push(w);
       sc.push(c);
@@ -164,7 +180,7 @@ export async function benchExplain(): Promise<void> {
     let explained = 0;
     for (let run = 0; run < RUNS; run++) {
       const [n, w, c] = time(() => {
-        const catalog = loadCatalog(db);
+        const catalog = catalogLookup(db);
         let count = 0;
         for (const row of listDenialsForBench(db)) if (explainStoredDenial(row, catalog).fix.target) count++;
         return count;

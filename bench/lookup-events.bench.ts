@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { openDb } from "../src/db/client.js";
-import { createIngestWriter } from "../src/db/ingest.repository.js";
-import { IngestSession } from "../src/ingest/ingest-session.js";
+import { createStore } from "../src/db/store.js";
+import { ingestSource } from "../src/pipeline/ingest-session.js";
 import { createCloudTrailClient } from "../src/sources/lookup-events/cloudtrail-client.js";
-import { LOOKUP_EVENTS_SOURCE, pullLookupEvents } from "../src/sources/lookup-events/lookup-events.pull.js";
+import { lookupEventsSource } from "../src/sources/lookup-events/lookup-events.source.js";
 import { unlimited } from "../src/sources/lookup-events/rate-limiter.js";
 import { type FakeTrailEvent, fakeEvent, startFakeCloudTrail } from "../test/support/fake-cloudtrail.js";
 
@@ -40,23 +40,19 @@ export async function benchLookupEvents(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "deniedby-bench-"));
   const db = openDb({ path: join(dir, "bench.sqlite") });
   try {
-    const writer = createIngestWriter(db);
-    const session = new IngestSession({ source: LOOKUP_EVENTS_SOURCE, writer });
-    const started = process.hrtime.bigint();
-    const result = await pullLookupEvents({
+    const source = lookupEventsSource({
       client: createCloudTrailClient({
         region: "eu-west-1",
         endpoint: fake.url,
         credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
       }),
       region: "eu-west-1",
-      session,
-      readCheckpoint: writer.readCheckpoint,
       limiter: unlimited,
       since: end - Math.ceil(EVENTS / 4) * 1000,
       maxWindowMs: 365 * 86_400_000,
     });
-    const summary = session.finish();
+    const started = process.hrtime.bigint();
+    const { summary, result } = await ingestSource(createStore(db), source);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(
       `lookup-events: ${summary.events.toLocaleString("en-US")} events, ${result.pages} pages in ${seconds.toFixed(2)} s ` +

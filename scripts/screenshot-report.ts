@@ -9,9 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb } from "../src/db/client.js";
-import { afterIngest } from "../src/ingest/after-ingest.js";
 import { leastPrivilegeReport, renderReport } from "../src/report/report.service.js";
-import { ingestPaths } from "../test/support/ingest.js";
+import { ingestPaths, runStages } from "../test/support/ingest.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,7 +20,7 @@ export async function screenshotScenarioReport(outDir: string): Promise<{ html: 
   mkdirSync(outDir, { recursive: true });
   const db = openDb({ path: ":memory:" });
   await ingestPaths(db, [scenario]);
-  afterIngest(db);
+  runStages(db);
   // The scenario is one day, 2026-11-16: a week ending that day.
   const report = leastPrivilegeReport(
     db,

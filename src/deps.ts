@@ -1,24 +1,63 @@
-import pino, { type Logger } from "pino";
+import pino from "pino";
 import type { Config } from "./config.js";
 import { type Db, openDb } from "./db/client.js";
-import { createMetrics, type Metrics } from "./http/metrics.js";
+import { createStore, type Store } from "./db/store.js";
+import { createExplanations, type Explanations } from "./pipeline/explanations.js";
+import { type Clock, systemClock } from "./shared/clock.js";
+import { type Logger, silentLogger } from "./shared/logger.js";
+import { createMetrics, type Metrics } from "./shared/metrics.js";
+import { type AwsClients, createAwsClients } from "./sources/aws-clients.js";
+import type { SourceContext } from "./sources/source.js";
 
 /** Everything the app needs, built once at start-up and passed down; nothing below reads globals. */
 export interface Deps {
   config: Config;
   db: Db;
-  logger: Logger;
+  /** The repositories over `db`, with their caches. */
+  store: Store;
+  logger: pino.Logger;
   metrics: Metrics;
-  /** Epoch milliseconds; injected so tests control time. */
-  clock: () => number;
+  clock: Clock;
+  /** AWS clients, built on first use and shared (one CloudTrail client and rate limiter per region). */
+  aws: AwsClients;
+  /** Explanations of stored denials, cached per catalogue and analysis generation. */
+  explanations: Explanations;
 }
 
-export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations">>;
+
+export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+  const db = overrides.db ?? openDb({ path: config.DENIEDBY_DB });
+  const store = createStore(db);
+  const clock = overrides.clock ?? systemClock;
   return {
     config,
-    db: overrides.db ?? openDb({ path: config.DENIEDBY_DB }),
+    db,
+    store,
     logger: overrides.logger ?? pino({ level: config.DENIEDBY_LOG_LEVEL, base: { service: "deniedby" } }),
     metrics: overrides.metrics ?? createMetrics(),
-    clock: overrides.clock ?? Date.now,
+    clock,
+    aws: overrides.aws ?? awsClientsFor(config, clock),
+    explanations: createExplanations(store),
+  };
+}
+
+function awsClientsFor(config: Config, clock: Clock): AwsClients {
+  return createAwsClients({
+    clock,
+    ...(config.DENIEDBY_ATHENA_REGION ? { athenaRegion: config.DENIEDBY_ATHENA_REGION } : {}),
+  });
+}
+
+/** What the source registry builds sources from, given the process's parts (buildDeps', or a command's). */
+export function sourceContext(
+  deps: Pick<Deps, "config"> & Partial<Pick<Deps, "aws" | "clock">> & { logger?: Logger },
+): SourceContext {
+  const clock = deps.clock ?? systemClock;
+  return {
+    config: deps.config,
+    aws: deps.aws ?? awsClientsFor(deps.config, clock),
+    clock,
+    logger: deps.logger ?? silentLogger,
   };
 }

@@ -2,11 +2,12 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Config } from "./config.js";
-import { buildDeps, type Deps } from "./deps.js";
+import { buildDeps, type Deps, type DepsOverrides, sourceContext } from "./deps.js";
 import { createApp } from "./http/app.js";
-import { loadExamplesIfEmpty } from "./ingest/load-examples.js";
+import { loadExamplesIfEmpty } from "./pipeline/examples.js";
+import { collectSourceMetrics, type LiveSources, startLiveSources } from "./pipeline/live.js";
 import { createSlackNotifier, type SlackNotifier } from "./slack/notifier.js";
-import { type LiveSources, startLiveSources } from "./sources/live-sources.js";
+import { liveSources } from "./sources/registry.js";
 
 export interface RunningServer {
   deps: Deps;
@@ -19,13 +20,13 @@ export interface RunningServer {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 /** Starts deniedby's main job: database (migrated), first-run examples, live sources and the HTTP API. */
-export async function startServer(config: Config, overrides: Partial<Deps> = {}): Promise<RunningServer> {
+export async function startServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
   const deps = buildDeps(config, overrides);
   const { logger } = deps;
   logger.info({ db: resolve(config.DENIEDBY_DB) }, "database open and migrated");
 
   if (config.DENIEDBY_EXAMPLES === "on") {
-    const loaded = await loadExamplesIfEmpty(deps);
+    const loaded = await loadExamplesIfEmpty(deps.store);
     if (loaded)
       logger.info(
         loaded,
@@ -45,40 +46,14 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
     logger.warn("no DENIEDBY_API_TOKEN set: the API is unauthenticated and listens on 127.0.0.1 only");
   }
 
-  const live = startLiveSources({ db: deps.db, config, logger });
-  deps.metrics.onCollect(() => {
-    const help = "Seconds between now and the newest event every earlier one of which is stored";
-    for (const r of live.status().lookupEvents)
-      if (r.lagSeconds !== null)
-        deps.metrics.set(
-          "deniedby_source_lag_seconds",
-          help,
-          { source: "lookup-events", region: r.region },
-          r.lagSeconds,
-        );
-    const status = live.status();
-    for (const r of status.lookupEvents) {
-      deps.metrics.set(
-        "deniedby_source_events_read",
-        "Records read by a live source since start (stored, duplicate or rejected)",
-        { source: "lookup-events", region: r.region },
-        r.events,
-      );
-      deps.metrics.set(
-        "deniedby_source_up",
-        "1 when the source's last attempt succeeded, 0 after an error",
-        { source: "lookup-events", region: r.region },
-        r.lastError ? 0 : 1,
-      );
-    }
-    if (status.athena)
-      deps.metrics.set(
-        "deniedby_source_up",
-        "1 when the source's last attempt succeeded, 0 after an error",
-        { source: "athena", region: "" },
-        status.athena.lastError ? 0 : 1,
-      );
+  const live = startLiveSources({
+    store: deps.store,
+    sources: liveSources(sourceContext(deps)),
+    clock: deps.clock,
+    logger,
+    metrics: deps.metrics,
   });
+  collectSourceMetrics(deps.metrics, live);
 
   // Posts new incidents to Slack on its own timer: ingestion never waits on Slack.
   let slack: SlackNotifier | null = null;
@@ -86,7 +61,7 @@ export async function startServer(config: Config, overrides: Partial<Deps> = {})
     slack = createSlackNotifier({
       db: deps.db,
       logger,
-      clock: deps.clock,
+      clock: deps.clock.now,
       webhookUrl: config.DENIEDBY_SLACK_WEBHOOK_URL,
       publicUrl: config.DENIEDBY_PUBLIC_URL,
       quietMs: config.DENIEDBY_SLACK_QUIET_MINUTES * 60_000,

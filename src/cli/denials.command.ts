@@ -3,8 +3,10 @@ import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
-import { analysePendingDenials, explainStoredDenial, loadCatalog } from "../db/denials.repository.js";
+import { createStore } from "../db/store.js";
 import type { Explanation } from "../explain/explain.js";
+import { analysePendingDenials } from "../pipeline/analyse-denials.js";
+import { createExplanations } from "../pipeline/explanations.js";
 import { escapeTerminal } from "../shared/text-escape.js";
 
 const USAGE =
@@ -125,8 +127,10 @@ export async function denialsCommand(argv: string[]): Promise<number> {
   }
   const db = openDb({ path: values.db ?? defaultDbPath() });
   try {
-    analysePendingDenials(db);
-    const catalog = loadCatalog(db);
+    const store = createStore(db);
+    analysePendingDenials(store);
+    const explanations = createExplanations(store);
+    explanations.sync();
     const page = listDenials(db, {
       limit,
       ...(since !== undefined ? { since } : {}),
@@ -139,7 +143,7 @@ export async function denialsCommand(argv: string[]): Promise<number> {
       ...(values.cursor ? { cursor: values.cursor } : {}),
       includeNoise: values["include-noise"] === true,
     });
-    const explained = page.denials.map((row) => explainStoredDenial(row, catalog));
+    const explained = page.denials.map((row) => explanations.explain(row));
     if (format === "json")
       for (const e of explained) process.stdout.write(`${JSON.stringify(toOutput(e))}\n`);
     else {

@@ -5,8 +5,8 @@ import { isDenial } from "../cloudtrail/denial.js";
 import { bodyRecords, unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { openDb } from "../db/client.js";
-import { loadCatalog } from "../db/denials.repository.js";
 import { type Explanation, explainDenial } from "../explain/explain.js";
+import { catalogLookup } from "../pipeline/catalog.js";
 import { defaultDbPath, formatTable, toOutput } from "./denials.command.js";
 
 const USAGE = "usage: deniedby explain FILE|- [--db PATH] [--format table|json]\n";
@@ -64,7 +64,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   let catalog: (roleArn: string) => RoleCatalogEntry | undefined = () => undefined;
   if (existsSync(dbPath)) {
     const db = openDb({ path: dbPath, readonly: true });
-    catalog = loadCatalog(db);
+    catalog = catalogLookup(db);
     db.$client.close();
   }
   const out: Explanation[] = [];

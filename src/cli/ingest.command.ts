@@ -1,181 +1,92 @@
-import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { rejectReasons } from "../cloudtrail/normalise.js";
-import { loadConfig } from "../config.js";
-import { createAthenaUsageRepository } from "../db/athena-usage.repository.js";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type Config, loadConfig } from "../config.js";
 import { openDb, tuneForBulkIngest } from "../db/client.js";
-import { createIngestWriter } from "../db/ingest.repository.js";
-import { afterIngest } from "../ingest/after-ingest.js";
-import { IngestSession, type IngestSummary, type RejectionReport } from "../ingest/ingest-session.js";
-import { createAthenaClient } from "../sources/athena/athena-client.js";
-import { ATHENA_SOURCE, ingestAthena } from "../sources/athena/athena-ingest.js";
-import { isIdentifier, loadQueries } from "../sources/athena/athena-queries.js";
-import { createAthenaRunner } from "../sources/athena/athena-runner.js";
-import { ingestFiles } from "../sources/files/ingest-files.js";
-import { parseSince, systemClock } from "../sources/lookup-events/clock.js";
-import { createCloudTrailClient } from "../sources/lookup-events/cloudtrail-client.js";
-import { LOOKUP_EVENTS_SOURCE, pullLookupEvents } from "../sources/lookup-events/lookup-events.pull.js";
-import { createRegionLimiters } from "../sources/lookup-events/rate-limiter.js";
+import { createStore, type Store } from "../db/store.js";
+import { sourceContext } from "../deps.js";
+import { IngestSession, type IngestSummary, type RejectionReport } from "../pipeline/ingest-session.js";
+import { rejectReasons } from "../pipeline/reject-reasons.js";
+import { runStagesAfterStore } from "../pipeline/stages.js";
+import { findSource, sourceRegistry } from "../sources/registry.js";
+import {
+  type Source,
+  type SourceDefinition,
+  SourceOptionError,
+  type SourceOptionValues,
+} from "../sources/source.js";
 import { err, formatNumber, out, UsageError } from "./output.js";
 
-export const ingestUsage = `usage: deniedby ingest [--db PATH] [--format text|json] PATH...
-       deniedby ingest --from lookup-events [--since 24h|ISO] [--region R ...]
-       deniedby ingest --from athena [--database D] [--table T] [--since 7d|ISO] [--workgroup W]
-                       [--output-location s3://…]
+export const ingestUsage = `usage: deniedby ingest [--db PATH] [--format text|json] ${sourceRegistry
+  .map((d) => d.usage)
+  .join("\n       deniedby ingest [--db PATH] [--format text|json] ")}
 
-Reads CloudTrail from files and directories (recursively; S3 export trees, .json, .json.gz, JSON-lines, JSON
-arrays, EventBridge events) or '-' for standard input, and stores denials, role evidence and usage aggregates.
---from lookup-events pulls each region's event history (management events, 90 days) once, from the stored
-checkpoint, or --since (default DENIEDBY_LOOKUP_LOOKBACK_HOURS on the first run); regions default to
-DENIEDBY_LOOKUP_REGIONS. --from athena queries the trail's Athena table by UTC day from its checkpoint or --since
-(default DENIEDBY_ATHENA_LOOKBACK_DAYS); the other options default to the DENIEDBY_ATHENA_* settings.
+${sourceRegistry.map((d) => d.help).join("\n")}
+Stores denials, role evidence and usage aggregates, then brings the role catalogue and the denial analysis up to
+date. Ctrl-C stops a pull cleanly (an Athena query in flight is stopped too).
 Exit status: 0 all input stored, 1 some input was rejected (the rest is stored), 2 usage error.`;
 
 /** How many individual rejections are printed before only counting them. */
 const MAX_REPORTED = 20;
 
+/** The command line's options: the common ones and every source's own. */
+function optionsConfig(): ParseArgsConfig["options"] {
+  const options: NonNullable<ParseArgsConfig["options"]> = {
+    db: { type: "string" },
+    format: { type: "string", default: "text" },
+    from: { type: "string", default: "files" },
+    help: { type: "boolean", short: "h" },
+  };
+  for (const d of sourceRegistry) for (const [name, o] of Object.entries(d.options)) options[name] = { ...o };
+  return options;
+}
+
+/** The chosen source, with only its own options given. */
+function chosenSource(values: SourceOptionValues, positionals: string[]): SourceDefinition {
+  const definition = findSource(String(values.from));
+  if (definition === undefined)
+    throw new UsageError(`--from must be one of ${sourceRegistry.map((d) => d.name).join(", ")}`);
+  if (!definition.paths && positionals.length > 0)
+    throw new UsageError(`--from ${definition.name} takes no paths`);
+  const foreign = sourceRegistry
+    .flatMap((d) => Object.keys(d.options))
+    .filter((name) => values[name] !== undefined && !(name in definition.options));
+  if (foreign.length > 0)
+    throw new UsageError(`--from ${definition.name} takes no ${foreign.map((n) => `--${n}`).join(", ")}`);
+  return definition;
+}
+
+/** `deniedby ingest`: reads one source of the registry once, then runs the stages after storing. */
 export async function ingestCommand(argv: string[]): Promise<number> {
+  // The options are the registry's, known only at run time: their values are read as the sources declare them.
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      db: { type: "string" },
-      format: { type: "string", default: "text" },
-      from: { type: "string", default: "files" },
-      since: { type: "string" },
-      region: { type: "string", multiple: true },
-      database: { type: "string" },
-      table: { type: "string" },
-      workgroup: { type: "string" },
-      "output-location": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+    options: optionsConfig(),
+  }) as {
+    values: SourceOptionValues;
+    positionals: string[];
+  };
   if (values.help) {
     out(ingestUsage);
     return 0;
   }
   if (values.format !== "text" && values.format !== "json")
     throw new UsageError("--format must be text or json");
-  if (values.from === "lookup-events" || values.from === "athena") {
-    if (positionals.length > 0) throw new UsageError(`--from ${values.from} takes no paths`);
-    return ingestLive(values.from, { ...values, format: values.format });
-  }
-  if (values.from !== "files") throw new UsageError("--from must be files, lookup-events or athena");
-  if (positionals.length === 0) throw new UsageError("no input: give one or more files, directories, or -");
-  const missing = positionals.filter((p) => p !== "-" && !existsSync(p));
-  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(", ")}`);
-
+  const definition = chosenSource(values, positionals);
   const config = loadConfig();
-  const db = openDb({ path: values.db ?? config.DENIEDBY_DB });
+  // Built before the database is opened: a command line that cannot work must not leave a database behind.
+  const sources = sourcesOf(definition, config, positionals, values);
+  const db = openDb({ path: typeof values.db === "string" ? values.db : config.DENIEDBY_DB });
   tuneForBulkIngest(db);
-  try {
-    const writer = createIngestWriter(db);
-    const onReject = rejectionReporter();
-    const session = new IngestSession({ source: "file", writer, onReject });
-    const progress = createProgress(
-      session.summary,
-      values.format === "text" && process.stderr.isTTY === true,
-    );
-    await ingestFiles(positionals, { session, writer, onProgress: progress.tick });
-    const summary = session.finish();
-    progress.done();
-    afterIngest(db);
-    if (values.format === "json") out(JSON.stringify(summary));
-    else printSummary(summary);
-    return summary.rejected.total > 0 ? 1 : 0;
-  } finally {
-    db.$client.close();
-  }
-}
-
-interface LiveOptions {
-  db?: string | undefined;
-  format: "text" | "json";
-  since?: string | undefined;
-  region?: string[] | undefined;
-  database?: string | undefined;
-  table?: string | undefined;
-  workgroup?: string | undefined;
-  "output-location"?: string | undefined;
-}
-
-/** A one-off pull from LookupEvents or Athena; Ctrl-C stops it cleanly (an Athena query is stopped too). */
-async function ingestLive(from: "lookup-events" | "athena", values: LiveOptions): Promise<number> {
-  const config = loadConfig();
-  const since = values.since === undefined ? undefined : parseSince(values.since, Date.now());
-  if (since === null)
-    throw new UsageError("--since must be a duration such as 24h or 7d, or an ISO timestamp");
-  const regions = values.region ?? config.DENIEDBY_LOOKUP_REGIONS;
-  if (from === "lookup-events" && regions.length === 0)
-    throw new UsageError("no region: give --region or set DENIEDBY_LOOKUP_REGIONS");
-  const database = values.database ?? config.DENIEDBY_ATHENA_DATABASE;
-  const table = values.table ?? config.DENIEDBY_ATHENA_TABLE;
-  if (from === "athena") {
-    if (database === undefined)
-      throw new UsageError("no database: give --database or set DENIEDBY_ATHENA_DATABASE");
-    if (!isIdentifier(database) || !isIdentifier(table))
-      throw new UsageError("--database and --table must be Glue names (lowercase letters, digits, _)");
-  }
-  const queries = from === "athena" ? loadQueries() : null;
+  const store = createStore(db);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
-  const db = openDb({ path: values.db ?? config.DENIEDBY_DB });
-  tuneForBulkIngest(db);
   try {
-    const writer = createIngestWriter(db);
-    const onReject = rejectionReporter();
-    const source = from === "athena" ? ATHENA_SOURCE : LOOKUP_EVENTS_SOURCE;
-    const session = new IngestSession({ source, writer, onReject });
-    if (from === "lookup-events") {
-      const limiters = createRegionLimiters({ perSecond: 2, clock: systemClock });
-      for (const region of regions) {
-        const result = await pullLookupEvents({
-          client: createCloudTrailClient({ region }),
-          region,
-          session,
-          readCheckpoint: writer.readCheckpoint,
-          limiter: limiters.forRegion(region),
-          lookbackMs: config.DENIEDBY_LOOKUP_LOOKBACK_HOURS * 3_600_000,
-          signal: controller.signal,
-          ...(since !== undefined ? { since } : {}),
-        });
-        err(
-          `${region}: ${formatNumber(result.pages)} pages, up to ${result.highWater === null ? "-" : new Date(result.highWater).toISOString()}` +
-            (result.checkpointed ? "" : " (not checkpointed: --since is after the stored progress)"),
-        );
-      }
-    } else if (queries !== null && database !== undefined) {
-      const outputLocation = values["output-location"] ?? config.DENIEDBY_ATHENA_OUTPUT_LOCATION;
-      const result = await ingestAthena({
-        runner: createAthenaRunner({
-          client: createAthenaClient(
-            config.DENIEDBY_ATHENA_REGION ? { region: config.DENIEDBY_ATHENA_REGION } : {},
-          ),
-          database,
-          workGroup: values.workgroup ?? config.DENIEDBY_ATHENA_WORKGROUP,
-          ...(outputLocation !== undefined ? { outputLocation } : {}),
-          pollMaxMs: config.DENIEDBY_ATHENA_POLL_MAX_SECONDS * 1000,
-          timeoutMs: config.DENIEDBY_ATHENA_QUERY_TIMEOUT_SECONDS * 1000,
-        }),
-        queries,
-        database,
-        table,
-        session,
-        usage: createAthenaUsageRepository(db),
-        readCheckpoint: writer.readCheckpoint,
-        lookbackDays: config.DENIEDBY_ATHENA_LOOKBACK_DAYS,
-        signal: controller.signal,
-        ...(since !== undefined ? { since } : {}),
-      });
-      err(
-        `athena: ${result.queries} queries, ${formatNumber(result.dataScannedBytes / 1_048_576)} MiB scanned, ` +
-          `${result.usageDaysReplaced} usage days replaced, complete through ${result.completeThrough ?? "-"}`,
-      );
-    }
-    const summary = session.finish();
-    afterIngest(db);
+    const summary = await readAll(store, definition.name, sources, {
+      signal: controller.signal,
+      progress: values.format === "text" && process.stderr.isTTY === true,
+    });
+    runStagesAfterStore(store);
     if (values.format === "json") out(JSON.stringify(summary));
     else printSummary(summary);
     return summary.rejected.total > 0 ? 1 : 0;
@@ -183,6 +94,41 @@ async function ingestLive(from: "lookup-events" | "athena", values: LiveOptions)
     process.removeListener("SIGINT", onSignal);
     db.$client.close();
   }
+}
+
+function sourcesOf(
+  definition: SourceDefinition,
+  config: Config,
+  paths: string[],
+  values: SourceOptionValues,
+): Source[] {
+  try {
+    return definition.once(sourceContext({ config }), { paths, values });
+  } catch (error) {
+    if (error instanceof SourceOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Reads every source of the run into one session (one summary), saying what each did. */
+async function readAll(
+  store: Store,
+  name: string,
+  sources: Source[],
+  options: { signal: AbortSignal; progress: boolean },
+): Promise<IngestSummary> {
+  const session = new IngestSession({
+    store,
+    source: sources[0]?.name ?? name,
+    onReject: rejectionReporter(),
+  });
+  const progress = createProgress(session.summary, options.progress);
+  for (const source of sources) {
+    const result = await session.read(source, { signal: options.signal, onChunk: progress.tick });
+    if (source.describe) err(source.describe(result));
+  }
+  progress.done();
+  return session.finish();
 }
 
 /** Prints the first rejections as they happen; the rest are only counted in the summary. */

@@ -29,6 +29,4 @@ export function formatTable(header: string[], rawRows: string[][]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-export function formatNumber(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
+export { formatNumber } from "../shared/format.js";

@@ -1,5 +1,7 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { listCatalog, refreshCatalog } from "../db/role-catalog.repository.js";
+import { createStore } from "../db/store.js";
+import { listRoleEntries } from "../pipeline/catalog.js";
+import { runStagesAfterStore } from "../pipeline/stages.js";
 import { openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 import { formatTable } from "./output.js";
 
@@ -51,11 +53,12 @@ export async function rolesCommand(argv: string[]): Promise<number> {
   const db = openStoredDb("roles", values.db);
   if (db === null) return 1;
   try {
-    refreshCatalog(db);
+    // The catalogue and the analyses that depend on it, brought up to date together.
+    runStagesAfterStore(createStore(db));
     const entries: RoleCatalogEntry[] = [];
     let cursor: string | undefined;
     do {
-      const page = listCatalog(db, {
+      const page = listRoleEntries(db, {
         limit: 1000,
         ...(values.kind === undefined ? {} : { kind: values.kind }),
         ...(cursor === undefined ? {} : { cursor }),

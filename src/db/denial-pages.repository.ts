@@ -1,4 +1,5 @@
 import type { Statement } from "better-sqlite3";
+import { DomainError } from "../shared/errors.js";
 import type { Db } from "./client.js";
 import type { DenialRow } from "./schema.js";
 
@@ -14,8 +15,10 @@ export interface DenialFilters {
 }
 
 /** A cursor that does not decode: the client sent something we never issued. */
-export class InvalidCursorError extends Error {
-  readonly code = "cursor.invalid";
+export class InvalidCursorError extends DomainError {
+  constructor(message: string) {
+    super("cursor.invalid", message);
+  }
 }
 
 export function encodeCursor(time: number, id: string): string {
@@ -31,11 +34,12 @@ export function decodeCursor(cursor: string): { time: number; id: string } {
   return { time, id: text.slice(colon + 1) };
 }
 
-const COLUMNS = `d.event_id AS eventId, event_time AS eventTime, account_id AS accountId, region,
-  event_source AS eventSource, event_name AS eventName, error_code AS errorCode, error_message AS errorMessage,
-  principal_type AS principalType, principal_arn AS principalArn, role_arn AS roleArn, session_name AS sessionName,
-  user_agent AS userAgent, source_ip AS sourceIp, source, r.raw, action, resource, denied_by AS deniedBy,
-  policy_arn AS policyArn, incident_id AS incidentId, d.noise`;
+const COLUMNS = `d.event_id AS eventId, d.event_time AS eventTime, d.account_id AS accountId, d.region,
+  d.event_source AS eventSource, d.event_name AS eventName, d.error_code AS errorCode,
+  d.error_message AS errorMessage, d.principal_type AS principalType, d.principal_arn AS principalArn,
+  d.role_arn AS roleArn, d.session_name AS sessionName, d.user_agent AS userAgent, d.source_ip AS sourceIp,
+  d.source, r.raw, d.action, d.resource, d.denied_by AS deniedBy, d.policy_arn AS policyArn,
+  d.incident_id AS incidentId, d.noise, i.noise_reason AS noiseReason`;
 
 /**
  * The API's hot path: pages of denial keys, newest first, then the rows it does not have explained yet.
@@ -56,8 +60,9 @@ export function createDenialPages(db: Db) {
     return s;
   };
   const rowsById = sqlite.prepare(
-    // The raw record is kept in denial_raw (see schema.ts); both lookups are by primary key.
+    // The raw record is kept in denial_raw (see schema.ts); every lookup is by primary key.
     `SELECT ${COLUMNS} FROM denials d JOIN denial_raw r ON r.event_id = d.event_id
+     LEFT JOIN incidents i ON i.id = d.incident_id
      WHERE d.event_id IN (SELECT value FROM json_each(?))`,
   );
 

@@ -1,5 +1,6 @@
-import type { NormalisedEvent, RejectReason } from "../cloudtrail/normalise.js";
+import type { NormalisedEvent } from "../cloudtrail/normalise.js";
 import { usageResource } from "../cloudtrail/normalise.js";
+import type { Checkpoint, DailyUsage, FileMark } from "../sources/source.js";
 import type { Db } from "./client.js";
 
 /** An event ready to store, with the record's JSON text (kept for denials and evidence). */
@@ -12,22 +13,10 @@ export interface QuarantineEntry {
   source: string;
   location: string;
   position: string;
-  reason: RejectReason;
+  /** A stable dotted code (json.invalid, record.missing_event_id, …). */
+  reason: string;
   detail: string;
   raw: string;
-}
-
-export interface FileDone {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  records: number;
-}
-
-export interface Checkpoint {
-  source: string;
-  key: string;
-  value: string;
 }
 
 /** Everything one transaction commits: events, rejects, and the progress marks that must move with them. */
@@ -35,7 +24,7 @@ export interface Batch {
   source: string;
   events: StoredEvent[];
   rejections: QuarantineEntry[];
-  filesDone: FileDone[];
+  filesDone: FileMark[];
   checkpoints: Checkpoint[];
 }
 
@@ -105,22 +94,7 @@ export function mergeAgents(a: string, b: string): string {
 }
 
 /** One usage_daily row as it is written (by file/push/LookupEvents ingest here, by the Athena source as a whole). */
-export interface UsageAggregate {
-  day: string;
-  principalArn: string;
-  principalType: string;
-  roleArn: string | null;
-  accountId: string;
-  eventSource: string;
-  eventName: string;
-  resource: string;
-  calls: number;
-  errors: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** Sorted, distinct, at most MAX_AGENTS. */
-  userAgents: string[];
-}
+export type UsageAggregate = DailyUsage;
 
 /** The INSERT of one usage_daily row; its values in the order `usageValues` gives. */
 export const INSERT_USAGE = `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id,
@@ -158,8 +132,8 @@ interface SessionAgg {
 }
 
 /**
- * The ingest hot path. It uses better-sqlite3 prepared statements directly rather than drizzle's builder: per-row
- * drizzle inserts measured ~6× slower (shared/reference/performance.md), and this runs once per event.
+ * The ingest hot path, on better-sqlite3 prepared statements rather than drizzle's builder: it runs once per event
+ * (docs/performance.md). Holds no batch state between calls, so every source of a process shares one.
  */
 export function createIngestWriter(db: Db) {
   const sqlite = db.$client;
@@ -204,6 +178,7 @@ export function createIngestWriter(db: Db) {
      ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
   );
   const selectFile = sqlite.prepare("SELECT size, mtime_ms AS mtimeMs FROM source_files WHERE path = ?");
+  const selectAny = sqlite.prepare("SELECT 1 FROM ingested_events LIMIT 1").pluck();
   const selectCheckpoint = sqlite.prepare(
     "SELECT value FROM source_checkpoints WHERE source = ? AND key = ?",
   );
@@ -300,6 +275,10 @@ export function createIngestWriter(db: Db) {
       const row = selectFile.get(path) as { size: number; mtimeMs: number } | undefined;
       return row !== undefined && row.size === size && row.mtimeMs === mtimeMs;
     },
+    /** True once any event has been stored (a first run finds none). */
+    anyIngested(): boolean {
+      return selectAny.get() !== undefined;
+    },
     readCheckpoint(source: string, key: string): string | undefined {
       const row = selectCheckpoint.get(source, key) as { value: string } | undefined;
       return row?.value;
@@ -379,19 +358,4 @@ function addSession(sessions: Map<string, SessionAgg>, e: NormalisedEvent): void
   if (session < agg.sample) agg.sample = session;
   if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
   if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
-}
-
-const writers = new WeakMap<Db, IngestWriter>();
-
-/**
- * The ingest writer of a database, prepared once and shared: push requests, live sources and the bundled examples
- * write through the same statements (the writer holds no batch state between calls).
- */
-export function ingestWriterFor(db: Db): IngestWriter {
-  let writer = writers.get(db);
-  if (!writer) {
-    writer = createIngestWriter(db);
-    writers.set(db, writer);
-  }
-  return writer;
 }

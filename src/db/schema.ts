@@ -237,8 +237,11 @@ export const incidents = sqliteTable(
   (t) => [index("incidents_last_seen_idx").on(t.lastSeen), index("incidents_role_idx").on(t.roleArn)],
 );
 
-/** A stored denial with its raw record (denials joined with denial_raw), as explainers and the API read it. */
-export type DenialRow = typeof denials.$inferSelect & { raw: string };
+/**
+ * A stored denial with its raw record (denials joined with denial_raw) and its incident's noise reason (null while
+ * not analysed, or when its incident is not noise), as the explanation bodies read it.
+ */
+export type DenialRow = typeof denials.$inferSelect & { raw: string; noiseReason: string | null };
 export type EvidenceRow = typeof evidenceEvents.$inferSelect;
 export type UsageRow = typeof usageDaily.$inferSelect;
 export type RoleSessionRow = typeof roleSessions.$inferSelect;

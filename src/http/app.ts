@@ -8,7 +8,6 @@ import { registerReportRoutes } from "../report/report.routes.js";
 import { registerSlackRoutes } from "../slack/slack.routes.js";
 import type { AppEnv } from "./app-env.js";
 import { ApiError, errorResponse } from "./errors.js";
-import { createExplanationCache } from "./explanations.js";
 import { requestLog, requireBearer, requireJson } from "./middleware.js";
 import { registerDenialRoutes } from "./routes/denials.routes.js";
 import { registerEventRoutes } from "./routes/events.routes.js";
@@ -74,7 +73,7 @@ export function createApp(deps: Deps) {
     return requireJson()(c, next);
   });
 
-  const explanations = createExplanationCache(deps.db);
+  const { explanations } = deps;
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerDenialRoutes(app, deps, explanations);

@@ -1,8 +1,8 @@
 import { and, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import type { Db } from "../db/client.js";
-import { listCatalog } from "../db/role-catalog.repository.js";
 import { denials, evidenceEvents, usageDaily } from "../db/schema.js";
+import { listRoleEntries } from "../pipeline/catalog.js";
 import type { ReportDenial, ReportInput, ReportUsage } from "./report.build.js";
 import type { PolicyEvent } from "./report.granted.js";
 import type { ResolvedWindow } from "./report.window.js";
@@ -41,7 +41,7 @@ function allCatalog(db: Db): RoleCatalogEntry[] {
   const out: RoleCatalogEntry[] = [];
   let cursor: string | undefined;
   do {
-    const page = listCatalog(db, { limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
+    const page = listRoleEntries(db, { limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
     out.push(...page.roles);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);

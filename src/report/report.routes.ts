@@ -55,7 +55,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     const query = c.req.valid("query");
     let report: LeastPrivilegeReport;
     try {
-      report = leastPrivilegeReport(deps.db, query, deps.clock());
+      report = leastPrivilegeReport(deps.db, query, deps.clock.now());
     } catch (error) {
       if (error instanceof WindowError) throw new ApiError("request.invalid", error.message, error.field);
       throw error;

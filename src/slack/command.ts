@@ -2,8 +2,8 @@ import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { roleNameOf } from "../cloudtrail/principal.js";
 import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
-import { getCatalogEntry } from "../db/role-catalog.repository.js";
 import type { IncidentRow } from "../db/schema.js";
+import { getRoleEntry } from "../pipeline/catalog.js";
 import type { Block, SlackMessage } from "./block-kit.js";
 import {
   explanationLinks,
@@ -139,7 +139,7 @@ export function answerSlashCommand(db: Db, cmd: SlashCommand, publicUrl: string 
           publicUrl,
         );
     }
-    const entry = getCatalogEntry(db, q);
+    const entry = getRoleEntry(db, q);
     if (entry || incidentsOfPrincipal(db, q, 1).length > 0)
       return roleMessage(db, [{ arn: q, entry }], publicUrl);
   } else {

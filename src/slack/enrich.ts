@@ -1,12 +1,12 @@
-import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { isDenial } from "../cloudtrail/denial.js";
 import { bodyRecords, validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Db } from "../db/client.js";
-import { explainStoredDenial, getDenial, getIncident } from "../db/denials.repository.js";
-import { getCatalogEntry } from "../db/role-catalog.repository.js";
+import { getDenial, getIncident } from "../db/denials.repository.js";
 import type { DenialRow, IncidentRow } from "../db/schema.js";
 import { type Explanation, explainDenial } from "../explain/explain.js";
+import { lazyCatalogLookup } from "../pipeline/catalog.js";
+import { explainStoredDenial } from "../pipeline/explanations.js";
 import type { SlackMessage } from "./block-kit.js";
 import {
   buildDenialMessage,
@@ -30,15 +30,6 @@ export type EnrichResult =
   | { kind: "messages"; messages: EnrichedMessage[]; skipped: EnrichSkip[] }
   | { kind: "not_found"; eventId: string };
 
-/** Catalogue lookups for one request, by role ARN, each read once: cheaper than loading the whole catalogue. */
-export function catalogLookup(db: Db): (roleArn: string) => RoleCatalogEntry | undefined {
-  const seen = new Map<string, RoleCatalogEntry | undefined>();
-  return (arn) => {
-    if (!seen.has(arn)) seen.set(arn, getCatalogEntry(db, arn) ?? undefined);
-    return seen.get(arn);
-  };
-}
-
 export function storedStats(row: IncidentRow): IncidentStats {
   return { id: row.id, count: row.count, firstSeen: row.firstSeen, lastSeen: row.lastSeen, scope: "stored" };
 }
@@ -50,7 +41,7 @@ export function messageForStoredDenial(
   publicUrl: string | undefined,
   extra: Pick<DenialMessageInput, "repeat"> = {},
 ): EnrichedMessage {
-  const explanation = explainStoredDenial(row, catalogLookup(db));
+  const explanation = explainStoredDenial(row, lazyCatalogLookup(db));
   const incident = getIncident(db, explanation.incidentId);
   return toMessage(explanation, incident ? storedStats(incident) : null, publicUrl, extra);
 }
@@ -90,7 +81,7 @@ export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined
     return { kind: "messages", messages: [messageForStoredDenial(db, row, publicUrl)], skipped: [] };
   }
   const items = bodyRecords(body);
-  const catalog = catalogLookup(db);
+  const catalog = lazyCatalogLookup(db);
   const skipped: EnrichSkip[] = [];
   const groups = new Map<string, { explanation: Explanation; count: number; first: number; last: number }>();
   for (const { position, value: item } of items) {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
+import { createPoller, type Poller } from "../shared/poller.js";
 import { checkMessage, type SlackMessage } from "./block-kit.js";
 import { messageForStoredDenial } from "./enrich.js";
 import { type DueIncident, dueIncidents, recordPost } from "./slack.repository.js";
@@ -78,7 +79,6 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
   const interval = o.intervalMs ?? 15_000;
   const timeout = o.timeoutMs ?? 10_000;
   const stopping = new AbortController();
-  let running: Promise<void> | null = null;
   let scanning: Promise<ScanResult> | null = null;
 
   async function send(message: SlackMessage): Promise<PostOutcome> {
@@ -203,20 +203,20 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
     return scanning;
   }
 
+  // The process's one polling loop; a scan never throws, so it polls at the interval.
+  const poller: Poller = createPoller({
+    intervalMs: interval,
+    clock: { now: o.clock, sleep: (ms, signal) => sleep(ms, signal ?? stopping.signal) },
+    run: async () => {
+      await scan();
+    },
+  });
   return {
     scan,
-    start() {
-      if (running) return;
-      running = (async () => {
-        while (!stopping.signal.aborted) {
-          await scan();
-          await sleep(interval, stopping.signal).catch(() => undefined);
-        }
-      })();
-    },
+    start: () => poller.start(),
     async stop() {
       stopping.abort();
-      await running;
+      await poller.stop();
       await scanning;
     },
   };

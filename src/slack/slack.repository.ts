@@ -1,7 +1,6 @@
 import { and, desc, eq, gt, gte, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import type { Db } from "../db/client.js";
-import { getCatalogEntry } from "../db/role-catalog.repository.js";
 import {
   denials,
   type IncidentRow,
@@ -10,6 +9,7 @@ import {
   type SlackPostRow,
   slackPosts,
 } from "../db/schema.js";
+import { getRoleEntry } from "../pipeline/catalog.js";
 
 export interface DueIncident {
   incident: IncidentRow;
@@ -107,7 +107,7 @@ export function rolesNamed(db: Db, roleName: string, limit = 5): RoleCatalogEntr
     .orderBy(roleCatalog.roleArn)
     .limit(limit)
     .all();
-  return arns.flatMap((r) => getCatalogEntry(db, r.arn) ?? []);
+  return arns.flatMap((r) => getRoleEntry(db, r.arn) ?? []);
 }
 
 /** The most recently active incidents of a role (or of a user/root principal), noise included. */

@@ -160,7 +160,7 @@ export function registerSlackRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
         signature: c.req.header("x-slack-signature"),
         rawBody,
       },
-      deps.clock(),
+      deps.clock.now(),
     );
     if (!check.ok) throw new ApiError(signatureErrors[check.reason], check.detail);
     const command = parseSlashCommand(new URLSearchParams(Buffer.from(rawBody).toString("utf8")));

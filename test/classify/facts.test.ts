@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AGENT_APPLICATION, AGENT_ECS_AGENT, AGENT_ECS_TASK, agentClass } from "../../src/classify/calls.js";
 import { classifyFacts, classifyRoles } from "../../src/classify/classify.js";
 import { openDb } from "../../src/db/client.js";
-import { loadClassifierFacts, loadClassifierInput } from "../../src/db/role-catalog.repository.js";
+import { createFactsReader } from "../../src/db/facts.repository.js";
 import { usageDaily } from "../../src/db/schema.js";
 import { type FixtureCase, loadFixtureCases } from "./fixture-cases.js";
 import { inputFromRecords, storeInput } from "./store-input.js";
@@ -24,8 +24,8 @@ describe("agentClass", () => {
   });
 });
 
-describe("loadClassifierFacts", () => {
-  it("classifies a store exactly as classifyRoles over loadClassifierInput does", () => {
+describe("the facts a store reads", () => {
+  it("classifies a store exactly as classifyRoles over its observations does", () => {
     const trail = JSON.parse(
       readFileSync(join(dir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"), "utf8"),
     ) as { Records: unknown[] };
@@ -64,11 +64,12 @@ describe("loadClassifierFacts", () => {
     usage("2026-11-16", odd, "nodots", "Describe", JSON.stringify([SDK]));
     usage("2026-11-16", odd, "api.ecr.amazonaws.com", "GetAuthorizationToken", JSON.stringify([AGENT]));
 
-    const expected = classifyRoles(loadClassifierInput(db));
+    const reader = createFactsReader(db);
+    const expected = classifyRoles(reader.loadObservations());
     expect(expected.length).toBeGreaterThan(20);
-    expect(classifyFacts(loadClassifierFacts(db))).toEqual(expected);
-    // A second load reuses the aggregate registered on this connection.
-    expect(classifyFacts(loadClassifierFacts(db))).toEqual(expected);
+    expect(classifyFacts(reader.loadFacts(agentClass))).toEqual(expected);
+    // A second load reuses the aggregate this reader registered on the connection.
+    expect(classifyFacts(reader.loadFacts(agentClass))).toEqual(expected);
     db.$client.close();
   });
 });
@@ -79,7 +80,7 @@ describe("every fixture case through the store", () => {
     (_label, c) => {
       const db = openDb({ path: ":memory:" });
       storeInput(db, c.input);
-      expect(classifyFacts(loadClassifierFacts(db))).toEqual(classifyRoles(c.input));
+      expect(classifyFacts(createFactsReader(db).loadFacts(agentClass))).toEqual(classifyRoles(c.input));
       db.$client.close();
     },
   );

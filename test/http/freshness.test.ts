@@ -3,10 +3,9 @@ import { describe, expect, it } from "vitest";
 import { type Db, openDb } from "../../src/db/client.js";
 import { roleCatalog } from "../../src/db/schema.js";
 import { DenialList } from "../../src/http/schemas.js";
-import { afterIngest } from "../../src/ingest/after-ingest.js";
 import { postJson, testApp } from "../support/app.js";
 import { tempDir } from "../support/db.js";
-import { ingestPaths } from "../support/ingest.js";
+import { ingestPaths, runStages } from "../support/ingest.js";
 import { makeRecord, uuidFor } from "../support/records.js";
 
 const ROLE = "arn:aws:iam::111122223333:role/checkout-task";
@@ -56,13 +55,13 @@ describe("GET /v1/denials reads what was committed last", () => {
     // The other connection is a CLI ingest against the same file.
     const cli = openDb({ path });
     await ingestPaths(cli, ["-"], { stdin: JSON.stringify({ Records: [denial(1)] }) });
-    afterIngest(cli);
+    runStages(cli);
     const first = await listed(app);
     expect(first.map((d) => d.id)).toEqual([uuidFor(1, 6)]);
     expect(first[0]?.kind).not.toBe("lambda");
 
     await ingestPaths(cli, ["-"], { stdin: JSON.stringify({ Records: [denial(2)] }) });
-    afterIngest(cli);
+    runStages(cli);
     // After the ingest: its classify step rebuilds the catalogue from the trail.
     catalogueAsLambda(cli);
     expect(await listed(app)).toEqual(bothAsLambda);

@@ -3,9 +3,8 @@ import { createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.js";
-import { afterIngest } from "../../src/ingest/after-ingest.js";
 import { dumpData, tempDir } from "../support/db.js";
-import { ingestPaths } from "../support/ingest.js";
+import { ingestPaths, runStages } from "../support/ingest.js";
 import { generateRecords } from "../support/records.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -55,7 +54,7 @@ describe("an ingest killed with SIGKILL and run again", () => {
 
     const reference = openDb({ path: join(dir, "reference.db") });
     await ingestPaths(reference, [file]);
-    afterIngest(reference); // what the command runs after storing
+    runStages(reference); // what the command runs after storing
     const expected = dumpData(reference);
     reference.$client.close();
     expect(expected.ingested_events).toHaveLength(TOTAL);

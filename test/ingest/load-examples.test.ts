@@ -2,7 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { buildDeps } from "../../src/deps.js";
-import { loadExamplesIfEmpty } from "../../src/ingest/load-examples.js";
+import { loadExamplesIfEmpty } from "../../src/pipeline/examples.js";
 import { memoryDb } from "../support/db.js";
 import { scenarioLabels } from "../support/scenario.js";
 
@@ -12,7 +12,7 @@ describe("first run", () => {
       db: memoryDb(),
       logger: pino({ level: "silent" }),
     });
-    const summary = await loadExamplesIfEmpty(deps);
+    const summary = await loadExamplesIfEmpty(deps.store);
     expect(summary?.rejected.total).toBe(0);
     expect(summary?.stored.denials).toBe(Object.keys(scenarioLabels.denials).length);
     const q = (sql: string) => deps.db.$client.prepare(sql).get() as { n: number };
@@ -20,6 +20,6 @@ describe("first run", () => {
     expect(q("SELECT count(*) AS n FROM role_catalog").n).toBeGreaterThanOrEqual(
       Object.keys(scenarioLabels.roles).length,
     );
-    expect(await loadExamplesIfEmpty(deps)).toBeNull();
+    expect(await loadExamplesIfEmpty(deps.store)).toBeNull();
   });
 });

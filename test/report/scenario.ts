@@ -1,8 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../src/db/client.js";
-import { afterIngest } from "../../src/ingest/after-ingest.js";
-import { ingestPaths } from "../support/ingest.js";
+import { ingestPaths, runStages } from "../support/ingest.js";
 
 export const scenarioDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/scenario");
 
@@ -11,7 +10,7 @@ export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [
     join(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
   ]);
-  afterIngest(db);
+  runStages(db);
 }
 
 export const ACCOUNT = "111122223333";

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
-import { explainStoredDenial, getDenial } from "../../src/db/denials.repository.js";
+import { getDenial } from "../../src/db/denials.repository.js";
 import { type DenialRow, denials } from "../../src/db/schema.js";
 import type { Explanation } from "../../src/explain/explain.js";
+import { lazyCatalogLookup as catalogLookup } from "../../src/pipeline/catalog.js";
+import { explainStoredDenial } from "../../src/pipeline/explanations.js";
 import {
   type Block,
   blockKitLimits,
@@ -12,7 +14,7 @@ import {
   unescapeMrkdwn,
 } from "../../src/slack/block-kit.js";
 import { buildDenialMessage, explanationLinks } from "../../src/slack/blocks.js";
-import { catalogLookup, messageForStoredDenial } from "../../src/slack/enrich.js";
+import { messageForStoredDenial } from "../../src/slack/enrich.js";
 import { memoryDb } from "../support/db.js";
 import { labels, loadScenario } from "./scenario.js";
 

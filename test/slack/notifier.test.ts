@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Deps } from "../../src/deps.js";
-import { loadExamplesIfEmpty } from "../../src/ingest/load-examples.js";
+import { loadExamplesIfEmpty } from "../../src/pipeline/examples.js";
+import { ingestPush } from "../../src/pipeline/push.js";
+import { clockAt } from "../../src/shared/clock.js";
 import { checkMessage, type SlackMessage, unescapeMrkdwn } from "../../src/slack/block-kit.js";
 import {
   createSlackNotifier,
@@ -11,7 +13,6 @@ import {
   type SlackNotifierOptions,
 } from "../../src/slack/notifier.js";
 import { getPost } from "../../src/slack/slack.repository.js";
-import { ingestPush } from "../../src/sources/push/ingest-push.js";
 import { testApp } from "../support/app.js";
 import { makeRecord, uuidFor } from "../support/records.js";
 import { loadScenario } from "./scenario.js";
@@ -78,7 +79,7 @@ const storm = (n: number, at = "2026-11-20T11:00:00Z") =>
 
 function setup(startIso = "2026-11-20T12:00:00Z") {
   let now = Date.parse(startIso);
-  const { deps } = testApp({}, { clock: () => now });
+  const { deps } = testApp({}, { clock: clockAt(() => now) });
   const sleeps: number[] = [];
   const logger = collectingLogger();
   const notifier = (hook: FakeWebhook, extra: Partial<SlackNotifierOptions> = {}) =>
@@ -110,7 +111,7 @@ function setup(startIso = "2026-11-20T12:00:00Z") {
 function push(deps: Deps, from: number, to: number, at?: string) {
   const records = [];
   for (let i = from; i < to; i++) records.push(storm(i, at));
-  return ingestPush(deps, records);
+  return ingestPush(deps.store, deps.metrics, records);
 }
 
 const realSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal });
@@ -122,9 +123,9 @@ describe("the Slack notifier", () => {
     const hook = await fakeWebhook();
     const t = setup();
     const n = t.notifier(hook);
-    expect(push(t.deps, 0, 400).denials).toBe(400);
+    expect((await push(t.deps, 0, 400)).denials).toBe(400);
     expect((await n.scan()).posted).toHaveLength(1);
-    expect(push(t.deps, 400, 1000).denials).toBe(600);
+    expect((await push(t.deps, 400, 1000)).denials).toBe(600);
     expect((await n.scan()).posted).toEqual([]);
     expect(hook.posts).toHaveLength(1);
     expect(checkMessage(hook.posts[0])).toEqual([]);
@@ -133,10 +134,10 @@ describe("the Slack notifier", () => {
 
     // The storm ended within the quiet period: an hour later, nothing new to say.
     t.advance(61 * 60_000);
-    push(t.deps, 0, 1000); // duplicates: not new denials
+    await push(t.deps, 0, 1000); // duplicates: not new denials
     expect((await n.scan()).posted).toEqual([]);
     // Denials again a quiet period after the last one posted: one more post, saying how many came since.
-    push(t.deps, 1000, 1050, "2026-11-20T12:30:00Z");
+    await push(t.deps, 1000, 1050, "2026-11-20T12:30:00Z");
     expect((await n.scan()).posted).toHaveLength(1);
     expect(hook.posts).toHaveLength(2);
     expect(text(hook.posts[1])).toContain("Still denied");
@@ -144,21 +145,21 @@ describe("the Slack notifier", () => {
     expect(text(hook.posts[1])).toContain("1,050 times");
     // And not again within the quiet period of that post, however many come.
     t.advance(10 * 60_000);
-    push(t.deps, 1050, 1100, "2026-11-20T13:40:00Z");
+    await push(t.deps, 1050, 1100, "2026-11-20T13:40:00Z");
     expect((await n.scan()).posted).toEqual([]);
   });
 
   it("posts a storm that lasts past the quiet period once per quiet period", async () => {
     const hook = await fakeWebhook();
     const t = setup();
-    push(t.deps, 0, 100, "2026-11-20T11:00:00Z");
+    await push(t.deps, 0, 100, "2026-11-20T11:00:00Z");
     const n = t.notifier(hook);
     expect((await n.scan()).posted).toHaveLength(1);
     // Every ten minutes for two hours: posts at the start, after one hour and after two.
     for (let step = 1; step <= 12; step++) {
       t.advance(10 * 60_000);
       const at = new Date(Date.parse("2026-11-20T11:00:00Z") + step * 10 * 60_000).toISOString();
-      push(t.deps, step * 100, step * 100 + 100, at);
+      await push(t.deps, step * 100, step * 100 + 100, at);
       await n.scan();
     }
     expect(hook.posts).toHaveLength(3);
@@ -167,7 +168,7 @@ describe("the Slack notifier", () => {
   it("retries failures with exponential backoff and posts once Slack recovers", async () => {
     const hook = await fakeWebhook([500, 503, 429]);
     const t = setup();
-    push(t.deps, 0, 3);
+    await push(t.deps, 0, 3);
     const result = await t.notifier(hook, { baseDelayMs: 1000 }).scan();
     expect(result.posted).toHaveLength(1);
     expect(hook.requests).toBe(4);
@@ -178,7 +179,7 @@ describe("the Slack notifier", () => {
   it("leaves an incident for the next scan when Slack stays down, and does not record it", async () => {
     const hook = await fakeWebhook([500, 500, 500]);
     const t = setup();
-    push(t.deps, 0, 3);
+    await push(t.deps, 0, 3);
     const first = await t.notifier(hook, { maxAttempts: 3 }).scan();
     expect(first.posted).toEqual([]);
     expect(first.deferred).toHaveLength(1);
@@ -193,7 +194,7 @@ describe("the Slack notifier", () => {
   it("does not retry what Slack refuses for good (4xx), and records it so it is not sent every scan", async () => {
     const hook = await fakeWebhook([400]);
     const t = setup();
-    push(t.deps, 0, 2);
+    await push(t.deps, 0, 2);
     const n = t.notifier(hook);
     const result = await n.scan();
     expect(result.rejected).toHaveLength(1);
@@ -206,7 +207,7 @@ describe("the Slack notifier", () => {
   it("does not post again after a restart", async () => {
     const hook = await fakeWebhook();
     const t = setup();
-    push(t.deps, 0, 5);
+    await push(t.deps, 0, 5);
     expect((await t.notifier(hook).scan()).posted).toHaveLength(1);
     const restarted = t.notifier(hook);
     expect((await restarted.scan()).posted).toEqual([]);
@@ -239,7 +240,7 @@ describe("the Slack notifier", () => {
   it("never posts the bundled example trail, nor incidents older than the lookback", async () => {
     const hook = await fakeWebhook();
     const t = setup("2026-11-16T12:00:00Z");
-    expect(await loadExamplesIfEmpty(t.deps)).not.toBeNull();
+    expect(await loadExamplesIfEmpty(t.deps.store)).not.toBeNull();
     expect((await t.notifier(hook).scan()).posted).toEqual([]);
     const old = setup("2026-11-20T12:00:00Z");
     await loadScenario(old.deps.db);
@@ -253,7 +254,7 @@ describe("the Slack notifier", () => {
     const n = t.notifier(hook, { intervalMs: 10, sleep: realSleep, timeoutMs: 60_000 });
     n.start();
     const started = performance.now();
-    push(t.deps, 0, 10);
+    await push(t.deps, 0, 10);
     expect(performance.now() - started).toBeLessThan(2000);
     await expect.poll(() => hook.requests, { timeout: 5000 }).toBe(1);
     const stopping = performance.now();
@@ -265,7 +266,7 @@ describe("the Slack notifier", () => {
   it("never logs the webhook URL when posting fails", async () => {
     const hook = await fakeWebhook([500, 500]);
     const t = setup();
-    push(t.deps, 0, 1);
+    await push(t.deps, 0, 1);
     await t.notifier(hook, { maxAttempts: 2 }).scan();
     expect(t.logger.lines.length).toBeGreaterThan(0);
     expect(t.logger.lines.join("\n")).not.toContain("secretwebhooktoken");

@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../src/db/client.js";
-import { afterIngest } from "../../src/ingest/after-ingest.js";
-import { ingestPaths } from "../support/ingest.js";
+import { ingestPaths, runStages } from "../support/ingest.js";
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/scenario");
 export const scenarioPath = join(dir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json");
@@ -22,5 +21,5 @@ export const scenarioRecords = (
 /** Stores the scenario trail and runs classify + explain, as every ingest does. */
 export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [scenarioPath]);
-  afterIngest(db);
+  runStages(db);
 }

@@ -5,6 +5,7 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startServer } from "../../src/server.js";
+import { clockAt } from "../../src/shared/clock.js";
 import { tempDir } from "../support/db.js";
 import { makeRecord, uuidFor } from "../support/records.js";
 
@@ -37,7 +38,10 @@ describe("startServer with DENIEDBY_SLACK_WEBHOOK_URL", () => {
       DENIEDBY_SLACK_INTERVAL_SECONDS: "1",
     });
     const now = Date.parse("2026-11-20T12:00:00Z");
-    const server = await startServer(config, { logger: pino({ level: "silent" }), clock: () => now });
+    const server = await startServer(config, {
+      logger: pino({ level: "silent" }),
+      clock: clockAt(() => now),
+    });
     try {
       const record = makeRecord({
         eventId: uuidFor(1, 11),

@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAthenaUsageRepository } from "../../src/db/athena-usage.repository.js";
 import { type Db, openDb } from "../../src/db/client.js";
-import { createIngestWriter, type IngestWriter } from "../../src/db/ingest.repository.js";
-import { IngestSession } from "../../src/ingest/ingest-session.js";
-import { createAthenaClient } from "../../src/sources/athena/athena-client.js";
+import type { IngestWriter } from "../../src/db/ingest.repository.js";
+import { createStore, type Store } from "../../src/db/store.js";
+import { ingestSource } from "../../src/pipeline/ingest-session.js";
 import {
-  ATHENA_SOURCE,
-  type AthenaIngestOptions,
-  ingestAthena,
+  type AthenaSourceOptions,
+  athenaSource,
   readAthenaCheckpoint,
-} from "../../src/sources/athena/athena-ingest.js";
+} from "../../src/sources/athena/athena.source.js";
+import { createAthenaClient } from "../../src/sources/athena/athena-client.js";
 import { loadQueries, withTable } from "../../src/sources/athena/athena-queries.js";
 import { createAthenaRunner } from "../../src/sources/athena/athena-runner.js";
 import { type FakeAthena, type FakeQueryPlan, startFakeAthena } from "../support/fake-athena.js";
@@ -152,6 +151,7 @@ const usage = [
 
 let athena: FakeAthena;
 let db: Db;
+let store: Store;
 let writer: IngestWriter;
 let plans: Record<"denials" | "evidence" | "usage-daily", FakeQueryPlan>;
 
@@ -172,7 +172,8 @@ beforeEach(async () => {
     return day9 || plan.states ? plan : { columns: plan.columns ?? [], rows: [] };
   });
   db = openDb({ path: ":memory:" });
-  writer = createIngestWriter(db);
+  store = createStore(db);
+  writer = store.ingest;
 });
 
 afterEach(async () => {
@@ -180,10 +181,10 @@ afterEach(async () => {
   db.$client.close();
 });
 
-async function ingest(now: string, overrides: Partial<AthenaIngestOptions> = {}) {
+/** One read of the table's source through the pipeline's ingest session, as `deniedby ingest` runs it. */
+async function ingest(now: string, overrides: Partial<AthenaSourceOptions> = {}) {
   const clock = createVirtualClock(Date.parse(now));
-  const session = new IngestSession({ source: ATHENA_SOURCE, writer });
-  const result = await ingestAthena({
+  const source = athenaSource({
     runner: createAthenaRunner({
       client: createAthenaClient({
         region: "eu-west-1",
@@ -197,14 +198,11 @@ async function ingest(now: string, overrides: Partial<AthenaIngestOptions> = {})
     queries,
     database: "trails",
     table: TABLE,
-    session,
-    usage: createAthenaUsageRepository(db),
-    readCheckpoint: writer.readCheckpoint,
     clock,
     lookbackDays: 1,
     ...overrides,
   });
-  return { result, summary: session.finish() };
+  return ingestSource(store, source);
 }
 
 const usageRows = () =>
@@ -214,7 +212,7 @@ const usageRows = () =>
     )
     .all();
 
-describe("Athena ingest", () => {
+describe("the Athena source", () => {
   it("stores denials and evidence as full records and usage as aggregates, with widened partitions", async () => {
     // 10 March 03:00: 9 March is closed (ended more than 2 h ago), 10 March is still open.
     const { result, summary } = await ingest("2026-03-10T03:00:00Z");

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../../src/db/client.js";
-import { createIngestWriter, type IngestWriter } from "../../src/db/ingest.repository.js";
-import { IngestSession } from "../../src/ingest/ingest-session.js";
+import type { IngestWriter } from "../../src/db/ingest.repository.js";
+import { createStore, type Store } from "../../src/db/store.js";
+import { ingestSource } from "../../src/pipeline/ingest-session.js";
 import { createCloudTrailClient } from "../../src/sources/lookup-events/cloudtrail-client.js";
 import { LookupEventsError } from "../../src/sources/lookup-events/lookup-events.errors.js";
 import {
-  LOOKUP_EVENTS_SOURCE,
-  type LookupEventsPullOptions,
-  pullLookupEvents,
+  type LookupEventsSourceOptions,
+  lookupEventsSource,
   readLookupCheckpoint,
-} from "../../src/sources/lookup-events/lookup-events.pull.js";
+} from "../../src/sources/lookup-events/lookup-events.source.js";
 import { createRateLimiter, unlimited } from "../../src/sources/lookup-events/rate-limiter.js";
 import {
   createVirtualClock,
@@ -35,6 +35,7 @@ function denials(n: number, end: number, prefix = "e"): FakeTrailEvent[] {
 
 let fake: FakeCloudTrail;
 let db: Db;
+let store: Store;
 let writer: IngestWriter;
 let clock: ReturnType<typeof createVirtualClock>;
 
@@ -42,7 +43,8 @@ beforeEach(async () => {
   clock = createVirtualClock(NOW);
   fake = await startFakeCloudTrail({ now: clock.now });
   db = openDb({ path: ":memory:" });
-  writer = createIngestWriter(db);
+  store = createStore(db);
+  writer = store.ingest;
 });
 
 afterEach(async () => {
@@ -56,22 +58,20 @@ function storedIds(): string[] {
   ).map((r) => r.id);
 }
 
-async function pull(overrides: Partial<LookupEventsPullOptions> = {}) {
-  const session = new IngestSession({ source: LOOKUP_EVENTS_SOURCE, writer });
-  const result = await pullLookupEvents({
+/** One read of the region's source through the pipeline's ingest session, as `deniedby ingest` runs it. */
+async function pull(overrides: Partial<LookupEventsSourceOptions> = {}) {
+  const source = lookupEventsSource({
     client: createCloudTrailClient({ region: REGION, endpoint: fake.url, credentials }),
     region: REGION,
-    session,
-    readCheckpoint: writer.readCheckpoint,
     limiter: unlimited,
     clock,
     retry: { random: () => 1 },
     ...overrides,
   });
-  return { result, summary: session.finish() };
+  return ingestSource(store, source);
 }
 
-describe("pullLookupEvents", () => {
+describe("the LookupEvents source", () => {
   it("pages through a window with the same parameters and stores every event once", async () => {
     const events = denials(523, NOW);
     fake.add(events);
@@ -265,17 +265,16 @@ describe("pullLookupEvents", () => {
     const saved = process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
     process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = fake.url;
     try {
-      const session = new IngestSession({ source: LOOKUP_EVENTS_SOURCE, writer });
-      await pullLookupEvents({
-        client: createCloudTrailClient({ region: REGION, credentials }),
-        region: REGION,
-        session,
-        readCheckpoint: writer.readCheckpoint,
-        limiter: unlimited,
-        clock,
-        lookbackMs: 3_600_000,
-      });
-      session.finish();
+      await ingestSource(
+        store,
+        lookupEventsSource({
+          client: createCloudTrailClient({ region: REGION, credentials }),
+          region: REGION,
+          limiter: unlimited,
+          clock,
+          lookbackMs: 3_600_000,
+        }),
+      );
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
       else process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = saved;

@@ -6,8 +6,14 @@ import { athenaCommand } from "../../src/cli/athena.command.js";
 import { ingestCommand } from "../../src/cli/ingest.command.js";
 import { loadConfig } from "../../src/config.js";
 import { openDb } from "../../src/db/client.js";
-import { startLiveSources } from "../../src/sources/live-sources.js";
+import { createStore } from "../../src/db/store.js";
+import { sourceContext } from "../../src/deps.js";
+import { startLiveSources } from "../../src/pipeline/live.js";
+import { systemClock } from "../../src/shared/clock.js";
+import { silentLogger } from "../../src/shared/logger.js";
+import { createAwsClients } from "../../src/sources/aws-clients.js";
 import { createCloudTrailClient } from "../../src/sources/lookup-events/cloudtrail-client.js";
+import { liveSources } from "../../src/sources/registry.js";
 import { type FakeCloudTrail, fakeEvent, startFakeCloudTrail } from "../support/fake-cloudtrail.js";
 
 let dir: string;
@@ -120,27 +126,40 @@ describe("deniedby athena ddl", () => {
 describe("startLiveSources", () => {
   it("polls the configured regions, reports lag, and stops", async () => {
     const db = openDb({ path: join(dir, "live.sqlite") });
-    const config = loadConfig({ DENIEDBY_LOOKUP_REGIONS: "eu-west-1", DENIEDBY_LOOKUP_LOOKBACK_HOURS: "1" });
-    const live = startLiveSources({
-      db,
-      config,
-      cloudTrailClient: (region) =>
+    const config = loadConfig({
+      DENIEDBY_LOOKUP_REGIONS: "eu-west-1",
+      DENIEDBY_LOOKUP_LOOKBACK_HOURS: "1",
+      DENIEDBY_LOOKUP_INTERVAL_SECONDS: "60",
+    });
+    const aws = createAwsClients({
+      clock: systemClock,
+      cloudTrail: (region) =>
         createCloudTrailClient({
           region,
           endpoint: fake.url,
           credentials: { accessKeyId: "t", secretAccessKey: "t" },
         }),
-      lookupIntervalMs: 60_000,
     });
-    for (let i = 0; i < 100 && live.status().lookupEvents[0]?.lastSuccessAt === null; i++)
+    const live = startLiveSources({
+      store: createStore(db),
+      sources: liveSources(sourceContext({ config, aws })),
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    for (let i = 0; i < 100 && live.status()[0]?.lastSuccessAt === null; i++)
       await new Promise((r) => setTimeout(r, 50));
     const status = live.status();
     await live.stop();
-    expect(status.lookupEvents[0]).toMatchObject({ region: "eu-west-1", lastError: null, events: 120 });
+    expect(status[0]).toMatchObject({
+      labels: { source: "lookup-events", region: "eu-west-1" },
+      lastError: null,
+      events: 120,
+    });
     // The window ends a minute before now: the lag is about that settle delay.
-    expect(status.lookupEvents[0]?.lagSeconds).toBeGreaterThanOrEqual(59);
-    expect(status.lookupEvents[0]?.lagSeconds).toBeLessThan(70);
-    expect(status.athena).toBeNull();
+    expect(status[0]?.lagSeconds).toBeGreaterThanOrEqual(59);
+    expect(status[0]?.lagSeconds).toBeLessThan(70);
+    // Athena is not configured: no source of it runs.
+    expect(status.filter((s) => s.labels.source === "athena")).toEqual([]);
     expect((db.$client.prepare("SELECT count(*) AS n FROM denials").get() as { n: number }).n).toBe(120);
     db.$client.close();
   });

@@ -1,16 +1,17 @@
 import pino from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
-import { buildDeps, type Deps } from "../../src/deps.js";
+import { buildDeps, type DepsOverrides } from "../../src/deps.js";
 import { createApp } from "../../src/http/app.js";
+import { clockAt } from "../../src/shared/clock.js";
 import { memoryDb } from "./db.js";
 
 /** The real app around a fresh migrated in-memory database, silent logs and a fixed clock. */
-export function testApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}) {
+export function testApp(env: Record<string, string> = {}, overrides: DepsOverrides = {}) {
   const config: Config = loadConfig({ DENIEDBY_DB: ":memory:", DENIEDBY_EXAMPLES: "off", ...env });
   const deps = buildDeps(config, {
     db: memoryDb(),
     logger: pino({ level: "silent" }),
-    clock: () => Date.parse("2026-11-20T12:00:00Z"),
+    clock: clockAt(() => Date.parse("2026-11-20T12:00:00Z")),
     ...overrides,
   });
   return { app: createApp(deps), deps };

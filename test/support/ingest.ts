@@ -1,27 +1,28 @@
 import { Readable } from "node:stream";
 import type { Db } from "../../src/db/client.js";
-import { createIngestWriter } from "../../src/db/ingest.repository.js";
-import { IngestSession, type IngestSummary, type RejectionReport } from "../../src/ingest/ingest-session.js";
-import { ingestFiles } from "../../src/sources/files/ingest-files.js";
+import { createStore } from "../../src/db/store.js";
+import { type IngestSummary, ingestSource, type RejectionReport } from "../../src/pipeline/ingest-session.js";
+import { runStagesAfterStore } from "../../src/pipeline/stages.js";
+import { fileSource } from "../../src/sources/files/files.source.js";
 
-/** Runs the file source the way `deniedby ingest` does, collecting rejection reports. */
+/** Runs the file source the way `deniedby ingest` does (without the stages after it), collecting rejections. */
 export async function ingestPaths(
   db: Db,
   paths: string[],
   options: { stdin?: string | Buffer; batchSize?: number } = {},
 ): Promise<{ summary: IngestSummary; rejections: RejectionReport[] }> {
-  const writer = createIngestWriter(db);
   const rejections: RejectionReport[] = [];
-  const session = new IngestSession({
-    source: "file",
-    writer,
+  const source = fileSource(paths, {
+    ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
+  });
+  const { summary } = await ingestSource(createStore(db), source, {
     onReject: (r) => rejections.push(r),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   });
-  await ingestFiles(paths, {
-    session,
-    writer,
-    ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
-  });
-  return { summary: session.finish(), rejections };
+  return { summary, rejections };
+}
+
+/** What every ingest runs after storing: the catalogue refresh, re-analysis and the analysis of new denials. */
+export function runStages(db: Db): void {
+  runStagesAfterStore(createStore(db));
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Db } from "../../src/db/client.js";
-import { afterIngest } from "../../src/ingest/after-ingest.js";
-import { ingestPaths } from "./ingest.js";
+import { ingestPaths, runStages } from "./ingest.js";
 
 export const scenarioDir = resolve(import.meta.dirname, "../../examples/scenario");
 
@@ -23,5 +22,5 @@ export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [
     resolve(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
   ]);
-  afterIngest(db);
+  runStages(db);
 }

@@ -3,9 +3,9 @@ import { createDenialPages, InvalidCursorError } from "../../db/denial-pages.rep
 import { getDenial, getIncident, listIncidents } from "../../db/denials.repository.js";
 import type { IncidentRow } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
+import type { Explanations } from "../../pipeline/explanations.js";
 import type { AppEnv } from "../app-env.js";
 import { ApiError } from "../errors.js";
-import type { ExplanationCache } from "../explanations.js";
 import {
   commonErrors,
   DenialDetail,
@@ -101,11 +101,7 @@ function pageOrBadCursor<T>(read: () => T): T {
   }
 }
 
-export function registerDenialRoutes(
-  app: OpenAPIHono<AppEnv>,
-  deps: Deps,
-  explanations: ExplanationCache,
-): void {
+export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, explanations: Explanations): void {
   const pages = createDenialPages(deps.db);
   const incidentView = (row: IncidentRow) => {
     const latest = getDenial(deps.db, row.latestEventId);

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { ingestPush } from "../../sources/push/ingest-push.js";
+import { ingestPush } from "../../pipeline/push.js";
 import type { AppEnv } from "../app-env.js";
 import { commonErrors, IngestResult, PushBody } from "../schemas.js";
 
@@ -22,8 +22,8 @@ const pushEvents = createRoute({
 });
 
 export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
-  app.openapi(pushEvents, (c) => {
-    const result = ingestPush(deps, c.req.valid("json"));
+  app.openapi(pushEvents, async (c) => {
+    const result = await ingestPush(deps.store, deps.metrics, c.req.valid("json"));
     return c.json(result, 200);
   });
 }

@@ -4,8 +4,8 @@ import { bodyRecords, type Rejection, validateRecord } from "../../cloudtrail/no
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import type { Deps } from "../../deps.js";
 import { explainDenial } from "../../explain/explain.js";
+import type { Explanations } from "../../pipeline/explanations.js";
 import type { AppEnv } from "../app-env.js";
-import type { ExplanationCache } from "../explanations.js";
 import { commonErrors, ExplainResult, PushBody } from "../schemas.js";
 
 const explainRoute = createRoute({
@@ -27,7 +27,7 @@ const explainRoute = createRoute({
 export function registerExplainRoutes(
   app: OpenAPIHono<AppEnv>,
   _deps: Deps,
-  explanations: ExplanationCache,
+  explanations: Explanations,
 ): void {
   app.openapi(explainRoute, (c) => {
     explanations.sync();

@@ -2,9 +2,8 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { RoleCatalogEntry } from "../../classify/kinds.js";
 import { ROLE_KINDS } from "../../classify/kinds.js";
 import { extractPrincipal, roleNameOf } from "../../cloudtrail/principal.js";
-import { getCatalogEntry, listCatalog } from "../../db/role-catalog.repository.js";
-import { findRoleByName } from "../../db/role-lookup.repository.js";
 import type { Deps } from "../../deps.js";
+import { findRoleEntryByName, getRoleEntry, listRoleEntries } from "../../pipeline/catalog.js";
 import type { AppEnv } from "../app-env.js";
 import { ApiError } from "../errors.js";
 import { commonErrors, notFound, RoleEntrySchema, RoleList } from "../schemas.js";
@@ -57,15 +56,15 @@ function lookupSession(deps: Deps, arn: string): RoleCatalogEntry | null {
     userIdentity: { type: "AssumedRole", arn },
   });
   if (!principal.roleArn) return null;
-  const exact = getCatalogEntry(deps.db, principal.roleArn);
+  const exact = getRoleEntry(deps.db, principal.roleArn);
   if (exact) return exact;
-  return findRoleByName(deps.db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn));
+  return findRoleEntryByName(deps.db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn));
 }
 
 export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   app.openapi(listRolesRoute, (c) => {
     const q = c.req.valid("query");
-    const page = listCatalog(deps.db, {
+    const page = listRoleEntries(deps.db, {
       limit: q.limit,
       ...(q.kind ? { kind: q.kind } : {}),
       ...(q.cursor ? { cursor: q.cursor } : {}),
@@ -76,7 +75,7 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   app.openapi(lookupRoute, (c) => {
     const { arn } = c.req.valid("query");
     const entry =
-      getCatalogEntry(deps.db, arn) ?? (arn.includes(":assumed-role/") ? lookupSession(deps, arn) : null);
+      getRoleEntry(deps.db, arn) ?? (arn.includes(":assumed-role/") ? lookupSession(deps, arn) : null);
     if (!entry) throw new ApiError("roles.not_found", `no role ${arn} in the catalogue`);
     return c.json(view(entry), 200);
   });

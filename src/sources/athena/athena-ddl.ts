@@ -1,10 +1,9 @@
+import { DomainError } from "../../shared/errors.js";
 import { isIdentifier, type Queries } from "./athena-queries.js";
 
-export class AthenaDdlInputError extends Error {
-  readonly code = "athena.ddl_invalid_input";
+export class AthenaDdlInputError extends DomainError {
   constructor(message: string) {
-    super(message);
-    this.name = "AthenaDdlInputError";
+    super("athena.ddl_invalid_input", message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DomainError } from "../../shared/errors.js";
 
 /** queries/ at the package root, from src/sources/athena (tsx, vitest) and from dist/sources/athena (compiled). */
 export const queriesFolder = resolve(dirname(fileURLToPath(import.meta.url)), "../../../queries");
@@ -15,14 +16,14 @@ export const queryNames = [
 ] as const;
 export type QueryName = (typeof queryNames)[number];
 
-export class AthenaQueryFileError extends Error {
+export class AthenaQueryFileError extends DomainError {
+  declare readonly code: "athena.query_file_missing" | "athena.query_file_invalid";
   constructor(
-    readonly code: "athena.query_file_missing" | "athena.query_file_invalid",
+    code: "athena.query_file_missing" | "athena.query_file_invalid",
     readonly file: string,
     detail: string,
   ) {
-    super(`${file}: ${detail}`);
-    this.name = "AthenaQueryFileError";
+    super(code, `${file}: ${detail}`);
   }
 }
 

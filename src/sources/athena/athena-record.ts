@@ -1,5 +1,4 @@
-import { usageResource } from "../../cloudtrail/normalise.js";
-import type { UsageAggregate } from "../../db/athena-usage.repository.js";
+import type { DailyUsage } from "../source.js";
 import type { AthenaRow } from "./athena-runner.js";
 
 /** Parses a JSON column; text that is not JSON is kept as the string it is (the normaliser reads fields defensively). */
@@ -120,7 +119,7 @@ function count(value: string | null): number {
 }
 
 /** Null when the row lacks what a usage row cannot do without (day, principal, call, times). */
-export function usageFromRow(row: AthenaRow): UsageAggregate | null {
+export function usageFromRow(row: AthenaRow): DailyUsage | null {
   const day = row.day ?? null;
   const principalArn = row.principal_arn ?? null;
   const eventSource = row.event_source ?? null;
@@ -138,8 +137,9 @@ export function usageFromRow(row: AthenaRow): UsageAggregate | null {
     accountId: row.account_id ?? "",
     eventSource,
     eventName,
-    // Idempotent: the query folds S3 keys already; folding again keeps rows from both paths on the same key.
-    resource: usageResource(row.resource ?? ""),
+    // The query folds S3 keys already; the pipeline folds again as it folds every usage row, so rows from both
+    // paths share a key.
+    resource: row.resource ?? "",
     calls: count(row.calls ?? null),
     errors: count(row.errors ?? null),
     firstSeen,
@@ -148,20 +148,4 @@ export function usageFromRow(row: AthenaRow): UsageAggregate | null {
       ? [...new Set(agents.filter((a): a is string => typeof a === "string"))].sort().slice(0, MAX_AGENTS)
       : [],
   };
-}
-
-/** Merges two aggregates with the same usage_daily key (the query groups by account too; the table does not). */
-export function mergeUsage(a: UsageAggregate, b: UsageAggregate): UsageAggregate {
-  return {
-    ...a,
-    calls: a.calls + b.calls,
-    errors: a.errors + b.errors,
-    firstSeen: Math.min(a.firstSeen, b.firstSeen),
-    lastSeen: Math.max(a.lastSeen, b.lastSeen),
-    userAgents: [...new Set([...a.userAgents, ...b.userAgents])].sort().slice(0, MAX_AGENTS),
-  };
-}
-
-export function usageKey(u: UsageAggregate): string {
-  return `${u.day}\0${u.principalArn}\0${u.eventSource}\0${u.eventName}\0${u.resource}`;
 }

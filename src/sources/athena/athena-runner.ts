@@ -6,7 +6,8 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { type Clock, isAbortError, systemClock } from "../lookup-events/clock.js";
+import { type Clock, isAbortError, systemClock } from "../../shared/clock.js";
+import { DomainError } from "../../shared/errors.js";
 
 export const athenaErrorCodes = {
   "athena.query_failed": "the query failed",
@@ -17,18 +18,19 @@ export const athenaErrorCodes = {
 export type AthenaErrorCode = keyof typeof athenaErrorCodes;
 
 /** A query that did not produce results, with Athena's own explanation (`StateChangeReason`) when it gave one. */
-export class AthenaQueryError extends Error {
+export class AthenaQueryError extends DomainError {
+  declare readonly code: AthenaErrorCode;
   constructor(
-    readonly code: AthenaErrorCode,
+    code: AthenaErrorCode,
     readonly queryExecutionId: string | null,
     readonly stateChangeReason: string | null,
     readonly errorType: string | null = null,
   ) {
     super(
+      code,
       `${athenaErrorCodes[code]}${queryExecutionId ? ` (${queryExecutionId})` : ""}` +
         `${stateChangeReason ? `: ${stateChangeReason}` : ""}`,
     );
-    this.name = "AthenaQueryError";
   }
 }
 

@@ -4,30 +4,29 @@ import { readFile, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { TextDecoder } from "node:util";
 import { createGunzip, gunzipSync } from "node:zlib";
+import { DomainError } from "../../shared/errors.js";
 
 /** A problem reading the bytes of an input (as opposed to a problem with one record in it). */
-export class InputReadError extends Error {
+export class InputReadError extends DomainError {
   constructor(
     readonly reason: "gzip.corrupt" | "file.unreadable",
     message: string,
   ) {
-    super(message);
-    this.name = "InputReadError";
+    super(reason, message);
   }
 }
 
 const CHUNK = 1024 * 1024;
 /**
- * Gzip files up to this size are inflated in one call: whole-buffer gunzip measured ~4× faster than streaming
- * (shared/reference/performance.md) and CloudTrail's own files are a few MB. Larger ones stream, so memory stays
- * flat whatever the size.
+ * Gzip files up to this size are inflated in one call, much faster than streaming (docs/performance.md), and
+ * CloudTrail's own files are a few MB. Larger ones stream, so memory stays flat whatever the size.
  */
 const WHOLE_GZIP_LIMIT = 8 * 1024 * 1024;
 
 /**
- * Whole-buffer gunzip with its output in one piece: zlib's default 16 KB output chunks were concatenated at the end,
- * copying every inflated byte once more (~0.7 µs an event). The gzip trailer's ISIZE (uncompressed size mod 2^32, of
- * the last member) sizes the output; if it is wrong the output is simply assembled from more chunks.
+ * Whole-buffer gunzip with its output in one piece, so the inflated bytes are not copied again from zlib's default
+ * 16 KB chunks. The gzip trailer's ISIZE (uncompressed size mod 2^32, of the last member) sizes the output; if it is
+ * wrong the output is simply assembled from more chunks.
  */
 function gunzipWhole(bytes: Buffer): Buffer {
   const isize = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
@@ -36,8 +35,8 @@ function gunzipWhole(bytes: Buffer): Buffer {
 
 /**
  * Text of a whole buffer. CloudTrail JSON is almost always ASCII, and an ASCII buffer's Latin-1 string is its
- * UTF-8 text: one check and a copy instead of a UTF-8 decode (~0.6 µs an event). Anything else (a byte over 0x7f,
- * a BOM) goes through the UTF-8 decoder.
+ * UTF-8 text: one check and a copy instead of a UTF-8 decode. Anything else (a byte over 0x7f, a BOM) goes through
+ * the UTF-8 decoder.
  */
 function textOf(bytes: Buffer, decoder: TextDecoder): string {
   return isAscii(bytes) ? bytes.toString("latin1") : decoder.decode(bytes);

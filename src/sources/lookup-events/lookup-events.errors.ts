@@ -1,3 +1,5 @@
+import { DomainError } from "../../shared/errors.js";
+
 /** Stable codes for what can go wrong talking to LookupEvents; logs, status and tests match on them. */
 export const lookupEventsErrorCodes = {
   "lookup_events.throttled": "LookupEvents kept throttling after every retry",
@@ -6,17 +8,17 @@ export const lookupEventsErrorCodes = {
 } as const;
 export type LookupEventsErrorCode = keyof typeof lookupEventsErrorCodes;
 
-export class LookupEventsError extends Error {
+export class LookupEventsError extends DomainError {
+  declare readonly code: LookupEventsErrorCode;
   constructor(
-    readonly code: LookupEventsErrorCode,
+    code: LookupEventsErrorCode,
     readonly region: string,
     /** The AWS error name (ThrottlingException, AccessDeniedException, …) or the network error. */
     readonly awsCode: string,
     message: string,
     options?: { cause: unknown },
   ) {
-    super(`${region}: ${lookupEventsErrorCodes[code]}: ${awsCode}: ${message}`, options);
-    this.name = "LookupEventsError";
+    super(code, `${region}: ${lookupEventsErrorCodes[code]}: ${awsCode}: ${message}`, options);
   }
 }
 

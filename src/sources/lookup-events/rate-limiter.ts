@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../../shared/clock.js";
 
 /** Hands out request slots; a caller awaits `acquire` before each request. */
 export interface RateLimiter {

@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../../shared/clock.js";
 import { awsErrorInfo, classifyRetry, LookupEventsError } from "./lookup-events.errors.js";
 import type { RateLimiter } from "./rate-limiter.js";
 

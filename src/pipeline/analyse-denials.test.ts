@@ -1,19 +1,19 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { extractPrincipal } from "../../src/cloudtrail/principal.js";
-import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
-import { type Db, openDb } from "../../src/db/client.js";
-import { listDenials } from "../../src/db/denial-pages.repository.js";
-import {
-  analysePendingDenials,
-  getDenial,
-  getIncident,
-  listIncidents,
-} from "../../src/db/denials.repository.js";
-import { denialRaw, denials, incidents, roleCatalog } from "../../src/db/schema.js";
+import { extractPrincipal } from "../cloudtrail/principal.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { type Db, openDb } from "../db/client.js";
+import { listDenials } from "../db/denial-pages.repository.js";
+import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
+import { denialRaw, denials, incidents, roleCatalog } from "../db/schema.js";
+import { createStore } from "../db/store.js";
+import { analysePendingDenials as analyse } from "./analyse-denials.js";
+
+/** Analyses through a store on the connection, as the pipeline does. */
+const analysePendingDenials = (db: Db) => analyse(createStore(db));
 
 const golden = JSON.parse(
-  readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../test/fixtures/explain/golden.json", import.meta.url), "utf8"),
 ) as {
   name: string;
   record: CloudTrailRecord;
@@ -60,7 +60,7 @@ function instanceFallback(i: number, instance: string): CloudTrailRecord {
   };
 }
 
-describe("denials repository", () => {
+describe("the analysis of stored denials", () => {
   let db: Db;
   beforeEach(() => {
     db = openDb({ path: ":memory:" });

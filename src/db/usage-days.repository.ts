@@ -1,24 +1,23 @@
+import type { Checkpoint, DailyUsage } from "../sources/source.js";
 import type { Db } from "./client.js";
-import { type Checkpoint, INSERT_USAGE, type UsageAggregate, usageValues } from "./ingest.repository.js";
-
-export type { UsageAggregate };
+import { INSERT_USAGE, usageValues } from "./ingest.repository.js";
 
 export interface UsageDayReplacement {
   day: string;
   /** Every aggregate the usage query returned for the day, one per usage_daily key. */
-  rows: UsageAggregate[];
+  rows: DailyUsage[];
   /** Committed in the same transaction, when the day is closed. */
-  checkpoint?: Checkpoint;
+  checkpoint?: Checkpoint | null;
 }
 
 /**
- * Writes Athena's usage aggregates. They do not pass through the eventID ledger, so adding them would count a
- * re-run window twice: instead each day's rows *replace* what usage_daily holds for that day and each account the
- * query returned, in one transaction with the checkpoint. Accounts the query did not return (files or LookupEvents
+ * Writes usage aggregates a source computed itself (Athena). They do not pass through the eventID ledger, so
+ * adding them would count a re-run window twice: instead each day's rows *replace* what usage_daily holds for that
+ * day and each account the query returned, in one transaction with the checkpoint. Accounts the query did not return (files or LookupEvents
  * of another account) are left alone. usage_daily has no source or region column, so the replacement cannot be
  * narrower than (day, account).
  */
-export function createAthenaUsageRepository(db: Db) {
+export function createUsageDayRepository(db: Db) {
   const sqlite = db.$client;
   const deleteDayAccount = sqlite.prepare("DELETE FROM usage_daily WHERE day = ? AND account_id = ?");
   const deleteKey = sqlite.prepare(
@@ -43,18 +42,12 @@ export function createAthenaUsageRepository(db: Db) {
     if (r.checkpoint) upsertCheckpoint.run(r.checkpoint.source, r.checkpoint.key, r.checkpoint.value);
     return { deleted, inserted: r.rows.length };
   });
-  const saveCheckpoint = sqlite.transaction((c: Checkpoint) => {
-    upsertCheckpoint.run(c.source, c.key, c.value);
-  });
 
   return {
     /** Replaces one day's aggregates atomically (with the checkpoint, when given). */
     replaceDay(replacement: UsageDayReplacement): { deleted: number; inserted: number } {
       return replace.immediate(replacement);
     },
-    saveCheckpoint(checkpoint: Checkpoint): void {
-      saveCheckpoint.immediate(checkpoint);
-    },
   };
 }
-export type AthenaUsageRepository = ReturnType<typeof createAthenaUsageRepository>;
+export type UsageDayRepository = ReturnType<typeof createUsageDayRepository>;

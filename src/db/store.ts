@@ -1,0 +1,81 @@
+import type { Db } from "./client.js";
+import {
+  createDenialAnalysisRepository,
+  type DenialAnalysisRepository,
+} from "./denial-analysis.repository.js";
+import { createDenialPages, type DenialPages } from "./denial-pages.repository.js";
+import { createFactsReader, type FactsReader } from "./facts.repository.js";
+import { createIngestWriter, type IngestWriter } from "./ingest.repository.js";
+import { type CatalogWriter, createCatalogWriter } from "./role-catalog.repository.js";
+import { createUsageDayRepository, type UsageDayRepository } from "./usage-days.repository.js";
+
+/** The generations a reader of derived data checks with one read: both move when what they count is written. */
+export interface StoreGenerations {
+  catalog: number;
+  analysis: number;
+}
+
+/**
+ * Everything that reads or writes the database, built once per connection (in buildDeps, or by a command). Its
+ * repositories keep their prepared statements and their caches (parsed evidence, the last catalogue saved) as
+ * fields of this object: nothing about a connection lives in module state. Each repository is prepared on first
+ * use, so a store that only reads prepares no writes.
+ */
+export function createStore(db: Db) {
+  const lazy = <T>(build: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= build();
+      return value;
+    };
+  };
+  const ingest = lazy(() => createIngestWriter(db));
+  const usageDays = lazy(() => createUsageDayRepository(db));
+  const facts = lazy(() => createFactsReader(db));
+  const catalog = lazy(() => createCatalogWriter(db));
+  const analysis = lazy(() => createDenialAnalysisRepository(db));
+  const pages = lazy(() => createDenialPages(db));
+  const generations = lazy(() =>
+    db.$client
+      .prepare(
+        `SELECT (SELECT generation FROM table_generations WHERE table_name = 'role_catalog'),
+           coalesce((SELECT generation FROM table_generations WHERE table_name = 'denial_analysis'), 0)`,
+      )
+      .raw(true),
+  );
+  return {
+    db,
+    get ingest(): IngestWriter {
+      return ingest();
+    },
+    get usageDays(): UsageDayRepository {
+      return usageDays();
+    },
+    get facts(): FactsReader {
+      return facts();
+    },
+    get catalog(): CatalogWriter {
+      return catalog();
+    },
+    get analysis(): DenialAnalysisRepository {
+      return analysis();
+    },
+    get denialPages(): DenialPages {
+      return pages();
+    },
+    /** Runs `fn` in one transaction (nested calls become savepoints). */
+    transaction<T>(fn: () => T): T {
+      return db.$client.transaction(fn)();
+    },
+    /** The role catalogue's and the denial analysis's generations, read together. */
+    generations(): StoreGenerations {
+      const [catalog, analysis] = generations().get() as [number, number];
+      return { catalog, analysis };
+    },
+    close(): void {
+      db.$client.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,87 @@
+import type { RoleCatalogEntry } from "../classify/kinds.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import type { DenialRow } from "../db/schema.js";
+import type { Store, StoreGenerations } from "../db/store.js";
+import { type Explanation, explainDenial } from "../explain/explain.js";
+import { type NoiseReason, noiseReasons } from "../explain/reasons.js";
+import { catalogLookup } from "./catalog.js";
+
+/** How many explanations are kept: the pages on-call reads again and again. */
+const MAX_CACHED = 20_000;
+
+type CatalogLookup = (roleArn: string) => RoleCatalogEntry | undefined;
+
+function noiseReasonOf(code: string | null): Explanation["noiseReason"] {
+  if (code === null) return null;
+  const text = Object.hasOwn(noiseReasons, code) ? noiseReasons[code as NoiseReason] : code;
+  return { code: code as NoiseReason, text };
+}
+
+/**
+ * The explanation of a stored denial: its record explained with the catalogue as context, showing the stored
+ * analysis as it is (its incident, and the incident's noise, which is what listings filter on): one truth per
+ * denial, whatever reads it.
+ */
+export function explainStoredDenial(
+  row: Pick<DenialRow, "raw" | "incidentId" | "noise" | "noiseReason">,
+  catalog: CatalogLookup,
+): Explanation {
+  const explanation = explainDenial(JSON.parse(row.raw) as CloudTrailRecord, { catalog });
+  if (row.incidentId !== null) explanation.incidentId = row.incidentId;
+  explanation.noise = row.noise;
+  explanation.noiseReason = row.noise ? noiseReasonOf(row.noiseReason) : null;
+  return explanation;
+}
+
+/**
+ * Explanations of stored denials for everything that shows them (the API, Slack, the CLI), computed from the
+ * stored catalogue and cached until the catalogue or the stored analysis changes (their generations, migration
+ * 0006 and the analysis writer): after a role is reclassified, every body, listing and incident agrees again.
+ */
+export function createExplanations(store: Store) {
+  let generations: StoreGenerations = { catalog: -1, analysis: -1 };
+  let catalog: CatalogLookup = () => undefined;
+  /**
+   * Each explanation with its JSON as UTF-8 bytes, so a page is answered by concatenating buffers rather than
+   * measuring and encoding the whole body again on every response.
+   */
+  const cache = new Map<string, { explanation: Explanation; json: Buffer }>();
+  const remember = (row: DenialRow) => {
+    const explanation = explainStoredDenial(row, catalog);
+    const entry = { explanation, json: Buffer.from(JSON.stringify(explanation)) };
+    if (cache.size >= MAX_CACHED) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
+    cache.set(row.eventId, entry);
+    return entry;
+  };
+
+  const sync = () => {
+    const now = store.generations();
+    if (now.catalog === generations.catalog && now.analysis === generations.analysis) return;
+    generations = now;
+    catalog = catalogLookup(store.db);
+    cache.clear();
+  };
+
+  return {
+    /** Brings the catalogue up to date; call once per request (or scan) before explaining. */
+    sync,
+    catalog: (roleArn: string) => catalog(roleArn),
+    explain(row: DenialRow): Explanation {
+      return (cache.get(row.eventId) ?? remember(row)).explanation;
+    },
+    /** The JSON (UTF-8) of each denial, in the order given; rows are fetched only for those not explained yet. */
+    jsonOf(eventIds: string[], fetchRows: (ids: string[]) => DenialRow[]): Buffer[] {
+      const missing = eventIds.filter((id) => !cache.has(id));
+      if (missing.length > 0) for (const row of fetchRows(missing)) remember(row);
+      return eventIds.flatMap((id) => {
+        const entry = cache.get(id);
+        return entry ? [entry.json] : [];
+      });
+    },
+  };
+}
+
+export type Explanations = ReturnType<typeof createExplanations>;

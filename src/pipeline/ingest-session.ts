@@ -1,0 +1,300 @@
+import { normaliseRecord, unwrapEnvelope, usageResource, validateRecord } from "../cloudtrail/normalise.js";
+import type { Batch, QuarantineEntry, StoredEvent } from "../db/ingest.repository.js";
+import type { Store } from "../db/store.js";
+import {
+  type Checkpoint,
+  type DailyUsage,
+  dailyUsageKey,
+  type FileIdentity,
+  type FileMark,
+  mergeDailyUsage,
+  type Place,
+  type Progress,
+  type Source,
+  type SourceChunk,
+  type SourceItem,
+} from "../sources/source.js";
+import { type RejectReason, rejectReasons } from "./reject-reasons.js";
+
+export interface RejectionReport extends Place {
+  reason: RejectReason;
+  detail: string;
+}
+
+export interface IngestSummary {
+  source: string;
+  files: { read: number; skipped: number };
+  /** Valid records seen (stored or duplicate). */
+  events: number;
+  stored: { denials: number; evidence: number; usage: number };
+  duplicates: number;
+  rejected: { total: number; byReason: Partial<Record<RejectReason, number>> };
+  /** Days of usage aggregates replaced by a source that aggregates by itself (Athena). */
+  usageDaysReplaced: number;
+  /** Uncompressed characters of JSON read. */
+  chars: number;
+  durationMs: number;
+}
+
+/** Raw text kept for a rejected piece of input, enough to see what it was. */
+const MAX_RAW = 64 * 1024;
+
+export interface IngestSessionOptions {
+  /** Stored with what is ingested (denials.source, quarantine.source). */
+  source: string;
+  store: Store;
+  /** Events per transaction; 10k-row transactions sit near the insert ceiling. */
+  batchSize?: number;
+  /** Called for every rejected piece of input, as it happens. */
+  onReject?: (report: RejectionReport) => void;
+  now?: () => number;
+}
+
+/** Whether anything reached the store that the stages after storing should see. */
+export function storedAnything(s: IngestSummary): boolean {
+  return s.stored.denials + s.stored.evidence + s.stored.usage + s.usageDaysReplaced > 0;
+}
+
+/**
+ * Turns a source's items into stored events in batches: parse, validate, normalise, and commit each batch in one
+ * transaction together with the progress marks (files done, checkpoints) that belong to it. The same for every
+ * source.
+ */
+export class IngestSession {
+  readonly summary: IngestSummary;
+  private readonly batchSize: number;
+  private readonly now: () => number;
+  private readonly started: number;
+  private readonly store: Store;
+  private events: StoredEvent[] = [];
+  private rejections: QuarantineEntry[] = [];
+  private filesDone: FileMark[] = [];
+  private checkpoints: Checkpoint[] = [];
+  /** Events accepted since the last file boundary: the count a file mark records. */
+  private fileEvents = 0;
+
+  constructor(private readonly options: IngestSessionOptions) {
+    this.store = options.store;
+    this.batchSize = options.batchSize ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.started = this.now();
+    this.summary = {
+      source: options.source,
+      files: { read: 0, skipped: 0 },
+      events: 0,
+      stored: { denials: 0, evidence: 0, usage: 0 },
+      duplicates: 0,
+      rejected: { total: 0, byReason: {} },
+      usageDaysReplaced: 0,
+      chars: 0,
+      durationMs: 0,
+    };
+  }
+
+  /** What a source may ask about its own progress: the store's checkpoints and file marks. */
+  get progress(): Progress {
+    const writer = this.store.ingest;
+    return { readCheckpoint: writer.readCheckpoint, isFileDone: writer.isFileDone };
+  }
+
+  /**
+   * Reads a source to its end, committing as it goes; returns the source's own result. Whatever was read before a
+   * failure is committed (the event-id ledger makes reading it again harmless), then the failure is rethrown.
+   */
+  async read<R>(source: Source<R>, options: { signal?: AbortSignal; onChunk?: () => void } = {}): Promise<R> {
+    const signal = options.signal ?? new AbortController().signal;
+    const reader = source.read({ signal, progress: this.progress });
+    try {
+      for (;;) {
+        const next = await reader.next();
+        if (next.done) return next.value;
+        this.acceptChunk(next.value);
+        options.onChunk?.();
+      }
+    } finally {
+      this.flush();
+    }
+  }
+
+  acceptChunk(chunk: SourceChunk): void {
+    for (const item of chunk) this.accept(item);
+  }
+
+  accept(item: SourceItem): void {
+    switch (item.kind) {
+      case "text":
+        this.acceptText(item.text, item.place);
+        break;
+      case "value":
+        if (item.raw !== null) this.summary.chars += item.raw.length;
+        this.acceptValue(item.value, item.raw, item.place);
+        break;
+      case "reject":
+        this.reject(item.reason, item.detail, item.raw, item.place);
+        break;
+      case "file-done":
+        this.fileDone(item.file);
+        break;
+      case "file-skipped":
+        this.summary.files.skipped++;
+        this.fileEvents = 0;
+        break;
+      case "checkpoint":
+        this.checkpoints.push(item.checkpoint);
+        this.flush();
+        break;
+      case "commit":
+        this.flush();
+        break;
+      case "usage-day":
+        this.replaceUsageDay(item.day, item.rows, item.checkpoint);
+        break;
+      case "credential-request":
+        break;
+    }
+  }
+
+  /** One JSON text holding a record, an EventBridge event, an array of them or a {"Records":[…]} document. */
+  acceptText(text: string, place: Place): void {
+    this.summary.chars += text.length;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.reject("json.invalid", (error as Error).message, text, place);
+      return;
+    }
+    this.acceptValue(value, text, place);
+  }
+
+  /** An already parsed value; `raw` is its original text when known (kept as is for denials and evidence). */
+  acceptValue(value: unknown, raw: string | null, place: Place): void {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        this.acceptValue(item, null, { ...place, position: joinPosition(place.position, `record ${i}`) });
+      });
+      return;
+    }
+    const records =
+      typeof value === "object" && value !== null ? (value as { Records?: unknown }).Records : undefined;
+    if (Array.isArray(records)) {
+      this.acceptValue(records, null, place);
+      return;
+    }
+    const checked = validateRecord(value);
+    if ("rejection" in checked) {
+      const { reason, detail } = checked.rejection;
+      this.reject(reason, detail, raw ?? JSON.stringify(value), place);
+      return;
+    }
+    const unwrapped = unwrapEnvelope(value) !== value;
+    const event = normaliseRecord(checked.record);
+    this.summary.events++;
+    this.fileEvents++;
+    const keep = raw !== null && !unwrapped ? raw : JSON.stringify(checked.record);
+    this.events.push({ event, raw: event.class === "usage" ? "" : keep });
+    if (this.events.length >= this.batchSize) this.flush();
+  }
+
+  reject(reason: RejectReason, detail: string, raw: string, place: Place): void {
+    const r = this.summary.rejected;
+    r.total++;
+    r.byReason[reason] = (r.byReason[reason] ?? 0) + 1;
+    const text = detail || rejectReasons[reason];
+    this.rejections.push({
+      source: this.options.source,
+      location: place.location,
+      position: place.position,
+      reason,
+      detail: text,
+      raw: raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw,
+    });
+    this.options.onReject?.({ ...place, reason, detail: text });
+  }
+
+  /** Marks a file as read to the end; committed with its last events, so a crash never marks it early. */
+  fileDone(file: FileIdentity | null): void {
+    if (file !== null) this.filesDone.push({ ...file, records: this.fileEvents });
+    this.fileEvents = 0;
+    this.summary.files.read++;
+  }
+
+  /** Commits what is pending. */
+  flush(): void {
+    if (
+      this.events.length === 0 &&
+      this.rejections.length === 0 &&
+      this.filesDone.length === 0 &&
+      this.checkpoints.length === 0
+    )
+      return;
+    const batch: Batch = {
+      source: this.options.source,
+      events: this.events,
+      rejections: this.rejections,
+      filesDone: this.filesDone,
+      checkpoints: this.checkpoints,
+    };
+    this.events = [];
+    this.rejections = [];
+    this.filesDone = [];
+    this.checkpoints = [];
+    const result = this.store.ingest.writeBatch(batch);
+    const s = this.summary.stored;
+    s.denials += result.denials;
+    s.evidence += result.evidence;
+    s.usage += result.usage;
+    this.summary.duplicates += result.duplicates;
+  }
+
+  /** Flushes and returns the final summary. */
+  finish(): IngestSummary {
+    this.flush();
+    this.summary.durationMs = this.now() - this.started;
+    return this.summary;
+  }
+
+  /**
+   * A day of aggregates a source computed: their resources folded as ingest folds them (S3 keys to folders), rows
+   * that then share a key merged, and the stored day replaced after everything read before it is committed.
+   */
+  private replaceUsageDay(day: string, rows: DailyUsage[], checkpoint: Checkpoint | null): void {
+    this.flush();
+    const byKey = new Map<string, DailyUsage>();
+    for (const row of rows) {
+      const folded = { ...row, resource: usageResource(row.resource) };
+      const key = dailyUsageKey(folded);
+      const prior = byKey.get(key);
+      byKey.set(key, prior ? mergeDailyUsage(prior, folded) : folded);
+    }
+    this.store.usageDays.replaceDay({ day, rows: [...byKey.values()], checkpoint });
+    this.summary.usageDaysReplaced++;
+  }
+}
+
+function joinPosition(outer: string, inner: string): string {
+  return outer ? `${outer}, ${inner}` : inner;
+}
+
+export interface IngestRun<R> {
+  summary: IngestSummary;
+  result: R;
+}
+
+/** Reads a whole source into the store (no stages after it): the summary, and the source's own result. */
+export async function ingestSource<R>(
+  store: Store,
+  source: Source<R>,
+  options: Omit<IngestSessionOptions, "store" | "source"> & {
+    signal?: AbortSignal;
+    onChunk?: () => void;
+  } = {},
+): Promise<IngestRun<R>> {
+  const { signal, onChunk, ...sessionOptions } = options;
+  const session = new IngestSession({ ...sessionOptions, store, source: source.name });
+  const result = await session.read(source, {
+    ...(signal ? { signal } : {}),
+    ...(onChunk ? { onChunk } : {}),
+  });
+  return { summary: session.finish(), result };
+}

@@ -1,0 +1,39 @@
+import type { Store } from "../db/store.js";
+import { countIngest, type Metrics } from "../shared/metrics.js";
+import { pushSource } from "../sources/push/push.source.js";
+import { IngestSession, storedAnything } from "./ingest-session.js";
+import { runStagesAfterStore } from "./stages.js";
+
+export interface PushResult {
+  accepted: number;
+  denials: number;
+  duplicates: number;
+  rejected: { position: string; reason: string; detail: string }[];
+}
+
+/** Stores one pushed body in one transaction, then runs the stages after storing. */
+export async function ingestPush(store: Store, metrics: Metrics, body: unknown): Promise<PushResult> {
+  const rejected: PushResult["rejected"] = [];
+  const source = pushSource(body);
+  const session = new IngestSession({
+    store,
+    source: source.name,
+    // A whole push is one batch: it commits or fails as a unit.
+    batchSize: Number.POSITIVE_INFINITY,
+    onReject: (r) => rejected.push({ position: r.position, reason: r.reason, detail: r.detail }),
+  });
+  await session.read(source);
+  const summary = session.finish();
+  if (storedAnything(summary)) runStagesAfterStore(store);
+  countIngest(metrics, source.name, {
+    ...summary.stored,
+    duplicates: summary.duplicates,
+    rejected: summary.rejected.total,
+  });
+  return {
+    accepted: summary.stored.denials + summary.stored.evidence + summary.stored.usage,
+    denials: summary.stored.denials,
+    duplicates: summary.duplicates,
+    rejected,
+  };
+}

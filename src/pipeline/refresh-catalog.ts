@@ -1,0 +1,18 @@
+import { agentClass } from "../classify/calls.js";
+import { classifyFacts } from "../classify/classify.js";
+import type { Store } from "../db/store.js";
+
+export interface CatalogRefresh {
+  roles: number;
+  written: number;
+  deleted: number;
+  /** Roles that appeared, vanished or now lead with another kind. */
+  kindChanged: string[];
+}
+
+/** Recomputes the whole role catalogue from the store (load facts → classify → save what changed). */
+export function refreshCatalog(store: Store): CatalogRefresh {
+  const entries = classifyFacts(store.facts.loadFacts(agentClass));
+  const saved = store.catalog.save(entries);
+  return { roles: entries.length, ...saved };
+}

@@ -1,0 +1,224 @@
+import type { z } from "zod";
+import type { Config } from "../config.js";
+import type { Clock } from "../shared/clock.js";
+import { DomainError } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import type { AwsClients } from "./aws-clients.js";
+
+/**
+ * The one shape every input of deniedby has. A source reads (files, a request body, LookupEvents pages, Athena
+ * results, an ECS agent's audit log) and yields typed items in chunks; it never parses CloudTrail, stores or
+ * classifies: the pipeline does that, the same way for every source. Adding a source is a folder under
+ * src/sources/ implementing `Source` and one line in registry.ts.
+ */
+
+/** Where a piece of input came from, for reports and the quarantine table. */
+export interface Place {
+  location: string;
+  /** 'record 5', 'line 12', 'event <id>' or '' when the whole input is concerned. */
+  position: string;
+}
+
+/** Why a source itself set input aside (the pipeline adds the reasons it finds in records). Stable codes. */
+export const sourceRejectReasons = {
+  "json.invalid": "not valid JSON",
+  "gzip.corrupt": "the gzip stream is truncated or corrupt",
+  "file.unreadable": "the file could not be read",
+  "file.not_cloudtrail": "the input holds no CloudTrail records",
+  "record.not_cloudtrail": "the object has none of CloudTrail's record fields",
+  "record.too_large": "the record is larger than the size limit",
+  "record.truncated": "the input ends inside a record",
+  "record.invalid_cloudtrail_event": "the LookupEvents result's CloudTrailEvent is not a JSON object",
+  "audit.line_invalid": "the line is not an ECS agent credential audit entry",
+} as const;
+export type SourceRejectReason = keyof typeof sourceRejectReasons;
+
+/** A file as it was when read: a re-run skips it while its size and mtime are the same. */
+export interface FileIdentity {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A file read to the end, with the number of records it held. */
+export interface FileMark extends FileIdentity {
+  records: number;
+}
+
+/** A source's resume point, committed in the same transaction as the input read up to it. */
+export interface Checkpoint {
+  source: string;
+  key: string;
+  value: string;
+}
+
+/** A stored checkpoint read with its schema; a missing or unreadable one is null ("start from the beginning"). */
+export function readCheckpointAs<T>(
+  readCheckpoint: (source: string, key: string) => string | undefined,
+  source: string,
+  key: string,
+  schema: z.ZodType<T>,
+): T | null {
+  const text = readCheckpoint(source, key);
+  if (text === undefined) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One usage_daily row as a source that aggregates by itself (Athena) delivers it. */
+export interface DailyUsage {
+  day: string;
+  principalArn: string;
+  principalType: string;
+  roleArn: string | null;
+  accountId: string;
+  eventSource: string;
+  eventName: string;
+  resource: string;
+  calls: number;
+  errors: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Sorted, distinct, at most five. */
+  userAgents: string[];
+}
+
+const MAX_AGENTS = 5;
+
+/** Two aggregates of the same usage_daily key as one (a source may group by more than the key, e.g. account). */
+export function mergeDailyUsage(a: DailyUsage, b: DailyUsage): DailyUsage {
+  return {
+    ...a,
+    calls: a.calls + b.calls,
+    errors: a.errors + b.errors,
+    firstSeen: Math.min(a.firstSeen, b.firstSeen),
+    lastSeen: Math.max(a.lastSeen, b.lastSeen),
+    userAgents: [...new Set([...a.userAgents, ...b.userAgents])].sort().slice(0, MAX_AGENTS),
+  };
+}
+
+/** The usage_daily key of an aggregate. */
+export function dailyUsageKey(u: DailyUsage): string {
+  return `${u.day}\0${u.principalArn}\0${u.eventSource}\0${u.eventName}\0${u.resource}`;
+}
+
+/**
+ * One request for credentials served by the ECS agent on a container instance, as its audit log records it
+ * (src/sources/ecs-agent-audit/). Typed input that is not CloudTrail.
+ */
+export interface CredentialRequest {
+  time: number;
+  status: number;
+  /** 'ip:port' of the container that asked, or null. */
+  callerAddress: string | null;
+  /** The relative credentials URI without its id ('/v1/credentials', '/v2/credentials'): the agent logs no id. */
+  uri: string;
+  callerAgent: string | null;
+  /** The task whose role's credentials were asked for. */
+  taskArn: string | null;
+  /** 'task' (GetCredentials: the task role) or 'execution' (GetCredentialsExecutionRole: agent-side pulls, logs). */
+  roleType: "task" | "execution" | "invalid";
+  cluster: string | null;
+  containerInstanceArn: string | null;
+}
+
+export type SourceItem =
+  /** JSON text holding a record, an EventBridge event, an array of them or a {"Records":[…]} document. */
+  | { kind: "text"; text: string; place: Place }
+  /** An already parsed value of those shapes; `raw` is its original text when known (kept as is). */
+  | { kind: "value"; value: unknown; raw: string | null; place: Place }
+  /** Input the source could not even turn into a value: quarantined with its text. */
+  | { kind: "reject"; reason: SourceRejectReason; detail: string; raw: string; place: Place }
+  /** A file read to the end (null: standard input, counted but not remembered). */
+  | { kind: "file-done"; file: FileIdentity | null }
+  | { kind: "file-skipped"; path: string }
+  /** A resume point: what came before it is committed with it, at once. */
+  | { kind: "checkpoint"; checkpoint: Checkpoint }
+  /** A safe point: commit what is pending now (a failure later keeps it). */
+  | { kind: "commit" }
+  /** A closed day of usage aggregates that replaces the stored day (with the checkpoint that passes it). */
+  | { kind: "usage-day"; day: string; rows: DailyUsage[]; checkpoint: Checkpoint | null }
+  | { kind: "credential-request"; request: CredentialRequest; raw: string; place: Place };
+
+/** Items read together (a file chunk, a page): the unit a source hands over. */
+export type SourceChunk = readonly SourceItem[];
+
+/** What a source may ask of the store about its own progress, without depending on the store. */
+export interface Progress {
+  readCheckpoint(source: string, key: string): string | undefined;
+  isFileDone(path: string, size: number, mtimeMs: number): boolean;
+}
+
+export interface ReadContext {
+  /** Stops reading (an Athena query in flight is stopped too); the read then rejects. */
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+/**
+ * One input. `read` yields chunks of items as it reads; the pipeline commits what it is given before asking for
+ * more, so a checkpoint yielded is stored before the source goes on. The generator's return value is the source's
+ * own account of the run (pages, windows, queries), for its command-line summary.
+ */
+export interface Source<Result = unknown> {
+  /** Stored with what it brings (denials.source, quarantine.source). */
+  readonly name: string;
+  read(context: ReadContext): AsyncGenerator<SourceChunk, Result, undefined>;
+  /** One line about a finished read (pages, queries, how far it got), for the command line. */
+  describe?(result: Result): string;
+}
+
+/** A source the server polls. */
+export interface LiveSource<Result = unknown> extends Source<Result> {
+  /** /metrics labels: { source, region } (region '' when it has none). */
+  readonly labels: { source: string; region: string };
+  readonly intervalMs: number;
+  /** Every event at or before this instant is stored (epoch ms), or null: the source's lag is now minus this. */
+  watermark?(): number | null;
+}
+
+/** A command-line option a source takes (`deniedby ingest --from <name> --<option>`). */
+export interface SourceOption {
+  type: "string" | "boolean";
+  multiple?: boolean;
+}
+
+export type SourceOptionValues = Record<string, string | string[] | boolean | undefined>;
+
+/** What a definition builds its sources from: built once per process (buildDeps). */
+export interface SourceContext {
+  config: Config;
+  aws: AwsClients;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A source's command-line input that cannot work: the CLI shows it with the usage. */
+export class SourceOptionError extends DomainError {
+  constructor(message: string) {
+    super("source.invalid_option", message);
+  }
+}
+
+/**
+ * One kind of input as the registry lists it: how `deniedby ingest --from <name>` reads it once, and which live
+ * sources the server polls for it.
+ */
+export interface SourceDefinition {
+  readonly name: string;
+  /** The usage line after `deniedby ingest`, e.g. `--from lookup-events [--since 24h|ISO] [--region R ...]`. */
+  readonly usage: string;
+  /** What it reads and where its defaults come from, for `deniedby ingest --help`. */
+  readonly help: string;
+  /** Whether the command line names what to read (files), or the source knows (an API). */
+  readonly paths: boolean;
+  readonly options: Record<string, SourceOption>;
+  /** The sources of one run; throws SourceOptionError when the command line cannot work. */
+  once(context: SourceContext, input: { paths: string[]; values: SourceOptionValues }): Source[];
+  /** The sources the server polls, as the configuration enables them (none when it does not). */
+  live?(context: SourceContext): LiveSource[];
+}
