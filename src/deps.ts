@@ -1,27 +1,19 @@
 import pino from "pino";
 import type { Config } from "./config.js";
-import { type Db, openDb } from "./db/client.js";
-import { createStore, type Store } from "./db/store.js";
-import { createExplanations, type Explanations } from "./pipeline/explanations.js";
+import { openDb } from "./db/client.js";
+import { createStore } from "./db/store.js";
+import type { AppDeps } from "./http/app-deps.js";
+import { createExplanations } from "./pipeline/explanations.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import { type Logger, silentLogger } from "./shared/logger.js";
-import { createMetrics, type Metrics } from "./shared/metrics.js";
+import { createMetrics } from "./shared/metrics.js";
 import { type AwsClients, createAwsClients } from "./sources/aws-clients.js";
 import type { SourceContext } from "./sources/source.js";
 
-/** Everything the app needs, built once at start-up and passed down; nothing below reads globals. */
-export interface Deps {
-  config: Config;
-  db: Db;
-  /** The repositories over `db`, with their caches. */
-  store: Store;
-  logger: pino.Logger;
-  metrics: Metrics;
-  clock: Clock;
+/** Everything the process needs, built once at start-up and passed down; nothing below reads globals. */
+export interface Deps extends AppDeps {
   /** AWS clients, built on first use and shared (one CloudTrail client and rate limiter per region). */
   aws: AwsClients;
-  /** Explanations of stored denials, cached per catalogue and analysis generation. */
-  explanations: Explanations;
 }
 
 export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations">>;

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Deps } from "../deps.js";
+import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { ApiError, type ErrorCode } from "../http/errors.js";
 import { commonErrors, ErrorEnvelope, notFound, PushBody } from "../http/schemas.js";

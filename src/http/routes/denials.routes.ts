@@ -2,8 +2,8 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { createDenialPages, InvalidCursorError } from "../../db/denial-pages.repository.js";
 import { getDenial, getIncident, listIncidents } from "../../db/denials.repository.js";
 import type { IncidentRow } from "../../db/schema.js";
-import type { Deps } from "../../deps.js";
 import type { Explanations } from "../../pipeline/explanations.js";
+import type { AppDeps as Deps } from "../app-deps.js";
 import type { AppEnv } from "../app-env.js";
 import { ApiError } from "../errors.js";
 import {

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { ingestPush } from "../../pipeline/push.js";
+import type { AppDeps as Deps } from "../app-deps.js";
 import type { AppEnv } from "../app-env.js";
 import { commonErrors, IngestResult, PushBody } from "../schemas.js";
 

@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { isDenial } from "../../cloudtrail/denial.js";
 import { bodyRecords, type Rejection, validateRecord } from "../../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
-import type { Deps } from "../../deps.js";
 import { explainDenial } from "../../explain/explain.js";
 import type { Explanations } from "../../pipeline/explanations.js";
+import type { AppDeps as Deps } from "../app-deps.js";
 import type { AppEnv } from "../app-env.js";
 import { commonErrors, ExplainResult, PushBody } from "../schemas.js";
 

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { migrationsApplied } from "../../db/client.js";
-import type { Deps } from "../../deps.js";
+import type { AppDeps as Deps } from "../app-deps.js";
 import type { AppEnv } from "../app-env.js";
 import { errorResponse } from "../errors.js";
 import { ErrorEnvelope } from "../schemas.js";

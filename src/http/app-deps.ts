@@ -1,0 +1,23 @@
+import type pino from "pino";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Store } from "../db/store.js";
+import type { Explanations } from "../pipeline/explanations.js";
+import type { Clock } from "../shared/clock.js";
+import type { Metrics } from "../shared/metrics.js";
+
+/**
+ * What the HTTP app and the features it serves read, built once by buildDeps (src/deps.ts) and passed down; nothing
+ * below reads globals. Declared here, on the serve level, so routes depend on the shape and not on how it is built.
+ */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  /** The repositories over `db`, with their caches. */
+  store: Store;
+  logger: pino.Logger;
+  metrics: Metrics;
+  clock: Clock;
+  /** Explanations of stored denials, cached per catalogue and analysis generation. */
+  explanations: Explanations;
+}
