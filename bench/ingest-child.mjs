@@ -4,18 +4,15 @@ const [dir, dbPath] = process.argv.slice(2);
 if (!dir || !dbPath) throw new Error("usage: ingest-child.mjs DIR DB");
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
 const { openDb, tuneForBulkIngest } = await import(dist("db/client.js"));
-const { createIngestWriter } = await import(dist("db/ingest.repository.js"));
-const { IngestSession } = await import(dist("ingest/ingest-session.js"));
-const { ingestFiles } = await import(dist("sources/files/ingest-files.js"));
+const { createStore } = await import(dist("db/store.js"));
+const { ingestSource } = await import(dist("pipeline/ingest-session.js"));
+const { fileSource } = await import(dist("sources/files/files.source.js"));
 
 const db = openDb({ path: dbPath });
 // As `deniedby ingest` does.
 tuneForBulkIngest(db);
-const writer = createIngestWriter(db);
-const session = new IngestSession({ source: "file", writer });
 const started = process.hrtime.bigint();
-await ingestFiles([dir], { session, writer });
-const summary = session.finish();
+const { summary } = await ingestSource(createStore(db), fileSource([dir]));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 db.$client.close();
 process.stdout.write(

@@ -19,6 +19,38 @@ export interface RunningServer {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
+/** Without a token the API is open, so it listens on loopback only. */
+function listenHost(config: Config, logger: Deps["logger"]): string {
+  if (config.DENIEDBY_API_TOKEN) return config.HOST ?? "0.0.0.0";
+  if (config.HOST && !LOOPBACK.has(config.HOST))
+    logger.warn(
+      { host: config.HOST },
+      "HOST ignored: no DENIEDBY_API_TOKEN is set, so the API binds to 127.0.0.1 only",
+    );
+  logger.warn("no DENIEDBY_API_TOKEN set: the API is unauthenticated and listens on 127.0.0.1 only");
+  return "127.0.0.1";
+}
+
+/** The Slack notifier, when a webhook is configured. */
+function startSlack(deps: Deps): SlackNotifier | null {
+  const { config, logger } = deps;
+  if (!config.DENIEDBY_SLACK_WEBHOOK_URL) return null;
+  const slack = createSlackNotifier({
+    db: deps.db,
+    logger,
+    clock: deps.clock.now,
+    webhookUrl: config.DENIEDBY_SLACK_WEBHOOK_URL,
+    publicUrl: config.DENIEDBY_PUBLIC_URL,
+    quietMs: config.DENIEDBY_SLACK_QUIET_MINUTES * 60_000,
+    includeNoise: config.DENIEDBY_SLACK_INCLUDE_NOISE === "on",
+    lookbackMs: config.DENIEDBY_SLACK_LOOKBACK_HOURS * 3_600_000,
+    intervalMs: config.DENIEDBY_SLACK_INTERVAL_SECONDS * 1000,
+  });
+  slack.start();
+  logger.info({ quietMinutes: config.DENIEDBY_SLACK_QUIET_MINUTES }, "slack notifier started");
+  return slack;
+}
+
 /** Starts deniedby's main job: database (migrated), first-run examples, live sources and the HTTP API. */
 export async function startServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
   const deps = buildDeps(config, overrides);
@@ -34,17 +66,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
       );
   }
 
-  // Without a token the API is open, so it listens on loopback only.
-  let host = config.HOST ?? "0.0.0.0";
-  if (!config.DENIEDBY_API_TOKEN) {
-    if (config.HOST && !LOOPBACK.has(config.HOST))
-      logger.warn(
-        { host: config.HOST },
-        "HOST ignored: no DENIEDBY_API_TOKEN is set, so the API binds to 127.0.0.1 only",
-      );
-    host = "127.0.0.1";
-    logger.warn("no DENIEDBY_API_TOKEN set: the API is unauthenticated and listens on 127.0.0.1 only");
-  }
+  const host = listenHost(config, logger);
 
   const live = startLiveSources({
     store: deps.store,
@@ -55,23 +77,8 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
   });
   collectSourceMetrics(deps.metrics, live);
 
-  // Posts new incidents to Slack on its own timer: ingestion never waits on Slack.
-  let slack: SlackNotifier | null = null;
-  if (config.DENIEDBY_SLACK_WEBHOOK_URL) {
-    slack = createSlackNotifier({
-      db: deps.db,
-      logger,
-      clock: deps.clock.now,
-      webhookUrl: config.DENIEDBY_SLACK_WEBHOOK_URL,
-      publicUrl: config.DENIEDBY_PUBLIC_URL,
-      quietMs: config.DENIEDBY_SLACK_QUIET_MINUTES * 60_000,
-      includeNoise: config.DENIEDBY_SLACK_INCLUDE_NOISE === "on",
-      lookbackMs: config.DENIEDBY_SLACK_LOOKBACK_HOURS * 3_600_000,
-      intervalMs: config.DENIEDBY_SLACK_INTERVAL_SECONDS * 1000,
-    });
-    slack.start();
-    logger.info({ quietMinutes: config.DENIEDBY_SLACK_QUIET_MINUTES }, "slack notifier started");
-  }
+  // Posts new incidents to Slack on its own poller: ingestion never waits on Slack.
+  const slack = startSlack(deps);
 
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((ok) => {

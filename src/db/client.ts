@@ -24,7 +24,7 @@ export interface OpenDbOptions {
 export function openDb({ path, readonly = false }: OpenDbOptions): Db {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new Database(path, { readonly });
-  // Page size only takes effect before the first table exists; 16 KiB pages measured ~35% faster inserts than 4 KiB.
+  // Page size only takes effect before the first table exists; 16 KiB pages insert faster (docs/performance.md).
   if (!readonly) client.pragma("page_size = 16384");
   // WAL lets HTTP readers see the last committed batch while an ingest writes; NORMAL sync is durable against a
   // killed process (only an OS crash can lose the last transactions), and keeps every transaction atomic.
@@ -32,7 +32,7 @@ export function openDb({ path, readonly = false }: OpenDbOptions): Db {
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
   client.pragma("busy_timeout = 5000");
-  // 32 MiB of pages: the OS page cache holds the rest; a larger cache pushed a 1M-event ingest over 300 MB RSS.
+  // 32 MiB of pages: the OS page cache holds the rest, and a larger cache grows the ingest's memory.
   client.pragma("cache_size = -32768");
   client.pragma("temp_store = MEMORY");
   const db = drizzle({ client, schema });
@@ -43,7 +43,7 @@ export function openDb({ path, readonly = false }: OpenDbOptions): Db {
 /**
  * For a connection that only bulk-ingests (`deniedby ingest`): checkpoint the WAL every ~160 MB of pages instead of
  * SQLite's 1,000 pages (16 MB at our page size). Each batch rewrites the same ledger and usage pages, so rarer
- * checkpoints copy each page to the database fewer times: ~1 s of 18 s for 1M events. The server keeps the default
+ * checkpoints copy each page to the database fewer times (docs/performance.md). The server keeps the default
  * so that no push request waits on a long checkpoint; `journal_size_limit` trims the WAL file back afterwards.
  */
 export function tuneForBulkIngest(db: Db): void {

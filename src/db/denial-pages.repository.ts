@@ -52,8 +52,7 @@ export function createDenialPages(db: Db) {
   const prepared = (sql: string) => {
     let s = statements.get(sql);
     if (!s) {
-      // Rows as [event_id, event_time] arrays: building a { eventId, eventTime } object per row was a quarter of the
-      // time of a page.
+      // Rows as [event_id, event_time] arrays: an object per row is a large share of a page's time.
       s = sqlite.prepare(sql).raw(true);
       statements.set(sql, s);
     }
@@ -83,8 +82,8 @@ export function createDenialPages(db: Db) {
       if (filters.roleArn) add("d.role_arn = ?", filters.roleArn);
       // Walk denials_time_idx newest first and stop at the page, probing each row's role in the catalogue by its
       // primary key, rather than gather every denial of every role of the kind through denials_role_time_idx and
-      // sort them (500 ms → 1 ms at 100k denials); the unary + keeps the planner off that index. An EXISTS probe
-      // per row measured 37 µs a page against 67 µs for `+d.role_arn IN (SELECT …)`, which builds its list each time.
+      // sort them; the unary + keeps the planner off that index. An EXISTS probe per row beats `IN (SELECT …)`,
+      // which builds its list each time (docs/performance.md).
       if (filters.kind)
         add(
           "EXISTS (SELECT 1 FROM role_catalog rc WHERE rc.role_arn = +d.role_arn AND rc.kind = ?)",
@@ -93,7 +92,7 @@ export function createDenialPages(db: Db) {
       if (filters.action) add("d.action = ?", filters.action);
       if (filters.account) add("d.account_id = ?", filters.account);
       if (filters.incident) add("d.incident_id = ?", filters.incident);
-      // The incident's flag, stored on the row: a NOT EXISTS into incidents cost two lookups per row walked.
+      // The incident's flag, stored on the row: a NOT EXISTS into incidents would cost two lookups per row walked.
       if (!filters.includeNoise) add("d.noise = 0");
       if (cursor) {
         const c = decodeCursor(cursor);
@@ -102,8 +101,8 @@ export function createDenialPages(db: Db) {
       const sql = `SELECT d.event_id, d.event_time FROM denials d
         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY d.event_time DESC, d.event_id DESC LIMIT (SELECT ?)`;
-      // LIMIT (SELECT ?), not LIMIT ?: SQLite plans with the value of a bare LIMIT parameter, so binding it marks the
-      // statement expired and every run re-parsed and re-planned it (43 → 29 µs a page; 137 → 37 µs with a kind).
+      // LIMIT (SELECT ?), not LIMIT ?: SQLite plans with the value of a bare LIMIT parameter, so binding it would
+      // expire the statement and every run would re-parse and re-plan it.
       const rows = prepared(sql).all(...params, limit + 1) as [string, number][];
       const last = rows.length > limit ? rows[limit - 1] : undefined;
       return {

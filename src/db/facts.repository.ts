@@ -42,6 +42,142 @@ interface EvidenceCache {
 }
 
 /**
+ * The evidence records, parsed. evidence_events only gains rows, so only rowids past the last one seen are read:
+ * parsing every stored record again cost more than classifying them. Starts over when the table's generation
+ * moved (a row updated or deleted, migration 0007) or the row count disagrees (a VACUUM may renumber rowids).
+ */
+function readEvidence(c: Db["$client"], kept: EvidenceCache | null): EvidenceCache {
+  const readNewRows = (cache: EvidenceCache): EvidenceCache => {
+    for (const [rowid, raw] of c
+      .prepare("SELECT rowid, raw FROM evidence_events WHERE rowid > ? ORDER BY rowid")
+      .raw(true)
+      .iterate(cache.lastRowid) as IterableIterator<[number, string]>) {
+      cache.lastRowid = rowid;
+      cache.rows += 1;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        continue;
+      }
+      const valid = validateRecord(parsed);
+      if ("record" in valid) cache.records.push(valid.record);
+    }
+    return cache;
+  };
+  // One read transaction: the generation, the rows and the count are of the same snapshot.
+  return c.transaction(() => {
+    const generation = c
+      .prepare("SELECT generation FROM table_generations WHERE table_name = 'evidence_events'")
+      .pluck()
+      .get() as number;
+    const empty = (): EvidenceCache => ({ generation, lastRowid: 0, rows: 0, records: [] });
+    const read = readNewRows(kept?.generation === generation ? kept : empty());
+    const count = c.prepare("SELECT count(*) FROM evidence_events").pluck().get();
+    return read.rows === count ? read : readNewRows(empty());
+  })();
+}
+
+function readSessions(c: Db["$client"]): SessionObservation[] {
+  return (
+    c
+      .prepare(
+        `SELECT role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by, sample_session, calls,
+           first_seen, last_seen FROM role_sessions`,
+      )
+      .raw(true)
+      .all() as [string, string, string, string, string, string, number, number, number][]
+  ).map((r) => ({
+    roleArn: r[0],
+    sessionShape: r[1],
+    ec2RoleDelivery: r[2],
+    federatedProvider: r[3],
+    invokedBy: r[4],
+    sampleSession: r[5],
+    calls: r[6],
+    firstSeen: r[7],
+    lastSeen: r[8],
+  }));
+}
+
+function readDenials(c: Db["$client"]): DenialObservation[] {
+  return (
+    c
+      .prepare(
+        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, user_agent, session_name, event_time,
+           error_message FROM denials`,
+      )
+      .raw(true)
+      .all() as [string, string, string, string | null, string | null, number, string | null][]
+  ).map((d) => ({
+    roleArn: d[0],
+    eventSource: d[1],
+    eventName: d[2],
+    userAgent: d[3],
+    sessionName: d[4],
+    eventTime: d[5],
+    errorMessage: d[6],
+  }));
+}
+
+/** Usage folded over days and resources per (principal, API call), with the user agents merged. */
+function readUsage(c: Db["$client"]): UsageObservation[] {
+  const merge = userAgentMerger();
+  return (
+    c
+      .prepare(
+        // JSON arrays never hold a raw newline, so a newline separates them safely.
+        `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
+           max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
+         GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
+      )
+      .raw(true)
+      .all() as [string, string, string, number, number, number, string | null][]
+  ).map((u) => ({
+    roleArn: u[0],
+    eventSource: u[1],
+    eventName: u[2],
+    calls: Number(u[3]),
+    firstSeen: Number(u[4]),
+    lastSeen: Number(u[5]),
+    userAgents: merge(u[6]),
+  }));
+}
+
+/** Where a usage aggregate puts the facts of the query running now, and the classifier it uses. */
+interface UsageSink {
+  facts: UsageFact[];
+  classify: AgentClassifier;
+}
+
+/** Registers the SQLite aggregate `name` that folds usage rows into facts, with `classify` for the agent classes. */
+function registerUsageAggregate(c: Db["$client"], name: string, classify: AgentClassifier): UsageSink {
+  const sink: UsageSink = { facts: [], classify };
+  const merge = userAgentMerger();
+  const classes = new Map<string, number>();
+  const classOf = (cells: string | string[]): number => {
+    // The merged list does not depend on cell order (a set, sorted): sort so equal groups share a cache key.
+    const key = typeof cells === "string" ? cells : cells.sort().join("\n");
+    let bits = classes.get(key);
+    if (bits === undefined) {
+      bits = classify(merge(key));
+      if (classes.size < SINGLE_CELL_CACHE) classes.set(key, bits);
+    }
+    return bits;
+  };
+  c.aggregate(name, {
+    start: (): UsageGroups => ({ groups: new Map(), last: null }),
+    // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all five columns.
+    step: foldUsageRow as unknown as (acc: UsageGroups, row: unknown) => UsageGroups,
+    result: (acc: UsageGroups) => {
+      for (const g of acc.groups.values()) sink.facts.push(...factsOf(g, classOf));
+      return acc.groups.size;
+    },
+  });
+  return sink;
+}
+
+/**
  * Reads everything the classifier needs from the store. Holds what it parsed before (the evidence records) and the
  * SQLite aggregate it registered on the connection, so it lives as long as the store that owns it.
  */
@@ -49,121 +185,11 @@ export function createFactsReader(db: Db) {
   const c = db.$client;
   // Its own SQL function name: another reader on the same connection registers its own aggregate.
   const aggregate = `deniedby_usage_${randomBytes(6).toString("hex")}`;
-  let evidenceCache: EvidenceCache | null = null;
-  /** Where the usage aggregate puts the facts of the query running now, and the classifier it uses. */
-  let usageSink: { facts: UsageFact[]; classify: AgentClassifier } | null = null;
-
-  /**
-   * The evidence records, parsed. evidence_events only gains rows, so only rowids past the last one seen are read:
-   * parsing every stored record again cost more than classifying them. Starts over when the table's generation
-   * moved (a row updated or deleted, migration 0007) or the row count disagrees (a VACUUM may renumber rowids).
-   */
-  const loadEvidence = (): CloudTrailRecord[] => {
-    const readNewRows = (cache: EvidenceCache): EvidenceCache => {
-      for (const [rowid, raw] of c
-        .prepare("SELECT rowid, raw FROM evidence_events WHERE rowid > ? ORDER BY rowid")
-        .raw(true)
-        .iterate(cache.lastRowid) as IterableIterator<[number, string]>) {
-        cache.lastRowid = rowid;
-        cache.rows += 1;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          continue;
-        }
-        const valid = validateRecord(parsed);
-        if ("record" in valid) cache.records.push(valid.record);
-      }
-      return cache;
-    };
-    // One read transaction: the generation, the rows and the count are of the same snapshot.
-    const cache = c.transaction(() => {
-      const generation = c
-        .prepare("SELECT generation FROM table_generations WHERE table_name = 'evidence_events'")
-        .pluck()
-        .get() as number;
-      const empty = (): EvidenceCache => ({ generation, lastRowid: 0, rows: 0, records: [] });
-      const read = readNewRows(evidenceCache?.generation === generation ? evidenceCache : empty());
-      const count = c.prepare("SELECT count(*) FROM evidence_events").pluck().get();
-      return read.rows === count ? read : readNewRows(empty());
-    })();
-    evidenceCache = cache;
-    return cache.records.slice();
-  };
-
-  /** Evidence, sessions and denials: read the same way for the observations and for the facts. */
-  const loadObservations = (): Omit<StoredObservations, "usage"> => ({
-    evidence: loadEvidence(),
-    sessions: (
-      c
-        .prepare(
-          `SELECT role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by, sample_session, calls,
-             first_seen, last_seen FROM role_sessions`,
-        )
-        .raw(true)
-        .all() as [string, string, string, string, string, string, number, number, number][]
-    ).map(
-      (r): SessionObservation => ({
-        roleArn: r[0],
-        sessionShape: r[1],
-        ec2RoleDelivery: r[2],
-        federatedProvider: r[3],
-        invokedBy: r[4],
-        sampleSession: r[5],
-        calls: r[6],
-        firstSeen: r[7],
-        lastSeen: r[8],
-      }),
-    ),
-    denials: (
-      c
-        .prepare(
-          `SELECT coalesce(role_arn, principal_arn), event_source, event_name, user_agent, session_name, event_time,
-             error_message FROM denials`,
-        )
-        .raw(true)
-        .all() as [string, string, string, string | null, string | null, number, string | null][]
-    ).map(
-      (d): DenialObservation => ({
-        roleArn: d[0],
-        eventSource: d[1],
-        eventName: d[2],
-        userAgent: d[3],
-        sessionName: d[4],
-        eventTime: d[5],
-        errorMessage: d[6],
-      }),
-    ),
-  });
-
-  /** Registers this reader's aggregate (once per classifier) that folds usage rows into facts. */
-  const usageAggregate = (classify: AgentClassifier): { facts: UsageFact[]; classify: AgentClassifier } => {
-    if (usageSink?.classify === classify) return usageSink;
-    const sink = { facts: [] as UsageFact[], classify };
-    const merge = userAgentMerger();
-    const classes = new Map<string, number>();
-    const classOf = (cells: string | string[]): number => {
-      // The merged list does not depend on cell order (a set, sorted): sort so equal groups share a cache key.
-      const key = typeof cells === "string" ? cells : cells.sort().join("\n");
-      let bits = classes.get(key);
-      if (bits === undefined) {
-        bits = classify(merge(key));
-        if (classes.size < SINGLE_CELL_CACHE) classes.set(key, bits);
-      }
-      return bits;
-    };
-    c.aggregate(aggregate, {
-      start: (): UsageGroups => ({ groups: new Map(), last: null }),
-      // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all five columns.
-      step: foldUsageRow as unknown as (acc: UsageGroups, row: unknown) => UsageGroups,
-      result: (acc: UsageGroups) => {
-        for (const g of acc.groups.values()) sink.facts.push(...factsOf(g, classOf));
-        return acc.groups.size;
-      },
-    });
-    usageSink = sink;
-    return sink;
+  let evidence: EvidenceCache | null = null;
+  let usageSink: UsageSink | null = null;
+  const loadObservations = (): Omit<StoredObservations, "usage"> => {
+    evidence = readEvidence(c, evidence);
+    return { evidence: evidence.records.slice(), sessions: readSessions(c), denials: readDenials(c) };
   };
 
   return {
@@ -174,29 +200,7 @@ export function createFactsReader(db: Db) {
      * through drizzle cost more than classifying them.
      */
     loadObservations(): StoredObservations {
-      const merge = userAgentMerger();
-      const usage = (
-        c
-          .prepare(
-            // JSON arrays never hold a raw newline, so a newline separates them safely.
-            `SELECT coalesce(role_arn, principal_arn), event_source, event_name, sum(calls), min(first_seen),
-               max(last_seen), group_concat(user_agents, char(10)) FROM usage_daily
-             GROUP BY coalesce(role_arn, principal_arn), event_source, event_name`,
-          )
-          .raw(true)
-          .all() as [string, string, string, number, number, number, string | null][]
-      ).map(
-        (u): UsageObservation => ({
-          roleArn: u[0],
-          eventSource: u[1],
-          eventName: u[2],
-          calls: Number(u[3]),
-          firstSeen: Number(u[4]),
-          lastSeen: Number(u[5]),
-          userAgents: merge(u[6]),
-        }),
-      );
-      return { ...loadObservations(), usage };
+      return { ...loadObservations(), usage: readUsage(c) };
     },
 
     /**
@@ -207,7 +211,8 @@ export function createFactsReader(db: Db) {
      */
     loadFacts(classify: AgentClassifier): StoredFacts {
       const observations = loadObservations();
-      const sink = usageAggregate(classify);
+      if (usageSink?.classify !== classify) usageSink = registerUsageAggregate(c, aggregate, classify);
+      const sink = usageSink;
       const usage: UsageFact[] = [];
       sink.facts = usage;
       try {

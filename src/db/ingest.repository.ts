@@ -131,137 +131,165 @@ interface SessionAgg {
   lastSeen: number;
 }
 
+/** The ingest statements of one connection, prepared once. */
+function ingestStatements(sqlite: Db["$client"]) {
+  sqlite.function("deniedby_merge_agents", { deterministic: true }, (a: unknown, b: unknown) =>
+    mergeAgents(String(a), String(b)),
+  );
+  return {
+    markSeen: sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key) VALUES (?)"),
+    insertDenial: sqlite.prepare(
+      `INSERT OR IGNORE INTO denials (event_id, event_time, account_id, region, event_source, event_name,
+         error_code, error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip,
+         source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // The raw record lives apart from the denial row (see denialRaw in schema.ts), written only with a new denial.
+    insertDenialRaw: sqlite.prepare("INSERT INTO denial_raw (event_id, raw) VALUES (?, ?)"),
+    insertEvidence: sqlite.prepare(
+      `INSERT OR IGNORE INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name,
+         principal_arn, role_arn, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    upsertUsage: sqlite.prepare(
+      `${INSERT_USAGE}
+       ON CONFLICT (day, principal_arn, event_source, event_name, resource) DO UPDATE SET
+         calls = calls + excluded.calls, errors = errors + excluded.errors,
+         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+         user_agents = deniedby_merge_agents(user_agents, excluded.user_agents)`,
+    ),
+    upsertSession: sqlite.prepare(
+      `INSERT INTO role_sessions (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by,
+         sample_session, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by) DO UPDATE SET
+         sample_session = min(sample_session, excluded.sample_session), calls = calls + excluded.calls,
+         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+    ),
+    insertQuarantine: sqlite.prepare(
+      `INSERT OR IGNORE INTO quarantine (source, location, position, reason, detail, raw)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    upsertFile: sqlite.prepare(
+      `INSERT INTO source_files (path, size, mtime_ms, records) VALUES (?, ?, ?, ?)
+       ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
+         records = excluded.records`,
+    ),
+    upsertCheckpoint: sqlite.prepare(
+      `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
+       ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
+    ),
+    selectFile: sqlite.prepare("SELECT size, mtime_ms AS mtimeMs FROM source_files WHERE path = ?"),
+    selectAny: sqlite.prepare("SELECT 1 FROM ingested_events LIMIT 1").pluck(),
+    selectCheckpoint: sqlite.prepare("SELECT value FROM source_checkpoints WHERE source = ? AND key = ?"),
+  };
+}
+type IngestStatements = ReturnType<typeof ingestStatements>;
+
+/** Stores each new event (denials and evidence in full), folding usage and sessions into the batch's aggregates. */
+function storeEvents(
+  s: IngestStatements,
+  batch: Batch,
+  result: BatchResult,
+  usage: Map<string, UsageAggregate>,
+  sessions: Map<string, SessionAgg>,
+): void {
+  for (const { event: e, raw } of batch.events) {
+    if (s.markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
+      result.duplicates++;
+      continue;
+    }
+    const p = e.principal;
+    if (p.roleArn !== null) addSession(sessions, e);
+    if (e.class === "denial") {
+      const stored = s.insertDenial.run(
+        e.eventId,
+        e.eventTime,
+        e.accountId,
+        e.region,
+        e.eventSource,
+        e.eventName,
+        e.errorCode,
+        e.errorMessage,
+        p.type,
+        p.arn,
+        p.roleArn,
+        p.sessionName,
+        e.userAgent,
+        e.sourceIp,
+        batch.source,
+      ).changes;
+      // Another event already holds this eventID (at another time): CloudTrail ids are unique, edited data not.
+      if (stored === 0) result.duplicates++;
+      else {
+        s.insertDenialRaw.run(e.eventId, raw);
+        result.denials++;
+      }
+      continue;
+    }
+    if (e.class === "evidence") {
+      result.evidence += s.insertEvidence.run(
+        e.eventId,
+        e.eventTime,
+        e.accountId,
+        e.region,
+        e.eventSource,
+        e.eventName,
+        p.arn,
+        p.roleArn,
+        batch.source,
+        raw,
+      ).changes;
+      // A service assuming a role is the role's birth, not a use of permissions by anyone.
+      if (p.type === "AWSService") continue;
+    } else result.usage++;
+    addUsage(usage, e);
+  }
+}
+
+/** The batch's aggregates, rejects and progress marks. */
+function storeTheRest(
+  s: IngestStatements,
+  batch: Batch,
+  result: BatchResult,
+  usage: Map<string, UsageAggregate>,
+  sessions: Map<string, SessionAgg>,
+): void {
+  for (const u of usage.values()) s.upsertUsage.run(usageValues(u));
+  for (const x of sessions.values())
+    s.upsertSession.run(
+      x.roleArn,
+      x.shape,
+      x.delivery,
+      x.provider,
+      x.invokedBy,
+      x.sample,
+      x.calls,
+      x.firstSeen,
+      x.lastSeen,
+    );
+  for (const q of batch.rejections)
+    result.quarantined += s.insertQuarantine.run(
+      q.source,
+      q.location,
+      q.position,
+      q.reason,
+      q.detail,
+      q.raw,
+    ).changes;
+  for (const f of batch.filesDone) s.upsertFile.run(f.path, f.size, f.mtimeMs, f.records);
+  for (const c of batch.checkpoints) s.upsertCheckpoint.run(c.source, c.key, c.value);
+}
+
 /**
  * The ingest hot path, on better-sqlite3 prepared statements rather than drizzle's builder: it runs once per event
  * (docs/performance.md). Holds no batch state between calls, so every source of a process shares one.
  */
 export function createIngestWriter(db: Db) {
-  const sqlite = db.$client;
-  sqlite.function("deniedby_merge_agents", { deterministic: true }, (a: unknown, b: unknown) =>
-    mergeAgents(String(a), String(b)),
-  );
-  const markSeen = sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key) VALUES (?)");
-  const insertDenial = sqlite.prepare(
-    `INSERT OR IGNORE INTO denials (event_id, event_time, account_id, region, event_source, event_name, error_code,
-       error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  // The raw record lives apart from the denial row (see denialRaw in schema.ts), written only with a new denial.
-  const insertDenialRaw = sqlite.prepare("INSERT INTO denial_raw (event_id, raw) VALUES (?, ?)");
-  const insertEvidence = sqlite.prepare(
-    `INSERT OR IGNORE INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name,
-       principal_arn, role_arn, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const upsertUsage = sqlite.prepare(
-    `${INSERT_USAGE}
-     ON CONFLICT (day, principal_arn, event_source, event_name, resource) DO UPDATE SET
-       calls = calls + excluded.calls, errors = errors + excluded.errors,
-       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-       user_agents = deniedby_merge_agents(user_agents, excluded.user_agents)`,
-  );
-  const upsertSession = sqlite.prepare(
-    `INSERT INTO role_sessions (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by,
-       sample_session, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by) DO UPDATE SET
-       sample_session = min(sample_session, excluded.sample_session), calls = calls + excluded.calls,
-       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-  );
-  const insertQuarantine = sqlite.prepare(
-    `INSERT OR IGNORE INTO quarantine (source, location, position, reason, detail, raw) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const upsertFile = sqlite.prepare(
-    `INSERT INTO source_files (path, size, mtime_ms, records) VALUES (?, ?, ?, ?)
-     ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, records = excluded.records`,
-  );
-  const upsertCheckpoint = sqlite.prepare(
-    `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
-     ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
-  );
-  const selectFile = sqlite.prepare("SELECT size, mtime_ms AS mtimeMs FROM source_files WHERE path = ?");
-  const selectAny = sqlite.prepare("SELECT 1 FROM ingested_events LIMIT 1").pluck();
-  const selectCheckpoint = sqlite.prepare(
-    "SELECT value FROM source_checkpoints WHERE source = ? AND key = ?",
-  );
-
-  const writeBatch = sqlite.transaction((batch: Batch): BatchResult => {
+  const s = ingestStatements(db.$client);
+  const writeBatch = db.$client.transaction((batch: Batch): BatchResult => {
     const result: BatchResult = { denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 };
     const usage = new Map<string, UsageAggregate>();
     const sessions = new Map<string, SessionAgg>();
-    for (const { event: e, raw } of batch.events) {
-      if (markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
-        result.duplicates++;
-        continue;
-      }
-      const p = e.principal;
-      if (p.roleArn !== null) addSession(sessions, e);
-      if (e.class === "denial") {
-        const stored = insertDenial.run(
-          e.eventId,
-          e.eventTime,
-          e.accountId,
-          e.region,
-          e.eventSource,
-          e.eventName,
-          e.errorCode,
-          e.errorMessage,
-          p.type,
-          p.arn,
-          p.roleArn,
-          p.sessionName,
-          e.userAgent,
-          e.sourceIp,
-          batch.source,
-        ).changes;
-        // Another event already holds this eventID (at another time): CloudTrail ids are unique, edited data not.
-        if (stored === 0) result.duplicates++;
-        else {
-          insertDenialRaw.run(e.eventId, raw);
-          result.denials++;
-        }
-        continue;
-      }
-      if (e.class === "evidence") {
-        result.evidence += insertEvidence.run(
-          e.eventId,
-          e.eventTime,
-          e.accountId,
-          e.region,
-          e.eventSource,
-          e.eventName,
-          p.arn,
-          p.roleArn,
-          batch.source,
-          raw,
-        ).changes;
-        // A service assuming a role is the role's birth, not a use of permissions by anyone.
-        if (p.type === "AWSService") continue;
-      } else result.usage++;
-      addUsage(usage, e);
-    }
-    for (const u of usage.values()) upsertUsage.run(usageValues(u));
-    for (const s of sessions.values())
-      upsertSession.run(
-        s.roleArn,
-        s.shape,
-        s.delivery,
-        s.provider,
-        s.invokedBy,
-        s.sample,
-        s.calls,
-        s.firstSeen,
-        s.lastSeen,
-      );
-    for (const q of batch.rejections)
-      result.quarantined += insertQuarantine.run(
-        q.source,
-        q.location,
-        q.position,
-        q.reason,
-        q.detail,
-        q.raw,
-      ).changes;
-    for (const f of batch.filesDone) upsertFile.run(f.path, f.size, f.mtimeMs, f.records);
-    for (const c of batch.checkpoints) upsertCheckpoint.run(c.source, c.key, c.value);
+    storeEvents(s, batch, result, usage, sessions);
+    storeTheRest(s, batch, result, usage, sessions);
     return result;
   });
 
@@ -272,15 +300,15 @@ export function createIngestWriter(db: Db) {
     },
     /** True when this exact file (same size and mtime) was already read to the end. */
     isFileDone(path: string, size: number, mtimeMs: number): boolean {
-      const row = selectFile.get(path) as { size: number; mtimeMs: number } | undefined;
+      const row = s.selectFile.get(path) as { size: number; mtimeMs: number } | undefined;
       return row !== undefined && row.size === size && row.mtimeMs === mtimeMs;
     },
     /** True once any event has been stored (a first run finds none). */
     anyIngested(): boolean {
-      return selectAny.get() !== undefined;
+      return s.selectAny.get() !== undefined;
     },
     readCheckpoint(source: string, key: string): string | undefined {
-      const row = selectCheckpoint.get(source, key) as { value: string } | undefined;
+      const row = s.selectCheckpoint.get(source, key) as { value: string } | undefined;
       return row?.value;
     },
   };

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createAthenaClient } from "../../src/sources/athena/athena-client.js";
+import { type FakeAthena, type FakeQueryPlan, startFakeAthena } from "../../../test/support/fake-athena.js";
+import { createVirtualClock } from "../../../test/support/fake-cloudtrail.js";
+import { createAthenaClient } from "./athena-client.js";
 import {
   AthenaQueryError,
   type AthenaRow,
   type AthenaRunnerOptions,
   createAthenaRunner,
-} from "../../src/sources/athena/athena-runner.js";
-import { type FakeAthena, type FakeQueryPlan, startFakeAthena } from "../support/fake-athena.js";
-import { createVirtualClock } from "../support/fake-cloudtrail.js";
+} from "./athena-runner.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 let fake: FakeAthena | null = null;

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../src/cli/run-cli.js";
-import { tempDir } from "../support/db.js";
-import { makeRecord, uuidFor } from "../support/records.js";
+import { tempDir } from "../../test/support/db.js";
+import { makeRecord, uuidFor } from "../../test/support/records.js";
+import { runCli } from "./run-cli.js";
 
 let stdout = "";
 let stderr = "";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RecordSplitter, type SplitItem } from "../../src/sources/files/split-records.js";
+import { RecordSplitter, type SplitItem } from "./split-records.js";
 
 /** Feeds text in chunks of the given size, so every record boundary lands at every chunk offset somewhere. */
 function split(text: string, chunkSize = text.length, maxUnitChars?: number): SplitItem[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventKey, mergeAgents } from "../../src/db/ingest.repository.js";
+import { eventKey, mergeAgents } from "./ingest.repository.js";
 
 const t = Date.parse("2026-11-16T10:20:30Z");
 
