@@ -183,14 +183,17 @@ function ingestStatements(sqlite: Db["$client"]) {
 }
 type IngestStatements = ReturnType<typeof ingestStatements>;
 
+/** One batch being written: its statements, input, counts and the aggregates it folds. */
+interface BatchWrite {
+  s: IngestStatements;
+  batch: Batch;
+  result: BatchResult;
+  usage: Map<string, UsageAggregate>;
+  sessions: Map<string, SessionAgg>;
+}
+
 /** Stores each new event (denials and evidence in full), folding usage and sessions into the batch's aggregates. */
-function storeEvents(
-  s: IngestStatements,
-  batch: Batch,
-  result: BatchResult,
-  usage: Map<string, UsageAggregate>,
-  sessions: Map<string, SessionAgg>,
-): void {
+function storeEvents({ s, batch, result, usage, sessions }: BatchWrite): void {
   for (const { event: e, raw } of batch.events) {
     if (s.markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
       result.duplicates++;
@@ -245,13 +248,7 @@ function storeEvents(
 }
 
 /** The batch's aggregates, rejects and progress marks. */
-function storeTheRest(
-  s: IngestStatements,
-  batch: Batch,
-  result: BatchResult,
-  usage: Map<string, UsageAggregate>,
-  sessions: Map<string, SessionAgg>,
-): void {
+function storeTheRest({ s, batch, result, usage, sessions }: BatchWrite): void {
   for (const u of usage.values()) s.upsertUsage.run(usageValues(u));
   for (const x of sessions.values())
     s.upsertSession.run(
@@ -285,12 +282,16 @@ function storeTheRest(
 export function createIngestWriter(db: Db) {
   const s = ingestStatements(db.$client);
   const writeBatch = db.$client.transaction((batch: Batch): BatchResult => {
-    const result: BatchResult = { denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 };
-    const usage = new Map<string, UsageAggregate>();
-    const sessions = new Map<string, SessionAgg>();
-    storeEvents(s, batch, result, usage, sessions);
-    storeTheRest(s, batch, result, usage, sessions);
-    return result;
+    const write: BatchWrite = {
+      s,
+      batch,
+      result: { denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 },
+      usage: new Map(),
+      sessions: new Map(),
+    };
+    storeEvents(write);
+    storeTheRest(write);
+    return write.result;
   });
 
   return {
