@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { postJson, testApp } from "../../test/support/app.js";
 import { loadScenario } from "../../test/support/scenario.js";
 import { getDenial } from "../db/denials.repository.js";
+import { clockAt } from "../shared/clock.js";
 
 /** The console's pages through app.request: content, escaping of trail text, query validation, and sign-in. */
 
@@ -195,7 +196,7 @@ describe("console pages, no token", () => {
 
 describe("console pages with DENIEDBY_API_TOKEN set", () => {
   let now = Date.parse("2026-11-20T12:00:00Z");
-  const { app, deps } = testApp({ DENIEDBY_API_TOKEN: TOKEN }, { clock: () => now });
+  const { app, deps } = testApp({ DENIEDBY_API_TOKEN: TOKEN }, { clock: clockAt(() => now) });
   const origin = "http://localhost";
   const signIn = (token: string, headers: Record<string, string> = { origin }) =>
     app.request("/sign-in", {

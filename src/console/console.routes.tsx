@@ -5,9 +5,9 @@ import { raw } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { secureHeaders } from "hono/secure-headers";
-import type { Deps } from "../deps.js";
+import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import type { ExplanationCache } from "../http/explanations.js";
+import type { Explanations as ExplanationCache } from "../pipeline/explanations.js";
 import { MessagePage, type PageChrome } from "./components/layout.js";
 import { clearSession, createConsoleAuth, requireSession, setSession } from "./console.auth.js";
 import { consoleScript } from "./console.client.js";
@@ -233,7 +233,7 @@ export function registerConsoleRoutes(
   deps: Deps,
   explanations: ExplanationCache,
 ): void {
-  const auth = createConsoleAuth(deps.config.DENIEDBY_API_TOKEN, deps.clock);
+  const auth = createConsoleAuth(deps.config.DENIEDBY_API_TOKEN, deps.clock.now);
   for (const path of CONSOLE_PATHS) app.use(path, consoleHeaders);
   registerAssets(app);
   registerSignIn(app, deps, auth);

@@ -10,12 +10,11 @@ import {
 } from "../db/activity.repository.js";
 import { createDenialPages, type DenialPages, InvalidCursorError } from "../db/denial-pages.repository.js";
 import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
-import { getCatalogEntry } from "../db/role-catalog.repository.js";
-import { findRoleByName } from "../db/role-lookup.repository.js";
 import type { DenialRow, IncidentRow, RoleSessionRow } from "../db/schema.js";
-import type { Deps } from "../deps.js";
 import type { Explanation } from "../explain/explain.js";
-import type { ExplanationCache } from "../http/explanations.js";
+import type { AppDeps as Deps } from "../http/app-deps.js";
+import { findRoleEntryByName, getRoleEntry } from "../pipeline/catalog.js";
+import type { Explanations as ExplanationCache } from "../pipeline/explanations.js";
 import type { LeastPrivilegeReport, RoleReport } from "../report/report.schema.js";
 import { leastPrivilegeReport } from "../report/report.service.js";
 import { WindowError } from "../report/report.window.js";
@@ -111,7 +110,7 @@ function explainLatest(ctx: Ctx, eventId: string): Explanation | null {
 /** A role or session ARN → its catalogue entry, as GET /v1/roles/lookup finds it. */
 function lookupRole(ctx: Ctx, arn: string): RoleCatalogEntry | null {
   const { db } = ctx.deps;
-  const exact = getCatalogEntry(db, arn);
+  const exact = getRoleEntry(db, arn);
   if (exact || !arn.includes(":assumed-role/")) return exact;
   const principal = extractPrincipal({
     eventID: "",
@@ -122,8 +121,8 @@ function lookupRole(ctx: Ctx, arn: string): RoleCatalogEntry | null {
   });
   if (!principal.roleArn) return null;
   return (
-    getCatalogEntry(db, principal.roleArn) ??
-    findRoleByName(db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn))
+    getRoleEntry(db, principal.roleArn) ??
+    findRoleEntryByName(db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn))
   );
 }
 
@@ -148,7 +147,7 @@ function incidentPage(ctx: Ctx, q: IncidentsQuery, now: number) {
 
 function incidentsView(ctx: Ctx, q: IncidentsQuery): IncidentsView {
   ctx.explanations.sync();
-  const now = ctx.deps.clock();
+  const now = ctx.deps.clock.now();
   const page = incidentPage(ctx, q, now);
   const newest = latestDenialTime(ctx.deps.db);
   const quiet = newest !== null && newest < now - 24 * HOUR_MS;
@@ -212,7 +211,7 @@ function roleView(ctx: Ctx, arn: string): RoleView | null {
   const roleArn = entry?.roleArn ?? arn;
   const incidents = incidentsOfPrincipal(db, roleArn, 50);
   if (!entry && incidents.length === 0) return null;
-  const report = leastPrivilegeReport(db, { role: roleArn }, ctx.deps.clock());
+  const report = leastPrivilegeReport(db, { role: roleArn }, ctx.deps.clock.now());
   return {
     arn: roleArn,
     entry,
@@ -229,7 +228,7 @@ function roleView(ctx: Ctx, arn: string): RoleView | null {
 
 function reportView(ctx: Ctx, q: ReportPageQuery): LeastPrivilegeReport {
   try {
-    return leastPrivilegeReport(ctx.deps.db, { from: q.from, to: q.to }, ctx.deps.clock());
+    return leastPrivilegeReport(ctx.deps.db, { from: q.from, to: q.to }, ctx.deps.clock.now());
   } catch (error) {
     if (error instanceof WindowError) throw new ConsoleInputError(error.field, error.message);
     throw error;
