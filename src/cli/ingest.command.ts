@@ -148,6 +148,9 @@ function printSummary(s: IngestSummary): void {
       `events: ${formatNumber(s.events)} (${formatNumber(seconds > 0 ? s.events / seconds : s.events)}/s)\n` +
       `stored: ${formatNumber(s.stored.denials)} denials, ${formatNumber(s.stored.evidence)} evidence, ` +
       `${formatNumber(s.stored.usage)} folded into usage\n` +
+      (s.credentialRequests > 0
+        ? `credential requests: ${formatNumber(s.credentialRequests)} (ECS agents)\n`
+        : "") +
       `duplicates: ${formatNumber(s.duplicates)} (already stored)\n` +
       `rejected: ${formatNumber(s.rejected.total)}`,
   );

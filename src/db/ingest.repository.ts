@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import type { NormalisedEvent } from "../cloudtrail/normalise.js";
 import { usageResource } from "../cloudtrail/normalise.js";
-import type { Checkpoint, DailyUsage, FileMark } from "../sources/source.js";
+import type { Checkpoint, CredentialRequest, DailyUsage, FileMark } from "../sources/source.js";
 import type { Db } from "./client.js";
 
 /** An event ready to store, with the record's JSON text (kept for denials and evidence). */
@@ -19,16 +20,25 @@ export interface QuarantineEntry {
   raw: string;
 }
 
+/** A request an ECS agent logged, with the line it came from and how many identical lines came before it. */
+export interface LoggedCredentialRequest {
+  request: CredentialRequest;
+  raw: string;
+  occurrence: number;
+}
+
 /** Everything one transaction commits: events, rejects, and the progress marks that must move with them. */
 export interface Batch {
   source: string;
   events: StoredEvent[];
+  credentialRequests: LoggedCredentialRequest[];
   rejections: QuarantineEntry[];
   filesDone: FileMark[];
   checkpoints: Checkpoint[];
 }
 
 export interface BatchResult {
+  credentialRequests: number;
   denials: number;
   evidence: number;
   usage: number;
@@ -176,6 +186,11 @@ function ingestStatements(sqlite: Db["$client"]) {
       `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
        ON CONFLICT (source, key) DO UPDATE SET value = excluded.value`,
     ),
+    insertCredentialRequest: sqlite.prepare(
+      `INSERT OR IGNORE INTO ecs_credential_requests (request_key, time, status, caller_address, uri, caller_agent,
+         task_arn, task_id, role_type, cluster, container_instance_arn, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     selectFile: sqlite.prepare("SELECT size, mtime_ms AS mtimeMs FROM source_files WHERE path = ?"),
     selectAny: sqlite.prepare("SELECT 1 FROM ingested_events LIMIT 1").pluck(),
     selectCheckpoint: sqlite.prepare("SELECT value FROM source_checkpoints WHERE source = ? AND key = ?"),
@@ -247,6 +262,33 @@ function storeEvents({ s, batch, result, usage, sessions }: BatchWrite): void {
   }
 }
 
+/** The identity of a logged line: the same line read again, from the live log or its rotated copy, is the same. */
+export function credentialRequestKey(raw: string, occurrence: number): Buffer {
+  return createHash("sha256").update(`${occurrence}\n${raw}`).digest().subarray(0, 16);
+}
+
+/** Requests ECS agents logged, each stored once. */
+function storeCredentialRequests({ s, batch, result }: BatchWrite): void {
+  for (const { request: r, raw, occurrence } of batch.credentialRequests) {
+    const stored = s.insertCredentialRequest.run(
+      credentialRequestKey(raw, occurrence),
+      r.time,
+      r.status,
+      r.callerAddress,
+      r.uri,
+      r.callerAgent,
+      r.taskArn,
+      r.taskArn === null ? null : r.taskArn.slice(r.taskArn.lastIndexOf("/") + 1),
+      r.roleType,
+      r.cluster,
+      r.containerInstanceArn,
+      batch.source,
+    ).changes;
+    if (stored === 0) result.duplicates++;
+    else result.credentialRequests++;
+  }
+}
+
 /** The batch's aggregates, rejects and progress marks. */
 function storeTheRest({ s, batch, result, usage, sessions }: BatchWrite): void {
   for (const u of usage.values()) s.upsertUsage.run(usageValues(u));
@@ -285,11 +327,12 @@ export function createIngestWriter(db: Db) {
     const write: BatchWrite = {
       s,
       batch,
-      result: { denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 },
+      result: { credentialRequests: 0, denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 },
       usage: new Map(),
       sessions: new Map(),
     };
     storeEvents(write);
+    storeCredentialRequests(write);
     storeTheRest(write);
     return write.result;
   });

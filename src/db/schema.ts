@@ -212,6 +212,34 @@ export const tableGenerations = sqliteTable("table_generations", {
   generation: integer("generation").notNull(),
 });
 
+/**
+ * Requests for task credentials that ECS container agents logged (their audit log, src/sources/ecs-agent-audit):
+ * which task, on which container instance of which cluster, fetched its task role's or its execution role's
+ * credentials. Keyed by the line and its occurrence in its file, so reading a log again (or its rotated copy) stores
+ * nothing twice. A task role's sessions are named by the task ID, which ties them to these rows.
+ */
+export const ecsCredentialRequests = sqliteTable(
+  "ecs_credential_requests",
+  {
+    requestKey: blob("request_key", { mode: "buffer" }).primaryKey(),
+    time: integer("time").notNull(),
+    status: integer("status").notNull(),
+    callerAddress: text("caller_address"),
+    uri: text("uri").notNull(),
+    callerAgent: text("caller_agent"),
+    taskArn: text("task_arn"),
+    /** The last segment of the task ARN: what a task role's session is named. */
+    taskId: text("task_id"),
+    /** 'task', 'execution' or 'invalid'. */
+    roleType: text("role_type").notNull(),
+    cluster: text("cluster"),
+    containerInstanceArn: text("container_instance_arn"),
+    source: text("source").notNull(),
+  },
+  (t) => [index("ecs_credential_requests_task_idx").on(t.taskId, t.time)],
+);
+export type EcsCredentialRequestRow = typeof ecsCredentialRequests.$inferSelect;
+
 /** Denials grouped by fingerprint (role, action, resource pattern, denying policy). */
 export const incidents = sqliteTable(
   "incidents",

@@ -128,8 +128,27 @@ export const DenialList = z
   .object({ denials: z.array(ExplanationSchema), nextCursor: z.string().nullable() })
   .openapi("DenialList");
 
+/** The ECS task behind a task-role session (the agents' credential audit logs and the trail). */
+export const TaskContextSchema = z
+  .object({
+    taskArn: z.string(),
+    taskId: z.string(),
+    cluster: z.string().nullable(),
+    containerInstanceArn: z.string().nullable(),
+    service: z.object({ name: z.string(), from: z.enum(["launch", "task-definition"]) }).nullable(),
+    credentialRequests: z.number().int(),
+    firstSeen: z.string().nullable(),
+    lastSeen: z.string().nullable(),
+  })
+  .openapi("TaskContext");
+
 export const DenialDetail = z
-  .object({ explanation: ExplanationSchema, raw: z.record(z.string(), z.unknown()) })
+  .object({
+    explanation: ExplanationSchema,
+    raw: z.record(z.string(), z.unknown()),
+    /** The task whose role was denied, when the session is named by a task ID the audit logs or the trail know. */
+    task: TaskContextSchema.nullable(),
+  })
   .openapi("DenialDetail");
 
 export const IncidentSchema = z
@@ -176,6 +195,11 @@ export const RoleEntrySchema = z
     lastSeen: z.string().nullable(),
   })
   .openapi("Role");
+
+/** A role found by ARN; for a session named by a task ID, the task it belongs to. */
+export const RoleLookup = RoleEntrySchema.extend({ task: TaskContextSchema.nullable() }).openapi(
+  "RoleLookup",
+);
 
 export const RoleList = z
   .object({ roles: z.array(RoleEntrySchema), nextCursor: z.string().nullable() })

@@ -1,5 +1,10 @@
 import { normaliseRecord, unwrapEnvelope, usageResource, validateRecord } from "../cloudtrail/normalise.js";
-import type { Batch, QuarantineEntry, StoredEvent } from "../db/ingest.repository.js";
+import type {
+  Batch,
+  LoggedCredentialRequest,
+  QuarantineEntry,
+  StoredEvent,
+} from "../db/ingest.repository.js";
 import type { Store } from "../db/store.js";
 import {
   type Checkpoint,
@@ -31,6 +36,8 @@ export interface IngestSummary {
   rejected: { total: number; byReason: Partial<Record<RejectReason, number>> };
   /** Days of usage aggregates replaced by a source that aggregates by itself (Athena). */
   usageDaysReplaced: number;
+  /** Requests for task credentials that ECS agents logged, stored (duplicates are counted with the events'). */
+  credentialRequests: number;
   /** Uncompressed characters of JSON read. */
   chars: number;
   durationMs: number;
@@ -52,7 +59,9 @@ export interface IngestSessionOptions {
 
 /** Whether anything reached the store that the stages after storing should see. */
 export function storedAnything(s: IngestSummary): boolean {
-  return s.stored.denials + s.stored.evidence + s.stored.usage + s.usageDaysReplaced > 0;
+  return (
+    s.stored.denials + s.stored.evidence + s.stored.usage + s.usageDaysReplaced + s.credentialRequests > 0
+  );
 }
 
 /**
@@ -67,6 +76,7 @@ export class IngestSession {
   private readonly started: number;
   private readonly store: Store;
   private events: StoredEvent[] = [];
+  private credentialRequests: LoggedCredentialRequest[] = [];
   private rejections: QuarantineEntry[] = [];
   private filesDone: FileMark[] = [];
   private checkpoints: Checkpoint[] = [];
@@ -86,6 +96,7 @@ export class IngestSession {
       duplicates: 0,
       rejected: { total: 0, byReason: {} },
       usageDaysReplaced: 0,
+      credentialRequests: 0,
       chars: 0,
       durationMs: 0,
     };
@@ -150,6 +161,9 @@ export class IngestSession {
         this.replaceUsageDay(item.day, item.rows, item.checkpoint);
         break;
       case "credential-request":
+        this.credentialRequests.push({ request: item.request, raw: item.raw, occurrence: item.occurrence });
+        this.fileEvents++;
+        if (this.credentialRequests.length >= this.batchSize) this.flush();
         break;
     }
   }
@@ -223,6 +237,7 @@ export class IngestSession {
   flush(): void {
     if (
       this.events.length === 0 &&
+      this.credentialRequests.length === 0 &&
       this.rejections.length === 0 &&
       this.filesDone.length === 0 &&
       this.checkpoints.length === 0
@@ -231,11 +246,13 @@ export class IngestSession {
     const batch: Batch = {
       source: this.options.source,
       events: this.events,
+      credentialRequests: this.credentialRequests,
       rejections: this.rejections,
       filesDone: this.filesDone,
       checkpoints: this.checkpoints,
     };
     this.events = [];
+    this.credentialRequests = [];
     this.rejections = [];
     this.filesDone = [];
     this.checkpoints = [];
@@ -245,6 +262,7 @@ export class IngestSession {
     s.evidence += result.evidence;
     s.usage += result.usage;
     this.summary.duplicates += result.duplicates;
+    this.summary.credentialRequests += result.credentialRequests;
   }
 
   /** Flushes and returns the final summary. */

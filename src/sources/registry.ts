@@ -1,4 +1,5 @@
 import { athenaDefinition } from "./athena/athena.definition.js";
+import { ecsAuditDefinition } from "./ecs-agent-audit/ecs-audit.definition.js";
 import { filesDefinition } from "./files/files.definition.js";
 import { lookupEventsDefinition } from "./lookup-events/lookup-events.definition.js";
 import type { LiveSource, SourceContext, SourceDefinition } from "./source.js";
@@ -12,6 +13,7 @@ export const sourceRegistry: readonly SourceDefinition[] = [
   filesDefinition,
   lookupEventsDefinition,
   athenaDefinition,
+  ecsAuditDefinition,
 ];
 
 export function findSource(name: string): SourceDefinition | undefined {

@@ -142,7 +142,11 @@ export type SourceItem =
   | { kind: "commit" }
   /** A closed day of usage aggregates that replaces the stored day (with the checkpoint that passes it). */
   | { kind: "usage-day"; day: string; rows: DailyUsage[]; checkpoint: Checkpoint | null }
-  | { kind: "credential-request"; request: CredentialRequest; raw: string; place: Place };
+  /**
+   * A typed request of an ECS agent's audit log. `occurrence` counts the same line earlier in its file (0 for the
+   * first): identical lines are distinct requests, and the same file read again gives the same counts.
+   */
+  | { kind: "credential-request"; request: CredentialRequest; raw: string; occurrence: number; place: Place };
 
 /** Items read together (a file chunk, a page): the unit a source hands over. */
 export type SourceChunk = readonly SourceItem[];

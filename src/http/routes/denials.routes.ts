@@ -3,6 +3,7 @@ import { createDenialPages, InvalidCursorError } from "../../db/denial-pages.rep
 import { getDenial, getIncident, listIncidents } from "../../db/denials.repository.js";
 import type { IncidentRow } from "../../db/schema.js";
 import type { Explanations } from "../../pipeline/explanations.js";
+import { taskOfSession } from "../../pipeline/task-context.js";
 import type { AppDeps as Deps } from "../app-deps.js";
 import type { AppEnv } from "../app-env.js";
 import { ApiError } from "../errors.js";
@@ -144,7 +145,11 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, expla
     if (!row) throw new ApiError("denials.not_found", `no stored denial has eventID ${eventId}`);
     explanations.sync();
     return c.json(
-      { explanation: explanations.explain(row), raw: JSON.parse(row.raw) as Record<string, unknown> },
+      {
+        explanation: explanations.explain(row),
+        raw: JSON.parse(row.raw) as Record<string, unknown>,
+        task: taskOfSession(deps.db, row.roleArn, row.sessionName),
+      },
       200,
     );
   });

@@ -3,10 +3,11 @@ import type { RoleCatalogEntry } from "../../classify/kinds.js";
 import { ROLE_KINDS } from "../../classify/kinds.js";
 import { extractPrincipal, roleNameOf } from "../../cloudtrail/principal.js";
 import { findRoleEntryByName, getRoleEntry, listRoleEntries } from "../../pipeline/catalog.js";
+import { taskOfSession } from "../../pipeline/task-context.js";
 import type { AppDeps as Deps } from "../app-deps.js";
 import type { AppEnv } from "../app-env.js";
 import { ApiError } from "../errors.js";
-import { commonErrors, notFound, RoleEntrySchema, RoleList } from "../schemas.js";
+import { commonErrors, notFound, RoleList, RoleLookup } from "../schemas.js";
 
 const listRolesRoute = createRoute({
   method: "get",
@@ -37,7 +38,10 @@ const lookupRoute = createRoute({
   security: [{ bearer: [] }],
   request: { query: z.object({ arn: z.string().startsWith("arn:").max(2048) }) },
   responses: {
-    200: { description: "The catalogue entry", content: { "application/json": { schema: RoleEntrySchema } } },
+    200: {
+      description: "The catalogue entry, and for a session named by a task ID, its ECS task",
+      content: { "application/json": { schema: RoleLookup } },
+    },
     ...commonErrors,
     404: notFound,
   },
@@ -77,6 +81,7 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
     const entry =
       getRoleEntry(deps.db, arn) ?? (arn.includes(":assumed-role/") ? lookupSession(deps, arn) : null);
     if (!entry) throw new ApiError("roles.not_found", `no role ${arn} in the catalogue`);
-    return c.json(view(entry), 200);
+    const session = arn.includes(":assumed-role/") ? arn.slice(arn.lastIndexOf("/") + 1) : null;
+    return c.json({ ...view(entry), task: taskOfSession(deps.db, entry.roleArn, session) }, 200);
   });
 }

@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { type SourceDefinition, SourceOptionError } from "../source.js";
+import type { SourceDefinition } from "../source.js";
+import { checkPaths } from "./each-file.js";
 import { fileSource } from "./files.source.js";
 
 export const filesDefinition: SourceDefinition = {
@@ -11,10 +11,7 @@ export const filesDefinition: SourceDefinition = {
   paths: true,
   options: {},
   once(_context, { paths }) {
-    if (paths.length === 0)
-      throw new SourceOptionError("no input: give one or more files, directories, or -");
-    const missing = paths.filter((p) => p !== "-" && !existsSync(p));
-    if (missing.length > 0) throw new SourceOptionError(`no such file or directory: ${missing.join(", ")}`);
+    checkPaths(paths, "files");
     return [fileSource(paths)];
   },
 };
