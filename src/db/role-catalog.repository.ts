@@ -8,12 +8,14 @@ type CatalogCells = [string, string, string, string, number, string, number, num
 
 const KIND = 3;
 
+const leadingKind = (e: StoredRoleEntry): string => e.kinds[0]?.kind ?? "unknown";
+
 function cellsOf(e: StoredRoleEntry): CatalogCells {
   return [
     e.roleArn,
     e.accountId,
     e.roleName,
-    e.kinds[0]?.kind ?? "unknown",
+    leadingKind(e),
     e.kinds[0]?.confidence ?? 0,
     JSON.stringify(e.kinds),
     e.dualUse ? 1 : 0,
@@ -55,21 +57,6 @@ export function createCatalogWriter(db: Db) {
     .prepare("SELECT generation FROM table_generations WHERE table_name = 'role_catalog'")
     .pluck();
 
-  /** The leading kind stored for each role now, from memory when the generation says nobody else wrote. */
-  const storedKinds = (): {
-    kinds: Map<string, string>;
-    rows: Map<string, unknown[]> | null;
-    fresh: boolean;
-  } => {
-    if (saved !== null && saved.generation === generation.get()) {
-      const kinds = new Map<string, string>();
-      for (const [arn, e] of saved.entries) kinds.set(arn, e.kinds[0]?.kind ?? "unknown");
-      return { kinds, rows: null, fresh: true };
-    }
-    const rows = storedRows(c);
-    return { kinds: new Map([...rows].map(([arn, r]) => [arn, r[KIND] as string])), rows, fresh: false };
-  };
-
   return {
     /**
      * Makes the stored catalogue equal to `entries`, in one transaction (readers see the old or the new, never
@@ -84,21 +71,24 @@ export function createCatalogWriter(db: Db) {
       // Immediate: the rows compared are the rows overwritten, even with another writer (a CLI ingest) about.
       const after = c
         .transaction(() => {
-          const before = storedKinds();
-          const old = (arn: string) => (before.fresh ? saved?.entries.get(arn) : undefined);
+          // What is stored now: this writer's memory when the generation says nobody else wrote, else the rows.
+          const fresh = saved !== null && saved.generation === generation.get() ? saved.entries : null;
+          const stored = fresh === null ? storedRows(c) : null;
+          const gone = new Set((fresh ?? stored ?? new Map<string, unknown>()).keys());
           for (const e of entries) {
+            gone.delete(e.roleArn);
+            const old = fresh?.get(e.roleArn);
+            const row = stored?.get(e.roleArn);
+            const previousKind = old !== undefined ? leadingKind(old) : row?.[KIND];
+            if (previousKind !== leadingKind(e)) kindChanged.push(e.roleArn);
+            // Cells (with their JSON) only for a row that may be written: most are unchanged.
+            if (fresh !== null && sameEntry(old, e)) continue;
             const cells = cellsOf(e);
-            const previousKind = before.kinds.get(e.roleArn);
-            before.kinds.delete(e.roleArn);
-            if (previousKind !== cells[KIND]) kindChanged.push(e.roleArn);
-            const same = before.fresh
-              ? sameEntry(old(e.roleArn), e)
-              : sameCells(before.rows?.get(e.roleArn), cells);
-            if (same) continue;
+            if (fresh === null && sameCells(row, cells)) continue;
             upsert.run(...cells);
             written += 1;
           }
-          for (const arn of before.kinds.keys()) {
+          for (const arn of gone) {
             remove.run(arn);
             deleted += 1;
             kindChanged.push(arn);

@@ -68,8 +68,7 @@ function tableSource(context: SourceContext, s: AthenaSettings & { database: str
 export const athenaDefinition: SourceDefinition = {
   name: "athena",
   usage:
-    "--from athena [--database D] [--table T] [--since 7d|ISO] [--workgroup W]\n" +
-    "                [--output-location s3://…]",
+    "--from athena [--database D] [--table T] [--since 7d|ISO] [--workgroup W] [--output-location s3://…]",
   help:
     "--from athena queries the trail's Athena table by UTC day from its checkpoint or --since (default\n" +
     "DENIEDBY_ATHENA_LOOKBACK_DAYS); the other options default to the DENIEDBY_ATHENA_* settings.",
