@@ -35,6 +35,10 @@ export function createStore(db: Db) {
   const catalog = lazy(() => createCatalogWriter(db));
   const analysis = lazy(() => createDenialAnalysisRepository(db));
   const pages = lazy(() => createDenialPages(db));
+  // Two prepared statements rather than one SELECT over pragma_data_version: that table-valued function prepares and
+  // finalises a PRAGMA statement inside every run. total_changes() opens no transaction.
+  const dataVersion = lazy(() => db.$client.prepare("PRAGMA data_version").pluck());
+  const totalChanges = lazy(() => db.$client.prepare("SELECT total_changes()").pluck());
   const generations = lazy(() =>
     db.$client
       .prepare(
@@ -66,6 +70,13 @@ export function createStore(db: Db) {
     /** Runs `fn` in one transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.$client.transaction(fn)();
+    },
+    /**
+     * A number that moves whenever anything is committed to the database: by another connection (PRAGMA
+     * data_version) or by this one (total_changes()). The cheapest "did anything change?" for a reader's cache.
+     */
+    changeStamp(): string {
+      return `${dataVersion().get() as number}:${totalChanges().get() as number}`;
     },
     /** The role catalogue's and the denial analysis's generations, read together. */
     generations(): StoreGenerations {

@@ -40,6 +40,7 @@ export function explainStoredDenial(
  */
 export function createExplanations(store: Store) {
   let generations: StoreGenerations = { catalog: -1, analysis: -1 };
+  let stamp = "";
   let catalog: CatalogLookup = () => undefined;
   /**
    * Each explanation with its JSON as UTF-8 bytes, so a page is answered by concatenating buffers rather than
@@ -58,6 +59,10 @@ export function createExplanations(store: Store) {
   };
 
   const sync = () => {
+    // Most requests find nothing committed since the last: one cheap check, no generation read.
+    const changed = store.changeStamp();
+    if (changed === stamp) return;
+    stamp = changed;
     const now = store.generations();
     if (now.catalog === generations.catalog && now.analysis === generations.analysis) return;
     generations = now;

@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { dumpData, memoryDb, tempDir } from "../support/db.js";
-import { ingestPaths } from "../support/ingest.js";
-import { makeRecord, uuidFor } from "../support/records.js";
+import { dumpData, memoryDb, tempDir } from "../../test/support/db.js";
+import { ingestPaths } from "../../test/support/ingest.js";
+import { makeRecord, uuidFor } from "../../test/support/records.js";
 
 const T = "2026-11-16T10:00:00Z";
 const usage = (n: number, extra: Partial<Parameters<typeof makeRecord>[0]> = {}) =>
