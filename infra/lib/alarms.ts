@@ -10,14 +10,12 @@ import { Construct } from "constructs";
 export const metricNamespace = "deniedby";
 
 /**
- * The log lines of a live source that failed a poll (src/sources/live-sources.ts logs them at warn level with these
- * messages). deniedby's own lag gauge (`deniedby_source_lag_seconds` on /metrics) is not exported to CloudWatch;
- * a source that fails again and again is what these filters can see.
+ * The log line of a live source that failed a read (src/pipeline/live.ts logs it at warn level with this message and
+ * the source's name in `source`). deniedby's own lag gauge (`deniedby_source_lag_seconds` on /metrics) is not
+ * exported to CloudWatch; a source that fails again and again is what these filters can see.
  */
-export const sourceFailureLogs = [
-  { source: "lookup-events", message: "lookup-events: poll failed" },
-  { source: "athena", message: "athena: ingest failed" },
-] as const;
+export const sourceFailureMessage = "live source read failed";
+export const sourceFailureLogs = [{ source: "lookup-events" }, { source: "athena" }] as const;
 
 export interface AlarmsProps {
   loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -84,7 +82,10 @@ export class DeniedbyAlarms extends Construct {
         logGroup: props.logGroup,
         metricNamespace,
         metricName,
-        filterPattern: logs.FilterPattern.stringValue("$.msg", "=", failure.message),
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue("$.msg", "=", sourceFailureMessage),
+          logs.FilterPattern.stringValue("$.source", "=", failure.source),
+        ),
         metricValue: "1",
       });
       // Three failed polls in a row (LookupEvents polls every 5 minutes; Athena runs hourly, so one hour here).

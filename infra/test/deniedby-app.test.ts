@@ -710,17 +710,19 @@ describe("the alarms", () => {
   });
 
   it("count the warn lines deniedby's live sources write when a poll fails", () => {
-    const code = readFileSync(resolve(import.meta.dirname, "../../src/sources/live-sources.ts"), "utf8");
+    const code = readFileSync(resolve(import.meta.dirname, "../../src/pipeline/live.ts"), "utf8");
     const filters = Object.values(resourcesOf(full.template, "AWS::Logs::MetricFilter")).map(
       (f) => f.Properties,
     );
     expect(filters.map((f) => f.FilterPattern).sort()).toEqual([
-      '{ $.msg = "athena: ingest failed" }',
-      '{ $.msg = "lookup-events: poll failed" }',
+      '{ ($.msg = "live source read failed") && ($.source = "athena") }',
+      '{ ($.msg = "live source read failed") && ($.source = "lookup-events") }',
     ]);
     for (const f of filters) {
       const message = /"([^"]+)"/.exec(f.FilterPattern as string)?.[1] ?? "";
       expect(code, message).toContain(`"${message}"`);
+      // The source's name is a field of the line: its labels, spread into the logged object.
+      expect(code).toContain("logger.warn({ ...source.labels, error }, SOURCE_FAILED)");
       expect(f.MetricTransformations).toEqual([
         expect.objectContaining({ MetricNamespace: "deniedby", MetricValue: "1" }),
       ]);

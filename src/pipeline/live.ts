@@ -7,6 +7,12 @@ import type { LiveSource } from "../sources/source.js";
 import { IngestSession, type IngestSummary, storedAnything } from "./ingest-session.js";
 import { runStagesAfterStore } from "./stages.js";
 
+/**
+ * The warn line every live source writes when a read fails, with its labels (`source`, `region`) and the error as
+ * fields. Operators count it (infra/lib/alarms.ts): keep it stable.
+ */
+export const SOURCE_FAILED = "live source read failed";
+
 export interface LiveSourceStatus {
   labels: { source: string; region: string };
   running: boolean;
@@ -50,7 +56,7 @@ export function startLiveSources(options: LiveSourcesOptions): LiveSources {
     const poller: Poller = createPoller({
       intervalMs: source.intervalMs,
       clock,
-      onError: (error) => logger.warn({ ...source.labels, error }, `${name}: read failed`),
+      onError: (error) => logger.warn({ ...source.labels, error }, SOURCE_FAILED),
       run: async (signal) => {
         const session = new IngestSession({ store, source: source.name, now: clock.now });
         try {
