@@ -103,148 +103,168 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const BLOCK_TYPES = new Set(["header", "section", "context", "divider", "actions"]);
+/** What the checks of one message share: the issues found and the text counted against the budget. */
+interface Checker {
+  issues: BlockKitIssue[];
+  total: number;
+}
+
+function report(c: Checker, path: string, rule: string, detail: string): void {
+  c.issues.push({ path, rule, detail });
+}
+
+function checkText(
+  c: Checker,
+  value: unknown,
+  path: string,
+  opts: { max?: number; plainOnly?: boolean } = {},
+): void {
+  if (!isObject(value)) return report(c, path, "text.not_object", "a text object is required");
+  if (value.type !== "plain_text" && value.type !== "mrkdwn")
+    return report(
+      c,
+      path,
+      "text.invalid_type",
+      `type must be plain_text or mrkdwn, not ${String(value.type)}`,
+    );
+  if (opts.plainOnly && value.type !== "plain_text")
+    report(c, path, "text.must_be_plain", "this text must be plain_text");
+  if (typeof value.text !== "string" || value.text.length === 0)
+    return report(c, path, "text.empty", "text must be a non-empty string");
+  c.total += value.text.length;
+  if (opts.max !== undefined && value.text.length > opts.max)
+    report(c, path, "text.too_long", `${value.text.length} characters, limit ${opts.max}`);
+  if (value.type === "mrkdwn") {
+    const at = unescapedAt(value.text);
+    if (at !== -1)
+      report(c, path, "mrkdwn.unescaped", `unescaped '${value.text[at] ?? ""}' (write &amp; &lt; &gt;)`);
+  }
+}
+
+/** A non-empty list of at most `max` elements, or an issue; returns the list when it can be checked further. */
+function checkList(
+  c: Checker,
+  value: unknown,
+  path: string,
+  rules: { empty: [string, string]; tooMany: string; max: number; noun: string },
+): unknown[] | null {
+  if (!Array.isArray(value) || value.length === 0) {
+    report(c, path, rules.empty[0], rules.empty[1]);
+    return null;
+  }
+  if (value.length > rules.max)
+    report(c, path, rules.tooMany, `${value.length} ${rules.noun}, limit ${rules.max}`);
+  return value;
+}
+
+function checkSection(c: Checker, block: Record<string, unknown>, at: string): void {
+  if (block.text === undefined && block.fields === undefined)
+    report(c, at, "section.empty", "a section needs text or fields");
+  if (block.text !== undefined) checkText(c, block.text, `${at}.text`, { max: blockKitLimits.sectionText });
+  if (block.fields === undefined) return;
+  const fields = checkList(c, block.fields, `${at}.fields`, {
+    empty: ["section.fields_empty", "fields must be a non-empty array"],
+    tooMany: "section.too_many_fields",
+    max: blockKitLimits.sectionFields,
+    noun: "fields",
+  });
+  fields?.forEach((f, j) => {
+    checkText(c, f, `${at}.fields[${j}]`, { max: blockKitLimits.fieldText });
+  });
+}
+
+function checkContext(c: Checker, block: Record<string, unknown>, at: string): void {
+  const elements = checkList(c, block.elements, `${at}.elements`, {
+    empty: ["context.empty", "a context needs elements"],
+    tooMany: "context.too_many_elements",
+    max: blockKitLimits.contextElements,
+    noun: "elements",
+  });
+  elements?.forEach((e, j) => {
+    checkText(c, e, `${at}.elements[${j}]`);
+  });
+}
+
+function checkButton(c: Checker, e: unknown, p: string): void {
+  if (!isObject(e) || e.type !== "button")
+    return report(c, p, "actions.invalid_element", "only buttons are used");
+  checkText(c, e.text, `${p}.text`, { max: blockKitLimits.buttonText, plainOnly: true });
+  if (typeof e.action_id !== "string" || e.action_id.length > blockKitLimits.actionId)
+    report(c, p, "button.invalid_action_id", "action_id is required, at most 255 characters");
+  if (e.url !== undefined && (typeof e.url !== "string" || e.url.length > blockKitLimits.buttonUrl))
+    report(c, p, "button.invalid_url", `url is at most ${blockKitLimits.buttonUrl} characters`);
+  if (e.value !== undefined && (typeof e.value !== "string" || e.value.length > blockKitLimits.buttonValue))
+    report(c, p, "button.invalid_value", `value is at most ${blockKitLimits.buttonValue} characters`);
+}
+
+function checkActions(c: Checker, block: Record<string, unknown>, at: string): void {
+  const elements = block.elements;
+  if (!Array.isArray(elements) || elements.length === 0)
+    return report(c, `${at}.elements`, "actions.empty", "an actions block needs elements");
+  if (elements.length > blockKitLimits.actionsElements)
+    report(c, `${at}.elements`, "actions.too_many_elements", `limit ${blockKitLimits.actionsElements}`);
+  elements.forEach((e: unknown, j) => {
+    checkButton(c, e, `${at}.elements[${j}]`);
+  });
+}
+
+/** The checks of each block type deniedby uses; a type missing here is refused. */
+const blockChecks: Record<string, (c: Checker, block: Record<string, unknown>, at: string) => void> = {
+  header: (c, block, at) =>
+    checkText(c, block.text, `${at}.text`, { max: blockKitLimits.headerText, plainOnly: true }),
+  section: checkSection,
+  context: checkContext,
+  actions: checkActions,
+  divider: () => {},
+};
+
+function checkEnvelope(c: Checker, message: Record<string, unknown>): void {
+  if (typeof message.text !== "string" || message.text.length === 0)
+    report(c, "text", "message.no_fallback_text", "a fallback text is required for notifications");
+  else if (unescapedAt(message.text) !== -1)
+    report(c, "text", "mrkdwn.unescaped", "the fallback text holds an unescaped &, < or >");
+  if (
+    message.response_type !== undefined &&
+    message.response_type !== "ephemeral" &&
+    message.response_type !== "in_channel"
+  )
+    report(c, "response_type", "message.invalid_response_type", "ephemeral or in_channel");
+}
 
 /**
  * Checks a message against the Block Kit rules deniedby relies on. Takes `unknown` so it also guards values built
  * elsewhere; returns every issue found (empty when the message is valid).
  */
 export function checkMessage(message: unknown): BlockKitIssue[] {
-  const issues: BlockKitIssue[] = [];
-  const issue = (path: string, rule: string, detail: string): void => {
-    issues.push({ path, rule, detail });
-  };
-  let total = 0;
-
-  const text = (value: unknown, path: string, opts: { max?: number; plainOnly?: boolean } = {}): void => {
-    if (!isObject(value)) {
-      issue(path, "text.not_object", "a text object is required");
-      return;
-    }
-    if (value.type !== "plain_text" && value.type !== "mrkdwn") {
-      issue(path, "text.invalid_type", `type must be plain_text or mrkdwn, not ${String(value.type)}`);
-      return;
-    }
-    if (opts.plainOnly && value.type !== "plain_text")
-      issue(path, "text.must_be_plain", "this text must be plain_text");
-    if (typeof value.text !== "string" || value.text.length === 0) {
-      issue(path, "text.empty", "text must be a non-empty string");
-      return;
-    }
-    total += value.text.length;
-    if (opts.max !== undefined && value.text.length > opts.max)
-      issue(path, "text.too_long", `${value.text.length} characters, limit ${opts.max}`);
-    if (value.type === "mrkdwn") {
-      const at = unescapedAt(value.text);
-      if (at !== -1)
-        issue(path, "mrkdwn.unescaped", `unescaped '${value.text[at] ?? ""}' (write &amp; &lt; &gt;)`);
-    }
-  };
-
   if (!isObject(message)) return [{ path: "", rule: "message.not_object", detail: "not an object" }];
-  if (typeof message.text !== "string" || message.text.length === 0)
-    issue("text", "message.no_fallback_text", "a fallback text is required for notifications");
-  else if (unescapedAt(message.text) !== -1)
-    issue("text", "mrkdwn.unescaped", "the fallback text holds an unescaped &, < or >");
-  if (
-    message.response_type !== undefined &&
-    message.response_type !== "ephemeral" &&
-    message.response_type !== "in_channel"
-  )
-    issue("response_type", "message.invalid_response_type", "ephemeral or in_channel");
+  const c: Checker = { issues: [], total: 0 };
+  checkEnvelope(c, message);
   const blocks = message.blocks;
   if (!Array.isArray(blocks)) {
-    issue("blocks", "message.no_blocks", "blocks must be an array");
-    return issues;
+    report(c, "blocks", "message.no_blocks", "blocks must be an array");
+    return c.issues;
   }
-  if (blocks.length === 0) issue("blocks", "message.no_blocks", "at least one block");
+  if (blocks.length === 0) report(c, "blocks", "message.no_blocks", "at least one block");
   if (blocks.length > blockKitLimits.blocks)
-    issue("blocks", "message.too_many_blocks", `${blocks.length} blocks, limit ${blockKitLimits.blocks}`);
-
+    report(c, "blocks", "message.too_many_blocks", `${blocks.length} blocks, limit ${blockKitLimits.blocks}`);
   blocks.forEach((block: unknown, i) => {
     const at = `blocks[${i}]`;
-    if (!isObject(block) || typeof block.type !== "string" || !BLOCK_TYPES.has(block.type)) {
-      issue(at, "block.invalid_type", `unknown block type ${isObject(block) ? String(block.type) : ""}`);
-      return;
-    }
-    switch (block.type) {
-      case "header":
-        text(block.text, `${at}.text`, { max: blockKitLimits.headerText, plainOnly: true });
-        break;
-      case "section": {
-        if (block.text === undefined && block.fields === undefined)
-          issue(at, "section.empty", "a section needs text or fields");
-        if (block.text !== undefined) text(block.text, `${at}.text`, { max: blockKitLimits.sectionText });
-        if (block.fields !== undefined) {
-          if (!Array.isArray(block.fields) || block.fields.length === 0)
-            issue(`${at}.fields`, "section.fields_empty", "fields must be a non-empty array");
-          else {
-            if (block.fields.length > blockKitLimits.sectionFields)
-              issue(
-                `${at}.fields`,
-                "section.too_many_fields",
-                `${block.fields.length} fields, limit ${blockKitLimits.sectionFields}`,
-              );
-            block.fields.forEach((f: unknown, j) => {
-              text(f, `${at}.fields[${j}]`, { max: blockKitLimits.fieldText });
-            });
-          }
-        }
-        break;
-      }
-      case "context": {
-        const elements = block.elements;
-        if (!Array.isArray(elements) || elements.length === 0)
-          issue(`${at}.elements`, "context.empty", "a context needs elements");
-        else {
-          if (elements.length > blockKitLimits.contextElements)
-            issue(
-              `${at}.elements`,
-              "context.too_many_elements",
-              `${elements.length} elements, limit ${blockKitLimits.contextElements}`,
-            );
-          elements.forEach((e: unknown, j) => {
-            text(e, `${at}.elements[${j}]`);
-          });
-        }
-        break;
-      }
-      case "actions": {
-        const elements = block.elements;
-        if (!Array.isArray(elements) || elements.length === 0) {
-          issue(`${at}.elements`, "actions.empty", "an actions block needs elements");
-          break;
-        }
-        if (elements.length > blockKitLimits.actionsElements)
-          issue(`${at}.elements`, "actions.too_many_elements", `limit ${blockKitLimits.actionsElements}`);
-        elements.forEach((e: unknown, j) => {
-          const p = `${at}.elements[${j}]`;
-          if (!isObject(e) || e.type !== "button") {
-            issue(p, "actions.invalid_element", "only buttons are used");
-            return;
-          }
-          text(e.text, `${p}.text`, { max: blockKitLimits.buttonText, plainOnly: true });
-          if (typeof e.action_id !== "string" || e.action_id.length > blockKitLimits.actionId)
-            issue(p, "button.invalid_action_id", "action_id is required, at most 255 characters");
-          if (e.url !== undefined && (typeof e.url !== "string" || e.url.length > blockKitLimits.buttonUrl))
-            issue(p, "button.invalid_url", `url is at most ${blockKitLimits.buttonUrl} characters`);
-          if (
-            e.value !== undefined &&
-            (typeof e.value !== "string" || e.value.length > blockKitLimits.buttonValue)
-          )
-            issue(p, "button.invalid_value", `value is at most ${blockKitLimits.buttonValue} characters`);
-        });
-        break;
-      }
-      default:
-        break;
-    }
+    const check = isObject(block) && typeof block.type === "string" ? blockChecks[block.type] : undefined;
+    if (!isObject(block) || !check)
+      return report(
+        c,
+        at,
+        "block.invalid_type",
+        `unknown block type ${isObject(block) ? String(block.type) : ""}`,
+      );
+    check(c, block, at);
   });
-  if (total > blockKitLimits.totalText)
-    issue(
+  if (c.total > blockKitLimits.totalText)
+    report(
+      c,
       "blocks",
       "message.too_much_text",
-      `${total} characters of text, budget ${blockKitLimits.totalText}`,
+      `${c.total} characters of text, budget ${blockKitLimits.totalText}`,
     );
-  return issues;
+  return c.issues;
 }

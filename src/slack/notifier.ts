@@ -64,137 +64,147 @@ const MAX_DELAY_MS = 60_000;
 
 const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal });
 
+/** What the notifier's steps share: its options with defaults applied, and the signal that stops it. */
+interface Notifier {
+  o: SlackNotifierOptions;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  stopping: AbortController;
+}
+
+/** One POST to the webhook. 429 and 5xx are worth retrying; other 4xx (invalid_blocks, no_service, …) are not. */
+async function send(n: Notifier, message: SlackMessage): Promise<PostOutcome> {
+  try {
+    const res = await (n.o.fetch ?? fetch)(n.o.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: message.text, blocks: message.blocks }),
+      signal: AbortSignal.any([n.stopping.signal, AbortSignal.timeout(n.o.timeoutMs ?? 10_000)]),
+    });
+    const body = (await res.text()).slice(0, 200);
+    if (res.ok) return { ok: true };
+    return { ok: false, permanent: res.status !== 429 && res.status < 500, status: res.status, detail: body };
+  } catch (error) {
+    return {
+      ok: false,
+      permanent: false,
+      status: null,
+      detail: error instanceof Error ? error.name : "network error",
+    };
+  }
+}
+
+/** Posts with exponential backoff; Slack's Retry-After (429) wins when longer. */
+async function post(n: Notifier, message: SlackMessage, incidentId: string): Promise<PostOutcome> {
+  const maxAttempts = n.o.maxAttempts ?? 5;
+  let last: PostOutcome = { ok: false, permanent: false, status: null, detail: "not attempted" };
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    last = await send(n, message);
+    if (last.ok || last.permanent || n.stopping.signal.aborted) return last;
+    if (attempt === maxAttempts) break;
+    const wait = Math.min(MAX_DELAY_MS, (n.o.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
+    n.o.logger.warn(
+      { incidentId, attempt, status: last.status, detail: last.detail, retryInMs: wait },
+      "slack post failed, retrying",
+    );
+    await n.sleep(wait, n.stopping.signal);
+  }
+  return last;
+}
+
+function messageFor(n: Notifier, due: DueIncident): SlackMessage | null {
+  const row = getDenial(n.o.db, due.incident.latestEventId);
+  if (!row) return null;
+  const repeat = due.post
+    ? { repeat: { newSince: due.incident.count - due.post.lastCount, lastPostedAt: due.post.postedAt } }
+    : {};
+  const message = messageForStoredDenial(n.o.db, row, n.o.publicUrl, repeat);
+  return { text: message.text, blocks: message.blocks };
+}
+
+/** Builds, checks, posts and records one due incident; "unreachable" means Slack could not be reached at all. */
+async function notifyOne(n: Notifier, d: DueIncident): Promise<"posted" | "rejected" | "unreachable"> {
+  const id = d.incident.id;
+  const { o } = n;
+  const record = (outcome: "posted" | "rejected") =>
+    recordPost(o.db, {
+      incidentId: id,
+      postedAt: o.clock(),
+      count: d.incident.count,
+      lastSeen: d.incident.lastSeen,
+      outcome,
+    });
+  const message = messageFor(n, d);
+  const issues = message ? checkMessage(message) : [];
+  if (!message || issues.length > 0) {
+    // A message we cannot build would fail again on every scan: record it as refused and say why.
+    o.logger.error({ incidentId: id, issues: issues.slice(0, 5) }, "slack message not built; not posted");
+    record("rejected");
+    return "rejected";
+  }
+  const outcome = await post(n, message, id);
+  if (outcome.ok) {
+    record("posted");
+    o.logger.info({ incidentId: id, count: d.incident.count, again: d.post !== null }, "slack post sent");
+    return "posted";
+  }
+  if (outcome.permanent) {
+    record("rejected");
+    o.logger.error(
+      { incidentId: id, status: outcome.status, detail: outcome.detail },
+      "slack refused the post",
+    );
+    return "rejected";
+  }
+  o.logger.warn(
+    { incidentId: id, status: outcome.status, detail: outcome.detail },
+    "slack unreachable; will retry on the next scan",
+  );
+  return "unreachable";
+}
+
+async function scanOnce(n: Notifier): Promise<ScanResult> {
+  const { o } = n;
+  const result: ScanResult = { posted: [], rejected: [], deferred: [] };
+  const now = o.clock();
+  const due = dueIncidents(o.db, {
+    now,
+    quietMs: o.quietMs,
+    since: now - o.lookbackMs,
+    includeNoise: o.includeNoise,
+    limit: o.batch ?? 20,
+  });
+  for (const [i, d] of due.entries()) {
+    if (n.stopping.signal.aborted) {
+      result.deferred.push(...due.slice(i).map((x) => x.incident.id));
+      break;
+    }
+    if (i > 0) await n.sleep(o.spacingMs ?? 1100, n.stopping.signal);
+    const outcome = await notifyOne(n, d);
+    if (outcome === "unreachable") {
+      // Keep the rest for the next scan rather than hammering Slack.
+      result.deferred.push(...due.slice(i).map((x) => x.incident.id));
+      break;
+    }
+    result[outcome].push(d.incident.id);
+  }
+  return result;
+}
+
 /**
  * The background poster of new incidents to a Slack incoming webhook. It scans the incidents table on its own
  * timer, so ingestion never waits on Slack: one message per incident fingerprint, again only when its denials go on
- * a quiet period past the last post (a storm that lasts hours is a post per quiet period); noise only when asked. What was posted is stored (slack_posts) so a restart does
- * not post again; a crash between Slack's 200 and that write can post one incident twice (at least once).
+ * a quiet period past the last post (a storm that lasts hours is a post per quiet period); noise only when asked.
+ * What was posted is stored (slack_posts) so a restart does not post again; a crash between Slack's 200 and that
+ * write can post one incident twice (at least once).
  */
 export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
-  const sleep = o.sleep ?? defaultSleep;
-  const doFetch = o.fetch ?? fetch;
-  const maxAttempts = o.maxAttempts ?? 5;
-  const baseDelay = o.baseDelayMs ?? 1000;
-  const spacing = o.spacingMs ?? 1100;
-  const interval = o.intervalMs ?? 15_000;
-  const timeout = o.timeoutMs ?? 10_000;
-  const stopping = new AbortController();
+  const n: Notifier = { o, sleep: o.sleep ?? defaultSleep, stopping: new AbortController() };
   let scanning: Promise<ScanResult> | null = null;
-
-  async function send(message: SlackMessage): Promise<PostOutcome> {
-    try {
-      const res = await doFetch(o.webhookUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: message.text, blocks: message.blocks }),
-        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeout)]),
-      });
-      const body = (await res.text()).slice(0, 200);
-      if (res.ok) return { ok: true };
-      // 429 and 5xx are worth retrying; other 4xx (invalid_blocks, no_service, channel_is_archived) are not.
-      const permanent = res.status !== 429 && res.status < 500;
-      return { ok: false, permanent, status: res.status, detail: body };
-    } catch (error) {
-      return {
-        ok: false,
-        permanent: false,
-        status: null,
-        detail: error instanceof Error ? error.name : "network error",
-      };
-    }
-  }
-
-  /** Posts with exponential backoff; Slack's Retry-After (429) wins when longer. */
-  async function post(message: SlackMessage, incidentId: string): Promise<PostOutcome> {
-    let last: PostOutcome = { ok: false, permanent: false, status: null, detail: "not attempted" };
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      last = await send(message);
-      if (last.ok || last.permanent || stopping.signal.aborted) return last;
-      if (attempt === maxAttempts) break;
-      const wait = Math.min(MAX_DELAY_MS, baseDelay * 2 ** (attempt - 1));
-      o.logger.warn(
-        { incidentId, attempt, status: last.status, detail: last.detail, retryInMs: wait },
-        "slack post failed, retrying",
-      );
-      await sleep(wait, stopping.signal);
-    }
-    return last;
-  }
-
-  function messageFor(due: DueIncident): SlackMessage | null {
-    const row = getDenial(o.db, due.incident.latestEventId);
-    if (!row) return null;
-    const repeat = due.post
-      ? { repeat: { newSince: due.incident.count - due.post.lastCount, lastPostedAt: due.post.postedAt } }
-      : {};
-    const message = messageForStoredDenial(o.db, row, o.publicUrl, repeat);
-    return { text: message.text, blocks: message.blocks };
-  }
-
-  async function scanOnce(): Promise<ScanResult> {
-    const result: ScanResult = { posted: [], rejected: [], deferred: [] };
-    const now = o.clock();
-    const due = dueIncidents(o.db, {
-      now,
-      quietMs: o.quietMs,
-      since: now - o.lookbackMs,
-      includeNoise: o.includeNoise,
-      limit: o.batch ?? 20,
-    });
-    for (const [i, d] of due.entries()) {
-      if (stopping.signal.aborted) {
-        result.deferred.push(...due.slice(i).map((x) => x.incident.id));
-        break;
-      }
-      if (i > 0) await sleep(spacing, stopping.signal);
-      const id = d.incident.id;
-      const record = (outcome: "posted" | "rejected") =>
-        recordPost(o.db, {
-          incidentId: id,
-          postedAt: o.clock(),
-          count: d.incident.count,
-          lastSeen: d.incident.lastSeen,
-          outcome,
-        });
-      const message = messageFor(d);
-      const issues = message ? checkMessage(message) : [];
-      if (!message || issues.length > 0) {
-        // A message we cannot build would fail again on every scan: record it as refused and say why.
-        o.logger.error({ incidentId: id, issues: issues.slice(0, 5) }, "slack message not built; not posted");
-        record("rejected");
-        result.rejected.push(id);
-        continue;
-      }
-      const outcome = await post(message, id);
-      if (outcome.ok) {
-        record("posted");
-        result.posted.push(id);
-        o.logger.info({ incidentId: id, count: d.incident.count, again: d.post !== null }, "slack post sent");
-      } else if (outcome.permanent) {
-        record("rejected");
-        result.rejected.push(id);
-        o.logger.error(
-          { incidentId: id, status: outcome.status, detail: outcome.detail },
-          "slack refused the post",
-        );
-      } else {
-        // Slack is unreachable: keep the rest for the next scan rather than hammering it.
-        result.deferred.push(...due.slice(i).map((x) => x.incident.id));
-        o.logger.warn(
-          { incidentId: id, status: outcome.status, detail: outcome.detail, deferred: due.length - i },
-          "slack unreachable; will retry on the next scan",
-        );
-        break;
-      }
-    }
-    return result;
-  }
-
   async function scan(): Promise<ScanResult> {
     // One scan at a time: a nudge during a scan joins it instead of posting the same incident twice.
-    scanning ??= scanOnce()
+    scanning ??= scanOnce(n)
       .catch((error: unknown) => {
-        if (!stopping.signal.aborted) o.logger.error({ err: error }, "slack scan failed");
+        if (!n.stopping.signal.aborted) o.logger.error({ err: error }, "slack scan failed");
         return { posted: [], rejected: [], deferred: [] };
       })
       .finally(() => {
@@ -202,11 +212,10 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
       });
     return scanning;
   }
-
   // The process's one polling loop; a scan never throws, so it polls at the interval.
   const poller: Poller = createPoller({
-    intervalMs: interval,
-    clock: { now: o.clock, sleep: (ms, signal) => sleep(ms, signal ?? stopping.signal) },
+    intervalMs: o.intervalMs ?? 15_000,
+    clock: { now: o.clock, sleep: (ms, signal) => n.sleep(ms, signal ?? n.stopping.signal) },
     run: async () => {
       await scan();
     },
@@ -215,7 +224,7 @@ export function createSlackNotifier(o: SlackNotifierOptions): SlackNotifier {
     scan,
     start: () => poller.start(),
     async stop() {
-      stopping.abort();
+      n.stopping.abort();
       await poller.stop();
       await scanning;
     },
