@@ -651,10 +651,12 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
   );
   if (parsed.encodedMessage) commands.push(decodeCommand(parsed.encodedMessage));
 
-  const consoleTexts = decision.console.map((c) => {
-    const fn = ecsConsoleTexts[c] as (p: string, r: string) => string;
-    return fn(principal.arn, resource ?? "<resource>");
-  });
+  const consoleFacts = {
+    principal: principal.arn,
+    action: action ?? "<action>",
+    resource: resource ?? "<resource>",
+  };
+  const consoleTexts = decision.console.map((c) => ecsConsoleTexts[c](consoleFacts));
 
   const targetLabel = decision.target;
   const fixSummary = [
