@@ -1,4 +1,4 @@
-import { sessionShape } from "../cloudtrail/principal.js";
+import { sessionShape } from "../cloudtrail/arn.js";
 import type { RoleKind } from "./kinds.js";
 
 /**

@@ -1,5 +1,12 @@
+import {
+  hasSsoRolePath,
+  isServiceLinkedRoleArn,
+  parseIamPrincipalArn,
+  parseSessionArn,
+  sessionShape,
+} from "../cloudtrail/arn.js";
 import { serviceOf } from "../cloudtrail/evidence.js";
-import { extractPrincipal, sessionShape } from "../cloudtrail/principal.js";
+import { extractPrincipal } from "../cloudtrail/principal.js";
 import { type CloudTrailRecord, field, stringField } from "../cloudtrail/record.js";
 import {
   AGENT_APPLICATION,
@@ -65,11 +72,6 @@ interface RoleState {
   trust: { services: string[]; federated: string[]; detail: string } | null;
   managedPolicies: Set<string> | null;
 }
-
-const ROLE_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(.+)$/;
-const USER_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):user\/(.+)$/;
-const ROOT_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):root$/;
-const ASSUMED_ROLE_ARN = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 /** Services whose AssumeRole, trust policy or invokedBy says which kind a role is. */
 const SERVICE_TARGETS: Record<string, Target> = {
@@ -235,44 +237,31 @@ class Catalog {
 function resolve(arnOrName: string, accountId: string, rankIn: number): Resolved | null {
   let rank = rankIn;
   let arn = arnOrName;
-  const assumed = ASSUMED_ROLE_ARN.exec(arn);
-  if (assumed) {
-    arn = `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`;
+  const session = parseSessionArn(arn);
+  if (session) {
+    arn = session.roleArn;
     rank = Math.max(rank, 2);
   }
-  let key: string;
-  let account: string;
-  let name: string;
-  let principal: RoleState["principal"] = "role";
-  const role = ROLE_ARN.exec(arn);
-  if (role) {
-    account = role[2] ?? accountId;
-    const path = role[3] ?? "";
-    name = path.slice(path.lastIndexOf("/") + 1);
-    key = `${account}:role:${name}`;
-  } else if (USER_ARN.exec(arn)) {
-    const user = USER_ARN.exec(arn);
-    account = user?.[2] ?? accountId;
-    const path = user?.[3] ?? "";
-    name = path.slice(path.lastIndexOf("/") + 1);
-    key = arn;
-    principal = "user";
-  } else if (ROOT_ARN.exec(arn)) {
-    account = ROOT_ARN.exec(arn)?.[2] ?? accountId;
-    name = "root";
-    key = arn;
-    principal = "root";
-  } else if (!arn.startsWith("arn:") && /^[\w+=,.@-]{1,64}$/.test(arn) && /^\d{12}$/.test(accountId)) {
-    // A bare role name (CreateService `role`, AttachRolePolicy `roleName`): names are unique per account.
-    account = accountId;
-    name = arn;
-    key = `${account}:role:${name}`;
-    arn = `arn:aws:iam::${account}:role/${name}`;
-    rank = 2;
-  } else {
-    return null;
+  const iam = parseIamPrincipalArn(arn);
+  if (iam) {
+    const { type, account, name } = iam;
+    // Role names are unique per account whatever their path; users and root keep their whole ARN.
+    const key = type === "role" ? `${account}:role:${name}` : arn;
+    return { key, arn, rank, account, name, principal: type };
   }
-  return { key, arn, rank, account, name, principal };
+  if (!arn.startsWith("arn:") && /^[\w+=,.@-]{1,64}$/.test(arn) && /^\d{12}$/.test(accountId)) {
+    // A bare role name (CreateService `role`, AttachRolePolicy `roleName`): names are unique per account.
+    const name = arn;
+    return {
+      key: `${accountId}:role:${name}`,
+      arn: `arn:aws:iam::${accountId}:role/${name}`,
+      rank: 2,
+      account: accountId,
+      name,
+      principal: "role",
+    };
+  }
+  return null;
 }
 
 /** Keeps the best of the ARNs a role is seen under (see RoleState.arn): the same whatever the order they come in. */
@@ -324,10 +313,6 @@ function maxWeight(state: RoleState, target: Target, exclude?: Signal): number {
   return m;
 }
 
-function isServiceLinkedArn(arn: string): boolean {
-  return arn.includes(":role/aws-service-role/");
-}
-
 /** Reads the evidence records in time order into role states; returns ECS AssumeRole events for pairing. */
 function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
   const ecsAssumes = new Map<string, { role: RoleState; time: number }[]>();
@@ -375,7 +360,7 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
       }
     } else if (ev === "ecs:CreateService" || ev === "ecs:UpdateService") {
       const roleRef = stringField(req, "role");
-      if (roleRef && !isServiceLinkedArn(roleRef)) {
+      if (roleRef && !isServiceLinkedRoleArn(roleRef)) {
         const s = named(roleRef);
         if (s) hit(s, "ecs-service", "service.role", `service ${stringField(req, "serviceName") ?? "?"}`);
       }
@@ -461,7 +446,7 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
       catalog.seen(role, time, time);
       if (session) addShape(role, sessionShape(session), session);
       const target = SERVICE_TARGETS[by];
-      if (target && !isServiceLinkedArn(roleArn)) hit(role, target, "assume.service", `assumed by ${by}`);
+      if (target && !isServiceLinkedRoleArn(roleArn)) hit(role, target, "assume.service", `assumed by ${by}`);
       if (by === "ecs-tasks.amazonaws.com" && session) {
         const list = ecsAssumes.get(session);
         if (list) list.push({ role, time });
@@ -519,7 +504,7 @@ function readEvidence(catalog: Catalog, evidence: CloudTrailRecord[]) {
     } else if (ev === "application-autoscaling:RegisterScalableTarget") {
       const ns = firstString(req, "serviceNamespace", "ServiceNamespace");
       const roleArn = firstString(req, "roleARN", "RoleARN", "roleArn");
-      if (ns === "ecs" && roleArn && !isServiceLinkedArn(roleArn)) {
+      if (ns === "ecs" && roleArn && !isServiceLinkedRoleArn(roleArn)) {
         const role = named(roleArn);
         const res = firstString(req, "resourceId", "ResourceId") ?? "?";
         if (role) hit(role, "ecs-autoscale", "autoscaling.scalable-target-role", res);
@@ -625,8 +610,8 @@ function readShapesAndNames(state: RoleState): void {
     if (target) hit(state, target, "session.shape", `${shape} (e.g. ${sample})`);
   }
   const arn = state.arn;
-  if (arn.includes(":role/aws-service-role/")) hit(state, "service-linked", "arn.service-role-path", arn);
-  if (arn.includes(":role/aws-reserved/sso.amazonaws.com/")) hit(state, "sso", "arn.sso-path", arn);
+  if (isServiceLinkedRoleArn(arn)) hit(state, "service-linked", "arn.service-role-path", arn);
+  if (hasSsoRolePath(arn)) hit(state, "sso", "arn.sso-path", arn);
   if (state.principal === "role" && NAME_HINT_WORDS.test(state.name)) {
     for (const [re, target] of NAME_HINTS) {
       if (re.test(state.name)) {
@@ -862,7 +847,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
         s.federatedProvider.slice(s.federatedProvider.indexOf("oidc.eks.")),
       );
     const by = INVOKED_BY_TARGETS[s.invokedBy];
-    if (by && !isServiceLinkedArn(s.roleArn)) hit(state, by, "ua.invoked-by-service", s.invokedBy);
+    if (by && !isServiceLinkedRoleArn(s.roleArn)) hit(state, by, "ua.invoked-by-service", s.invokedBy);
   }
   // Usage comes grouped by principal: ten or more rows in a row name the same role, so the last lookup is reused
   // (ref is idempotent for the same ARN at the same rank).

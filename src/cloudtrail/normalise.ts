@@ -1,6 +1,7 @@
+import { type SessionShape, sessionShape } from "./arn.js";
 import { isDenial } from "./denial.js";
 import { isEvidence } from "./evidence.js";
-import { extractPrincipal, type Principal, type SessionShape, sessionShape } from "./principal.js";
+import { extractPrincipal, type Principal } from "./principal.js";
 import type { CloudTrailRecord } from "./record.js";
 import { primaryResource } from "./resource.js";
 

@@ -1,9 +1,9 @@
+import { partitionOf } from "./arn.js";
 import { type CloudTrailRecord, field, stringField } from "./record.js";
 
 /** The partition of a record: the caller's ARN says it, else the region (`cn-…`, `us-gov-…`). */
-export function partitionOf(record: CloudTrailRecord): string {
-  const arn = record.userIdentity?.arn ?? "";
-  const p = arn.startsWith("arn:") ? arn.split(":")[1] : undefined;
+export function recordPartition(record: CloudTrailRecord): string {
+  const p = partitionOf(record.userIdentity?.arn ?? "");
   if (p) return p;
   const region = record.awsRegion ?? "";
   return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
@@ -29,7 +29,7 @@ export function primaryResource(record: CloudTrailRecord): string | null {
   if (listed[0]?.ARN) return listed[0].ARN;
   const p = record.requestParameters;
   if (!p || typeof p !== "object") return null;
-  const partition = partitionOf(record);
+  const partition = recordPartition(record);
   const region = record.awsRegion ?? "";
   const account = record.recipientAccountId ?? record.userIdentity?.accountId ?? "";
   const arnOf = (service: string, rest: string, withRegion = true): string =>

@@ -1,6 +1,6 @@
 import type { RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
 import { type ParsedDenialMessage, parseAccessDenied } from "../cloudtrail/access-denied.js";
-import { extractPrincipal, roleNameOf } from "../cloudtrail/principal.js";
+import { accountOf, parseSessionArn, roleNameOf } from "../cloudtrail/arn.js";
 import {
   denialsPerHour,
   latestDenialTime,
@@ -112,17 +112,12 @@ function lookupRole(ctx: Ctx, arn: string): RoleCatalogEntry | null {
   const { db } = ctx.deps;
   const exact = getRoleEntry(db, arn);
   if (exact || !arn.includes(":assumed-role/")) return exact;
-  const principal = extractPrincipal({
-    eventID: "",
-    eventTime: "",
-    eventSource: "",
-    eventName: "",
-    userIdentity: { type: "AssumedRole", arn },
-  });
-  if (!principal.roleArn) return null;
+  // A session ARN names its role without the role's path: find the role by account and name.
+  const session = parseSessionArn(arn);
+  if (!session) return null;
   return (
-    getRoleEntry(db, principal.roleArn) ??
-    findRoleEntryByName(db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn))
+    getRoleEntry(db, session.roleArn) ??
+    findRoleEntryByName(db, accountOf(session.roleArn), roleNameOf(session.roleArn))
   );
 }
 

@@ -6,8 +6,16 @@ import {
   type ParsedDenialMessage,
   parseAccessDenied,
 } from "../cloudtrail/access-denied.js";
+import {
+  accountOf,
+  hasSsoRolePath,
+  isServiceLinkedRoleArn,
+  isSsoRoleName,
+  roleNameOf,
+  sessionShape,
+} from "../cloudtrail/arn.js";
 import { type ActionRule, canonicalAction, iamActionFor } from "../cloudtrail/iam-action.js";
-import { extractPrincipal, type Principal, roleNameOf, sessionShape } from "../cloudtrail/principal.js";
+import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { primaryResource } from "../cloudtrail/resource.js";
 import { type EcsConsoleText, ecsConsoleTexts } from "./ecs-console.js";
@@ -123,8 +131,9 @@ function kindFromTrail(
   if (principal.type === "Root") return { kind: "root", confidence: 1 };
   if (principal.type === "AWSService") return { kind: "service-linked", confidence: 0.6 };
   const role = principal.roleArn ?? "";
-  if (role.includes(":role/aws-service-role/")) return { kind: "service-linked", confidence: 0.95 };
-  if (/:role\/aws-reserved\/sso\.amazonaws\.com\/|\/AWSReservedSSO_/.test(role))
+  if (isServiceLinkedRoleArn(role)) return { kind: "service-linked", confidence: 0.95 };
+  // A session ARN rebuilt without the issuer loses the reserved path; the role name still says SSO.
+  if (hasSsoRolePath(role) || (role !== "" && isSsoRoleName(roleNameOf(role))))
     return { kind: "sso", confidence: 0.95 };
   if (principal.federatedProvider?.includes("oidc.eks.")) return { kind: "eks-irsa", confidence: 0.9 };
   const ua = typeof record.userAgent === "string" ? record.userAgent : "";
@@ -580,7 +589,7 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
     caveatCodes.add("s3-missing-key");
   if (action === "kms:Decrypt" || record.eventSource === "kms.amazonaws.com")
     caveatCodes.add("kms-key-policy");
-  const resourceAccount = resource?.startsWith("arn:") ? resource.split(":")[4] : undefined;
+  const resourceAccount = resource ? accountOf(resource) : "";
   if (resourceAccount && principal.accountId && resourceAccount !== principal.accountId)
     caveatCodes.add("cross-account");
   if (action && !actionVerified && actionSource !== "permissionless") caveatCodes.add("action-unverified");

@@ -1,5 +1,5 @@
+import { principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
 import { supportsResourceLevel } from "../cloudtrail/iam-action.js";
-import { roleNameOf } from "../cloudtrail/principal.js";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -73,7 +73,7 @@ export function putRolePolicyCommand(roleArn: string, policy: PolicyDocument, ac
 }
 
 export function putUserPolicyCommand(userArn: string, policy: PolicyDocument, actions: string[]): string {
-  const name = userArn.slice(userArn.lastIndexOf("/") + 1);
+  const name = principalNameOf(userArn);
   return `aws iam put-user-policy --user-name ${name} --policy-name ${policyName(actions)} --policy-document ${shellQuote(JSON.stringify(policy))}`;
 }
 

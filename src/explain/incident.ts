@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RoleKind } from "../classify/kinds.js";
 import type { DeniedBy } from "../cloudtrail/access-denied.js";
+import { isServiceLinkedRoleArn } from "../cloudtrail/arn.js";
 import type { Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { NoiseReason } from "./reasons.js";
@@ -95,7 +96,7 @@ export function noiseReason(input: {
   if (
     principal.type === "AWSService" ||
     kind === "service-linked" ||
-    principal.roleArn?.includes(":role/aws-service-role/")
+    (principal.roleArn !== null && isServiceLinkedRoleArn(principal.roleArn))
   )
     return "aws-service-principal";
   if ((input.deniedBy === "scp" || input.deniedBy === "rcp") && action && GUARDRAIL_ACTIONS.test(action))

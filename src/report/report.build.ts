@@ -1,7 +1,7 @@
 import { attributeCall } from "../classify/attribute.js";
 import { ROLE_KINDS, type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
+import { accountOf, principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
 import { iamActionFor } from "../cloudtrail/iam-action.js";
-import { roleNameOf } from "../cloudtrail/principal.js";
 import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
 import { grantedSection, indexGranted, type PolicyEvent } from "./report.granted.js";
 import { buildPolicy, type PolicyGrant } from "./report.policy.js";
@@ -154,16 +154,6 @@ interface RoleIdentity {
   entry: RoleCatalogEntry | undefined;
 }
 
-function accountOf(arn: string): string {
-  return arn.split(":")[4] ?? "";
-}
-
-function nameOf(arn: string): string {
-  if (arn.includes(":role/")) return roleNameOf(arn);
-  const slash = arn.lastIndexOf("/");
-  return slash === -1 ? arn.slice(arn.lastIndexOf(":") + 1) : arn.slice(slash + 1);
-}
-
 function leadingKind(entry: RoleCatalogEntry | undefined): RoleKind {
   return entry?.kinds[0]?.kind ?? "unknown";
 }
@@ -291,7 +281,7 @@ function buildRole(
   const lead = entry?.kinds[0];
   return {
     roleArn: id.roleArn,
-    roleName: entry?.roleName ?? nameOf(id.roleArn),
+    roleName: entry?.roleName ?? principalNameOf(id.roleArn),
     accountId: id.accountId,
     kind: leadingKind(entry),
     kinds: entry?.kinds.map((k) => k.kind) ?? ["unknown"],

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
+import { isAwsManagedPolicyArn } from "../cloudtrail/arn.js";
 import { canonicalAction } from "../cloudtrail/iam-action.js";
 import { field, stringField } from "../cloudtrail/record.js";
 import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
@@ -286,7 +287,7 @@ export function indexGranted(events: PolicyEvent[]): GrantedIndex {
       if (!s) return { created: false, policies: [] };
       const policies: GrantedPolicy[] = [];
       for (const arn of [...s.managed].sort()) {
-        if (arn.startsWith("arn:aws:iam::aws:policy/")) {
+        if (isAwsManagedPolicyArn(arn)) {
           const patterns = awsManagedPolicies[managedName(arn)];
           policies.push({
             name: managedName(arn),

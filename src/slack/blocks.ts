@@ -1,6 +1,6 @@
 import type { RoleKind } from "../classify/kinds.js";
 import { roleKinds } from "../classify/kinds.js";
-import { roleNameOf } from "../cloudtrail/principal.js";
+import { roleNameOf } from "../cloudtrail/arn.js";
 import type { Explanation } from "../explain/explain.js";
 import { type PolicyTarget, policyTargets } from "../explain/reasons.js";
 import {

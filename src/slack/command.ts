@@ -1,5 +1,5 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { roleNameOf } from "../cloudtrail/principal.js";
+import { parseSessionArn, roleNameOf } from "../cloudtrail/arn.js";
 import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
 import type { IncidentRow } from "../db/schema.js";
@@ -109,12 +109,6 @@ function roleMessage(
   return ephemeral({ text: mrkdwnText(fallback, 500), blocks });
 }
 
-/** `arn:aws:sts::<account>:assumed-role/<role>/<session>` → the role's IAM ARN (paths are not in sts ARNs). */
-function roleArnOfSession(arn: string): { account: string; name: string } | null {
-  const m = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
-  return m?.[1] && m[2] ? { account: m[1], name: m[2] } : null;
-}
-
 /**
  * Answers `/deniedby <event id | role ARN | role name>` with an ephemeral Block Kit message. Only local SQLite
  * reads by key, so it answers well within Slack's 3 seconds.
@@ -129,9 +123,10 @@ export function answerSlashCommand(db: Db, cmd: SlashCommand, publicUrl: string 
     return ephemeral({ text: m.text, blocks: m.blocks });
   }
   if (q.startsWith("arn:")) {
-    const session = roleArnOfSession(q);
+    // A session ARN names its role without the role's path: find the role by account and name.
+    const session = parseSessionArn(q);
     if (session) {
-      const roles = rolesNamed(db, session.name).filter((r) => r.accountId === session.account);
+      const roles = rolesNamed(db, session.roleName).filter((r) => r.accountId === session.account);
       if (roles.length)
         return roleMessage(
           db,

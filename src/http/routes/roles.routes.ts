@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { RoleCatalogEntry } from "../../classify/kinds.js";
 import { ROLE_KINDS } from "../../classify/kinds.js";
-import { extractPrincipal, roleNameOf } from "../../cloudtrail/principal.js";
+import { accountOf, parseSessionArn, roleNameOf } from "../../cloudtrail/arn.js";
 import { findRoleEntryByName, getRoleEntry, listRoleEntries } from "../../pipeline/catalog.js";
 import { taskOfSession } from "../../pipeline/task-context.js";
 import type { AppDeps as Deps } from "../app-deps.js";
@@ -52,17 +52,11 @@ const view = (e: RoleCatalogEntry) => ({ ...e, firstSeen: iso(e.firstSeen), last
 
 /** A session ARN names the role without its path: find the role by account and name. */
 function lookupSession(deps: Deps, arn: string): RoleCatalogEntry | null {
-  const principal = extractPrincipal({
-    eventID: "",
-    eventTime: "",
-    eventSource: "",
-    eventName: "",
-    userIdentity: { type: "AssumedRole", arn },
-  });
-  if (!principal.roleArn) return null;
-  const exact = getRoleEntry(deps.db, principal.roleArn);
+  const session = parseSessionArn(arn);
+  if (!session) return null;
+  const exact = getRoleEntry(deps.db, session.roleArn);
   if (exact) return exact;
-  return findRoleEntryByName(deps.db, principal.roleArn.split(":")[4] ?? "", roleNameOf(principal.roleArn));
+  return findRoleEntryByName(deps.db, accountOf(session.roleArn), roleNameOf(session.roleArn));
 }
 
 export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {

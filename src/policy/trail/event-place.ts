@@ -1,5 +1,5 @@
 import { type CloudTrailRecord, field, stringField } from "../../cloudtrail/record.js";
-import { partitionOf } from "../../cloudtrail/resource.js";
+import { recordPartition } from "../../cloudtrail/resource.js";
 import type { ChangeOrigin, PrincipalSubject, PrincipalType } from "./policy-change.js";
 
 /**
@@ -25,7 +25,7 @@ export function placeOf(record: CloudTrailRecord, event: string): EventPlace {
     origin: { eventId: record.eventID, at: record.eventTime, event },
     account: record.recipientAccountId ?? record.userIdentity?.accountId ?? "",
     region: record.awsRegion ?? "",
-    partition: partitionOf(record),
+    partition: recordPartition(record),
     params: asObject(record.requestParameters),
     response: asObject(record.responseElements),
   };
