@@ -1,5 +1,5 @@
+import { callAction } from "../cloudtrail/action.js";
 import {
-  actionOf,
   isEcsAgentUserAgent,
   isLaunchCall,
   isLaunchSecretCall,
@@ -26,7 +26,7 @@ export function attributeCall(entry: RoleCatalogEntry, call: CallRef): RoleKind 
   const kinds = new Set(entry.kinds.map((k) => k.kind));
   const leading = entry.kinds[0]?.kind ?? "unknown";
   if (!(kinds.has("ecs-task") && kinds.has("ecs-task-execution"))) return leading;
-  const action = actionOf(call.eventSource, call.eventName);
+  const action = callAction(call);
   if (isTaskRoleAgentCall(action)) return "ecs-task";
   if (isEcsAgentUserAgent(call.userAgent)) return "ecs-task-execution";
   if (isLaunchCall(action) || isLaunchSecretCall(action)) return "ecs-task-execution";

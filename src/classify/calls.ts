@@ -37,12 +37,6 @@ const CONTAINER_INSTANCE_CALLS = new Set([
 /** Agent API calls signed with the task role though the agent's user agent is on them (task scale-in protection). */
 const TASK_ROLE_AGENT_CALLS = new Set(["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"]);
 
-/** `ecr.amazonaws.com` + `BatchGetImage` → `ecr:BatchGetImage`. */
-export function actionOf(eventSource: string, eventName: string): string {
-  const dot = eventSource.indexOf(".");
-  return `${dot === -1 ? eventSource : eventSource.slice(0, dot)}:${eventName}`;
-}
-
 export function isLaunchCall(action: string): boolean {
   return LAUNCH_CALLS.has(action);
 }

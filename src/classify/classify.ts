@@ -5,7 +5,7 @@ import {
   parseSessionArn,
   sessionShape,
 } from "../cloudtrail/arn.js";
-import { serviceOf } from "../cloudtrail/evidence.js";
+import { callAction, serviceOf } from "../cloudtrail/action.js";
 import { extractPrincipal } from "../cloudtrail/principal.js";
 import { type CloudTrailRecord, field, stringField } from "../cloudtrail/record.js";
 import {
@@ -14,7 +14,6 @@ import {
   AGENT_ECS_TASK,
   AGENT_LAMBDA,
   AGENT_SSM,
-  actionOf,
   agentClass,
   isContainerInstanceCall,
   isLaunchCall,
@@ -779,6 +778,20 @@ function assess(state: RoleState): KindAssessment[] {
   return ranked.filter((k) => k === first || top(k) >= STRONG || top(k) >= top(first) - EPS);
 }
 
+/** `callAction`, remembered per (event source, event name) for one classification: the same few APIs repeat. */
+function callActions(): (call: { eventSource: string; eventName: string }) => string {
+  const known = new Map<string, string>();
+  return (call) => {
+    const key = `${call.eventSource} ${call.eventName}`;
+    let action = known.get(key);
+    if (action === undefined) {
+      action = callAction(call);
+      known.set(key, action);
+    }
+    return action;
+  };
+}
+
 /**
  * Classifies every principal in the input. Pure and deterministic: the same input in any order gives the same
  * catalogue, sorted by role ARN.
@@ -787,6 +800,7 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
   // Many rows share one agent list (the same SDK everywhere): classify each distinct list once. Rows are folded
   // into one fact per (principal, agent class), as a store's facts are, rather than one fact per row.
   const classes = new Map<string, number>();
+  const actionOf = callActions();
   const byPrincipal = new Map<string, Map<number, UsageFact>>();
   const usage: UsageFact[] = [];
   for (const u of input.usage) {
@@ -801,7 +815,7 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
       facts = new Map();
       byPrincipal.set(u.roleArn, facts);
     }
-    const action = actionOf(u.eventSource, u.eventName);
+    const action = actionOf(u);
     const fact = facts.get(agents);
     if (fact === undefined) {
       const created = {
@@ -866,6 +880,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
   // Denials repeat: the same role denied the same call from the same agent thousands of times. They are folded
   // into one call list per (role, agent class), and each distinct user agent is classified once.
   const agentsOf = new Map<string | null, number>();
+  const actionOf = callActions();
   const denied = new Map<RoleState, Map<number, Set<string>>>();
   for (const d of input.denials) {
     const state = catalog.ref(d.roleArn, "", 0);
@@ -883,7 +898,7 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
       denied.set(state, byAgents);
     }
     const actions = byAgents.get(agents);
-    const action = actionOf(d.eventSource, d.eventName);
+    const action = actionOf(d);
     if (actions) actions.add(action);
     else byAgents.set(agents, new Set([action]));
   }

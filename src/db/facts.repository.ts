@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { callAction } from "../cloudtrail/action.js";
 import { validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Db } from "./client.js";
@@ -30,6 +31,8 @@ interface UsageGroup {
 interface UsageGroups {
   groups: Map<string, UsageGroup>;
   last: UsageGroup | null;
+  /** `<event source> <event name>` → its IAM action (callAction), derived once per query: few APIs fill the table. */
+  actions: Map<string, string>;
 }
 
 /** The parsed evidence records, the last rowid read, and the table's generation when read. */
@@ -166,8 +169,8 @@ function registerUsageAggregate(c: Db["$client"], name: string, classify: AgentC
     return bits;
   };
   c.aggregate(name, {
-    start: (): UsageGroups => ({ groups: new Map(), last: null }),
-    // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all five columns.
+    start: (): UsageGroups => ({ groups: new Map(), last: null, actions: new Map() }),
+    // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all six columns.
     step: foldUsageRow as unknown as (acc: UsageGroups, row: unknown) => UsageGroups,
     result: (acc: UsageGroups) => {
       for (const g of acc.groups.values()) sink.facts.push(...factsOf(g, classOf));
@@ -217,10 +220,7 @@ export function createFactsReader(db: Db) {
       sink.facts = usage;
       try {
         c.prepare(
-          // The action as `service:Name` (the event source up to its first dot), built by SQLite: one string per
-          // row reaches JS instead of two.
-          `SELECT ${aggregate}(coalesce(role_arn, principal_arn),
-             substr(event_source, 1, instr(event_source || '.', '.') - 1) || ':' || event_name, user_agents,
+          `SELECT ${aggregate}(coalesce(role_arn, principal_arn), event_source, event_name, user_agents,
              first_seen, last_seen) FROM usage_daily`,
         )
           .pluck()
@@ -239,11 +239,19 @@ export type FactsReader = ReturnType<typeof createFactsReader>;
 function foldUsageRow(
   acc: UsageGroups,
   principal: string,
-  action: string,
+  eventSource: string,
+  eventName: string,
   cell: string | null,
   first: number,
   last: number,
 ): UsageGroups {
+  // The action as the classifier counts every call (callAction), so stored and in-memory facts agree.
+  const call = `${eventSource} ${eventName}`;
+  let action = acc.actions.get(call);
+  if (action === undefined) {
+    action = callAction({ eventSource, eventName });
+    acc.actions.set(call, action);
+  }
   let g = acc.last;
   if (g === null || g.principal !== principal) {
     g = acc.groups.get(principal) ?? null;

@@ -6,6 +6,7 @@ import {
   type ParsedDenialMessage,
   parseAccessDenied,
 } from "../cloudtrail/access-denied.js";
+import { type ActionRule, iamActionFor } from "../cloudtrail/action.js";
 import {
   accountOf,
   hasSsoRolePath,
@@ -14,7 +15,7 @@ import {
   roleNameOf,
   sessionShape,
 } from "../cloudtrail/arn.js";
-import { type ActionRule, canonicalAction, iamActionFor } from "../cloudtrail/iam-action.js";
+import { canonicalAction } from "../cloudtrail/iam-catalogue.js";
 import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { primaryResource } from "../cloudtrail/resource.js";
@@ -464,8 +465,6 @@ export function analyseDenial(record: CloudTrailRecord, context: ExplainContext 
     typeof record.errorMessage === "string" ? record.errorMessage : null,
     errorCode,
   );
-  const derived = iamActionFor(record);
-
   let action: string | null;
   let actionSource: ActionRule;
   let actionVerified: boolean;
@@ -475,6 +474,7 @@ export function analyseDenial(record: CloudTrailRecord, context: ExplainContext 
     actionSource = "message";
     actionVerified = canonical !== undefined;
   } else {
+    const derived = iamActionFor(record);
     action = derived.action;
     actionSource = derived.rule;
     actionVerified = derived.verified;

@@ -1,5 +1,5 @@
 import { principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
-import { supportsResourceLevel } from "../cloudtrail/iam-action.js";
+import { supportsResourceLevel } from "../cloudtrail/iam-catalogue.js";
 
 export interface PolicyStatement {
   Sid?: string;

@@ -1,7 +1,7 @@
 import { attributeCall } from "../classify/attribute.js";
 import { ROLE_KINDS, type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
+import { callAction, iamActionFor } from "../cloudtrail/action.js";
 import { accountOf, principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
-import { iamActionFor } from "../cloudtrail/iam-action.js";
 import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
 import { grantedSection, indexGranted, type PolicyEvent } from "./report.granted.js";
 import { buildPolicy, type PolicyGrant } from "./report.policy.js";
@@ -72,7 +72,7 @@ const DATA_EVENT_ACTION =
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function denialAction(d: ReportDenial): string {
-  return d.action ?? iamActionFor(d).action ?? `${d.eventSource.split(".")[0]}:${d.eventName}`;
+  return d.action ?? callAction(d);
 }
 
 function countResources(map: Map<string, number>) {
@@ -179,7 +179,7 @@ function buildRole(
   for (const r of usage) {
     const derived = iamActionFor(r);
     if (!derived.action) {
-      excluded.set(`${r.eventSource.split(".")[0]}:${r.eventName}`, "the API needs no IAM permission");
+      excluded.set(callAction(r), "the API needs no IAM permission");
       continue;
     }
     const kind = actingAs(entry, r);

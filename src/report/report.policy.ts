@@ -3,7 +3,7 @@ import {
   lookupAction,
   resourceTypeArns,
   supportsResourceLevel,
-} from "../cloudtrail/iam-action.js";
+} from "../cloudtrail/iam-catalogue.js";
 import { usageResource } from "../cloudtrail/normalise.js";
 import type { RecommendedPolicy, ReportPolicyDocument, ReportStatement } from "./report.schema.js";
 

@@ -60,7 +60,7 @@ describe("the facts a store reads", () => {
     usage("2026-11-16", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify(many));
     usage("2026-11-17", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify([AGENT]));
     usage("2026-11-18", odd, "ecs.amazonaws.com", "SubmitTaskStateChange", JSON.stringify([SDK]));
-    // Event sources spelled without a dot, or with several: the action is built in SQL, as actionOf builds it.
+    // Event sources spelled without a dot, or with several: the store derives the action as callAction does.
     usage("2026-11-16", odd, "nodots", "Describe", JSON.stringify([SDK]));
     usage("2026-11-16", odd, "api.ecr.amazonaws.com", "GetAuthorizationToken", JSON.stringify([AGENT]));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { supportsResourceLevel } from "../../src/cloudtrail/iam-action.js";
+import { supportsResourceLevel } from "../../src/cloudtrail/iam-catalogue.js";
 import { buildPolicy, generaliseResource } from "../../src/report/report.policy.js";
 
 const ACCOUNT = "111122223333";

