@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { agentClass } from "../src/classify/calls.js";
+import { agentClass } from "../src/cloudtrail/user-agents.js";
 import { classifyFacts, classifyRoles } from "../src/classify/classify.js";
 import type { ClassifierInput } from "../src/classify/classify.types.js";
 import type { CloudTrailRecord } from "../src/cloudtrail/record.js";

@@ -28,6 +28,8 @@ describe("attributeCall on a dual-use role", () => {
     ["secretsmanager.amazonaws.com", "GetSecretValue", null, "ecs-task-execution"],
     ["ssm.amazonaws.com", "GetParameters", AGENT, "ecs-task-execution"],
     ["kms.amazonaws.com", "Decrypt", "secretsmanager.amazonaws.com", "ecs-task-execution"],
+    // The application's own decrypt: only Secrets Manager or SSM decrypt for a launch.
+    ["kms.amazonaws.com", "Decrypt", BOTO, "ecs-task"],
     ["s3.amazonaws.com", "PutObject", BOTO, "ecs-task"],
     ["dynamodb.amazonaws.com", "Query", BOTO, "ecs-task"],
     ["ecs.amazonaws.com", "UpdateTaskProtection", AGENT, "ecs-task"],

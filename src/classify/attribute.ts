@@ -1,10 +1,6 @@
 import { callAction } from "../cloudtrail/action.js";
-import {
-  isEcsAgentUserAgent,
-  isLaunchCall,
-  isLaunchSecretCall,
-  isTaskRoleAgentCall,
-} from "./calls.js";
+import { isLaunchAction, isLaunchSecretCall, isTaskRoleAgentAction } from "../cloudtrail/ecs-calls.js";
+import { agentClassOf, isEcsAgentUserAgent } from "../cloudtrail/user-agents.js";
 import type { RoleCatalogEntry, RoleKind } from "./kinds.js";
 
 export interface CallRef {
@@ -15,7 +11,8 @@ export interface CallRef {
 
 /**
  * The kind one call acted as. For a role used both as task role and as execution role, launch-time calls (image
- * pulls, log streams, injected secrets and parameters, the KMS decrypts behind them) and the ECS agent's calls are
+ * pulls, log streams, injected secrets and parameters, the KMS decrypts Secrets Manager or SSM make behind them) and
+ * the ECS agent's calls are
  * the execution role's; everything else is the application's, i.e. the task role's. Other roles act as their
  * leading kind.
  *
@@ -27,8 +24,9 @@ export function attributeCall(entry: RoleCatalogEntry, call: CallRef): RoleKind 
   const leading = entry.kinds[0]?.kind ?? "unknown";
   if (!(kinds.has("ecs-task") && kinds.has("ecs-task-execution"))) return leading;
   const action = callAction(call);
-  if (isTaskRoleAgentCall(action)) return "ecs-task";
+  if (isTaskRoleAgentAction(action)) return "ecs-task";
   if (isEcsAgentUserAgent(call.userAgent)) return "ecs-task-execution";
-  if (isLaunchCall(action) || isLaunchSecretCall(action)) return "ecs-task-execution";
+  if (isLaunchAction(action) || isLaunchSecretCall(action, agentClassOf(call.userAgent)))
+    return "ecs-task-execution";
   return "ecs-task";
 }

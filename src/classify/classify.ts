@@ -1,3 +1,4 @@
+import { callAction, serviceOf } from "../cloudtrail/action.js";
 import {
   hasSsoRolePath,
   isServiceLinkedRoleArn,
@@ -5,7 +6,12 @@ import {
   parseSessionArn,
   sessionShape,
 } from "../cloudtrail/arn.js";
-import { callAction, serviceOf } from "../cloudtrail/action.js";
+import {
+  isContainerInstanceCall,
+  isLaunchAction,
+  isLaunchSecretCall,
+  isTaskRoleAgentAction,
+} from "../cloudtrail/ecs-calls.js";
 import { extractPrincipal } from "../cloudtrail/principal.js";
 import { type CloudTrailRecord, field, stringField } from "../cloudtrail/record.js";
 import {
@@ -15,11 +21,7 @@ import {
   AGENT_LAMBDA,
   AGENT_SSM,
   agentClass,
-  isContainerInstanceCall,
-  isLaunchCall,
-  isLaunchSecretCall,
-  isTaskRoleAgentCall,
-} from "./calls.js";
+} from "../cloudtrail/user-agents.js";
 import { type Signal, signals } from "./classify.signals.js";
 import type { ClassifierFacts, ClassifierInput, UsageFact } from "./classify.types.js";
 import {
@@ -584,13 +586,13 @@ function readUsage(state: RoleState): void {
       // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
       if (agents & AGENT_ECS_TASK)
         note(inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
-      if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentCall(action)) {
+      if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentAction(action)) {
         if (inEc2Family) note("ecs-container-instance", "ua.ecs-agent", action);
         else if (inTaskFamily) note("ecs-task-execution", "ua.ecs-agent", action);
       }
-      const launchCall = isLaunchCall(action);
-      const secretCall = isLaunchSecretCall(action);
-      const ciCall = isContainerInstanceCall(action);
+      const launchCall = isLaunchAction(action);
+      const secretCall = isLaunchSecretCall(action, agents);
+      const ciCall = isContainerInstanceCall(action, agents);
       if (ciCall && !inTaskFamily) note("ecs-container-instance", "usage.container-instance-calls", action);
       if (!weighCalls) continue;
       if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);

@@ -50,7 +50,7 @@ export interface ClassifierInput {
 
 /**
  * Usage reduced to what the signals read: the APIs one principal called under user agents of one class
- * (`agentClass` bits, calls.ts). A store folds its usage rows into these in SQL, so a million stored events reach
+ * (`agentClass` bits, src/cloudtrail/user-agents.ts). A store folds its usage rows into these in SQL, so a million stored events reach
  * the classifier as about one fact per role instead of one object per (role, API) with its agent strings.
  */
 export interface UsageFact {

@@ -395,11 +395,6 @@ export function iamPrefixFor(eventSource: string): { prefix: string; remapped: b
   return { prefix: serviceOf(eventSource), remapped: false };
 }
 
-function verify(action: string): { action: string; verified: boolean } {
-  const canonical = canonicalAction(action);
-  return canonical ? { action: canonical, verified: true } : { action, verified: false };
-}
-
 /**
  * The IAM action a CloudTrail event was authorized as. Exceptions first (by the name as logged, then with its
  * version suffix stripped), then the event-source prefix + name. Every result is checked against the catalogue.
@@ -416,11 +411,19 @@ export function iamActionFor(record: { eventSource: string; eventName: string })
     patternExceptions.get(eventSource)?.find((r) => r.pattern?.test(name));
   if (row) {
     if (row.action === null) return { action: null, rule: "permissionless", verified: true, row: row.id };
-    return { ...verify(row.action), rule: "exception", row: row.id };
+    const canonical = canonicalAction(row.action);
+    return {
+      action: canonical ?? row.action,
+      rule: "exception",
+      verified: canonical !== undefined,
+      row: row.id,
+    };
   }
   const { prefix, remapped } = iamPrefixFor(eventSource);
-  const v = verify(`${prefix}:${name}`);
-  return { ...v, rule: wasStripped ? "suffix-stripped" : remapped ? "prefix-remap" : "direct" };
+  const action = `${prefix}:${name}`;
+  const canonical = canonicalAction(action);
+  const rule: ActionRule = wasStripped ? "suffix-stripped" : remapped ? "prefix-remap" : "direct";
+  return { action: canonical ?? action, rule, verified: canonical !== undefined };
 }
 
 /**

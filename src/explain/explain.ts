@@ -1,3 +1,4 @@
+import { attributeCall } from "../classify/attribute.js";
 import { type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
 import {
   type DeniedBy,
@@ -15,10 +16,27 @@ import {
   roleNameOf,
   sessionShape,
 } from "../cloudtrail/arn.js";
+import {
+  isContainerInstanceCall,
+  isEcsExecAction,
+  isImagePullAction,
+  isLaunchAction,
+  isLaunchLogAction,
+  isLaunchSecretAction,
+  isLaunchSecretCall,
+  withCompanions,
+} from "../cloudtrail/ecs-calls.js";
 import { canonicalAction } from "../cloudtrail/iam-catalogue.js";
 import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { primaryResource } from "../cloudtrail/resource.js";
+import {
+  agentClassOf,
+  isEcsAgentUserAgent,
+  isHostAgentUserAgent,
+  isLambdaUserAgent,
+  isSdkUserAgent,
+} from "../cloudtrail/user-agents.js";
 import { type EcsConsoleText, ecsConsoleTexts } from "./ecs-console.js";
 import {
   grantResource,
@@ -97,20 +115,6 @@ export interface Explanation {
   noiseReason: { code: NoiseReason; text: string } | null;
 }
 
-const PULL_ACTIONS = new Set([
-  "ecr:GetAuthorizationToken",
-  "ecr:BatchGetImage",
-  "ecr:GetDownloadUrlForLayer",
-  "ecr:BatchCheckLayerAvailability",
-]);
-const SECRET_ACTIONS = new Set(["secretsmanager:GetSecretValue", "ssm:GetParameters", "ssm:GetParameter"]);
-const LOG_ACTIONS = new Set(["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"]);
-const AGENT_ACTIONS =
-  /^ecs:(RegisterContainerInstance|DeregisterContainerInstance|DiscoverPollEndpoint|Poll|StartTelemetrySession|Submit\w+|UpdateContainerInstancesState|CreateCluster)$/;
-const ECS_AGENT_UA = /^Amazon ECS Agent\b/;
-/** Host agents that legitimately use instance credentials (not an application falling back to them). */
-const HOST_AGENT_UA =
-  /amazon-ssm-agent|Amazon ECS Agent|ec2-instance-connect|CloudWatchAgent|aws-cloudwatch-agent/i;
 const DATA_EVENT_SOURCES = new Set(["s3.amazonaws.com", "lambda.amazonaws.com", "dynamodb.amazonaws.com"]);
 
 function bestKind(entry: RoleCatalogEntry | undefined): { kind: RoleKind; confidence: number } | undefined {
@@ -138,17 +142,17 @@ function kindFromTrail(
     return { kind: "sso", confidence: 0.95 };
   if (principal.federatedProvider?.includes("oidc.eks.")) return { kind: "eks-irsa", confidence: 0.9 };
   const ua = typeof record.userAgent === "string" ? record.userAgent : "";
-  if (/exec-env\/AWS_Lambda_/.test(ua)) return { kind: "lambda", confidence: 0.85 };
+  if (isLambdaUserAgent(ua)) return { kind: "lambda", confidence: 0.85 };
   const shape = principal.sessionName ? sessionShape(principal.sessionName) : null;
+  const agents = agentClassOf(record.userAgent);
   if (shape === "ec2-instance-id" || shape === "managed-instance-id")
-    return ECS_AGENT_UA.test(ua) || (action !== null && AGENT_ACTIONS.test(action))
+    return isEcsAgentUserAgent(ua) || (action !== null && isContainerInstanceCall(action, agents))
       ? { kind: "ecs-container-instance", confidence: 0.8 }
       : { kind: "ec2-instance", confidence: 0.6 };
   if (shape === "eks-pod") return { kind: "eks-pod-identity", confidence: 0.85 };
   if (shape === "ecs-task-id" || shape === "uuid") {
-    const launch =
-      action !== null && (PULL_ACTIONS.has(action) || SECRET_ACTIONS.has(action) || LOG_ACTIONS.has(action));
-    if (launch && (ECS_AGENT_UA.test(ua) || !/aws-sdk|boto|aws-cli|Boto3|botocore/i.test(ua)))
+    const launch = action !== null && (isLaunchAction(action) || isLaunchSecretCall(action, agents));
+    if (launch && (isEcsAgentUserAgent(ua) || !isSdkUserAgent(ua)))
       return { kind: "ecs-task-execution", confidence: 0.6 };
     if (shape === "ecs-task-id") return { kind: "ecs-task", confidence: 0.5 };
   }
@@ -279,7 +283,7 @@ function decide(input: {
   const dual = entry?.dualUse === true;
   const splitNote = (half: "task execution" | "task"): string =>
     `This role is used both as the task role and as the execution role: split it, and give the permission only to the ${half} half.`;
-  if (action !== null && PULL_ACTIONS.has(action)) {
+  if (action !== null && isImagePullAction(action)) {
     if (shape === "ec2-instance-id" || kind === "ecs-container-instance" || kind === "ec2-instance")
       return d({
         target: "ecs-container-instance",
@@ -302,7 +306,7 @@ function decide(input: {
       caveats: ["vpce-unlogged"],
     });
   }
-  if (action?.startsWith("ssmmessages:")) {
+  if (action !== null && isEcsExecAction(action)) {
     const isTaskRole = kind === "ecs-task" || hasKind(entry, "ecs-task");
     return d({
       target: "ecs-task",
@@ -322,7 +326,7 @@ function decide(input: {
       caveats: ["ssmmessages-unlogged"],
     });
   }
-  if (action !== null && AGENT_ACTIONS.test(action))
+  if (action !== null && isContainerInstanceCall(action, agentClassOf(record.userAgent)))
     return d({
       target: "ecs-container-instance",
       confidence: shape === "ec2-instance-id" || shape === "managed-instance-id" ? 0.9 : 0.6,
@@ -334,19 +338,27 @@ function decide(input: {
       ],
       console: action === "ecs:RegisterContainerInstance" ? ["agent-register"] : [],
     });
+  // Which half of a dual-use role a call belongs to is the classifier's call attribution, as in the report.
+  const execHalf =
+    dual &&
+    entry !== undefined &&
+    (input.dependency ||
+      attributeCall(entry, {
+        eventSource: record.eventSource,
+        eventName: record.eventName,
+        userAgent: ua || null,
+      }) === "ecs-task-execution");
   const execCall =
-    kind === "ecs-task-execution" ||
-    (dual && (ECS_AGENT_UA.test(ua) || input.dependency)) ||
-    (input.dependency && hasKind(entry, "ecs-task-execution"));
+    kind === "ecs-task-execution" || execHalf || (input.dependency && hasKind(entry, "ecs-task-execution"));
   if (
     action !== null &&
     execCall &&
-    (SECRET_ACTIONS.has(action) || LOG_ACTIONS.has(action) || input.dependency || action === "kms:Decrypt")
+    (isLaunchSecretAction(action) || isLaunchLogAction(action) || input.dependency)
   ) {
     const reason: FixReason =
       input.dependency || action === "kms:Decrypt"
         ? "ecs-launch-kms"
-        : LOG_ACTIONS.has(action)
+        : isLaunchLogAction(action)
           ? "ecs-launch-logs"
           : "ecs-launch-secrets";
     const console: EcsConsoleText[] =
@@ -374,7 +386,7 @@ function decide(input: {
   }
   // An application call with the instance role's credentials: the task fell back to the host's IMDS credentials.
   const onEcsHost = kind === "ecs-container-instance" || hasKind(entry, "ecs-container-instance");
-  if (shape === "ec2-instance-id" && onEcsHost && !HOST_AGENT_UA.test(ua) && action !== null)
+  if (shape === "ec2-instance-id" && onEcsHost && !isHostAgentUserAgent(ua) && action !== null)
     return d({
       target: "task-definition",
       confidence: 0.7,
@@ -600,10 +612,8 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
   if (action && decision.grant !== "none") {
     if (decision.grant === "identity") {
       const passedTo = decision.extra[0];
-      const actions =
-        action === "logs:CreateLogStream" && decision.reason === "ecs-launch-logs"
-          ? [action, "logs:PutLogEvents"]
-          : [action];
+      // The calls the trail cannot show (PutLogEvents, the rest of an image pull) are needed as much as this one.
+      const actions = withCompanions(action);
       let target = resource;
       if (actions.includes("logs:PutLogEvents") && resource)
         target = resource.replace(/:log-stream:.*$/, ":log-stream:*");

@@ -4,6 +4,7 @@ import type { DeniedBy } from "../cloudtrail/access-denied.js";
 import { isServiceLinkedRoleArn } from "../cloudtrail/arn.js";
 import type { Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { isConsoleUserAgent } from "../cloudtrail/user-agents.js";
 import type { NoiseReason } from "./reasons.js";
 
 export interface DenialFingerprint {
@@ -78,10 +79,6 @@ function incidentIdOf(key: string): string {
 const GUARDRAIL_ACTIONS =
   /^(organizations:LeaveOrganization|cloudtrail:(StopLogging|DeleteTrail|UpdateTrail|PutEventSelectors)|guardduty:(DeleteDetector|DisassociateFromMasterAccount|DisassociateFromAdministratorAccount|UpdateDetector|DeleteMembers)|config:(StopConfigurationRecorder|DeleteConfigurationRecorder|DeleteDeliveryChannel)|securityhub:(DisableSecurityHub|DeleteMembers)|access-analyzer:DeleteAnalyzer|ec2:DisableEbsEncryptionByDefault|s3:PutAccountPublicAccessBlock|account:(CloseAccount|DisableRegion|EnableRegion)|iam:(CreateUser|CreateAccessKey|CreateLoginProfile))$/;
 
-/** User agents of the AWS console: its pages probe many read APIs and show less when one is denied. */
-const CONSOLE_AGENT =
-  /^(AWS Internal|console\.amazonaws\.com|signin\.amazonaws\.com)|console\.aws\.amazon\.com/i;
-
 /** Why a denial is noise, or null when it deserves attention. */
 export function noiseReason(input: {
   record: CloudTrailRecord;
@@ -103,7 +100,7 @@ export function noiseReason(input: {
     return "scp-guardrail";
   const verb = action?.slice(action.indexOf(":") + 1) ?? record.eventName;
   const readOnly = record.readOnly === true || /^(Get|List|Describe|Head|Search|Lookup)/.test(verb);
-  if (readOnly && typeof record.userAgent === "string" && CONSOLE_AGENT.test(record.userAgent))
-    return "console-probe";
+  // The console's pages probe many read APIs and simply show less when one is denied.
+  if (readOnly && isConsoleUserAgent(record.userAgent)) return "console-probe";
   return null;
 }

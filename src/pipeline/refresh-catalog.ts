@@ -1,4 +1,4 @@
-import { agentClass } from "../classify/calls.js";
+import { agentClass } from "../cloudtrail/user-agents.js";
 import { classifyFacts } from "../classify/classify.js";
 import type { Store } from "../db/store.js";
 

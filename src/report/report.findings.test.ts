@@ -28,3 +28,64 @@ describe("task-role-secret-reads", () => {
     ).toBeUndefined();
   });
 });
+
+const base = { dualUse: false, serviceLinked: false, denied: [], granted: [], unusedPatterns: [] };
+const BOTO = "Boto3/1.35.20 md/Botocore#1.35.20 ua/2.0 os/linux#5.10 lang/python#3.12.6";
+const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
+const actionsOf = (input: FindingInput, code: string) =>
+  findingsFor(input).find((f) => f.code === code)?.actions;
+
+describe("findings on facts the classifier and the explainer share", () => {
+  it("flag logs:PutLogEvents with logs:CreateLogStream on a task role: both are the awslogs driver's", () => {
+    const input = {
+      ...base,
+      kinds: ["ecs-task" as const],
+      used: [],
+      granted: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    };
+    expect(actionsOf(input, "task-role-launch-permissions")).toEqual([
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]);
+  });
+
+  it("count a call of kms:Decrypt as a launch secret read only when Secrets Manager or SSM made it", () => {
+    const task = { ...base, kinds: ["ecs-task" as const] };
+    const read = { action: "secretsmanager:GetSecretValue", userAgent: BOTO };
+    expect(
+      actionsOf(
+        { ...task, used: [read, { action: "kms:Decrypt", userAgent: BOTO }] },
+        "task-role-secret-reads",
+      ),
+    ).toEqual(["secretsmanager:GetSecretValue"]);
+    expect(
+      actionsOf(
+        { ...task, used: [read, { action: "kms:Decrypt", userAgent: "secretsmanager.amazonaws.com" }] },
+        "task-role-secret-reads",
+      ),
+    ).toEqual(["kms:Decrypt", "secretsmanager:GetSecretValue"]);
+  });
+
+  it("take kms:Decrypt and ecs:CreateCluster by an SDK on an instance role for application code", () => {
+    const host = { ...base, kinds: ["ecs-container-instance" as const] };
+    const used = [
+      { action: "kms:Decrypt", userAgent: BOTO },
+      { action: "ecs:CreateCluster", userAgent: BOTO },
+      { action: "kms:Decrypt", userAgent: "ssm.amazonaws.com" },
+      { action: "ecs:CreateCluster", userAgent: AGENT },
+    ];
+    expect(actionsOf({ ...host, used }, "instance-role-app-code")).toEqual([
+      "ecs:CreateCluster",
+      "kms:Decrypt",
+    ]);
+    expect(actionsOf({ ...host, used: used.slice(2) }, "instance-role-app-code")).toBe(undefined);
+  });
+
+  it("do not take a host agent's calls on an instance role for application code", () => {
+    const host = { ...base, kinds: ["ecs-container-instance" as const] };
+    const used = [
+      { action: "cloudwatch:PutMetricData", userAgent: "CloudWatchAgent/1.300032.2 (linux; amd64)" },
+    ];
+    expect(actionsOf({ ...host, used }, "instance-role-app-code")).toBe(undefined);
+  });
+});

@@ -1,12 +1,18 @@
-import {
-  isContainerInstanceCall,
-  isEcsAgentUserAgent,
-  isLaunchCall,
-  isLaunchSecretCall,
-  isServiceUserAgent,
-  isSsmAgentUserAgent,
-} from "../classify/calls.js";
 import type { RoleKind } from "../classify/kinds.js";
+import {
+  isContainerInstanceAction,
+  isContainerInstanceCall,
+  isHostAgentAction,
+  isLaunchAction,
+  isLaunchSecretAction,
+  isLaunchSecretCall,
+} from "../cloudtrail/ecs-calls.js";
+import {
+  agentClassOf,
+  isEcsEc2TaskUserAgent,
+  isHostAgentUserAgent,
+  isServiceUserAgent,
+} from "../cloudtrail/user-agents.js";
 import type { ReportFinding } from "./report.schema.js";
 
 /** What the report flags about a role. Codes are stable: clients, tests and the renderers match on them. */
@@ -76,35 +82,29 @@ export const reportCaveats = {
 } as const;
 export type ReportCaveat = keyof typeof reportCaveats;
 
-/** Actions the host's own agents make with an instance role (ECS agent, SSM agent, EKS Pod Identity agent). */
-const HOST_AGENT_ACTIONS = new Set([
-  "eks-auth:AssumeRoleForPodIdentity",
-  "ec2:DescribeTags",
-  "ecs:CreateCluster",
-  "ecs:ListTagsForResource",
-  "ecs:TagResource",
-  "ecr:BatchCheckLayerAvailability",
-  "logs:PutLogEvents",
-]);
-const HOST_AGENT_SERVICES = new Set(["ssm", "ssmmessages", "ec2messages"]);
-
-/** Actions that run a platform (image pulls, logs, launch secrets, container-instance and host-agent calls). */
+/**
+ * Permissions that run a platform (image pulls, logs, launch secrets, container-instance and host-agent actions):
+ * what an execution or instance role holds whoever calls.
+ */
 export function isPlatformAction(action: string): boolean {
   return (
-    isLaunchCall(action) ||
-    isLaunchSecretCall(action) ||
-    isContainerInstanceCall(action) ||
-    action.startsWith("ecs:Submit") ||
-    HOST_AGENT_ACTIONS.has(action) ||
-    HOST_AGENT_SERVICES.has(action.slice(0, action.indexOf(":")))
+    isLaunchAction(action) ||
+    isLaunchSecretAction(action) ||
+    isContainerInstanceAction(action) ||
+    isHostAgentAction(action)
   );
 }
 
-/** A call made by application code: an SDK user agent, not an agent or AWS service, and not a platform action. */
+/**
+ * A call made by application code: an SDK user agent, not a host agent or an AWS service, and not a platform call.
+ * kms:Decrypt and ecs:CreateCluster are platform calls only when Secrets Manager/SSM or the ECS agent make them.
+ */
 export function isApplicationCode(action: string, userAgent: string | null): boolean {
   if (userAgent === null) return false;
-  if (isEcsAgentUserAgent(userAgent) || isServiceUserAgent(userAgent) || isSsmAgentUserAgent(userAgent))
-    return false;
+  if (isHostAgentUserAgent(userAgent) || isServiceUserAgent(userAgent)) return false;
+  const agents = agentClassOf(userAgent);
+  if (action === "kms:Decrypt") return !isLaunchSecretCall(action, agents);
+  if (action === "ecs:CreateCluster") return !isContainerInstanceCall(action, agents);
   return !isPlatformAction(action);
 }
 
@@ -182,9 +182,17 @@ export function findingsFor(input: FindingInput): ReportFinding[] {
     if (app.length) out.push(finding("instance-role-app-permissions", app));
   }
   if (lead === "ecs-task" && !input.dualUse) {
-    const launch = [...all.map((c) => c.action), ...input.granted].filter(isLaunchCall);
+    const launch = [...all.map((c) => c.action), ...input.granted].filter(isLaunchAction);
     if (launch.length) out.push(finding("task-role-launch-permissions", launch));
-    const secrets = [...all.map((c) => c.action), ...input.granted].filter(isLaunchSecretCall);
+    // A call is a launch secret read only when it could have been one (a kms:Decrypt by application code is not).
+    const launchSecret = (c: FindingCall) =>
+      c.userAgent === null
+        ? isLaunchSecretAction(c.action)
+        : isLaunchSecretCall(c.action, agentClassOf(c.userAgent));
+    const secrets = [
+      ...all.filter(launchSecret).map((c) => c.action),
+      ...input.granted.filter(isLaunchSecretAction),
+    ];
     // kms:Decrypt alone is the application decrypting its own data (S3 SSE-KMS objects, …); a secret injected at
     // launch is read with secretsmanager:GetSecretValue or ssm:GetParameter(s) beside it.
     if (secrets.some((a) => a !== "kms:Decrypt")) out.push(finding("task-role-secret-reads", secrets));
@@ -192,7 +200,7 @@ export function findingsFor(input: FindingInput): ReportFinding[] {
   if (INSTANCE_KINDS.includes(lead)) {
     const app = all.filter((c) => isApplicationCode(c.action, c.userAgent));
     if (app.length) {
-      const ecsTask = app.some((c) => /exec-env\/AWS_ECS_EC2/.test(c.userAgent ?? ""));
+      const ecsTask = app.some((c) => isEcsEc2TaskUserAgent(c.userAgent));
       out.push(
         finding(
           "instance-role-app-code",

@@ -1,3 +1,4 @@
+import { withCompanions } from "../cloudtrail/ecs-calls.js";
 import {
   canonicalAction,
   lookupAction,
@@ -73,16 +74,6 @@ export function generaliseResource(resource: string): string {
   return r;
 }
 
-/**
- * Actions a call implies but the trail cannot show: an image pull is BatchGetImage then GetDownloadUrlForLayer (a
- * denied BatchGetImage never reaches the second), and CloudWatch Logs PutLogEvents is not recorded by CloudTrail.
- */
-export const companionActions: Readonly<Record<string, readonly string[]>> = {
-  "ecr:BatchGetImage": ["ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-  "ecr:GetDownloadUrlForLayer": ["ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"],
-  "logs:CreateLogStream": ["logs:PutLogEvents"],
-};
-
 const service = (action: string) => action.slice(0, action.indexOf(":"));
 
 /**
@@ -146,11 +137,13 @@ function sidPrefix(svc: string): string {
 export function buildPolicy(grants: PolicyGrant[], accountId: string): RecommendedPolicy {
   const byAction = new Map<string, Set<string>>();
   const placeholders = new Set<string>();
-  const withCompanions = grants.flatMap((g) => [
-    g,
-    ...(companionActions[canonicalAction(g.action) ?? g.action] ?? []).map((action) => ({ ...g, action })),
-  ]);
-  for (const g of withCompanions) {
+  // Actions a call implies but the trail cannot show (PutLogEvents, the rest of an image pull) go in with it.
+  const implied = grants.flatMap((g) =>
+    withCompanions(canonicalAction(g.action) ?? g.action).map((action, i) =>
+      i === 0 ? g : { ...g, action },
+    ),
+  );
+  for (const g of implied) {
     const action = canonicalAction(g.action) ?? g.action;
     let set = byAction.get(action);
     if (!set) {

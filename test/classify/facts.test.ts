@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { AGENT_APPLICATION, AGENT_ECS_AGENT, AGENT_ECS_TASK, agentClass } from "../../src/classify/calls.js";
 import { classifyFacts, classifyRoles } from "../../src/classify/classify.js";
+import { agentClass } from "../../src/cloudtrail/user-agents.js";
 import { openDb } from "../../src/db/client.js";
 import { createFactsReader } from "../../src/db/facts.repository.js";
 import { usageDaily } from "../../src/db/schema.js";
@@ -14,15 +14,6 @@ const A = "111122223333";
 const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
 const SDK = "aws-sdk-java/2.28.16 Linux/5.10 exec-env/AWS_ECS_FARGATE";
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/scenario");
-
-describe("agentClass", () => {
-  it("reduces an agent list to the facts the signals read", () => {
-    expect(agentClass([])).toBe(AGENT_APPLICATION);
-    expect(agentClass([AGENT])).toBe(AGENT_ECS_AGENT);
-    expect(agentClass(["secretsmanager.amazonaws.com"])).toBe(0);
-    expect(agentClass([AGENT, SDK])).toBe(AGENT_ECS_AGENT | AGENT_ECS_TASK | AGENT_APPLICATION);
-  });
-});
 
 describe("the facts a store reads", () => {
   it("classifies a store exactly as classifyRoles over its observations does", () => {

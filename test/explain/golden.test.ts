@@ -19,6 +19,7 @@ interface GoldenCase {
     fixReason?: string;
     actionSource?: string;
     policyResource?: string;
+    policyActions?: string[];
     caveat?: string;
     noise?: string;
     dependency?: boolean;
@@ -47,6 +48,10 @@ describe("explainDenial golden cases", () => {
     if (x.fixReason !== undefined) expect(e.fix.reason).toBe(x.fixReason);
     if (x.actionSource !== undefined) expect(e.actionSource).toBe(x.actionSource);
     if (x.policyResource !== undefined) expect(e.fix.policy?.Statement[0]?.Resource).toBe(x.policyResource);
+    if (x.policyActions !== undefined) {
+      const granted = e.fix.policy?.Statement[0]?.Action;
+      expect(typeof granted === "string" ? [granted] : granted).toEqual(x.policyActions);
+    }
     if (x.caveat !== undefined) expect(e.caveats.map((k) => k.code)).toContain(x.caveat);
     if (x.noise !== undefined) expect(e.noiseReason?.code).toBe(x.noise);
     else expect(e.noise).toBe(false);
