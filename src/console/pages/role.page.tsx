@@ -1,7 +1,7 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import type { RoleCatalogEntry } from "../../classify/kinds.js";
-import { iamActionFor } from "../../cloudtrail/iam-action.js";
+import { iamActionFor } from "../../cloudtrail/action.js";
 import { recommendedPolicyHtml } from "../../report/report.render.html.js";
 import { denialPath, KindBadge, shortName, Time } from "../components/bits.js";
 import { Layout, type PageChrome } from "../components/layout.js";
