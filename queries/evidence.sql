@@ -61,7 +61,7 @@ WHERE p_date BETWEEN ? AND ?
       'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'eks-auth:AssumeRoleForPodIdentity',
       'eks:CreatePodIdentityAssociation', 'eks:UpdatePodIdentityAssociation', 'eks:CreateNodegroup',
       'events:PutTargets', 'application-autoscaling:RegisterScalableTarget', 'codedeploy:CreateDeploymentGroup',
-      -- Policy-model events (src/cloudtrail/evidence.ts policyEvidenceEvents; Lambda's are matched above).
+      -- Policy-model events, from src/cloudtrail/evidence-events.ts; Lambda's are matched above.
       'iam:TagRole', 'iam:UntagRole', 'iam:CreateUser', 'iam:DeleteUser', 'iam:TagUser', 'iam:UntagUser',
       'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:AttachUserPolicy', 'iam:DetachUserPolicy',
       'iam:PutUserPermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:AddUserToGroup',

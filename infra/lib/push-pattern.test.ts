@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { denialCodes, isDenial } from "../../src/cloudtrail/denial.js";
-import { evidenceEventNames } from "../../src/cloudtrail/evidence.js";
+import { evidenceEventNames, SERVICE_ASSUME_ROLE } from "../../src/cloudtrail/evidence-events.js";
 import { cloudTrailEvent as event, matches } from "../test/event-pattern.js";
 import { cloudTrailPushPattern } from "./push-pattern.js";
 
@@ -40,7 +40,9 @@ describe("the push pattern (every push rule deploys it: infra/test/deniedby-app.
     for (const name of evidenceEventNames) {
       const eventName = name.slice(name.indexOf(":") + 1);
       const eventSource = `${name.slice(0, name.indexOf(":"))}.amazonaws.com`;
-      expect(matches(pattern, event({ eventName, eventSource })), name).toBe(true);
+      // AssumeRole is evidence only when a service made it.
+      const userIdentity = { type: name === SERVICE_ASSUME_ROLE ? "AWSService" : "AssumedRole" };
+      expect(matches(pattern, event({ eventName, eventSource, userIdentity })), name).toBe(true);
     }
     expect(
       matches(pattern, event({ eventName: "AddPermission20150331v2", eventSource: "lambda.amazonaws.com" })),
@@ -55,6 +57,21 @@ describe("the push pattern (every push rule deploys it: infra/test/deniedby-app.
       false,
     );
     expect(matches(pattern, event({ eventName: "DescribeTasks" }))).toBe(false);
+  });
+
+  it("forwards by name exactly the evidence events of src/cloudtrail/evidence-events.ts", () => {
+    // AssumeRole and Lambda's versioned names have branches of their own; every other name is in one list.
+    const branches = (pattern.detail as { $or: { eventName?: unknown[] }[] }).$or;
+    const byName = branches.find(
+      (b) =>
+        Array.isArray(b.eventName) &&
+        b.eventName.length > 2 &&
+        b.eventName.every((n) => typeof n === "string"),
+    );
+    const listed = evidenceEventNames
+      .filter((n) => n !== SERVICE_ASSUME_ROLE && !n.startsWith("lambda:"))
+      .map((n) => n.slice(n.indexOf(":") + 1));
+    expect([...(byName?.eventName ?? [])].sort()).toEqual([...new Set(listed)].sort());
   });
 
   it("stays within EventBridge's 4,096-character event pattern", () => {

@@ -16,7 +16,7 @@ import { type Envelope, type MessageWrapper, readEnvelope } from "./access-denie
 import { recogniseForm } from "./access-denied.forms.js";
 import { normaliseMessage, Scan, type StepMeter } from "./access-denied.scan.js";
 import { eventSourceOf } from "./access-denied.services.js";
-import { iamActionFor } from "./iam-action.js";
+import { iamActionFor } from "./action.js";
 
 export type { MessageWrapper } from "./access-denied.envelope.js";
 export { messageWrappers } from "./access-denied.envelope.js";

@@ -1,6 +1,6 @@
 import { type SessionShape, sessionShape } from "./arn.js";
 import { isDenial } from "./denial.js";
-import { isEvidence } from "./evidence.js";
+import { isEvidence } from "./evidence-events.js";
 import { extractPrincipal, type Principal } from "./principal.js";
 import type { CloudTrailRecord } from "./record.js";
 import { primaryResource } from "./resource.js";

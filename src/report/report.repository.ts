@@ -1,5 +1,6 @@
 import { and, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
+import { evidenceEventsReadBy } from "../cloudtrail/evidence-events.js";
 import type { Db } from "../db/client.js";
 import { denials, evidenceEvents, usageDaily } from "../db/schema.js";
 import { listRoleEntries } from "../pipeline/catalog.js";
@@ -7,18 +8,8 @@ import type { ReportDenial, ReportInput, ReportUsage } from "./report.build.js";
 import type { PolicyEvent } from "./report.granted.js";
 import type { ResolvedWindow } from "./report.window.js";
 
-/** The IAM events the granted-permissions replay reads. */
-const POLICY_EVENTS = [
-  "CreateRole",
-  "DeleteRole",
-  "AttachRolePolicy",
-  "DetachRolePolicy",
-  "PutRolePolicy",
-  "DeleteRolePolicy",
-  "CreatePolicy",
-  "CreatePolicyVersion",
-  "SetDefaultPolicyVersion",
-];
+/** The IAM events the granted section replays (all iam:, so matched by name), from the one evidence list. */
+const POLICY_EVENTS = evidenceEventsReadBy("report").map((e) => e.slice(e.indexOf(":") + 1));
 
 function firstUserAgent(json: string): string | null {
   try {

@@ -1,4 +1,4 @@
-import { iamActionFor } from "../../cloudtrail/iam-action.js";
+import { iamActionFor } from "../../cloudtrail/action.js";
 import { extractPrincipal } from "../../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import { primaryResource } from "../../cloudtrail/resource.js";

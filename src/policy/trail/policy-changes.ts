@@ -1,4 +1,5 @@
-import { type PolicyEvidenceEvent, serviceOf, unversionedEventName } from "../../cloudtrail/evidence.js";
+import { serviceOf } from "../../cloudtrail/action.js";
+import { type PolicyEvidenceEvent, unversionedEventName } from "../../cloudtrail/evidence-events.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import { placeOf } from "./event-place.js";
 import { type ChangeParser, iamChangeParsers } from "./iam-changes.js";
@@ -7,7 +8,7 @@ import type { PolicyChange } from "./policy-change.js";
 import { resourceChangeParsers } from "./resource-changes.js";
 
 /**
- * The parser of every event that changes the policy model. The events are the list in src/cloudtrail/evidence.ts
+ * The parser of every event that changes the policy model. The events are the list in src/cloudtrail/evidence-events.ts
  * (they are evidence, stored raw): the types below fail when a listed event has no parser or a parser no event.
  */
 export const policyChangeParsers = {

@@ -1,0 +1,157 @@
+import { hasSsoRolePath, isServiceLinkedRoleArn } from "../cloudtrail/arn.js";
+import {
+  isContainerInstanceCall,
+  isLaunchAction,
+  isLaunchSecretCall,
+  isTaskRoleAgentAction,
+} from "../cloudtrail/ecs-calls.js";
+import {
+  AGENT_APPLICATION,
+  AGENT_ECS_AGENT,
+  AGENT_ECS_TASK,
+  AGENT_LAMBDA,
+  AGENT_SSM,
+} from "../cloudtrail/user-agents.js";
+import { type Signal, signals } from "./classify.signals.js";
+import {
+  addDetail,
+  EPS,
+  type Hit,
+  hasHits,
+  hit,
+  maxWeight,
+  type RoleState,
+  type Target,
+} from "./role-state.js";
+import {
+  MANAGED_POLICY_TARGETS,
+  NAME_HINT_WORDS,
+  NAME_HINTS,
+  SERVICE_TARGETS,
+  SHAPE_TARGETS,
+} from "./targets.js";
+
+/*
+ * The signals read from one role's state once every input row is in: its trust policy and managed policies, the
+ * calls it made, its session shapes and name, and, across roles, ECS task pairings.
+ */
+
+const PAIRING_WINDOW_MS = 1000;
+
+/** Signals from the role's latest trust policy and its attached AWS managed policies. */
+export function readTrustAndPolicies(state: RoleState): void {
+  if (state.trust) {
+    for (const svc of state.trust.services) {
+      const target = SERVICE_TARGETS[svc];
+      if (target) hit(state, target, "trust.service", `${svc} (${state.trust.detail})`);
+    }
+    for (const fed of state.trust.federated) {
+      if (fed.includes("oidc.eks."))
+        hit(state, "eks-irsa", "trust.federated", fed.slice(fed.indexOf("oidc.eks.")));
+      else if (/saml-provider\/AWSSSO_/.test(fed))
+        hit(state, "sso", "trust.federated", "IAM Identity Center");
+    }
+  }
+  // In any order: hits keep every distinct detail and the strongest weight, whatever order they come in.
+  for (const policy of state.managedPolicies ?? []) {
+    const target = MANAGED_POLICY_TARGETS[policy];
+    if (target) hit(state, target, "policy.managed", policy);
+  }
+}
+
+/**
+ * Signals from the calls the role made and was denied. `hits` is a scratch map the caller owns and reuses across
+ * roles: a role's calls hit the same few signals over and over, so each hit is found once.
+ */
+export function readUsage(state: RoleState, hits: Map<Signal, Hit>): void {
+  const inTaskFamily = hasHits(state, "ecs-task-family", "ecs-task", "ecs-task-execution");
+  const inEc2Family = hasHits(state, "ec2-family", "ecs-container-instance");
+  // Only task-family roles off EC2 weigh app, launch and secret calls: skip collecting them for every other role.
+  const weighCalls = inTaskFamily && !inEc2Family;
+  const app: string[] = [];
+  const launch: string[] = [];
+  const secrets: string[] = [];
+  hits.clear();
+  const note = (target: Target, signal: Signal, action: string) => {
+    const h = hits.get(signal);
+    if (h) addDetail(h, action);
+    else hits.set(signal, hit(state, target, signal, action));
+  };
+  for (const { actions, agents } of state.calls)
+    for (const action of actions) {
+      if (agents & AGENT_LAMBDA) note("lambda", "ua.lambda-runtime", action);
+      if (agents & AGENT_SSM) note("ec2-instance", "ua.ssm-agent", action);
+      // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
+      if (agents & AGENT_ECS_TASK)
+        note(inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
+      if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentAction(action)) {
+        if (inEc2Family) note("ecs-container-instance", "ua.ecs-agent", action);
+        else if (inTaskFamily) note("ecs-task-execution", "ua.ecs-agent", action);
+      }
+      const launchCall = isLaunchAction(action);
+      const secretCall = isLaunchSecretCall(action, agents);
+      const ciCall = isContainerInstanceCall(action, agents);
+      if (ciCall && !inTaskFamily) note("ecs-container-instance", "usage.container-instance-calls", action);
+      if (!weighCalls) continue;
+      if ((agents & AGENT_APPLICATION) !== 0 && !launchCall && !secretCall && !ciCall) app.push(action);
+      if (launchCall) launch.push(action);
+      if (secretCall) secrets.push(action);
+    }
+  if (!weighCalls) return;
+  for (const a of app) note("ecs-task", "usage.app-calls", a);
+  for (const a of launch) note("ecs-task-execution", "usage.launch-calls", a);
+  if (app.length === 0) for (const a of secrets) note("ecs-task-execution", "usage.launch-secrets", a);
+}
+
+/** Signals from the role's session-name shapes, reserved paths and name. */
+export function readShapesAndNames(state: RoleState): void {
+  for (const [shape, sample] of state.shapes ?? []) {
+    const target = SHAPE_TARGETS[shape];
+    if (target) hit(state, target, "session.shape", `${shape} (e.g. ${sample})`);
+  }
+  const arn = state.arn;
+  if (isServiceLinkedRoleArn(arn)) hit(state, "service-linked", "arn.service-role-path", arn);
+  if (hasSsoRolePath(arn)) hit(state, "sso", "arn.sso-path", arn);
+  if (state.principal === "role" && NAME_HINT_WORDS.test(state.name)) {
+    for (const [re, target] of NAME_HINTS) {
+      if (re.test(state.name)) {
+        hit(state, target, "name.hint", state.name);
+        break;
+      }
+    }
+  }
+}
+
+/** One pass over ECS AssumeRole pairs: a role assumed for the same task as a known task (execution) role is the other. */
+export function readPairs(ecsAssumes: Map<string, { role: RoleState; time: number }[]>): void {
+  // What each role is known as before any pairing: derived hits are applied after the pass, so they never chain.
+  const known = new Map<RoleState, { side: "task" | "exec"; strength: number } | null>();
+  const knownAs = (state: RoleState) => {
+    let k = known.get(state);
+    if (k === undefined) {
+      const t = maxWeight(state, "ecs-task");
+      const e = maxWeight(state, "ecs-task-execution");
+      k = t > e + EPS ? { side: "task", strength: t } : e > t + EPS ? { side: "exec", strength: e } : null;
+      known.set(state, k);
+    }
+    return k;
+  };
+  // In any order: hit() keeps the strongest weight and every distinct detail, whatever order they come in.
+  const derived: [RoleState, Target, Signal, string, number][] = [];
+  for (const [session, list] of ecsAssumes) {
+    if (list.length < 2) continue;
+    for (const a of list) {
+      const ka = knownAs(a.role);
+      if (!ka) continue;
+      for (const b of list) {
+        if (a.role === b.role || Math.abs(a.time - b.time) > PAIRING_WINDOW_MS) continue;
+        const detail = `task ${session} with ${a.role.arn}`;
+        const weight = Math.min(signals["pairing.partner-of-task-role"].weight, ka.strength);
+        if (ka.side === "task")
+          derived.push([b.role, "ecs-task-execution", "pairing.partner-of-task-role", detail, weight]);
+        else derived.push([b.role, "ecs-task", "pairing.partner-of-execution-role", detail, weight]);
+      }
+    }
+  }
+  for (const [state, target, signal, detail, weight] of derived) hit(state, target, signal, detail, weight);
+}

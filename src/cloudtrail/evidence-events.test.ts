@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  evidenceEventNames,
+  evidenceEventOf,
+  evidenceEvents,
+  evidenceEventsReadBy,
+  isEvidence,
+  policyEvidenceEvents,
+  SERVICE_ASSUME_ROLE,
+} from "./evidence-events.js";
+import { extractPrincipal } from "./principal.js";
+import type { CloudTrailRecord } from "./record.js";
+
+const record = (
+  eventSource: string,
+  eventName: string,
+  extra: Partial<CloudTrailRecord> = {},
+): CloudTrailRecord => ({
+  eventID: "e",
+  eventTime: "2026-11-16T09:00:00Z",
+  eventSource,
+  eventName,
+  userIdentity: { type: "AssumedRole", arn: "arn:aws:sts::111122223333:assumed-role/deployer/ci" },
+  ...extra,
+});
+const evidence = (r: CloudTrailRecord) => isEvidence(r, extractPrincipal(r));
+
+describe("the evidence-event list", () => {
+  it("names each event once, as <service>:<eventName>, with who reads it", () => {
+    expect(new Set(evidenceEventNames).size).toBe(evidenceEventNames.length);
+    for (const name of evidenceEventNames) {
+      expect(name).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z]+$/);
+      expect(evidenceEvents[name].says.length).toBeGreaterThan(5);
+    }
+    expect(evidenceEventsReadBy("classify")).toContain("ecs:RegisterTaskDefinition");
+    expect(evidenceEventsReadBy("report")).toContain("iam:PutRolePolicy");
+  });
+
+  it("keeps successful evidence events only, and a service's AssumeRole only", () => {
+    expect(evidence(record("ecs.amazonaws.com", "RegisterTaskDefinition"))).toBe(true);
+    expect(
+      evidence(record("ecs.amazonaws.com", "RegisterTaskDefinition", { errorCode: "ClientException" })),
+    ).toBe(false);
+    expect(evidence(record("ecs.amazonaws.com", "DescribeTasks"))).toBe(false);
+    expect(evidence(record("sts.amazonaws.com", "AssumeRole"))).toBe(false);
+    expect(
+      evidence(
+        record("sts.amazonaws.com", "AssumeRole", {
+          userIdentity: { type: "AWSService", invokedBy: "ecs-tasks.amazonaws.com" },
+        }),
+      ),
+    ).toBe(true);
+  });
+
+  it("keeps every successful policy event raw, Lambda's with their API-version suffix", () => {
+    const user = {
+      userIdentity: {
+        type: "IAMUser",
+        arn: "arn:aws:iam::111122223333:user/admin",
+        accountId: "111122223333",
+      },
+    };
+    expect(evidence(record("organizations.amazonaws.com", "AttachPolicy", user))).toBe(true);
+    expect(evidence(record("s3.amazonaws.com", "PutBucketPolicy", user))).toBe(true);
+    expect(evidence(record("lambda.amazonaws.com", "AddPermission20150331v2", user))).toBe(true);
+    expect(evidence(record("lambda.amazonaws.com", "RemovePermission", user))).toBe(true);
+    expect(evidence(record("lambda.amazonaws.com", "CreateFunction20150331", user))).toBe(true);
+    expect(evidence(record("lambda.amazonaws.com", "Invoke", user))).toBe(false);
+    expect(
+      evidence(record("s3.amazonaws.com", "PutBucketPolicy", { ...user, errorCode: "AccessDenied" })),
+    ).toBe(false);
+    for (const event of policyEvidenceEvents) expect(evidenceEventNames).toContain(event);
+  });
+
+  it("reads Lambda's versioned event names as their evidence event, and nothing else under their prefix", () => {
+    expect(evidenceEventOf(record("lambda.amazonaws.com", "CreateFunction20150331"))).toBe(
+      "lambda:CreateFunction",
+    );
+    expect(evidenceEventOf(record("lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2"))).toBe(
+      "lambda:UpdateFunctionConfiguration",
+    );
+    expect(evidenceEventOf(record("lambda.amazonaws.com", "CreateFunction"))).toBe("lambda:CreateFunction");
+    expect(evidenceEventOf(record("lambda.amazonaws.com", "CreateFunctionUrlConfig20211031"))).toBeNull();
+  });
+});
+
+describe("queries/evidence.sql, the Athena copy of the list", () => {
+  const sql = readFileSync(new URL("../../queries/evidence.sql", import.meta.url), "utf8");
+
+  it("selects by name exactly the evidence events that have no clause of their own", () => {
+    const withoutComments = sql.replace(/--[^\n]*/g, "");
+    const inList = /concat\(split_part\(eventsource, '\.', 1\), ':', eventname\) IN \(([^)]*)\)/;
+    const list = inList.exec(withoutComments)?.[1] ?? "";
+    const inSql = [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    const expected = evidenceEventNames.filter((n) => n !== SERVICE_ASSUME_ROLE && !n.startsWith("lambda:"));
+    expect([...inSql].sort()).toEqual([...expected].sort());
+  });
+
+  it("keeps AssumeRole only when an AWS service made it", () => {
+    expect(sql).toContain(
+      "eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRole' AND useridentity.type = 'AWSService'",
+    );
+  });
+
+  it("matches Lambda's event names as evidenceEventOf does", () => {
+    const source = /eventsource = 'lambda\.amazonaws\.com'\s+AND regexp_like\(eventname, '([^']+)'\)/.exec(
+      sql,
+    )?.[1];
+    expect(source).toBeDefined();
+    const athena = new RegExp(source ?? "$^");
+    for (const name of [
+      "CreateFunction",
+      "CreateFunction20150331",
+      "UpdateFunctionConfiguration20150331v2",
+      "AddPermission20150331v2",
+      "RemovePermission",
+      "CreateFunctionUrlConfig20211031",
+      "UpdateFunctionCode20150331v2",
+      "Invoke",
+    ])
+      expect(athena.test(name), name).toBe(evidenceEventOf(record("lambda.amazonaws.com", name)) !== null);
+  });
+
+  it("is the list the policy model reads, every event of it", () => {
+    for (const event of policyEvidenceEvents) {
+      if (event.startsWith("lambda:")) expect(sql).toContain(event.slice("lambda:".length));
+      else expect(sql, event).toContain(`'${event}'`);
+    }
+  });
+
+  it("keeps only successful events", () => {
+    expect(sql).toContain("coalesce(errorcode, '') = ''");
+  });
+});
