@@ -1,5 +1,5 @@
--- Usage aggregates per UTC day, principal, call and resource, computed the way src/cloudtrail (principal.ts,
--- resource.ts, normalise.ts usageResource) computes them for files, so rows from either path share keys. S3 object
+-- Usage aggregates per UTC day, principal, call and resource, computed the way src/cloudtrail (principal.ts, arn.ts,
+-- resource.ts: primaryResource, usageResource) computes them for files, so rows from either path share keys. S3 object
 -- keys fold to their folder. Denials are left out (the denials query brings them); so are services assuming roles.
 WITH calls AS (
   SELECT
@@ -143,7 +143,7 @@ SELECT
   account_id,
   eventsource AS event_source,
   eventname AS event_name,
-  CASE WHEN resource LIKE 'arn:aws:s3:::%/%' THEN regexp_replace(resource, '/[^/]*$', '/*') ELSE resource END
+  CASE WHEN regexp_like(resource, '^arn:aws[\w-]*:s3:::[^/]+/') THEN regexp_replace(resource, '/[^/]*$', '/*') ELSE resource END
     AS resource,
   count_if(coalesce(errorcode, '') = '') AS calls,
   count_if(coalesce(errorcode, '') <> '') AS errors,

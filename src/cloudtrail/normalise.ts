@@ -173,19 +173,3 @@ export function normaliseRecord(record: CloudTrailRecord): NormalisedEvent {
     class: cls,
   };
 }
-
-/**
- * The resource a usage aggregate is keyed by. S3 object keys are folded to their folder so that a bucket with
- * millions of objects stays a handful of rows; the least-privilege policy wants the folder pattern anyway.
- */
-export function usageResource(resource: string | null): string {
-  if (!resource) return "";
-  if (resource.startsWith("arn:aws:s3:::")) {
-    const slash = resource.indexOf("/");
-    if (slash !== -1) {
-      const last = resource.lastIndexOf("/");
-      return `${resource.slice(0, last === slash ? slash : last)}/*`;
-    }
-  }
-  return resource;
-}

@@ -96,3 +96,72 @@ export function primaryResource(record: CloudTrailRecord): string | null {
   if (volumeId?.startsWith("vol-")) return arnOf("ec2", `volume/${volumeId}`);
   return null;
 }
+
+// Folding: the parts of a resource that change from call to call, replaced by a wildcard, so that many calls of
+// one kind are one usage row, one incident, one policy resource. One implementation for the three.
+
+const S3_OBJECT = /^arn:aws[\w-]*:s3:::[^/]+\//;
+
+/** `arn:<p>:s3:::bucket/a/b/c.csv` → `arn:<p>:s3:::bucket/a/b/*` (a top-level key → `bucket/*`); others unchanged. */
+export function foldS3Key(resource: string): string {
+  if (!S3_OBJECT.test(resource)) return resource;
+  const slash = resource.indexOf("/");
+  const last = resource.lastIndexOf("/");
+  return `${resource.slice(0, last === slash ? slash : last)}/*`;
+}
+
+/** Log streams are named per task or instance: `…:log-group:<g>:log-stream:<s>` → `…:log-stream:*`. */
+export function foldLogStream(resource: string): string {
+  return resource.includes(":log-stream:") ? resource.replace(/(:log-stream:).*$/, "$1*") : resource;
+}
+
+/**
+ * Names that rotate with every task or host: log streams, task IDs, EC2 instance IDs and container-instance IDs.
+ * Each rule needs its literal marker; checking for it first skips the regular expressions for most resources.
+ */
+export function foldRotatingNames(resource: string): string {
+  let out = foldLogStream(resource);
+  if (out.includes(":task/")) out = out.replace(/(:task\/[^/]+\/)[0-9a-f]{32}$/, "$1*");
+  if (out.includes(":instance/")) out = out.replace(/(:instance\/)i-[0-9a-f]+$/, "$1*");
+  if (out.includes(":container-instance/"))
+    out = out.replace(/(:container-instance\/(?:[^/]+\/)?)[0-9a-f-]+$/, "$1*");
+  return out;
+}
+
+/**
+ * The resource a usage aggregate is keyed by: S3 object keys folded to their folder, so that a bucket with millions
+ * of objects stays a handful of rows. The Athena usage query folds the same way.
+ */
+export function usageResource(resource: string | null): string {
+  return resource ? foldS3Key(resource) : "";
+}
+
+/** The resource an incident groups on: the same failure from many tasks, hosts or objects is one incident. */
+export function resourcePattern(resource: string | null): string {
+  return resource ? foldRotatingNames(foldS3Key(resource)) : "";
+}
+
+/** Date partitions in S3 keys (`2026-11-16`, `2026/11/16`): the folder of next week's objects differs. */
+const S3_DATE_SEGMENT = /\/(\d{4}-\d{2}-\d{2}|\d{4}\/\d{2}(\/\d{2})?)(\/|$)/;
+/** Secrets Manager appends six random characters to a secret's ARN. */
+const SECRET_SUFFIX = /^(arn:aws[\w-]*:secretsmanager:[^:]*:\d*:secret:.+)-[A-Za-z0-9]{6}$/;
+
+/**
+ * A touched resource as a policy resource that will still match next week: S3 keys folded to their folder and cut
+ * before a date partition, rotating names widened, and a secret's random suffix matched by `??????`.
+ */
+export function generaliseResource(resource: string): string {
+  let r = foldS3Key(resource);
+  if (/^arn:aws[\w-]*:s3:::/.test(r)) {
+    const date = S3_DATE_SEGMENT.exec(r);
+    if (date) r = `${r.slice(0, date.index)}/*`;
+  }
+  r = foldRotatingNames(r);
+  return r.replace(SECRET_SUFFIX, "$1-??????");
+}
+
+/** The bucket an S3 ARN names, in any partition, or undefined. */
+export function s3BucketOf(resource: string): string | undefined {
+  const m = /^arn:aws[\w-]*:s3:::([^/]+)/.exec(resource);
+  return m?.[1];
+}

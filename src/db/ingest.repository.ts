@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { NormalisedEvent } from "../cloudtrail/normalise.js";
-import { usageResource } from "../cloudtrail/normalise.js";
+import { usageResource } from "../cloudtrail/resource.js";
 import type { Checkpoint, CredentialRequest, DailyUsage, FileMark } from "../sources/source.js";
 import type { Db } from "./client.js";
 

@@ -16,6 +16,7 @@ import {
   roleNameOf,
   sessionShape,
 } from "../cloudtrail/arn.js";
+import { isDataEventAction } from "../cloudtrail/data-events.js";
 import {
   isContainerInstanceCall,
   isEcsExecAction,
@@ -29,7 +30,7 @@ import {
 import { canonicalAction } from "../cloudtrail/iam-catalogue.js";
 import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import { primaryResource } from "../cloudtrail/resource.js";
+import { foldLogStream, primaryResource } from "../cloudtrail/resource.js";
 import {
   agentClassOf,
   isEcsAgentUserAgent,
@@ -114,8 +115,6 @@ export interface Explanation {
   noise: boolean;
   noiseReason: { code: NoiseReason; text: string } | null;
 }
-
-const DATA_EVENT_SOURCES = new Set(["s3.amazonaws.com", "lambda.amazonaws.com", "dynamodb.amazonaws.com"]);
 
 function bestKind(entry: RoleCatalogEntry | undefined): { kind: RoleKind; confidence: number } | undefined {
   const first = entry?.kinds[0];
@@ -587,13 +586,7 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
   if (parsed.form === "enhanced") caveatCodes.add("one-policy-type");
   if (!parsed.action && !dependency) caveatCodes.add("no-enhanced-message");
   if (parsed.encodedMessage) caveatCodes.add("encoded-message");
-  if (
-    DATA_EVENT_SOURCES.has(record.eventSource) &&
-    /^(s3:(Get|Put|Delete)Object|lambda:InvokeFunction|dynamodb:(Get|Put|Update|Delete)Item|dynamodb:(Query|Scan))/.test(
-      action ?? "",
-    )
-  )
-    caveatCodes.add("data-events-off");
+  if (action !== null && isDataEventAction(action)) caveatCodes.add("data-events-off");
   if (
     record.eventName === "HeadObject" ||
     (record.eventName === "GetObject" && parsed.form === "s3-access-denied")
@@ -615,8 +608,8 @@ export function explainDenial(record: CloudTrailRecord, context: ExplainContext 
       // The calls the trail cannot show (PutLogEvents, the rest of an image pull) are needed as much as this one.
       const actions = withCompanions(action);
       let target = resource;
-      if (actions.includes("logs:PutLogEvents") && resource)
-        target = resource.replace(/:log-stream:.*$/, ":log-stream:*");
+      // Log streams are named per task: the grant must cover next task's stream too.
+      if (actions.includes("logs:PutLogEvents") && resource) target = foldLogStream(resource);
       const g = grantResource(action, target);
       if (g.unknown) caveatCodes.add("resource-unknown");
       const condition =

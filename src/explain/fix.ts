@@ -1,5 +1,6 @@
 import { principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
 import { supportsResourceLevel } from "../cloudtrail/iam-catalogue.js";
+import { s3BucketOf } from "../cloudtrail/resource.js";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -109,8 +110,8 @@ export function inspectCommands(
       break;
     case "resource-policy": {
       const r = opts.resource ?? "";
-      if (r.startsWith("arn:aws:s3:::"))
-        out.push(`aws s3api get-bucket-policy --bucket ${r.slice(13).split("/")[0]}`);
+      const bucket = s3BucketOf(r);
+      if (bucket) out.push(`aws s3api get-bucket-policy --bucket ${bucket}`);
       else if (r.includes(":kms:")) out.push(`aws kms get-key-policy --key-id ${r} --policy-name default`);
       else if (r.includes(":ecr:"))
         out.push(`aws ecr get-repository-policy --repository-name ${r.split("repository/")[1] ?? "<name>"}`);

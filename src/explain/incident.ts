@@ -4,6 +4,7 @@ import type { DeniedBy } from "../cloudtrail/access-denied.js";
 import { isServiceLinkedRoleArn } from "../cloudtrail/arn.js";
 import type { Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { resourcePattern } from "../cloudtrail/resource.js";
 import { isConsoleUserAgent } from "../cloudtrail/user-agents.js";
 import type { NoiseReason } from "./reasons.js";
 
@@ -14,28 +15,6 @@ export interface DenialFingerprint {
   resourcePattern: string;
   deniedBy: DeniedBy;
   policyArn: string | null;
-}
-
-/**
- * Folds the parts of a resource that change per call (object keys, log streams, task and instance ids) so that the
- * same failure from many tasks is one incident.
- */
-export function resourcePattern(resource: string | null): string {
-  if (!resource) return "";
-  if (resource.startsWith("arn:aws:s3:::") || /^arn:aws[\w-]*:s3:::/.test(resource)) {
-    const slash = resource.indexOf("/");
-    if (slash === -1) return resource;
-    const last = resource.lastIndexOf("/");
-    return `${resource.slice(0, last === slash ? slash : last)}/*`;
-  }
-  // Each rule needs its literal marker; checking for it first skips the regular expressions for most resources.
-  let out = resource;
-  if (out.includes(":log-stream:")) out = out.replace(/(:log-stream:).*$/, "$1*");
-  if (out.includes(":task/")) out = out.replace(/(:task\/[^/]+\/)[0-9a-f]{32}$/, "$1*");
-  if (out.includes(":instance/")) out = out.replace(/(:instance\/)i-[0-9a-f]+$/, "$1*");
-  if (out.includes(":container-instance/"))
-    out = out.replace(/(:container-instance\/(?:[^/]+\/)?)[0-9a-f-]+$/, "$1*");
-  return out;
 }
 
 export function fingerprintDenial(input: {

@@ -3,7 +3,7 @@ import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Store } from "../db/store.js";
 import type { AnalysedDenial, DenialAnalysisColumns, DenialToAnalyse } from "../db/store.types.js";
 import { analyseDenial } from "../explain/explain.js";
-import { resourcePattern } from "../explain/incident.js";
+import { resourcePattern } from "../cloudtrail/resource.js";
 import { catalogLookup } from "./catalog.js";
 
 /** Denials read per query; a transaction covers several reads. */

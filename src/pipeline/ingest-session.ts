@@ -1,4 +1,5 @@
-import { normaliseRecord, unwrapEnvelope, usageResource, validateRecord } from "../cloudtrail/normalise.js";
+import { normaliseRecord, unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
+import { usageResource } from "../cloudtrail/resource.js";
 import type {
   Batch,
   LoggedCredentialRequest,

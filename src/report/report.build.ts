@@ -2,6 +2,7 @@ import { attributeCall } from "../classify/attribute.js";
 import { ROLE_KINDS, type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
 import { callAction, iamActionFor } from "../cloudtrail/action.js";
 import { accountOf, principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
+import { isDataEventAction } from "../cloudtrail/data-events.js";
 import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
 import { grantedSection, indexGranted, type PolicyEvent } from "./report.granted.js";
 import { buildPolicy, type PolicyGrant } from "./report.policy.js";
@@ -64,10 +65,6 @@ export interface ReportInput {
 
 /** Denials an identity-policy grant fixes; the others need a change to the policy that denied. */
 const IDENTITY_FIXABLE = new Set(["identity", "unknown"]);
-
-/** Actions that are CloudTrail data events: their presence says whether the trail records data events. */
-const DATA_EVENT_ACTION =
-  /^(s3:(Get|Put|Delete|Restore)Object|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem)$|lambda:InvokeFunction$)/;
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -379,8 +376,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
   const denials = scoped(input.denials);
   const dataEventsSeen = roles.some(
     (r) =>
-      r.used.some((u) => DATA_EVENT_ACTION.test(u.action)) ||
-      r.denied.some((d) => DATA_EVENT_ACTION.test(d.action)),
+      r.used.some((u) => isDataEventAction(u.action)) || r.denied.some((d) => isDataEventAction(d.action)),
   );
   const caveatCodes: ReportCaveat[] = [
     dataEventsSeen ? "data-events" : "data-events-absent",

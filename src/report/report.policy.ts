@@ -5,7 +5,7 @@ import {
   resourceTypeArns,
   supportsResourceLevel,
 } from "../cloudtrail/iam-catalogue.js";
-import { usageResource } from "../cloudtrail/normalise.js";
+import { generaliseResource } from "../cloudtrail/resource.js";
 import type { RecommendedPolicy, ReportPolicyDocument, ReportStatement } from "./report.schema.js";
 
 /**
@@ -22,56 +22,6 @@ export interface PolicyGrant {
   action: string;
   /** The resource the call named: an ARN, '' or null when none. */
   resource: string | null;
-}
-
-/** Where names rotate, a touched resource is widened to the pattern that will still match next week. */
-export const resourceGeneralisations = [
-  {
-    id: "log-stream",
-    pattern: /^(arn:aws[\w-]*:logs:[^:]*:\d*:log-group:[^:]+):log-stream:.+$/,
-    replace: "$1:log-stream:*",
-    reason: "log streams are named per task or instance",
-  },
-  {
-    id: "ecs-task",
-    pattern: /^(arn:aws[\w-]*:ecs:[^:]*:\d*:task\/[^/]+)\/[0-9a-f]{32}$/,
-    replace: "$1/*",
-    reason: "task ids change with every task",
-  },
-  {
-    id: "ec2-instance",
-    pattern: /^(arn:aws[\w-]*:ec2:[^:]*:\d*:instance)\/i-[0-9a-f]+$/,
-    replace: "$1/*",
-    reason: "instances are replaced",
-  },
-  {
-    id: "secret-suffix",
-    pattern: /^(arn:aws[\w-]*:secretsmanager:[^:]*:\d*:secret:.+)-[A-Za-z0-9]{6}$/,
-    replace: "$1-??????",
-    reason: "Secrets Manager appends six random characters to a secret's ARN",
-  },
-] as const;
-
-/** Date partitions in S3 keys (`2026-11-16`, `2026/11/16`): the folder of next week's objects differs. */
-const S3_DATE_SEGMENT = /\/(\d{4}-\d{2}-\d{2}|\d{4}\/\d{2}(\/\d{2})?)(\/|$)/;
-
-/**
- * A touched resource as a policy resource: S3 keys folded to their folder and cut before a date partition, rotating
- * names widened.
- */
-export function generaliseResource(resource: string): string {
-  let r = usageResource(resource);
-  if (r.startsWith("arn:aws:s3:::")) {
-    const date = S3_DATE_SEGMENT.exec(r);
-    if (date) r = `${r.slice(0, date.index)}/*`;
-  }
-  for (const g of resourceGeneralisations) {
-    if (g.pattern.test(r)) {
-      r = r.replace(g.pattern, g.replace);
-      break;
-    }
-  }
-  return r;
 }
 
 const service = (action: string) => action.slice(0, action.indexOf(":"));

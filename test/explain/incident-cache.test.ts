@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { RoleCatalogEntry, RoleKind } from "../../src/classify/kinds.js";
 import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
 import { analyseDenial, explainDenial } from "../../src/explain/explain.js";
-import { fingerprintDenial, resourcePattern } from "../../src/explain/incident.js";
+import { fingerprintDenial } from "../../src/explain/incident.js";
 
 const cases = JSON.parse(
   readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
@@ -48,25 +48,5 @@ describe("incident id cache", () => {
       const f = fingerprint(i);
       expect(f.id).toBe(uncachedId(f.fingerprint));
     }
-  });
-});
-
-describe("resourcePattern", () => {
-  it.each([
-    [
-      "arn:aws:logs:us-east-1:1:log-group:/ecs/web:log-stream:ecs/web/abc",
-      "arn:aws:logs:us-east-1:1:log-group:/ecs/web:log-stream:*",
-    ],
-    [`arn:aws:ecs:us-east-1:1:task/prod/${"a".repeat(32)}`, "arn:aws:ecs:us-east-1:1:task/prod/*"],
-    ["arn:aws:ec2:us-east-1:1:instance/i-0123456789abcdef0", "arn:aws:ec2:us-east-1:1:instance/*"],
-    [
-      "arn:aws:ecs:us-east-1:1:container-instance/prod/0123-abcd",
-      "arn:aws:ecs:us-east-1:1:container-instance/prod/*",
-    ],
-    ["arn:aws:s3:::bucket/a/b/c.csv", "arn:aws:s3:::bucket/a/b/*"],
-    ["arn:aws:dynamodb:us-east-1:1:table/orders", "arn:aws:dynamodb:us-east-1:1:table/orders"],
-    [null, ""],
-  ])("%s → %s", (resource, pattern) => {
-    expect(resourcePattern(resource)).toBe(pattern);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { supportsResourceLevel } from "../../src/cloudtrail/iam-catalogue.js";
-import { buildPolicy, generaliseResource } from "../../src/report/report.policy.js";
+import { generaliseResource } from "../../src/cloudtrail/resource.js";
+import { buildPolicy } from "../../src/report/report.policy.js";
 
 const ACCOUNT = "111122223333";
 
