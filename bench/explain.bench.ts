@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +11,7 @@ import { explainDenial } from "../src/explain/explain.js";
 import { analysePendingDenials } from "../src/pipeline/analyse-denials.js";
 import { catalogLookup } from "../src/pipeline/catalog.js";
 import { explainStoredDenial } from "../src/pipeline/explanations.js";
+import { loadExplainCases } from "../test/support/explain-cases.js";
 import { rng } from "../test/support/records.js";
 import { median, time } from "./report.js";
 
@@ -52,12 +53,9 @@ function vary(json: string, random: () => number, i: number): string {
   );
 }
 
-/** 100,000 denials: the golden cases varied as they vary in a real trail (not 36 records repeated). */
+/** 100,000 denials: the explanation cases varied as they vary in a real trail (not the same few repeated). */
 export function corpus(): CloudTrailRecord[] {
-  const golden = JSON.parse(
-    readFileSync(new URL("../test/fixtures/explain/golden.json", import.meta.url), "utf8"),
-  ) as { record: CloudTrailRecord }[];
-  const texts = golden.map((g) => JSON.stringify(g.record));
+  const texts = loadExplainCases().map((g) => JSON.stringify(g.record));
   const random = rng(42);
   const out: CloudTrailRecord[] = [];
   for (let i = 0; i < N; i++) {

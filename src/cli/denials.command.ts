@@ -4,7 +4,7 @@ import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
 import { createStore } from "../db/store.js";
-import type { Explanation } from "../explain/explain.js";
+import { Explanation } from "../explain/explanation.schema.js";
 import { analysePendingDenials } from "../pipeline/analyse-denials.js";
 import { createExplanations } from "../pipeline/explanations.js";
 import { escapeTerminal } from "../shared/text-escape.js";
@@ -27,28 +27,12 @@ export function parseTime(value: string, now: number): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** The fixed JSON interface of an explained denial (one object per output line). */
-export function toOutput(e: Explanation): Record<string, unknown> {
-  return {
-    eventId: e.eventId,
-    eventTime: e.eventTime,
-    principal: e.principal,
-    action: e.action,
-    actionSource: e.actionSource,
-    actionVerified: e.actionVerified,
-    resource: e.resource,
-    deniedBy: e.deniedBy,
-    explicitDeny: e.explicitDeny,
-    policyArn: e.policyArn,
-    fix: e.fix,
-    summary: e.summary,
-    incidentId: e.incidentId,
-    noise: e.noise,
-    noiseReason: e.noiseReason,
-    caveats: e.caveats,
-    messageForm: e.messageForm,
-    dependency: e.dependency,
-  };
+/**
+ * One JSON line per denial: the explanation exactly as the API serves it (the one schema in
+ * src/explain/explanation.schema.ts), so scripts read the CLI and the API alike.
+ */
+export function toOutput(e: Explanation): Explanation {
+  return Explanation.parse(e);
 }
 
 /** A cell for the terminal: control characters made visible (trail text is attacker-controlled), then cut. */

@@ -5,7 +5,8 @@ import { isDenial } from "../cloudtrail/denial.js";
 import { bodyRecords, unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { openDb } from "../db/client.js";
-import { type Explanation, explainDenial } from "../explain/explain.js";
+import { explainDenial } from "../explain/explain.js";
+import type { Explanation } from "../explain/explanation.schema.js";
 import { catalogLookup } from "../pipeline/catalog.js";
 import { defaultDbPath, formatTable, toOutput } from "./denials.command.js";
 

@@ -1,19 +1,7 @@
 import { principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
 import { supportsResourceLevel } from "../cloudtrail/iam-catalogue.js";
 import { s3BucketOf } from "../cloudtrail/resource.js";
-
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: "Allow";
-  Principal?: { AWS: string } | { Service: string };
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string>>;
-}
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Statement: PolicyStatement[];
-}
+import type { PolicyDocument, PolicyStatement } from "./explanation.schema.js";
 
 /** The resource a grant names: "*" only where the action has no resource-level permission or none is known. */
 export function grantResource(

@@ -1,4 +1,4 @@
-import type { RoleKind } from "../classify/kinds.js";
+import { type RoleKind, roleKinds } from "../classify/kinds.js";
 
 /** Who must change something, besides a role of a given kind. */
 export const policyTargets = {
@@ -12,6 +12,11 @@ export const policyTargets = {
 } as const;
 export type PolicyTarget = keyof typeof policyTargets;
 export type FixTarget = RoleKind | PolicyTarget;
+
+/** What a fix target means, in words: a policy to change, or a kind of role. */
+export function fixTargetLabel(target: FixTarget): string {
+  return target in policyTargets ? policyTargets[target as PolicyTarget] : roleKinds[target as RoleKind];
+}
 
 /** Why the fix points where it does. Each code has the reasoning an on-call engineer reads. */
 export const fixReasons = {

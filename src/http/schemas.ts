@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ROLE_KINDS } from "../classify/kinds.js";
-import { DENIED_BY } from "../cloudtrail/access-denied.js";
+import { Explanation } from "../explain/explanation.schema.js";
 import { errorCodes } from "./errors.js";
 
 export const ErrorEnvelope = z
@@ -61,68 +61,11 @@ export const PushBody = z
 
 const enumOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);
 
-export const PolicyDocumentSchema = z
-  .object({
-    Version: z.literal("2012-10-17"),
-    Statement: z.array(
-      z.object({
-        Sid: z.string().optional(),
-        Effect: z.literal("Allow"),
-        Principal: z.union([z.object({ AWS: z.string() }), z.object({ Service: z.string() })]).optional(),
-        Action: z.union([z.string(), z.array(z.string())]),
-        Resource: z.union([z.string(), z.array(z.string())]),
-        Condition: z.record(z.string(), z.record(z.string(), z.string())).optional(),
-      }),
-    ),
-  })
-  .openapi("PolicyDocument");
-
-export const ExplanationSchema = z
-  .object({
-    eventId: z.string(),
-    eventTime: z.string(),
-    eventSource: z.string(),
-    eventName: z.string(),
-    errorCode: z.string().nullable(),
-    principal: z.object({
-      arn: z.string(),
-      roleArn: z.string().nullable(),
-      kind: enumOf(ROLE_KINDS),
-      confidence: z.number().min(0).max(1),
-    }),
-    action: z.string().nullable(),
-    actionSource: z
-      .string()
-      .openapi({ description: "Which rule produced the action (message, event name, exception row)" }),
-    actionVerified: z.boolean().openapi({ description: "The action exists in the IAM action catalogue" }),
-    resource: z.string().nullable(),
-    resourceSource: z.enum(["message", "event", "none"]),
-    deniedBy: enumOf(DENIED_BY),
-    explicitDeny: z.boolean(),
-    policyArn: z.string().nullable(),
-    messageForm: z.string(),
-    dependency: z.boolean(),
-    encodedMessage: z.string().nullable(),
-    fix: z.object({
-      target: z
-        .string()
-        .openapi({ description: "A role kind, or organization-policy, resource-policy, … or unknown" }),
-      roleArn: z.string().nullable(),
-      confidence: z.number().min(0).max(1),
-      reason: z.string(),
-      summary: z.string(),
-      reasoning: z.array(z.string()),
-      policy: PolicyDocumentSchema.nullable(),
-      commands: z.array(z.string()),
-      consoleTexts: z.array(z.string()),
-    }),
-    caveats: z.array(z.object({ code: z.string(), text: z.string() })),
-    summary: z.string(),
-    incidentId: z.string(),
-    noise: z.boolean(),
-    noiseReason: z.object({ code: z.string(), text: z.string() }).nullable(),
-  })
-  .openapi("Explanation");
+/**
+ * The explanation (and the policy documents in it) as the explainer defines it: one schema for API, CLI and Slack.
+ * Its shape is wrapped here, where zod has its OpenAPI methods whatever the order modules load in.
+ */
+export const ExplanationSchema = z.object(Explanation.shape).openapi("Explanation");
 
 export const DenialList = z
   .object({ denials: z.array(ExplanationSchema), nextCursor: z.string().nullable() })

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { extractPrincipal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
@@ -7,17 +6,13 @@ import { listDenials } from "../db/denial-pages.repository.js";
 import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
 import { denialRaw, denials, incidents, roleCatalog } from "../db/schema.js";
 import { createStore } from "../db/store.js";
+import { loadExplainCases } from "../../test/support/explain-cases.js";
 import { analysePendingDenials as analyse } from "./analyse-denials.js";
 
 /** Analyses through a store on the connection, as the pipeline does. */
 const analysePendingDenials = (db: Db) => analyse(createStore(db));
 
-const golden = JSON.parse(
-  readFileSync(new URL("../../test/fixtures/explain/golden.json", import.meta.url), "utf8"),
-) as {
-  name: string;
-  record: CloudTrailRecord;
-}[];
+const golden = loadExplainCases();
 
 function seedDenial(db: Db, record: CloudTrailRecord): void {
   const p = extractPrincipal(record);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PolicyDocument, PolicyStatement } from "../explain/explanation.schema.js";
 
 /**
  * The least-privilege report as data: one zod schema drives the JSON API response, its OpenAPI document and the
@@ -14,18 +15,15 @@ export const ReportWindow = z
   .openapi("ReportWindow");
 export type ReportWindow = z.infer<typeof ReportWindow>;
 
-export const ReportStatement = z.object({
+/** The IAM policy statement of src/explain, narrowed: the report always names its statements and lists arrays. */
+export const ReportStatement = PolicyStatement.extend({
   Sid: z.string(),
-  Effect: z.literal("Allow"),
   Action: z.array(z.string()),
   Resource: z.array(z.string()),
-});
+}).omit({ Principal: true, Condition: true });
 export type ReportStatement = z.infer<typeof ReportStatement>;
 
-export const ReportPolicyDocument = z.object({
-  Version: z.literal("2012-10-17"),
-  Statement: z.array(ReportStatement),
-});
+export const ReportPolicyDocument = PolicyDocument.extend({ Statement: z.array(ReportStatement) });
 export type ReportPolicyDocument = z.infer<typeof ReportPolicyDocument>;
 
 export const RecommendedPolicy = z.object({

@@ -1,8 +1,8 @@
 import type { RoleKind } from "../classify/kinds.js";
 import { roleKinds } from "../classify/kinds.js";
 import { roleNameOf } from "../cloudtrail/arn.js";
-import type { Explanation } from "../explain/explain.js";
-import { type PolicyTarget, policyTargets } from "../explain/reasons.js";
+import type { Explanation } from "../explain/explanation.schema.js";
+import { fixTargetLabel } from "../explain/reasons.js";
 import {
   type Block,
   blockKitLimits,
@@ -78,9 +78,7 @@ export function kindLabel(kind: RoleKind): string {
 }
 
 export function targetLabel(target: Explanation["fix"]["target"]): string {
-  if (target in policyTargets) return policyTargets[target as PolicyTarget];
-  if (target in roleKinds) return roleKinds[target as RoleKind];
-  return "not known from the trail";
+  return fixTargetLabel(target);
 }
 
 function who(e: Explanation): string {
@@ -122,11 +120,6 @@ export function codeBlock(
   };
 }
 
-interface PolicyStatementList {
-  Version?: string;
-  Statement: unknown[];
-}
-
 /**
  * The policy as pretty-printed JSON within the budget. When it is too long, whole statements are dropped from the
  * end so what is shown still parses; a single statement too long on its own is cut at a line boundary.
@@ -139,8 +132,8 @@ export function policyCodeBlock(
   if (!policy) return null;
   const full = codeBlock(JSON.stringify(policy, null, 2), budget, whereWhole);
   if (full.cutLines === 0) return { ...full, droppedStatements: 0 };
-  const doc = policy as unknown as PolicyStatementList;
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : [];
+  const doc = policy;
+  const statements = doc.Statement;
   for (let keep = statements.length - 1; keep >= 1; keep--) {
     const dropped = statements.length - keep;
     const note = `\n_${dropped} more statement${dropped === 1 ? "" : "s"} not shown to fit Slack; the whole policy: ${whereWhole}_`;

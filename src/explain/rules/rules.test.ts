@@ -1,42 +1,22 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RoleCatalogEntry, RoleKind } from "../../src/classify/kinds.js";
-import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
-import { explainDenial } from "../../src/explain/explain.js";
+import {
+  caseFileRules,
+  explainCase,
+  loadExplainCases,
+  rulesDir,
+} from "../../../test/support/explain-cases.js";
+import type { CloudTrailRecord } from "../../cloudtrail/record.js";
+import { analyseDenial, denialFacts, explainDenial, explainWithRule } from "../explain.js";
+import { explainRules } from "./index.js";
 
-interface GoldenCase {
-  name: string;
-  record: CloudTrailRecord;
-  context?: { role?: RoleCatalogEntry; callKind?: RoleKind };
-  expect: {
-    action: string | null;
-    resource: string | null;
-    deniedBy: string;
-    fixTarget: string;
-    explicitDeny?: boolean;
-    policyArn?: string;
-    fixRoleArn?: string | null;
-    fixReason?: string;
-    actionSource?: string;
-    policyResource?: string;
-    policyActions?: string[];
-    caveat?: string;
-    noise?: string;
-    dependency?: boolean;
-    summaryContains?: string;
-    commandContains?: string;
-    consoleContains?: string;
-    maxConfidence?: number;
-  };
-}
+const cases = loadExplainCases();
 
-const cases = JSON.parse(
-  readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
-) as GoldenCase[];
-
-describe("explainDenial golden cases", () => {
-  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const e = explainDenial(c.record, c.context ?? {});
+describe("explanation cases, each decided by the rule whose file it sits in", () => {
+  it.each(cases.map((c) => [`${c.rule}: ${c.name}`, c] as const))("%s", (_name, c) => {
+    const { rule, explanation: e } = explainWithRule(c.record, c.context ?? {});
+    expect(rule).toBe(c.rule);
     const x = c.expect;
     expect(e.action).toBe(x.action);
     expect(e.resource).toBe(x.resource);
@@ -65,9 +45,10 @@ describe("explainDenial golden cases", () => {
 });
 
 describe("explainDenial fix shape", () => {
-  const first = cases[0];
   it("writes a put-role-policy command for the denied role that carries exactly the denied action", () => {
-    if (!first) throw new Error("no golden cases");
+    const first = explainCase(
+      "Fargate execution role cannot read a task-definition secret (identity policy)",
+    );
     const e = explainDenial(first.record, first.context ?? {});
     expect(e.fix.policy).toEqual({
       Version: "2012-10-17",
@@ -85,8 +66,7 @@ describe("explainDenial fix shape", () => {
   });
 
   it("groups denials of the same role, action and folded resource into one incident across tasks", () => {
-    const base = cases.find((c) => c.name.startsWith("Application call with instance credentials"));
-    if (!base) throw new Error("case missing");
+    const base = explainCase("Application call with instance credentials: the task has no task role");
     const other: CloudTrailRecord = {
       ...base.record,
       eventID: "other",
@@ -101,5 +81,56 @@ describe("explainDenial fix shape", () => {
     expect(b.incidentId).toBe(a.incidentId);
     const c = explainDenial({ ...other, eventName: "PutObject" }, base.context ?? {});
     expect(c.incidentId).not.toBe(a.incidentId);
+  });
+});
+
+describe("the rule list", () => {
+  it("is tried in this order (see the reasons in rules/index.ts)", () => {
+    expect(explainRules.map((r) => r.name)).toEqual([
+      "org-policy",
+      "permissions-boundary",
+      "session-policy",
+      "vpc-endpoint-policy",
+      "role-trust",
+      "resource-policy",
+      "pass-role",
+      "assume-role",
+      "service-principal",
+      "ecs-image-pull-instance",
+      "ecs-image-pull",
+      "ecs-exec",
+      "ecs-agent",
+      "ecs-launch-kms",
+      "ecs-launch-logs",
+      "ecs-launch-secrets",
+      "ecs-instance-fallback",
+      "dual-use-task",
+      "ecs-task-app",
+      "no-evidence",
+      "kind-unknown",
+      "principal-kind",
+    ]);
+  });
+
+  it("has every rule in its own file with its own cases, and no cases for a rule not in the list", () => {
+    for (const rule of explainRules)
+      expect(existsSync(join(rulesDir, `${rule.name}.rule.ts`)), rule.name).toBe(true);
+    expect(caseFileRules()).toEqual(explainRules.map((r) => r.name).sort());
+  });
+
+  it("has every rule reached by at least one case", () => {
+    const reached = new Set(cases.map((c) => explainWithRule(c.record, c.context ?? {}).rule));
+    expect(explainRules.map((r) => r.name).filter((name) => !reached.has(name))).toEqual([]);
+  });
+
+  it("ends with a rule that always applies, so every denial is explained", () => {
+    const last = explainRules.at(-1);
+    const record: CloudTrailRecord = {
+      eventID: "x",
+      eventTime: "2026-03-01T10:00:00Z",
+      eventSource: "",
+      eventName: "",
+    };
+    expect(last?.applies(denialFacts(record, analyseDenial(record)))).toBe(true);
   });
 });

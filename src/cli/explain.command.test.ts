@@ -1,15 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { denialsCommand } from "../../src/cli/denials.command.js";
-import { explainCommand } from "../../src/cli/explain.command.js";
+import { explainCase } from "../../test/support/explain-cases.js";
+import { explainDenial } from "../explain/explain.js";
+import { denialsCommand } from "./denials.command.js";
+import { explainCommand } from "./explain.command.js";
 
-const golden = JSON.parse(
-  readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
-) as {
-  record: Record<string, unknown>;
-}[];
+const secretRead = explainCase(
+  "Fargate execution role cannot read a task-definition secret (identity policy)",
+).record;
+const layerPull = explainCase(
+  "Image layer pull denied to the execution role, kind inferred from the trail",
+).record;
 
 function capture(): { out: () => string; err: () => string } {
   let out = "";
@@ -32,7 +35,7 @@ describe("explain command", () => {
 
   it("explains a {Records} file as one JSON object per line with the fixed fields", async () => {
     const file = join(dir, "trail.json");
-    const first = golden[0]?.record;
+    const first = secretRead;
     const success = { ...first, eventID: "ok-1", errorCode: undefined, errorMessage: undefined };
     writeFileSync(file, JSON.stringify({ Records: [first, success] }));
     const io = capture();
@@ -57,6 +60,8 @@ describe("explain command", () => {
     ])
       expect(obj).toHaveProperty(k);
     expect(obj.action).toBe("secretsmanager:GetSecretValue");
+    // The line is the explanation the API serves, every field in order (before, the CLI restated a subset).
+    expect(lines[0]).toBe(JSON.stringify(explainDenial(first)));
     expect(io.err()).toContain("not an access denial");
   });
 
@@ -67,7 +72,7 @@ describe("explain command", () => {
       JSON.stringify({
         "detail-type": "AWS API Call via CloudTrail",
         source: "aws.s3",
-        detail: golden[1]?.record,
+        detail: layerPull,
       }),
     );
     const io = capture();

@@ -1,14 +1,11 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { RoleCatalogEntry, RoleKind } from "../../src/classify/kinds.js";
-import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
-import { analyseDenial, explainDenial } from "../../src/explain/explain.js";
-import { fingerprintDenial } from "../../src/explain/incident.js";
+import { loadExplainCases } from "../../test/support/explain-cases.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { analyseDenial, explainDenial } from "./explain.js";
+import { fingerprintDenial } from "./incident.js";
 
-const cases = JSON.parse(
-  readFileSync(new URL("../fixtures/explain/golden.json", import.meta.url), "utf8"),
-) as { name: string; record: CloudTrailRecord; context?: { role?: RoleCatalogEntry; callKind?: RoleKind } }[];
+const cases = loadExplainCases();
 
 /** The incident id as defined: the first 20 hex digits of the SHA-256 of the fingerprint fields, uncached. */
 function uncachedId(f: ReturnType<typeof fingerprintDenial>["fingerprint"]): string {

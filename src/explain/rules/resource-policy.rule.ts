@@ -1,0 +1,20 @@
+import { resourceGrant } from "./grants.js";
+import { decision, type ExplainRule } from "./rule.js";
+
+/** A resource-based policy (bucket, key, repository, …) denied the call, or does not allow it across accounts. */
+export const resourcePolicyRule: ExplainRule = {
+  name: "resource-policy",
+  applies: (d) => d.deniedBy === "resource",
+  decide: (d) =>
+    decision(d, {
+      target: "resource-policy",
+      confidence: 0.9,
+      reason: "resource-policy",
+      grant: resourceGrant,
+      reasoning: d.explicitDeny
+        ? ["The resource's policy contains an explicit Deny matching this call; remove or narrow it."]
+        : [
+            "No statement of the resource's policy allows this principal (needed across accounts, and for keys and trust).",
+          ],
+    }),
+};

@@ -1,0 +1,98 @@
+import type { RoleCatalogEntry, RoleKind } from "../../classify/kinds.js";
+import type { DeniedBy } from "../../cloudtrail/access-denied.js";
+import type { SessionShape } from "../../cloudtrail/arn.js";
+import type { Principal } from "../../cloudtrail/principal.js";
+import type { CloudTrailRecord } from "../../cloudtrail/record.js";
+import type { EcsConsoleText } from "../ecs-console.js";
+import type { FixTarget, PolicyDocument } from "../explanation.schema.js";
+import type { Caveat, FixReason } from "../reasons.js";
+import { noGrant } from "./grants.js";
+
+/** What every rule reads about a denial: the analysis, and what follows from it about the caller. */
+export interface DenialFacts {
+  record: CloudTrailRecord;
+  principal: Principal;
+  /** The kind of the denied principal (catalogue, the call's attributed kind, or the trail alone). */
+  kind: RoleKind;
+  kindConfidence: number;
+  entry: RoleCatalogEntry | undefined;
+  action: string | null;
+  resource: string | null;
+  deniedBy: DeniedBy;
+  explicitDeny: boolean;
+  /** A KMS (or other) dependency of the called service was denied, not the call itself. */
+  dependency: boolean;
+  /** The identity whose policy changes: the role of a session, or the IAM user itself. */
+  roleArn: string | null;
+  /** The call's user agent, '' when it has none. */
+  userAgent: string;
+  /** `agentClass` bits of the call's user agent. */
+  agents: number;
+  shape: SessionShape | null;
+  /** The catalogue says the role is both a task role and an execution role. */
+  dualUse: boolean;
+  /** The service the message says could not assume a role (`ecs-tasks.amazonaws.com`), when it says one. */
+  trustedService: string | null;
+}
+
+/** What a grant builds: the policy to apply and the commands to apply it. */
+export interface GrantResult {
+  policy: PolicyDocument | null;
+  commands: string[];
+  /** The resource could not be determined: the policy says "*". */
+  resourceUnknown: boolean;
+}
+
+/** How a decision's policy and commands are built: which kind of policy changes, and how. */
+export interface Grant {
+  type: "identity" | "resource" | "trust" | "new-task-role" | "none";
+  build(facts: DenialFacts & { action: string }, decision: Decision): GrantResult;
+}
+
+/** Who must change what, and why: a rule's answer. */
+export interface Decision {
+  target: FixTarget;
+  /** The role (or user) whose policy changes; null when not known. */
+  roleArn: string | null;
+  /** 0–1. */
+  confidence: number;
+  reason: FixReason;
+  reasoning: string[];
+  grant: Grant;
+  /** The texts the ECS console or agent shows for this failure. */
+  console: EcsConsoleText[];
+  caveats: Caveat[];
+}
+
+/** One explanation rule: when it applies, and what it decides. The ordered list is in ./index.ts. */
+export interface ExplainRule {
+  /** Stable name; the rule's file is `<name>.rule.ts` and its cases `<name>.cases.json`. */
+  name: string;
+  applies(facts: DenialFacts): boolean;
+  decide(facts: DenialFacts): Decision;
+}
+
+export function hasKind(entry: RoleCatalogEntry | undefined, kind: RoleKind): boolean {
+  return entry?.kinds.some((k) => k.kind === kind) ?? false;
+}
+
+/** The reasoning line of a dual-use role: split it, and grant only the half the call belongs to. */
+export function splitNote(half: "task execution" | "task"): string {
+  return `This role is used both as the task role and as the execution role: split it, and give the permission only to the ${half} half.`;
+}
+
+/** A decision with the defaults most rules keep: the denied identity changes, nothing granted, nothing shown. */
+export function decision(
+  facts: DenialFacts,
+  partial: Partial<Decision> & Pick<Decision, "target" | "reason">,
+): Decision {
+  return {
+    roleArn: facts.roleArn,
+    confidence: 0.8,
+    reasoning: [],
+    grant: noGrant,
+    console: [],
+    caveats: [],
+    ...partial,
+  };
+}
