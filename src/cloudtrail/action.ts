@@ -366,17 +366,24 @@ export const prefixRemaps: readonly { eventSource: string; prefix: string; reaso
 ];
 
 const VERSION_SUFFIX = /(\d{8}(v\d+)?|\d{4}_\d{2}_\d{2})$/;
-const exactExceptions = new Map<string, ActionException>();
-const patternExceptions = new Map<string, ActionException[]>();
-for (const row of actionExceptions) {
-  if (row.eventName !== undefined) exactExceptions.set(`${row.eventSource} ${row.eventName}`, row);
-  if (row.pattern !== undefined) {
-    const list = patternExceptions.get(row.eventSource) ?? [];
-    list.push(row);
-    patternExceptions.set(row.eventSource, list);
+/** The exception rows by `<event source> <event name>`, and the pattern rows by event source: lookup tables. */
+function indexExceptions(): {
+  exact: ReadonlyMap<string, ActionException>;
+  patterns: ReadonlyMap<string, readonly ActionException[]>;
+} {
+  const exact = new Map<string, ActionException>();
+  const patterns = new Map<string, ActionException[]>();
+  for (const row of actionExceptions) {
+    if (row.eventName !== undefined) exact.set(`${row.eventSource} ${row.eventName}`, row);
+    if (row.pattern !== undefined)
+      patterns.set(row.eventSource, [...(patterns.get(row.eventSource) ?? []), row]);
   }
+  return { exact, patterns };
 }
-const remapBySource = new Map(prefixRemaps.map((r) => [r.eventSource, r]));
+const { exact: exactExceptions, patterns: patternExceptions } = indexExceptions();
+const remapBySource: ReadonlyMap<string, (typeof prefixRemaps)[number]> = new Map(
+  prefixRemaps.map((r) => [r.eventSource, r]),
+);
 
 export interface DerivedAction {
   /** `service:Action`, or null when the API needs no permission or nothing could be derived. */

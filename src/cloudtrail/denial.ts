@@ -5,7 +5,7 @@
  * AccessForbidden, InsufficientPrivilegesException, …). Expired or invalid credentials, throttling, missing resources
  * and validation errors are not denials: no policy change fixes them.
  */
-const DENIAL_CODES = new Set([
+const DENIAL_CODES: ReadonlySet<string> = new Set([
   "AccessDenied",
   "AccessDeniedException",
   "UnauthorizedOperation",

@@ -9,7 +9,7 @@ import { AGENT_APPLICATION, AGENT_ECS_AGENT } from "./user-agents.js";
 
 /** Image pulls: the ECR token, then the manifest and layers. Made with the execution role (on EC2 without one, the
  * instance role). */
-const IMAGE_PULL = new Set([
+const IMAGE_PULL: ReadonlySet<string> = new Set([
   "ecr:GetAuthorizationToken",
   "ecr:BatchGetImage",
   "ecr:GetDownloadUrlForLayer",
@@ -20,14 +20,18 @@ const IMAGE_PULL = new Set([
  * The awslogs driver's calls, with the execution role. logs:PutLogEvents is not logged by CloudTrail, so it never
  * shows as a call; it is here because the same role must be granted it.
  */
-const LAUNCH_LOGS = new Set(["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"]);
+const LAUNCH_LOGS: ReadonlySet<string> = new Set([
+  "logs:CreateLogStream",
+  "logs:CreateLogGroup",
+  "logs:PutLogEvents",
+]);
 
 /**
  * Secrets and parameters injected at launch, read with the execution role, and the kms:Decrypt behind a secret or
  * parameter encrypted with a customer key. That decrypt is made by Secrets Manager or SSM on the role's behalf
  * (forward access): the same action called by application code is the application's own.
  */
-const LAUNCH_SECRETS = new Set([
+const LAUNCH_SECRETS: ReadonlySet<string> = new Set([
   "secretsmanager:GetSecretValue",
   "ssm:GetParameters",
   "ssm:GetParameter",
@@ -39,7 +43,7 @@ const LAUNCH_SECRETS = new Set([
  * (the agent creates the `default` cluster when ECS_CLUSTER is unset) only when the agent makes it; from anyone
  * else it is an ordinary admin call.
  */
-const CONTAINER_INSTANCE = new Set([
+const CONTAINER_INSTANCE: ReadonlySet<string> = new Set([
   "ecs:RegisterContainerInstance",
   "ecs:DeregisterContainerInstance",
   "ecs:SubmitTaskStateChange",
@@ -54,19 +58,19 @@ const CONTAINER_INSTANCE = new Set([
 const AGENT_ONLY_WHEN_BY_AGENT = "ecs:CreateCluster";
 
 /** Agent API calls signed with the task role though the agent's user agent is on them (task scale-in protection). */
-const TASK_ROLE_AGENT = new Set(["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"]);
+const TASK_ROLE_AGENT: ReadonlySet<string> = new Set(["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"]);
 
 /**
  * Other calls the host's own agents make with an instance role: task and instance tag lookups of the ECS agent, the
  * EKS Pod Identity agent. The SSM agent's services are listed apart.
  */
-const HOST_AGENT = new Set([
+const HOST_AGENT: ReadonlySet<string> = new Set([
   "eks-auth:AssumeRoleForPodIdentity",
   "ec2:DescribeTags",
   "ecs:ListTagsForResource",
   "ecs:TagResource",
 ]);
-const HOST_AGENT_SERVICES = new Set(["ssm", "ssmmessages", "ec2messages"]);
+const HOST_AGENT_SERVICES: ReadonlySet<string> = new Set(["ssm", "ssmmessages", "ec2messages"]);
 
 export function isImagePullAction(action: string): boolean {
   return IMAGE_PULL.has(action);

@@ -122,21 +122,6 @@ export function validateRecord(value: unknown): { record: CloudTrailRecord } | {
   return { record: v as CloudTrailRecord };
 }
 
-/**
- * Session names repeat for every call a task, instance or pod makes: remembering the last few thousand shapes
- * saves running the shape patterns on each event.
- */
-const shapeCache = new Map<string, SessionShape>();
-function cachedSessionShape(name: string): SessionShape {
-  let shape = shapeCache.get(name);
-  if (shape === undefined) {
-    shape = sessionShape(name);
-    if (shapeCache.size >= 10_000) shapeCache.clear();
-    shapeCache.set(name, shape);
-  }
-  return shape;
-}
-
 /** CloudTrail writes eventTime as UTC 'YYYY-MM-DDTHH:MM:SSZ': its first ten characters are the day. */
 const UTC_ISO = /^\d{4}-\d{2}-\d{2}T[^+]*Z$/;
 
@@ -166,7 +151,7 @@ export function normaliseRecord(record: CloudTrailRecord): NormalisedEvent {
     errorCode,
     errorMessage,
     principal,
-    sessionShape: principal.sessionName === null ? null : cachedSessionShape(principal.sessionName),
+    sessionShape: principal.sessionName === null ? null : sessionShape(principal.sessionName),
     userAgent: typeof record.userAgent === "string" ? record.userAgent : null,
     sourceIp: typeof record.sourceIPAddress === "string" ? record.sourceIPAddress : null,
     resource: primaryResource(record),

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { RoleKind } from "../classify/kinds.js";
 import type { DeniedBy } from "../cloudtrail/access-denied.js";
 import { isServiceLinkedRoleArn } from "../cloudtrail/arn.js";
@@ -35,23 +35,9 @@ export function fingerprintDenial(input: {
   return { id: incidentIdOf(key), fingerprint };
 }
 
-/** Distinct fingerprints kept before the cache starts over (a few MB at most). */
-const INCIDENT_ID_CACHE = 50_000;
-const incidentIds = new Map<string, string>();
-
-/**
- * The incident id of a fingerprint key. Many denials share a fingerprint (every task of a service hitting the same
- * wall), and a SHA-256 per denial cost more than the rest of the analysis: the id is a pure function of the key, so
- * it is remembered.
- */
+/** The incident id of a fingerprint key: the first 20 hex digits of its SHA-256 (crypto.hash: one call, no object). */
 function incidentIdOf(key: string): string {
-  let id = incidentIds.get(key);
-  if (id === undefined) {
-    id = `inc_${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;
-    if (incidentIds.size >= INCIDENT_ID_CACHE) incidentIds.clear();
-    incidentIds.set(key, id);
-  }
-  return id;
+  return `inc_${hash("sha256", key).slice(0, 20)}`;
 }
 
 /** Actions an organization denies on purpose: a denial is the guardrail working. */
