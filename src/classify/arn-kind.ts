@@ -1,4 +1,4 @@
-import { sessionShape } from "../cloudtrail/arn.js";
+import { isSsoRoleName, quotedRoleArnParts, sessionShape } from "../cloudtrail/arn.js";
 import type { RoleKind } from "./kinds.js";
 
 /**
@@ -45,15 +45,6 @@ export interface ArnKind {
 }
 
 const UNKNOWN: ArnKind = { kind: "unknown", confidence: 0, feature: "none" };
-
-/** Role name and session of a session ARN, or the role name (with its path) of a role ARN. */
-function parts(arn: string): { path: string; role: string; session: string | null } | null {
-  const session = /^arn:[\w-]*:sts::[^:]*:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
-  if (session?.[1] && session[2]) return { path: "/", role: session[1], session: session[2] };
-  const role = /^arn:[\w-]*:iam::[^:]*:role(\/.*\/|\/)([^/]+)$/.exec(arn);
-  if (role?.[1] && role[2]) return { path: role[1], role: role[2], session: null };
-  return null;
-}
 
 /** The Lambda console's default role name: `<function>-role-<8 lowercase letters and digits>`. */
 const CONSOLE_ROLE = /^(.+)-role-[a-z0-9]{8}$/;
@@ -104,12 +95,11 @@ export function kindFromArn(arn: string | null | undefined): ArnKind {
   if (/^arn:[\w-]*:iam::[^:]*:user\//.test(arn))
     return { kind: "iam-user", confidence: 1, feature: "user-arn" };
   if (/^arn:[\w-]*:iam::[^:]*:root$/.test(arn)) return { kind: "root", confidence: 1, feature: "root-arn" };
-  const p = parts(arn);
+  const p = quotedRoleArnParts(arn);
   if (!p) return UNKNOWN;
   if (p.path.startsWith("/aws-reserved/sso.amazonaws.com/"))
     return { kind: "sso", confidence: 0.95, feature: "identity-center-path" };
-  if (/^AWSReservedSSO_/.test(p.role))
-    return { kind: "sso", confidence: 0.9, feature: "identity-center-name" };
+  if (isSsoRoleName(p.role)) return { kind: "sso", confidence: 0.9, feature: "identity-center-name" };
   if (p.path.startsWith("/aws-service-role/"))
     return { kind: "service-linked", confidence: 0.95, feature: "service-linked-path" };
   if (/^AWSServiceRoleFor/.test(p.role))

@@ -1,7 +1,7 @@
 /**
  * How SDK wrappers and URLs name a service, mapped to the CloudTrail event source, so that an operation an SDK names
  * ("S3: GetObject", "when calling the GetObject operation") can be turned into an IAM action by the one event → action
- * mapping (iam-action.ts). Also the resources some messages give as URLs (SQS queue URLs, S3 URIs, ECR image
+ * mapping (action.ts). Also the resources some messages give as URLs (SQS queue URLs, S3 URIs, ECR image
  * references), rebuilt as the ARNs they stand for.
  */
 

@@ -94,7 +94,7 @@ export interface ParsedDenialMessage {
   /** The CloudTrail event source of the service the wrapper, an endpoint URL or the caller names. */
   eventSource?: string;
   /**
-   * The IAM action the wrapped operation maps to (iam-action.ts), when the message names an operation but no action:
+   * The IAM action the wrapped operation maps to (action.ts), when the message names an operation but no action:
    * boto's "when calling the GetObject operation: Access Denied" → `s3:GetObject`.
    */
   operationAction?: string;

@@ -11,6 +11,7 @@ import {
   parseSessionArn,
   partitionOf,
   principalNameOf,
+  quotedRoleArnParts,
   roleNameOf,
   sessionShape,
   sessionShapes,
@@ -73,6 +74,24 @@ describe("session ARNs", () => {
       "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/jane@example.com",
     ])
       expect(arn.replace(pattern, replacement)).toBe(parseSessionArn(arn)?.roleArn);
+  });
+});
+
+describe("role ARNs quoted in messages", () => {
+  it("read the role and session even where the account is redacted, and the path of a role ARN", () => {
+    expect(
+      quotedRoleArnParts("arn:aws:sts::<account>:assumed-role/web-exec/a20b735e9bbc41598825b6f0269f6fef"),
+    ).toEqual({
+      path: "/",
+      role: "web-exec",
+      session: "a20b735e9bbc41598825b6f0269f6fef",
+    });
+    expect(quotedRoleArnParts("arn:aws:iam::123456789012:role/service-role/fn-role-abcd1234")).toEqual({
+      path: "/service-role/",
+      role: "fn-role-abcd1234",
+      session: null,
+    });
+    expect(quotedRoleArnParts("arn:aws:iam::123456789012:user/bob")).toBeNull();
   });
 });
 

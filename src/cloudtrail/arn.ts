@@ -87,6 +87,20 @@ export function parseIamPrincipalArn(arn: string): IamPrincipalArn | null {
   };
 }
 
+/**
+ * The role of a session or role ARN as a message may quote it, the account and partition read loosely (messages
+ * redact them: `<account>`, `***`): the role's path (`/` for a session, whose ARN leaves it out), name and session.
+ */
+export function quotedRoleArnParts(
+  arn: string,
+): { path: string; role: string; session: string | null } | null {
+  const session = /^arn:[\w-]*:sts::[^:]*:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  if (session?.[1] && session[2]) return { path: "/", role: session[1], session: session[2] };
+  const role = /^arn:[\w-]*:iam::[^:]*:role(\/.*\/|\/)([^/]+)$/.exec(arn);
+  if (role?.[1] && role[2]) return { path: role[1], role: role[2], session: null };
+  return null;
+}
+
 /** The role name (last path segment) of an IAM role ARN. */
 export function roleNameOf(roleArn: string): string {
   const resource = roleArn.slice(roleArn.indexOf(":role/") + 6);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
-import { explainDenial } from "../../src/explain/explain.js";
+import type { CloudTrailRecord } from "../../cloudtrail/record.js";
+import { explainDenial } from "../explain.js";
 
 /** A service that cannot assume a role is fixed in the role's trust policy, naming the service, not the caller. */
 describe("a role a service cannot assume", () => {
