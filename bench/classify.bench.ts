@@ -9,7 +9,7 @@ import type { CloudTrailRecord } from "../src/cloudtrail/record.js";
 import { type Db, openDb } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { refreshCatalog } from "../src/pipeline/refresh-catalog.js";
-import { storeInput } from "../test/classify/store-input.js";
+import { storeInput } from "../test/support/store-input.js";
 import { median, time } from "./report.js";
 
 const ROLES = 10_000;

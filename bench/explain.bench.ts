@@ -22,7 +22,7 @@ const ROLES_PER_ACCOUNT = 25;
 const GOLDEN_ACCOUNT = "123456789012";
 
 /**
- * Rewrites one golden record into a plausible sibling: another account, another role of the same shape, fresh task
+ * Rewrites one explanation case's record into a plausible sibling: another account, another role of the same shape, fresh task
  * and instance ids, another S3 key or log stream. Done on the JSON text so the error message, the session ARN, the
  * issuer and the request parameters stay consistent with each other, as they are in a real trail.
  */

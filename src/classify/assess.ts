@@ -14,8 +14,7 @@ function toEvidence(state: RoleState, target: Target): Evidence[] {
     const signal = h.signal;
     let shown: string;
     let more = "";
-    // Most signals carry one detail; several show their three smallest (picked without copying and sorting them
-    // all: sorts were a sixth of what a recompute allocated).
+    // Most signals carry one detail; several show their three smallest, picked without copying and sorting them all.
     if (h.more === null) shown = h.detail;
     else {
       shown = smallest3(h.more).join("; ");

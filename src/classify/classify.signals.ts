@@ -2,7 +2,7 @@
  * Every signal the classifier weighs, strongest first. The weight is how much one signal alone says about a kind;
  * the classifier ranks kinds by their strongest signal first, so a weaker signal never overrules a stronger one.
  *
- * Tiers (issue 3, "Evidence, strongest first"):
+ * Tiers, strongest first:
  * 0.95 what a task definition, launch or service configuration says the role is;
  * 0.90 reserved IAM paths and principal ARN shapes that only AWS can produce;
  * 0.85 roles assumed together for one task (pairing), EC2-launch-type tasks placed on a host;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type FixtureCase, loadFixtureCases } from "../../test/classify/fixture-cases.js";
+import { type FixtureCase, loadFixtureCases } from "../../test/support/classify-fixtures.js";
 import { classifyRoles } from "./classify.js";
 import type { ClassifierInput, SessionObservation } from "./classify.types.js";
 

@@ -27,8 +27,7 @@ export function decodeTrustPolicy(document: unknown): TrustPrincipals | null {
   let parsed: unknown = document;
   if (typeof document === "string") {
     const trimmed = document.trim();
-    // Decide by the first character rather than by a failing JSON.parse: exceptions cost ~100 µs each, which
-    // dominated a 10,000-role recompute.
+    // Decide by the first character rather than by a failing JSON.parse: a thrown exception is slow.
     if (trimmed.startsWith("{")) parsed = parseJson(trimmed);
     else {
       try {

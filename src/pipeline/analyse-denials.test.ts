@@ -87,7 +87,7 @@ describe("the analysis of stored denials", () => {
       resource: "arn:aws:s3:::reports-prod/2026/03/file-3.csv",
     });
     const incident = d?.incidentId ? getIncident(db, d.incidentId) : undefined;
-    // The golden record of the same failure joins the twelve.
+    // The case record of the same failure joins the twelve.
     expect(incident).toMatchObject({
       count: 13,
       action: "s3:GetObject",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { classifyRoles } from "../../src/classify/classify.js";
 import { normaliseRecord, validateRecord } from "../../src/cloudtrail/normalise.js";
 import { datasets, datasetsPresent, readDatasetRecords } from "../support/datasets.js";
-import { inputFromRecords } from "./store-input.js";
+import { inputFromRecords } from "../support/store-input.js";
 
 const EC2_KINDS = new Set(["ec2-instance", "ecs-container-instance"]);
 

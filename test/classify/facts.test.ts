@@ -7,8 +7,8 @@ import { agentClass } from "../../src/cloudtrail/user-agents.js";
 import { openDb } from "../../src/db/client.js";
 import { createFactsReader } from "../../src/db/facts.repository.js";
 import { usageDaily } from "../../src/db/schema.js";
-import { type FixtureCase, loadFixtureCases } from "./fixture-cases.js";
-import { inputFromRecords, storeInput } from "./store-input.js";
+import { type FixtureCase, loadFixtureCases } from "../support/classify-fixtures.js";
+import { inputFromRecords, storeInput } from "../support/store-input.js";
 
 const A = "111122223333";
 const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadFixtureCases } from "../../../test/classify/fixture-cases.js";
+import { loadFixtureCases } from "../../../test/support/classify-fixtures.js";
 import { evidenceEventOf, evidenceEventsReadBy } from "../../cloudtrail/evidence-events.js";
 import { evidenceExtractors } from "./index.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDenial } from "../../src/cloudtrail/denial.js";
+import { isDenial } from "./denial.js";
 
 describe("isDenial", () => {
   it.each([

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { attributeCall } from "../../src/classify/attribute.js";
-import { classifyRoles } from "../../src/classify/classify.js";
-import { rng } from "../support/records.js";
-import { inputFromRecords } from "./store-input.js";
+import { rng } from "../../test/support/records.js";
+import { inputFromRecords } from "../../test/support/store-input.js";
+import { attributeCall } from "./attribute.js";
+import { classifyRoles } from "./classify.js";
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/scenario");
 const trail = JSON.parse(
