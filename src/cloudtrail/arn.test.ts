@@ -6,6 +6,7 @@ import {
   isAwsManagedPolicyArn,
   isServiceLinkedRoleArn,
   isSsoRoleName,
+  isTaskIdSessionName,
   parseArn,
   parseIamPrincipalArn,
   parseSessionArn,
@@ -138,6 +139,15 @@ describe("IAM principal ARNs", () => {
     ).toBe(true);
     expect(isAwsManagedPolicyArn("arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore")).toBe(true);
     expect(isAwsManagedPolicyArn("arn:aws:iam::123456789012:policy/mine")).toBe(false);
+  });
+});
+
+describe("isTaskIdSessionName", () => {
+  it("takes ECS task IDs, new and old format, and nothing else", () => {
+    expect(isTaskIdSessionName("a20b735e9bbc41598825b6f0269f6fef")).toBe(true);
+    expect(isTaskIdSessionName("d190d14a-2404-45d6-9113-4eda22d7f2c7")).toBe(true);
+    expect(isTaskIdSessionName("i-0dbc91f429e48eeed")).toBe(false);
+    expect(isTaskIdSessionName("deploy")).toBe(false);
   });
 });
 

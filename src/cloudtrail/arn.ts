@@ -151,6 +151,12 @@ export const sessionShapes = {
 } as const;
 export type SessionShape = keyof typeof sessionShapes;
 
+/** ECS names task-role and execution-role sessions by the task ID: 32 hex digits, or a UUID for older tasks. */
+export function isTaskIdSessionName(name: string): boolean {
+  const shape = sessionShape(name);
+  return shape === "ecs-task-id" || shape === "uuid";
+}
+
 const TASK_ID = /^[0-9a-f]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;

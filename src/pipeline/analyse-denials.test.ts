@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { loadExplainCases } from "../../test/support/explain-cases.js";
 import { extractPrincipal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { type Db, openDb } from "../db/client.js";
@@ -6,7 +7,6 @@ import { listDenials } from "../db/denial-pages.repository.js";
 import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
 import { denialRaw, denials, incidents, roleCatalog } from "../db/schema.js";
 import { createStore } from "../db/store.js";
-import { loadExplainCases } from "../../test/support/explain-cases.js";
 import { analysePendingDenials as analyse } from "./analyse-denials.js";
 
 /** Analyses through a store on the connection, as the pipeline does. */

@@ -1,9 +1,9 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { resourcePattern } from "../cloudtrail/resource.js";
 import type { Store } from "../db/store.js";
 import type { AnalysedDenial, DenialAnalysisColumns, DenialToAnalyse } from "../db/store.types.js";
 import { analyseDenial } from "../explain/explain.js";
-import { resourcePattern } from "../cloudtrail/resource.js";
 import { catalogLookup } from "./catalog.js";
 
 /** Denials read per query; a transaction covers several reads. */

@@ -1,5 +1,5 @@
-import { agentClass } from "../cloudtrail/user-agents.js";
 import { classifyFacts } from "../classify/classify.js";
+import { agentClass } from "../cloudtrail/user-agents.js";
 import type { Store } from "../db/store.js";
 
 export interface CatalogRefresh {

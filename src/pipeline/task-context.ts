@@ -1,3 +1,4 @@
+import { isTaskIdSessionName } from "../cloudtrail/arn.js";
 import type { Db } from "../db/client.js";
 import {
   credentialRequestsOfTask,
@@ -18,9 +19,6 @@ export interface TaskContext {
   firstSeen: string | null;
   lastSeen: string | null;
 }
-
-/** ECS task role sessions are named by the task ID: 32 hex digits (older tasks: a UUID). */
-const TASK_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null =>
@@ -87,7 +85,7 @@ export function taskOfSession(
   roleArn: string | null,
   sessionName: string | null,
 ): TaskContext | null {
-  if (sessionName === null || !TASK_ID.test(sessionName)) return null;
+  if (sessionName === null || !isTaskIdSessionName(sessionName)) return null;
   const requests = credentialRequestsOfTask(db, sessionName);
   const launch = launchRecordsOfTask(db, sessionName)
     .map((raw) => launchedTask(raw, sessionName))

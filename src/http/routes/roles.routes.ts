@@ -75,7 +75,7 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
     const entry =
       getRoleEntry(deps.db, arn) ?? (arn.includes(":assumed-role/") ? lookupSession(deps, arn) : null);
     if (!entry) throw new ApiError("roles.not_found", `no role ${arn} in the catalogue`);
-    const session = arn.includes(":assumed-role/") ? arn.slice(arn.lastIndexOf("/") + 1) : null;
+    const session = parseSessionArn(arn)?.sessionName ?? null;
     return c.json({ ...view(entry), task: taskOfSession(deps.db, entry.roleArn, session) }, 200);
   });
 }
