@@ -170,7 +170,7 @@ function registerUsageAggregate(c: Db["$client"], name: string, classify: AgentC
   };
   c.aggregate(name, {
     start: (): UsageGroups => ({ groups: new Map(), last: null, actions: new Map() }),
-    // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all six columns.
+    // better-sqlite3's typings give step one argument after the accumulator; SQLite passes all five columns.
     step: foldUsageRow as unknown as (acc: UsageGroups, row: unknown) => UsageGroups,
     result: (acc: UsageGroups) => {
       for (const g of acc.groups.values()) sink.facts.push(...factsOf(g, classOf));
@@ -220,7 +220,8 @@ export function createFactsReader(db: Db) {
       sink.facts = usage;
       try {
         c.prepare(
-          `SELECT ${aggregate}(coalesce(role_arn, principal_arn), event_source, event_name, user_agents,
+          // `<event source> <event name>` built by SQLite: one string per row reaches JS instead of two.
+          `SELECT ${aggregate}(coalesce(role_arn, principal_arn), event_source || ' ' || event_name, user_agents,
              first_seen, last_seen) FROM usage_daily`,
         )
           .pluck()
@@ -239,17 +240,16 @@ export type FactsReader = ReturnType<typeof createFactsReader>;
 function foldUsageRow(
   acc: UsageGroups,
   principal: string,
-  eventSource: string,
-  eventName: string,
+  call: string,
   cell: string | null,
   first: number,
   last: number,
 ): UsageGroups {
   // The action as the classifier counts every call (callAction), so stored and in-memory facts agree.
-  const call = `${eventSource} ${eventName}`;
   let action = acc.actions.get(call);
   if (action === undefined) {
-    action = callAction({ eventSource, eventName });
+    const space = call.indexOf(" ");
+    action = callAction({ eventSource: call.slice(0, space), eventName: call.slice(space + 1) });
     acc.actions.set(call, action);
   }
   let g = acc.last;
