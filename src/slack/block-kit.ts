@@ -119,18 +119,20 @@ function checkText(
   path: string,
   opts: { max?: number; plainOnly?: boolean } = {},
 ): void {
-  if (!isObject(value)) return report(c, path, "text.not_object", "a text object is required");
-  if (value.type !== "plain_text" && value.type !== "mrkdwn")
-    return report(
-      c,
-      path,
-      "text.invalid_type",
-      `type must be plain_text or mrkdwn, not ${String(value.type)}`,
-    );
+  if (!isObject(value)) {
+    report(c, path, "text.not_object", "a text object is required");
+    return;
+  }
+  if (value.type !== "plain_text" && value.type !== "mrkdwn") {
+    report(c, path, "text.invalid_type", `type must be plain_text or mrkdwn, not ${String(value.type)}`);
+    return;
+  }
   if (opts.plainOnly && value.type !== "plain_text")
     report(c, path, "text.must_be_plain", "this text must be plain_text");
-  if (typeof value.text !== "string" || value.text.length === 0)
-    return report(c, path, "text.empty", "text must be a non-empty string");
+  if (typeof value.text !== "string" || value.text.length === 0) {
+    report(c, path, "text.empty", "text must be a non-empty string");
+    return;
+  }
   c.total += value.text.length;
   if (opts.max !== undefined && value.text.length > opts.max)
     report(c, path, "text.too_long", `${value.text.length} characters, limit ${opts.max}`);
@@ -186,8 +188,10 @@ function checkContext(c: Checker, block: Record<string, unknown>, at: string): v
 }
 
 function checkButton(c: Checker, e: unknown, p: string): void {
-  if (!isObject(e) || e.type !== "button")
-    return report(c, p, "actions.invalid_element", "only buttons are used");
+  if (!isObject(e) || e.type !== "button") {
+    report(c, p, "actions.invalid_element", "only buttons are used");
+    return;
+  }
   checkText(c, e.text, `${p}.text`, { max: blockKitLimits.buttonText, plainOnly: true });
   if (typeof e.action_id !== "string" || e.action_id.length > blockKitLimits.actionId)
     report(c, p, "button.invalid_action_id", "action_id is required, at most 255 characters");
@@ -199,8 +203,10 @@ function checkButton(c: Checker, e: unknown, p: string): void {
 
 function checkActions(c: Checker, block: Record<string, unknown>, at: string): void {
   const elements = block.elements;
-  if (!Array.isArray(elements) || elements.length === 0)
-    return report(c, `${at}.elements`, "actions.empty", "an actions block needs elements");
+  if (!Array.isArray(elements) || elements.length === 0) {
+    report(c, `${at}.elements`, "actions.empty", "an actions block needs elements");
+    return;
+  }
   if (elements.length > blockKitLimits.actionsElements)
     report(c, `${at}.elements`, "actions.too_many_elements", `limit ${blockKitLimits.actionsElements}`);
   elements.forEach((e: unknown, j) => {
@@ -250,13 +256,10 @@ export function checkMessage(message: unknown): BlockKitIssue[] {
   blocks.forEach((block: unknown, i) => {
     const at = `blocks[${i}]`;
     const check = isObject(block) && typeof block.type === "string" ? blockChecks[block.type] : undefined;
-    if (!isObject(block) || !check)
-      return report(
-        c,
-        at,
-        "block.invalid_type",
-        `unknown block type ${isObject(block) ? String(block.type) : ""}`,
-      );
+    if (!isObject(block) || !check) {
+      report(c, at, "block.invalid_type", `unknown block type ${isObject(block) ? String(block.type) : ""}`);
+      return;
+    }
     check(c, block, at);
   });
   if (c.total > blockKitLimits.totalText)
