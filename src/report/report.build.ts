@@ -162,21 +162,28 @@ function actingAs(
   return entry ? attributeCall(entry, call) : "unknown";
 }
 
-function buildRole(
-  id: RoleIdentity,
-  usage: ReportUsage[],
-  denials: ReportDenial[],
-  granted: ReturnType<ReturnType<typeof indexGranted>["forRole"]>,
-): RoleReport {
-  const { entry } = id;
-  const used = new Map<string, UsedAction & { resourceMap: Map<string, number> }>();
-  const grants: (PolicyGrant & { kind: RoleKind })[] = [];
-  const excluded = new Map<string, string>();
+/** What one role's usage and denials fold into: the grants a policy needs and the actions it must leave out. */
+interface RoleFold {
+  grants: (PolicyGrant & { kind: RoleKind })[];
+  excluded: Map<string, string>;
+}
+
+type UsedFold = UsedAction & { resourceMap: Map<string, number> };
+type DeniedFold = DeniedAction & {
+  resourceMap: Map<string, number>;
+  by: Set<string>;
+  policies: Set<string>;
+  last: number;
+};
+
+/** Successful calls by (acting kind, action), each a grant; calls that need no permission are left out. */
+function foldUsage(entry: RoleCatalogEntry | undefined, usage: ReportUsage[], fold: RoleFold) {
+  const used = new Map<string, UsedFold>();
   const findingUsed: { action: string; userAgent: string | null }[] = [];
   for (const r of usage) {
     const derived = iamActionFor(r);
     if (!derived.action) {
-      excluded.set(callAction(r), "the API needs no IAM permission");
+      fold.excluded.set(callAction(r), "the API needs no IAM permission");
       continue;
     }
     const kind = actingAs(entry, r);
@@ -193,13 +200,15 @@ function buildRole(
     u.errors += r.errors;
     if (r.resource) u.resourceMap.set(r.resource, (u.resourceMap.get(r.resource) ?? 0) + r.calls);
     used.set(key, u);
-    grants.push({ action: derived.action, resource: r.resource || null, kind });
+    fold.grants.push({ action: derived.action, resource: r.resource || null, kind });
     findingUsed.push({ action: derived.action, userAgent: r.userAgent });
   }
-  const denied = new Map<
-    string,
-    DeniedAction & { resourceMap: Map<string, number>; by: Set<string>; policies: Set<string>; last: number }
-  >();
+  return { used, findingUsed };
+}
+
+/** Denials by (acting kind, action); only those an identity grant fixes become grants. */
+function foldDenials(entry: RoleCatalogEntry | undefined, denials: ReportDenial[], fold: RoleFold) {
+  const denied = new Map<string, DeniedFold>();
   for (const d of denials) {
     const action = denialAction(d);
     const kind = actingAs(entry, d);
@@ -224,20 +233,31 @@ function buildRole(
     if (d.policyArn) x.policies.add(d.policyArn);
     x.last = Math.max(x.last, d.eventTime);
     denied.set(key, x);
-    if (IDENTITY_FIXABLE.has(d.deniedBy ?? "unknown")) grants.push({ action, resource: d.resource, kind });
+    if (IDENTITY_FIXABLE.has(d.deniedBy ?? "unknown"))
+      fold.grants.push({ action, resource: d.resource, kind });
     else
-      excluded.set(
+      fold.excluded.set(
         action,
         `denied by ${d.deniedBy ?? "unknown"} policy: change that policy, an identity grant alone does not fix it`,
       );
   }
-  const usedList: UsedAction[] = [...used.values()]
+  return denied;
+}
+
+const byActionThenKind = (a: { action: string; actingAs: string }, b: { action: string; actingAs: string }) =>
+  byString(a.action, b.action) || byString(a.actingAs, b.actingAs);
+
+function usedList(used: Map<string, UsedFold>): UsedAction[] {
+  return [...used.values()]
     .map(({ resourceMap, ...u }) => ({
       ...u,
       resources: countResources(resourceMap).map(({ resource, count }) => ({ resource, count })),
     }))
-    .sort((a, b) => byString(a.action, b.action) || byString(a.actingAs, b.actingAs));
-  const deniedList: DeniedAction[] = [...denied.values()]
+    .sort(byActionThenKind);
+}
+
+function deniedList(denied: Map<string, DeniedFold>): DeniedAction[] {
+  return [...denied.values()]
     .map(({ resourceMap, by, policies, last, ...d }) => ({
       ...d,
       resources: countResources(resourceMap),
@@ -246,16 +266,20 @@ function buildRole(
       identityFix: [...by].some((b) => IDENTITY_FIXABLE.has(b)),
       lastSeen: new Date(last).toISOString(),
     }))
-    .sort((a, b) => byString(a.action, b.action) || byString(a.actingAs, b.actingAs));
-  const withExcluded = (policy: RecommendedPolicy): RecommendedPolicy => ({
-    ...policy,
+    .sort(byActionThenKind);
+}
+
+/** The recommended policy (with what it leaves out and why) and, for a dual-use role, one policy per half. */
+function recommendedPolicies(fold: RoleFold, id: RoleIdentity) {
+  const { grants, excluded } = fold;
+  const policy: RecommendedPolicy = {
+    ...buildPolicy(grants, id.accountId),
     excluded: [...excluded]
       .filter(([action]) => !grants.some((g) => g.action === action))
       .map(([action, reason]) => ({ action, reason }))
       .sort((a, b) => byString(a.action, b.action)),
-  });
-  const policy = withExcluded(buildPolicy(grants, id.accountId));
-  const split = entry?.dualUse
+  };
+  const split = id.entry?.dualUse
     ? [...new Set(grants.map((g) => g.kind))].sort().map((kind) => ({
         kind,
         policy: buildPolicy(
@@ -264,33 +288,45 @@ function buildRole(
         ),
       }))
     : [];
-  const usedActions = new Set(usedList.map((u) => u.action));
-  const grantedInfo = grantedSection(granted, usedActions);
+  return { policy, split };
+}
+
+function buildRole(
+  id: RoleIdentity,
+  usage: ReportUsage[],
+  denials: ReportDenial[],
+  granted: ReturnType<ReturnType<typeof indexGranted>["forRole"]>,
+): RoleReport {
+  const { entry } = id;
+  const fold: RoleFold = { grants: [], excluded: new Map() };
+  const { used, findingUsed } = foldUsage(entry, usage, fold);
+  const denied = foldDenials(entry, denials, fold);
+  const usedActions = usedList(used);
+  const grantedInfo = grantedSection(granted, new Set(usedActions.map((u) => u.action)));
+  const kinds = entry?.kinds.map((k) => k.kind) ?? ["unknown"];
   const findings = findingsFor({
     serviceLinked: entry?.kinds[0]?.kind === "service-linked",
-    kinds: entry?.kinds.map((k) => k.kind) ?? ["unknown"],
+    kinds,
     dualUse: entry?.dualUse ?? false,
     used: findingUsed,
     denied: denials.map((d) => ({ action: denialAction(d), userAgent: d.userAgent })),
     granted: grantedInfo.status === "unknown" ? [] : grantedInfo.actions,
     unusedPatterns: grantedInfo.unusedPatterns,
   });
-  const lead = entry?.kinds[0];
   return {
     roleArn: id.roleArn,
     roleName: entry?.roleName ?? principalNameOf(id.roleArn),
     accountId: id.accountId,
     kind: leadingKind(entry),
-    kinds: entry?.kinds.map((k) => k.kind) ?? ["unknown"],
-    confidence: lead?.confidence ?? 0,
+    kinds,
+    confidence: entry?.kinds[0]?.confidence ?? 0,
     dualUse: entry?.dualUse ?? false,
     idle: usage.length === 0 && denials.length === 0,
     calls: usage.reduce((n, r) => n + r.calls, 0),
     denials: denials.length,
-    used: usedList,
-    denied: deniedList,
-    policy,
-    split,
+    used: usedActions,
+    denied: deniedList(denied),
+    ...recommendedPolicies(fold, id),
     granted: grantedInfo,
     findings,
   };

@@ -165,123 +165,130 @@ export interface GrantedIndex {
 
 const managedName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
+type CustomerPolicies = Map<string, { versions: Map<string, string[] | null>; defaultVersion: string }>;
+
+/** The state the trail's IAM events are replayed into: each role's policies, and customer policies by version. */
+interface Replay {
+  roles: Map<string, RoleState>;
+  customer: CustomerPolicies;
+}
+
+function roleOf(r: Replay, account: string, name: string): RoleState {
+  const key = `${account}:${name}`;
+  let s = r.roles.get(key);
+  if (!s) {
+    s = { created: false, managed: new Set(), inline: new Map() };
+    r.roles.set(key, s);
+  }
+  return s;
+}
+
+type EventStep = (r: Replay, e: PolicyEvent, req: unknown, res: unknown) => void;
+
+/** What each IAM policy event does to the replay; events missing here change nothing it tracks. */
+const replaySteps: Record<string, EventStep> = {
+  CreateRole: (r, e, req) => {
+    const roleName = stringField(req, "roleName");
+    if (roleName) roleOf(r, e.accountId, roleName).created = true;
+  },
+  DeleteRole: (r, e, req) => {
+    const roleName = stringField(req, "roleName");
+    if (roleName) r.roles.delete(`${e.accountId}:${roleName}`);
+  },
+  AttachRolePolicy: (r, e, req) => {
+    const [roleName, arn] = [stringField(req, "roleName"), stringField(req, "policyArn")];
+    if (roleName && arn) roleOf(r, e.accountId, roleName).managed.add(arn);
+  },
+  DetachRolePolicy: (r, e, req) => {
+    const [roleName, arn] = [stringField(req, "roleName"), stringField(req, "policyArn")];
+    if (roleName && arn) roleOf(r, e.accountId, roleName).managed.delete(arn);
+  },
+  PutRolePolicy: (r, e, req) => {
+    const [roleName, name] = [stringField(req, "roleName"), stringField(req, "policyName")];
+    if (roleName && name)
+      roleOf(r, e.accountId, roleName).inline.set(name, allowedPatterns(field(req, "policyDocument")));
+  },
+  DeleteRolePolicy: (r, e, req) => {
+    const [roleName, name] = [stringField(req, "roleName"), stringField(req, "policyName")];
+    if (roleName && name) roleOf(r, e.accountId, roleName).inline.delete(name);
+  },
+  CreatePolicy: (r, _e, req, res) => {
+    const arn = stringField(field(res, "policy"), "arn");
+    if (arn)
+      r.customer.set(arn, {
+        versions: new Map([["v1", allowedPatterns(field(req, "policyDocument"))]]),
+        defaultVersion: stringField(field(res, "policy"), "defaultVersionId") ?? "v1",
+      });
+  },
+  CreatePolicyVersion: (r, _e, req, res) => {
+    const arn = stringField(req, "policyArn");
+    const version = stringField(field(res, "policyVersion"), "versionId");
+    if (!arn || !version) return;
+    const entry = r.customer.get(arn) ?? { versions: new Map(), defaultVersion: "" };
+    entry.versions.set(version, allowedPatterns(field(req, "policyDocument")));
+    const setAsDefault = field(req, "setAsDefault");
+    if (setAsDefault === true || setAsDefault === "true" || entry.defaultVersion === "")
+      entry.defaultVersion = version;
+    r.customer.set(arn, entry);
+  },
+  SetDefaultPolicyVersion: (r, _e, req) => {
+    const arn = stringField(req, "policyArn");
+    const version = stringField(req, "versionId");
+    const p = arn ? r.customer.get(arn) : undefined;
+    if (p && version) p.defaultVersion = version;
+  },
+};
+
+/** One attached managed policy as the role holds it: AWS managed from the bundled table, customer from the trail. */
+function managedPolicy(arn: string, customer: CustomerPolicies): GrantedPolicy {
+  if (isAwsManagedPolicyArn(arn)) {
+    const patterns = awsManagedPolicies[managedName(arn)];
+    return {
+      name: managedName(arn),
+      arn,
+      source: "aws-managed",
+      known: patterns !== undefined,
+      patterns: patterns ? [...patterns] : [],
+    };
+  }
+  const doc = customer.get(arn);
+  const patterns = doc?.versions.get(doc.defaultVersion);
+  return {
+    name: managedName(arn),
+    arn,
+    source: "customer-managed",
+    known: patterns !== undefined && patterns !== null,
+    patterns: patterns ?? [],
+  };
+}
+
+function policiesOf(s: RoleState, customer: CustomerPolicies): GrantedPolicy[] {
+  const policies = [...s.managed].sort().map((arn) => managedPolicy(arn, customer));
+  for (const [name, patterns] of [...s.inline].sort(([a], [b]) => a.localeCompare(b)))
+    policies.push({ name, arn: null, source: "inline", known: patterns !== null, patterns: patterns ?? [] });
+  return policies;
+}
+
 /** Replays the IAM policy events (oldest first) into each role's granted policies. */
 export function indexGranted(events: PolicyEvent[]): GrantedIndex {
-  const roles = new Map<string, RoleState>();
-  const customer = new Map<string, { versions: Map<string, string[] | null>; defaultVersion: string }>();
-  const role = (account: string, name: string): RoleState => {
-    const key = `${account}:${name}`;
-    let s = roles.get(key);
-    if (!s) {
-      s = { created: false, managed: new Set(), inline: new Map() };
-      roles.set(key, s);
-    }
-    return s;
-  };
-  const sorted = [...events].sort((a, b) => a.eventTime - b.eventTime);
-  for (const e of sorted) {
+  const replay: Replay = { roles: new Map(), customer: new Map() };
+  for (const e of [...events].sort((a, b) => a.eventTime - b.eventTime)) {
     if (field(e.record, "errorCode") !== undefined) continue;
-    const req = field(e.record, "requestParameters");
-    const res = field(e.record, "responseElements");
-    const roleName = stringField(req, "roleName");
-    switch (e.eventName) {
-      case "CreateRole":
-        if (roleName) role(e.accountId, roleName).created = true;
-        break;
-      case "DeleteRole":
-        if (roleName) roles.delete(`${e.accountId}:${roleName}`);
-        break;
-      case "AttachRolePolicy": {
-        const arn = stringField(req, "policyArn");
-        if (roleName && arn) role(e.accountId, roleName).managed.add(arn);
-        break;
-      }
-      case "DetachRolePolicy": {
-        const arn = stringField(req, "policyArn");
-        if (roleName && arn) role(e.accountId, roleName).managed.delete(arn);
-        break;
-      }
-      case "PutRolePolicy": {
-        const name = stringField(req, "policyName");
-        if (roleName && name)
-          role(e.accountId, roleName).inline.set(name, allowedPatterns(field(req, "policyDocument")));
-        break;
-      }
-      case "DeleteRolePolicy": {
-        const name = stringField(req, "policyName");
-        if (roleName && name) role(e.accountId, roleName).inline.delete(name);
-        break;
-      }
-      case "CreatePolicy": {
-        const arn = stringField(field(res, "policy"), "arn");
-        if (arn)
-          customer.set(arn, {
-            versions: new Map([["v1", allowedPatterns(field(req, "policyDocument"))]]),
-            defaultVersion: stringField(field(res, "policy"), "defaultVersionId") ?? "v1",
-          });
-        break;
-      }
-      case "CreatePolicyVersion": {
-        const arn = stringField(req, "policyArn");
-        const version = stringField(field(res, "policyVersion"), "versionId");
-        const p = arn ? customer.get(arn) : undefined;
-        if (arn && version) {
-          const entry = p ?? { versions: new Map(), defaultVersion: "" };
-          entry.versions.set(version, allowedPatterns(field(req, "policyDocument")));
-          const setAsDefault = field(req, "setAsDefault");
-          if (setAsDefault === true || setAsDefault === "true" || entry.defaultVersion === "")
-            entry.defaultVersion = version;
-          customer.set(arn, entry);
-        }
-        break;
-      }
-      case "SetDefaultPolicyVersion": {
-        const arn = stringField(req, "policyArn");
-        const version = stringField(req, "versionId");
-        const p = arn ? customer.get(arn) : undefined;
-        if (p && version) p.defaultVersion = version;
-        break;
-      }
-      default:
-        break;
-    }
+    // Own properties only: an event name such as "__proto__" must not reach Object.prototype.
+    if (!Object.hasOwn(replaySteps, e.eventName)) continue;
+    replaySteps[e.eventName]?.(
+      replay,
+      e,
+      field(e.record, "requestParameters"),
+      field(e.record, "responseElements"),
+    );
   }
   return {
     forRole(accountId, roleName) {
-      const s = roles.get(`${accountId}:${roleName}`);
-      if (!s) return { created: false, policies: [] };
-      const policies: GrantedPolicy[] = [];
-      for (const arn of [...s.managed].sort()) {
-        if (isAwsManagedPolicyArn(arn)) {
-          const patterns = awsManagedPolicies[managedName(arn)];
-          policies.push({
-            name: managedName(arn),
-            arn,
-            source: "aws-managed",
-            known: patterns !== undefined,
-            patterns: patterns ? [...patterns] : [],
-          });
-        } else {
-          const doc = customer.get(arn);
-          const patterns = doc?.versions.get(doc.defaultVersion);
-          policies.push({
-            name: managedName(arn),
-            arn,
-            source: "customer-managed",
-            known: patterns !== undefined && patterns !== null,
-            patterns: patterns ?? [],
-          });
-        }
-      }
-      for (const [name, patterns] of [...s.inline].sort(([a], [b]) => a.localeCompare(b)))
-        policies.push({
-          name,
-          arn: null,
-          source: "inline",
-          known: patterns !== null,
-          patterns: patterns ?? [],
-        });
-      return { created: s.created, policies };
+      const s = replay.roles.get(`${accountId}:${roleName}`);
+      return s
+        ? { created: s.created, policies: policiesOf(s, replay.customer) }
+        : { created: false, policies: [] };
     },
   };
 }
