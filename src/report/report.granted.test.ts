@@ -23,4 +23,14 @@ describe("indexGranted", () => {
     const [policy] = indexGranted([attach(arn)]).forRole("123456789012", "web-exec").policies;
     expect(policy).toMatchObject({ arn, source: "customer-managed", known: false });
   });
+
+  it("replays only the events it knows: names every object inherits change nothing and throw nothing", () => {
+    const arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+    const odd = ["__proto__", "constructor", "toString", "hasOwnProperty"].map((eventName) => ({
+      ...attach(arn),
+      eventName,
+    }));
+    const index = indexGranted([...odd, attach(arn)]);
+    expect(index.forRole("123456789012", "web-exec").policies.map((p) => p.arn)).toEqual([arn]);
+  });
 });

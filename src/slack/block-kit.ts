@@ -255,7 +255,11 @@ export function checkMessage(message: unknown): BlockKitIssue[] {
     report(c, "blocks", "message.too_many_blocks", `${blocks.length} blocks, limit ${blockKitLimits.blocks}`);
   blocks.forEach((block: unknown, i) => {
     const at = `blocks[${i}]`;
-    const check = isObject(block) && typeof block.type === "string" ? blockChecks[block.type] : undefined;
+    // Own properties only: a block typed "constructor" must not find Object.prototype's.
+    const check =
+      isObject(block) && typeof block.type === "string" && Object.hasOwn(blockChecks, block.type)
+        ? blockChecks[block.type]
+        : undefined;
     if (!isObject(block) || !check) {
       report(c, at, "block.invalid_type", `unknown block type ${isObject(block) ? String(block.type) : ""}`);
       return;

@@ -293,6 +293,9 @@ describe("checkMessage", () => {
   });
   it("rejects unknown block types, empty sections and a missing fallback text", () => {
     expect(rules(ok([{ type: "table" }]))).toContain("block.invalid_type");
+    // Names every object inherits are not block types either.
+    for (const type of ["constructor", "toString", "__proto__"])
+      expect(rules(ok([{ type }])), type).toContain("block.invalid_type");
     expect(rules(ok([{ type: "section" }]))).toContain("section.empty");
     expect(rules({ blocks: [{ type: "divider" }] })).toContain("message.no_fallback_text");
   });
