@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb } from "../src/db/client.js";
-import { leastPrivilegeReport, renderReport } from "../src/report/report.service.js";
+import { leastPrivilegeReport, renderReport } from "../src/report/report.usecases.js";
 import { ingestPaths, runStages } from "../test/support/ingest.js";
 
 const CHROMIUM = "/usr/bin/chromium";

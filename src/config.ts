@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DomainError } from "./shared/errors.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -64,10 +65,9 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
-export class ConfigError extends Error {
+export class ConfigError extends DomainError<"config.invalid"> {
   constructor(readonly issues: string[]) {
-    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
-    this.name = "ConfigError";
+    super("config.invalid", `invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
 import { createStore } from "../db/store.js";
-import { Explanation } from "../explain/explanation.schema.js";
+import type { Explanation } from "../explain/explanation.schema.js";
 import { analysePendingDenials } from "../pipeline/analyse-denials.js";
 import { createExplanations } from "../pipeline/explanations.js";
 import { escapeTerminal } from "../shared/text-escape.js";
@@ -25,14 +25,6 @@ export function parseTime(value: string, now: number): number | undefined {
     return now - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as "m" | "h" | "d"];
   const t = Date.parse(value);
   return Number.isNaN(t) ? undefined : t;
-}
-
-/**
- * One JSON line per denial: the explanation exactly as the API serves it (the one schema in
- * src/explain/explanation.schema.ts), so scripts read the CLI and the API alike.
- */
-export function toOutput(e: Explanation): Explanation {
-  return Explanation.parse(e);
 }
 
 /** A cell for the terminal: control characters made visible (trail text is attacker-controlled), then cut. */
@@ -129,7 +121,8 @@ export async function denialsCommand(argv: string[]): Promise<number> {
     });
     const explained = page.denials.map((row) => explanations.explain(row));
     if (format === "json")
-      for (const e of explained) process.stdout.write(`${JSON.stringify(toOutput(e))}\n`);
+      // One JSON line per denial: the explanation exactly as the API serves it, so scripts read both alike.
+      for (const e of explained) process.stdout.write(`${JSON.stringify(e)}\n`);
     else {
       process.stdout.write(formatTable(explained));
       if (page.nextCursor) process.stdout.write(`\nmore: --cursor ${page.nextCursor}\n`);

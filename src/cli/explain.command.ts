@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { isDenial } from "../cloudtrail/denial.js";
-import { bodyRecords, unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
-import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { bodyRecords, unwrapEnvelope } from "../cloudtrail/normalise.js";
 import { openDb } from "../db/client.js";
-import { explainDenial } from "../explain/explain.js";
 import type { Explanation } from "../explain/explanation.schema.js";
 import { catalogLookup } from "../pipeline/catalog.js";
-import { defaultDbPath, formatTable, toOutput } from "./denials.command.js";
+import { explainGivenRecords } from "../pipeline/explain-records.js";
+import { defaultDbPath, formatTable } from "./denials.command.js";
 
 const USAGE = "usage: deniedby explain FILE|- [--db PATH] [--format table|json]\n";
 
@@ -69,24 +67,21 @@ export async function explainCommand(argv: string[]): Promise<number> {
     db.$client.close();
   }
   const out: Explanation[] = [];
-  for (const [i, v] of values_.entries()) {
-    const checked = validateRecord(v);
-    if ("rejection" in checked) {
+  const items = values_.map((value, i) => ({ position: `record ${i}`, value }));
+  for (const given of explainGivenRecords(items, catalog)) {
+    if ("rejection" in given) {
+      const { reason, detail } = given.rejection;
+      process.stderr.write(`${given.position}: skipped, ${reason}: ${detail}\n`);
+    } else if (given.explanation) {
+      out.push(given.explanation);
+    } else {
+      const r = given.record;
       process.stderr.write(
-        `record ${i}: skipped, ${checked.rejection.reason}: ${checked.rejection.detail}\n`,
+        `${given.position} (${r.eventID}): skipped, not an access denial (errorCode ${r.errorCode ?? "none"})\n`,
       );
-      continue;
     }
-    const r: CloudTrailRecord = checked.record;
-    if (!isDenial(r.errorCode, typeof r.errorMessage === "string" ? r.errorMessage : undefined)) {
-      process.stderr.write(
-        `record ${i} (${r.eventID}): skipped, not an access denial (errorCode ${r.errorCode ?? "none"})\n`,
-      );
-      continue;
-    }
-    out.push(explainDenial(r, { catalog }));
   }
-  if (format === "json") for (const e of out) process.stdout.write(`${JSON.stringify(toOutput(e))}\n`);
+  if (format === "json") for (const e of out) process.stdout.write(`${JSON.stringify(e)}\n`);
   else process.stdout.write(formatTable(out, true));
   return out.length > 0 ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+import { DomainError } from "../shared/errors.js";
 import { escapeTerminal } from "../shared/text-escape.js";
 
 /** Writes a line to standard output / standard error (the CLI's only outputs; src/ has no console.log). */
@@ -10,10 +11,9 @@ export function err(line = ""): void {
 }
 
 /** A wrong command line: exit code 2 with the message and the command's usage. */
-export class UsageError extends Error {
+export class UsageError extends DomainError<"cli.usage"> {
   constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
+    super("cli.usage", message);
   }
 }
 

@@ -1,11 +1,7 @@
 import { writeFileSync } from "node:fs";
-import {
-  leastPrivilegeReport,
-  REPORT_FORMATS,
-  type ReportFormat,
-  renderReport,
-} from "../report/report.service.js";
-import { WindowError } from "../report/report.window.js";
+import { WindowError } from "../report/report.errors.js";
+import { REPORT_FORMATS, type ReportFormat } from "../report/report.schemas.js";
+import { leastPrivilegeReport, renderReport } from "../report/report.usecases.js";
 import { openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 
 const USAGE = `usage: deniedby report [--db PATH] [--from DAY] [--to DAY] [--role ARN] [--format md|html|json] [--out FILE]

@@ -7,7 +7,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import type { Explanations as ExplanationCache } from "../pipeline/explanations.js";
+import { InvalidInputError } from "../shared/errors.js";
 import { MessagePage, type PageChrome } from "./components/layout.js";
 import { clearSession, createConsoleAuth, requireSession, setSession } from "./console.auth.js";
 import { consoleScript } from "./console.client.js";
@@ -22,7 +22,7 @@ import {
   SearchQuery,
   SignInQuery,
 } from "./console.schemas.js";
-import { ConsoleInputError, createConsoleUsecases } from "./console.usecases.js";
+import { createConsoleUsecases } from "./console.usecases.js";
 import { DenialPage } from "./pages/denial.page.js";
 import { IncidentPage } from "./pages/incident.page.js";
 import { IncidentList, IncidentsPage } from "./pages/incidents.page.js";
@@ -162,18 +162,13 @@ function withQuery<T>(
   try {
     return render(parsed.value);
   } catch (error) {
-    if (error instanceof ConsoleInputError) return badRequest(c, chrome, error.message);
+    if (error instanceof InvalidInputError) return badRequest(c, chrome, error.message);
     throw error;
   }
 }
 
-function registerPages(
-  app: OpenAPIHono<AppEnv>,
-  deps: Deps,
-  explanations: ExplanationCache,
-  authOn: boolean,
-): void {
-  const use = createConsoleUsecases(deps, explanations);
+function registerPages(app: OpenAPIHono<AppEnv>, deps: Deps, authOn: boolean): void {
+  const use = createConsoleUsecases(deps);
   const chrome: PageChrome = { signedIn: authOn };
   app.get("/", (c) =>
     withQuery(c, chrome, parseQuery(c.req.url, IncidentsQuery), (q) => {
@@ -228,11 +223,7 @@ function registerPages(
  * The on-call console: server-rendered pages over the same data as the JSON API (see console.usecases.ts), its own
  * stylesheet and script, and a sign-in once DENIEDBY_API_TOKEN is set.
  */
-export function registerConsoleRoutes(
-  app: OpenAPIHono<AppEnv>,
-  deps: Deps,
-  explanations: ExplanationCache,
-): void {
+export function registerConsoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   const auth = createConsoleAuth(deps.config.DENIEDBY_API_TOKEN, deps.clock.now);
   for (const path of CONSOLE_PATHS) app.use(path, consoleHeaders);
   registerAssets(app);
@@ -240,5 +231,5 @@ export function registerConsoleRoutes(
   const session = requireSession(auth);
   for (const path of CONSOLE_PATHS.filter((p) => p !== "/sign-in" && p !== "/sign-out"))
     app.use(path, session);
-  registerPages(app, deps, explanations, auth.enabled);
+  registerPages(app, deps, auth.enabled);
 }

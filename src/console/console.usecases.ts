@@ -1,6 +1,5 @@
 import type { RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
 import { type ParsedDenialMessage, parseAccessDenied } from "../cloudtrail/access-denied.js";
-import { accountOf, parseSessionArn, roleNameOf } from "../cloudtrail/arn.js";
 import {
   denialsPerHour,
   latestDenialTime,
@@ -8,16 +7,14 @@ import {
   sessionsOfRole,
   usageOfRole,
 } from "../db/activity.repository.js";
-import { createDenialPages, type DenialPages, InvalidCursorError } from "../db/denial-pages.repository.js";
+import { createDenialPages, type DenialPages } from "../db/denial-pages.repository.js";
 import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
 import type { DenialRow, IncidentRow, RoleSessionRow } from "../db/schema.js";
 import type { Explanation } from "../explain/explain.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
-import { findRoleEntryByName, getRoleEntry } from "../pipeline/catalog.js";
-import type { Explanations as ExplanationCache } from "../pipeline/explanations.js";
-import type { LeastPrivilegeReport, RoleReport } from "../report/report.schema.js";
-import { leastPrivilegeReport } from "../report/report.service.js";
-import { WindowError } from "../report/report.window.js";
+import type { LeastPrivilegeReport, RoleReport } from "../report/report.schemas.js";
+import { leastPrivilegeReport } from "../report/report.usecases.js";
+import { findRole } from "../roles/roles.usecases.js";
 import { incidentsOfPrincipal, rolesNamed } from "../slack/slack.repository.js";
 import { type IncidentsQuery, type ReportPageQuery, WINDOWS } from "./console.schemas.js";
 
@@ -80,16 +77,6 @@ export type SearchResult =
   | { kind: "roles"; roles: RoleCatalogEntry[] }
   | { kind: "none" };
 
-export class ConsoleInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ConsoleInputError";
-  }
-}
-
 const rolePath = (arn: string) => `/roles?arn=${encodeURIComponent(arn)}`;
 
 /** A pasted message rather than an id or a name: AWS's error sentences have spaces and say what failed. */
@@ -98,7 +85,7 @@ const looksLikeMessage = (q: string) =>
 
 interface Ctx {
   deps: Deps;
-  explanations: ExplanationCache;
+  explanations: Deps["explanations"];
   pages: DenialPages;
 }
 
@@ -109,35 +96,21 @@ function explainLatest(ctx: Ctx, eventId: string): Explanation | null {
 
 /** A role or session ARN → its catalogue entry, as GET /v1/roles/lookup finds it. */
 function lookupRole(ctx: Ctx, arn: string): RoleCatalogEntry | null {
-  const { db } = ctx.deps;
-  const exact = getRoleEntry(db, arn);
-  if (exact || !arn.includes(":assumed-role/")) return exact;
-  // A session ARN names its role without the role's path: find the role by account and name.
-  const session = parseSessionArn(arn);
-  if (!session) return null;
-  return (
-    getRoleEntry(db, session.roleArn) ??
-    findRoleEntryByName(db, accountOf(session.roleArn), roleNameOf(session.roleArn))
-  );
+  return findRole(ctx.deps.db, arn);
 }
 
+/** A cursor the console did not issue throws InvalidCursorError (an InvalidInputError: a 400 page naming it). */
 function incidentPage(ctx: Ctx, q: IncidentsQuery, now: number) {
   const span = WINDOWS[q.window];
-  try {
-    return listIncidents(ctx.deps.db, {
-      ...(span === null ? {} : { since: now - span }),
-      ...(q.kind ? { kind: q.kind } : {}),
-      ...(q.account ? { account: q.account } : {}),
-      ...(q.action ? { action: q.action } : {}),
-      ...(q.cursor ? { cursor: q.cursor } : {}),
-      includeNoise: q.noise === "on",
-      limit: PAGE_SIZE,
-    });
-  } catch (error) {
-    if (error instanceof InvalidCursorError)
-      throw new ConsoleInputError("cursor", "cursor: not a cursor this console issued");
-    throw error;
-  }
+  return listIncidents(ctx.deps.db, {
+    ...(span === null ? {} : { since: now - span }),
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.account ? { account: q.account } : {}),
+    ...(q.action ? { action: q.action } : {}),
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    includeNoise: q.noise === "on",
+    limit: PAGE_SIZE,
+  });
 }
 
 function incidentsView(ctx: Ctx, q: IncidentsQuery): IncidentsView {
@@ -221,13 +194,9 @@ function roleView(ctx: Ctx, arn: string): RoleView | null {
   };
 }
 
+/** A bad window throws WindowError (an InvalidInputError: a 400 page naming the field). */
 function reportView(ctx: Ctx, q: ReportPageQuery): LeastPrivilegeReport {
-  try {
-    return leastPrivilegeReport(ctx.deps.db, { from: q.from, to: q.to }, ctx.deps.clock.now());
-  } catch (error) {
-    if (error instanceof WindowError) throw new ConsoleInputError(error.field, error.message);
-    throw error;
-  }
+  return leastPrivilegeReport(ctx.deps.db, { from: q.from, to: q.to }, ctx.deps.clock.now());
 }
 
 /** An event id, a role or session ARN, a role name, or a pasted error message. */
@@ -256,8 +225,8 @@ function search(ctx: Ctx, text: string): SearchResult {
   return roles.length > 0 ? { kind: "roles", roles } : { kind: "none" };
 }
 
-export function createConsoleUsecases(deps: Deps, explanations: ExplanationCache) {
-  const ctx: Ctx = { deps, explanations, pages: createDenialPages(deps.db) };
+export function createConsoleUsecases(deps: Deps) {
+  const ctx: Ctx = { deps, explanations: deps.explanations, pages: createDenialPages(deps.db) };
   return {
     lookupRole: (arn: string) => lookupRole(ctx, arn),
     incidents: (q: IncidentsQuery) => incidentsView(ctx, q),

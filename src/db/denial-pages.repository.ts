@@ -1,5 +1,5 @@
 import type { Statement } from "better-sqlite3";
-import { DomainError } from "../shared/errors.js";
+import { InvalidInputError } from "../shared/errors.js";
 import type { Db } from "./client.js";
 import type { DenialRow } from "./schema.js";
 
@@ -15,9 +15,9 @@ export interface DenialFilters {
 }
 
 /** A cursor that does not decode: the client sent something we never issued. */
-export class InvalidCursorError extends DomainError {
-  constructor(message: string) {
-    super("cursor.invalid", message);
+export class InvalidCursorError extends InvalidInputError {
+  constructor() {
+    super("cursor", "cursor: not a cursor deniedby issued");
   }
 }
 
@@ -29,8 +29,7 @@ export function decodeCursor(cursor: string): { time: number; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const colon = text.indexOf(":");
   const time = Number(text.slice(0, colon));
-  if (colon <= 0 || !Number.isInteger(time) || colon === text.length - 1)
-    throw new InvalidCursorError("bad cursor");
+  if (colon <= 0 || !Number.isInteger(time) || colon === text.length - 1) throw new InvalidCursorError();
   return { time, id: text.slice(colon + 1) };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadExplainCases } from "../../test/support/explain-cases.js";
+import { parsePolicyDocument } from "../policy/policy.schema.js";
 import { explainDenial } from "./explain.js";
 import { Explanation, PolicyDocument } from "./explanation.schema.js";
 
@@ -41,6 +42,18 @@ describe("the Explanation schema", () => {
       const parsed = Explanation.strict().parse(e);
       expect(JSON.stringify(parsed), c.name).toBe(JSON.stringify(e));
     }
+  });
+
+  it("proposes only policies the IAM grammar accepts: the documents it writes are a narrower form of the one grammar", () => {
+    let proposed = 0;
+    for (const c of cases) {
+      const policy = explainDenial(c.record, c.context ?? {}).fix.policy;
+      if (policy === null) continue;
+      proposed++;
+      // parsePolicyDocument (src/policy/policy.schema.ts) throws PolicyError listing every problem.
+      expect(() => parsePolicyDocument(JSON.parse(JSON.stringify(policy))), c.name).not.toThrow();
+    }
+    expect(proposed).toBeGreaterThan(10);
   });
 
   it("takes only the codes the explainer declares", () => {

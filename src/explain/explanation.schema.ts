@@ -66,37 +66,39 @@ export type CaveatItem = z.infer<typeof CaveatItem>;
 export const NoiseReasonItem = z.object({ code: codes(noiseReasons), text: z.string() });
 export type NoiseReasonItem = z.infer<typeof NoiseReasonItem>;
 
-export const Explanation = z.object({
-  eventId: z.string(),
-  eventTime: z.string(),
-  eventSource: z.string(),
-  eventName: z.string(),
-  errorCode: z.string().nullable(),
-  principal: z.object({
-    arn: z.string(),
-    roleArn: z.string().nullable(),
-    kind: codes(roleKinds),
-    confidence: z.number().min(0).max(1),
-  }),
-  action: z.string().nullable(),
-  actionSource: codes(actionRules).meta({
-    description: "Which rule produced the action (message, event name, exception row)",
-  }),
-  actionVerified: z.boolean().meta({ description: "The action exists in the IAM action catalogue" }),
-  resource: z.string().nullable(),
-  resourceSource: z.enum(["message", "event", "none"]),
-  deniedBy: codes(deniedByTypes),
-  explicitDeny: z.boolean(),
-  policyArn: z.string().nullable(),
-  messageForm: codes(messageForms),
-  /** A KMS (or other) dependency of the called service was denied, not the call itself. */
-  dependency: z.boolean(),
-  encodedMessage: z.string().nullable(),
-  caveats: z.array(CaveatItem),
-  fix: Fix,
-  summary: z.string(),
-  incidentId: z.string(),
-  noise: z.boolean(),
-  noiseReason: NoiseReasonItem.nullable(),
-});
+export const Explanation = z
+  .object({
+    eventId: z.string(),
+    eventTime: z.string(),
+    eventSource: z.string(),
+    eventName: z.string(),
+    errorCode: z.string().nullable(),
+    principal: z.object({
+      arn: z.string(),
+      roleArn: z.string().nullable(),
+      kind: codes(roleKinds),
+      confidence: z.number().min(0).max(1),
+    }),
+    action: z.string().nullable(),
+    actionSource: codes(actionRules).meta({
+      description: "Which rule produced the action (message, event name, exception row)",
+    }),
+    actionVerified: z.boolean().meta({ description: "The action exists in the IAM action catalogue" }),
+    resource: z.string().nullable(),
+    resourceSource: z.enum(["message", "event", "none"]),
+    deniedBy: codes(deniedByTypes),
+    explicitDeny: z.boolean(),
+    policyArn: z.string().nullable(),
+    messageForm: codes(messageForms),
+    /** A KMS (or other) dependency of the called service was denied, not the call itself. */
+    dependency: z.boolean(),
+    encodedMessage: z.string().nullable(),
+    caveats: z.array(CaveatItem),
+    fix: Fix,
+    summary: z.string(),
+    incidentId: z.string(),
+    noise: z.boolean(),
+    noiseReason: NoiseReasonItem.nullable(),
+  })
+  .meta({ id: "Explanation" });
 export type Explanation = z.infer<typeof Explanation>;

@@ -1,19 +1,19 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { registerConsoleRoutes } from "../console/console.routes.js";
+import { registerDenialRoutes } from "../denials/denials.routes.js";
+import { registerEventRoutes } from "../events/events.routes.js";
+import { registerHealthRoutes } from "../health/health.routes.js";
+import { registerIncidentRoutes } from "../incidents/incidents.routes.js";
 import { registerReportRoutes } from "../report/report.routes.js";
+import { registerRoleRoutes } from "../roles/roles.routes.js";
 import { registerSlackRoutes } from "../slack/slack.routes.js";
 import type { AppDeps as Deps } from "./app-deps.js";
 import type { AppEnv } from "./app-env.js";
-import { ApiError, errorResponse } from "./errors.js";
+import { answerError, errorResponse } from "./errors.js";
 import { requestLog, requireBearer, requireJson } from "./middleware.js";
-import { registerDenialRoutes } from "./routes/denials.routes.js";
-import { registerEventRoutes } from "./routes/events.routes.js";
-import { registerExplainRoutes } from "./routes/explain.routes.js";
-import { registerHealthRoutes } from "./routes/health.routes.js";
-import { registerRoleRoutes } from "./routes/roles.routes.js";
+import { serveOpenApi } from "./openapi.js";
 
 /**
  * Builds the HTTP app around its dependencies. Reads no globals, so tests build the real app around a fresh
@@ -63,7 +63,7 @@ export function createApp(deps: Deps) {
       ),
   });
   // No route reads a GET or HEAD body, and bodyLimit looking for one builds a full fetch Request from the Node
-  // request on every call: ~8% of the server's CPU under the denials load test.
+  // request on every call, a cost every read would pay (docs/performance.md).
   app.use("/v1/*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
@@ -73,34 +73,19 @@ export function createApp(deps: Deps) {
     return requireJson()(c, next);
   });
 
-  const { explanations } = deps;
+  // Each feature registers its routes from its own folder (src/<feature>/<feature>.routes.ts).
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
-  registerDenialRoutes(app, deps, explanations);
+  registerDenialRoutes(app, deps);
+  registerIncidentRoutes(app, deps);
   registerRoleRoutes(app, deps);
-  registerExplainRoutes(app, deps, explanations);
   registerReportRoutes(app, deps);
   registerSlackRoutes(app, deps);
-  registerConsoleRoutes(app, deps, explanations);
-
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "deniedby",
-      version: "1",
-      description: "Why AWS said AccessDenied, and which role to fix: explained denials from CloudTrail.",
-    },
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  registerConsoleRoutes(app, deps);
+  serveOpenApi(app);
 
   app.notFound((c) => errorResponse(c, "route.not_found", `no route ${c.req.method} ${c.req.path}`));
-  app.onError((error, c) => {
-    if (error instanceof ApiError) return errorResponse(c, error.code, error.message, error.field);
-    if (error instanceof HTTPException && error.status === 400)
-      return errorResponse(c, "request.invalid_json", "the body is not valid JSON");
-    c.get("logger")?.error({ err: error }, "unhandled error");
-    return errorResponse(c, "internal.error", "internal error");
-  });
+  app.onError((error, c) => answerError(error, c, deps.logger));
   return app;
 }
 

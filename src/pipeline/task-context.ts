@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { isTaskIdSessionName } from "../cloudtrail/arn.js";
 import type { Db } from "../db/client.js";
 import {
@@ -6,19 +7,25 @@ import {
   serviceRecordsNaming,
 } from "../db/ecs-tasks.repository.js";
 
-/** The ECS task behind a task-role session, as the agents' audit logs and the trail tell it. */
-export interface TaskContext {
-  taskArn: string;
-  taskId: string;
-  cluster: string | null;
-  containerInstanceArn: string | null;
-  /** The task's service, and how it is known: the task's launch, or the task definition naming the role. */
-  service: { name: string; from: "launch" | "task-definition" } | null;
-  /** Credential requests of the task's role(s) the audit logs hold, and when. */
-  credentialRequests: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-}
+/**
+ * The ECS task behind a task-role session, as the agents' audit logs and the trail tell it: defined once, served
+ * by GET /v1/denials/{eventId} and GET /v1/roles/lookup as it is here.
+ */
+export const TaskContext = z
+  .object({
+    taskArn: z.string(),
+    taskId: z.string(),
+    cluster: z.string().nullable(),
+    containerInstanceArn: z.string().nullable(),
+    /** The task's service, and how it is known: the task's launch, or the task definition naming the role. */
+    service: z.object({ name: z.string(), from: z.enum(["launch", "task-definition"]) }).nullable(),
+    /** Credential requests of the task's role(s) the audit logs hold, and when. */
+    credentialRequests: z.number().int(),
+    firstSeen: z.string().nullable(),
+    lastSeen: z.string().nullable(),
+  })
+  .meta({ id: "TaskContext" });
+export type TaskContext = z.infer<typeof TaskContext>;
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null =>

@@ -1,3 +1,5 @@
+import { DomainError } from "../shared/errors.js";
+
 /**
  * Errors of the policy evaluator. Policy documents come from untrusted input (the trail, imports), so a bad one is
  * refused with a stable code and every problem found, never half-read.
@@ -9,15 +11,12 @@ export const policyErrorCodes = {
 
 export type PolicyErrorCode = keyof typeof policyErrorCodes;
 
-export class PolicyError extends Error {
-  readonly code: PolicyErrorCode;
+export class PolicyError extends DomainError<PolicyErrorCode> {
   /** Each problem found, with its place in the document (`Statement[1].Condition.StringEquals`). */
   readonly issues: readonly string[];
 
   constructor(code: PolicyErrorCode, issues: readonly string[]) {
-    super(`${policyErrorCodes[code]}: ${issues.join("; ")}`);
-    this.name = "PolicyError";
-    this.code = code;
+    super(code, `${policyErrorCodes[code]}: ${issues.join("; ")}`);
     this.issues = issues;
   }
 }

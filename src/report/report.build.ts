@@ -16,7 +16,7 @@ import type {
   ReportWindow,
   RoleReport,
   UsedAction,
-} from "./report.schema.js";
+} from "./report.schemas.js";
 import { daysOf, formatDay } from "./report.window.js";
 
 /** One usage aggregate row (per day, principal, API call and resource) as the report reads it. */

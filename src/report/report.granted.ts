@@ -2,7 +2,7 @@ import { isAwsManagedPolicyArn } from "../cloudtrail/arn.js";
 import { canonicalAction, serviceActionNames } from "../cloudtrail/iam-catalogue.js";
 import { field, stringField } from "../cloudtrail/record.js";
 import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
-import type { Granted, GrantedPolicy } from "./report.schema.js";
+import type { Granted, GrantedPolicy } from "./report.schemas.js";
 
 /**
  * What a role is granted, as far as the trail tells: inline policies (PutRolePolicy / DeleteRolePolicy), attached

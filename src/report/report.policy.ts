@@ -6,7 +6,7 @@ import {
   supportsResourceLevel,
 } from "../cloudtrail/iam-catalogue.js";
 import { generaliseResource } from "../cloudtrail/resource.js";
-import type { RecommendedPolicy, ReportPolicyDocument, ReportStatement } from "./report.schema.js";
+import type { RecommendedPolicy, ReportPolicyDocument, ReportStatement } from "./report.schemas.js";
 
 /**
  * The least-privilege policy generator: what a role did and what it was refused, as one identity policy.

@@ -1,5 +1,5 @@
 import { kindColour, kindColourCss } from "./report.colours.js";
-import type { DenialChart, KindGroup, LeastPrivilegeReport, RoleReport } from "./report.schema.js";
+import type { DenialChart, KindGroup, LeastPrivilegeReport, RoleReport } from "./report.schemas.js";
 
 /**
  * The report as HTML. `renderHtml` makes one self-contained page (inline CSS and SVG, no script, no external asset,

@@ -1,5 +1,5 @@
 import { markdownCode as code, markdownFence as fence, escapeMarkdown as md } from "../shared/text-escape.js";
-import type { DeniedAction, LeastPrivilegeReport, RoleReport, UsedAction } from "./report.schema.js";
+import type { DeniedAction, LeastPrivilegeReport, RoleReport, UsedAction } from "./report.schemas.js";
 
 /**
  * The report as Markdown that pastes cleanly into a wiki or a Slack canvas: headings, plain pipe tables without

@@ -1,32 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { ApiError } from "../http/errors.js";
-import { commonErrors, notFound } from "../http/schemas.js";
-import { LeastPrivilegeReport } from "./report.schema.js";
-import {
-  contentTypes,
-  leastPrivilegeReport,
-  negotiateFormat,
-  REPORT_FORMATS,
-  renderReport,
-} from "./report.service.js";
-import { WindowError } from "./report.window.js";
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a UTC day as YYYY-MM-DD")
-  .optional();
-
-export const ReportQuery = z.object({
-  from: day.openapi({ description: "First UTC day, inclusive. Default: 7 days before `to`." }),
-  to: day.openapi({ description: "Last UTC day, inclusive. Default: yesterday (UTC)." }),
-  role: z.string().min(1).optional().openapi({ description: "Only this role (ARN)" }),
-  format: z
-    .enum(REPORT_FORMATS)
-    .optional()
-    .openapi({ description: "json, md or html; overrides the Accept header" }),
-});
+import { commonErrors, notFound } from "../http/openapi.js";
+import { RoleNotFoundError } from "../roles/roles.errors.js";
+import { LeastPrivilegeReport, ReportQuery } from "./report.schemas.js";
+import { contentTypes, leastPrivilegeReport, negotiateFormat, renderReport } from "./report.usecases.js";
 
 const getReport = createRoute({
   method: "get",
@@ -53,15 +31,10 @@ const getReport = createRoute({
 export function registerReportRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   app.openapi(getReport, (c) => {
     const query = c.req.valid("query");
-    let report: LeastPrivilegeReport;
-    try {
-      report = leastPrivilegeReport(deps.db, query, deps.clock.now());
-    } catch (error) {
-      if (error instanceof WindowError) throw new ApiError("request.invalid", error.message, error.field);
-      throw error;
-    }
+    // A bad window throws WindowError: request.invalid, naming from or to.
+    const report = leastPrivilegeReport(deps.db, query, deps.clock.now());
     if (query.role !== undefined && report.summary.roles === 0)
-      throw new ApiError("roles.not_found", `no role ${query.role} in the store`, "role");
+      throw new RoleNotFoundError(`no role ${query.role} in the store`, { field: "role" });
     const format = query.format ?? negotiateFormat(c.req.header("accept"));
     c.header("vary", "Accept");
     if (format === "json") return c.json(report, 200);

@@ -1,4 +1,5 @@
-import type { ReportWindow } from "./report.schema.js";
+import { WindowError } from "./report.errors.js";
+import type { ReportWindow } from "./report.schemas.js";
 
 const DAY_MS = 86_400_000;
 /** Longer windows make reports nobody reads and queries nobody waits for; a quarter covers monthly jobs. */
@@ -13,17 +14,6 @@ export interface ResolvedWindow {
   startMs: number;
   endMs: number;
   previousStartMs: number;
-}
-
-/** A bad `from`/`to`: the field to name in the 400 and a readable message. */
-export class WindowError extends Error {
-  constructor(
-    readonly field: "from" | "to",
-    message: string,
-  ) {
-    super(message);
-    this.name = "WindowError";
-  }
 }
 
 /** Epoch ms of a 'YYYY-MM-DD' UTC day, or undefined when it is not a real calendar day. */

@@ -1,15 +1,31 @@
 /**
  * The base of every error deniedby raises on purpose. `code` is stable, lowercase and dotted (`roles.not_found`,
- * `athena.query_failed`): logs, status, the API's error envelope and tests match on it, never on the message.
+ * `athena.query_failed`): logs, exit codes, the API's error envelope and tests match on it, never on the message.
+ * `field` names the input at fault when there is one (a query parameter, a command-line option). Features declare
+ * their errors in `<feature>.errors.ts`; src/http/errors.ts maps each code to an HTTP status in one table.
  */
-export class DomainError extends Error {
+export class DomainError<Code extends string = string> extends Error {
+  readonly field: string | undefined;
+
   constructor(
-    readonly code: string,
+    readonly code: Code,
     message: string,
-    options?: { cause: unknown },
+    options: { cause?: unknown; field?: string } = {},
   ) {
-    super(message, options);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.field = options.field;
+  }
+}
+
+/**
+ * An input the caller chose is wrong (a cursor we never issued, a report window out of range): the caller's
+ * mistake, named by its field. Shares `request.invalid` with the API's own schema checks, so a client sees one
+ * code for "fix this parameter" whichever layer noticed.
+ */
+export class InvalidInputError extends DomainError<"request.invalid"> {
+  constructor(field: string, message: string) {
+    super("request.invalid", message, { field });
   }
 }
 

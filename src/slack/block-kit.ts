@@ -1,5 +1,5 @@
 /**
- * The part of Slack's Block Kit deniedby uses, as types, and a structural validator of the rules we rely on.
+ * A structural validator of the Block Kit rules deniedby relies on (the types are in slack.schemas.ts).
  * Slack answers a message that breaks a limit with `invalid_blocks` and shows nothing, so the route runs every
  * message through `checkMessage` before answering, and the tests run every rendered message through it.
  */
@@ -22,54 +22,6 @@ export const blockKitLimits = {
    */
   totalText: 12_000,
 } as const;
-
-export interface PlainText {
-  type: "plain_text";
-  text: string;
-  emoji?: boolean;
-}
-export interface Mrkdwn {
-  type: "mrkdwn";
-  text: string;
-}
-export type TextObject = PlainText | Mrkdwn;
-
-export interface HeaderBlock {
-  type: "header";
-  text: PlainText;
-}
-export interface SectionBlock {
-  type: "section";
-  text?: TextObject;
-  fields?: TextObject[];
-}
-export interface ContextBlock {
-  type: "context";
-  elements: TextObject[];
-}
-export interface DividerBlock {
-  type: "divider";
-}
-export interface ButtonElement {
-  type: "button";
-  text: PlainText;
-  action_id: string;
-  url?: string;
-  value?: string;
-}
-export interface ActionsBlock {
-  type: "actions";
-  elements: ButtonElement[];
-}
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
-
-/** A message body as incoming webhooks and slash-command responses take it. */
-export interface SlackMessage {
-  /** Fallback for notifications and clients without Block Kit; mrkdwn-escaped like block text. */
-  text: string;
-  blocks: Block[];
-  response_type?: "ephemeral" | "in_channel";
-}
 
 export interface BlockKitIssue {
   /** Where: `blocks[3].text`, `blocks[0].fields[2]`, `text`. */

@@ -3,15 +3,8 @@ import { roleKinds } from "../classify/kinds.js";
 import { roleNameOf } from "../cloudtrail/arn.js";
 import type { Explanation } from "../explain/explanation.schema.js";
 import { fixTargetLabel } from "../explain/reasons.js";
-import {
-  type Block,
-  blockKitLimits,
-  type ContextBlock,
-  escapeMrkdwn,
-  type Mrkdwn,
-  type SectionBlock,
-  type SlackMessage,
-} from "./block-kit.js";
+import { blockKitLimits, escapeMrkdwn } from "./block-kit.js";
+import type { Block, ContextBlock, Mrkdwn, SectionBlock, SlackMessage } from "./slack.schemas.js";
 
 /** How often an incident happened, from the store or, for an alert not stored yet, from the alert itself. */
 export interface IncidentStats {

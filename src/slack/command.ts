@@ -4,7 +4,6 @@ import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
 import type { IncidentRow } from "../db/schema.js";
 import { getRoleEntry } from "../pipeline/catalog.js";
-import type { Block, SlackMessage } from "./block-kit.js";
 import {
   explanationLinks,
   kindLabel,
@@ -16,6 +15,7 @@ import {
 } from "./blocks.js";
 import { messageForStoredDenial } from "./enrich.js";
 import { incidentsOfPrincipal, rolesNamed } from "./slack.repository.js";
+import type { Block, SlackMessage } from "./slack.schemas.js";
 
 /** What a slash command asked for, from the form fields Slack sends. */
 export interface SlashCommand {

@@ -1,30 +1,18 @@
-import { isDenial } from "../cloudtrail/denial.js";
-import { bodyRecords, validateRecord } from "../cloudtrail/normalise.js";
-import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { bodyRecords } from "../cloudtrail/normalise.js";
 import type { Db } from "../db/client.js";
 import { getDenial, getIncident } from "../db/denials.repository.js";
 import type { DenialRow, IncidentRow } from "../db/schema.js";
-import { type Explanation, explainDenial } from "../explain/explain.js";
+import type { Explanation } from "../explain/explain.js";
 import { lazyCatalogLookup } from "../pipeline/catalog.js";
+import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { explainStoredDenial } from "../pipeline/explanations.js";
-import type { SlackMessage } from "./block-kit.js";
 import {
   buildDenialMessage,
   type DenialMessageInput,
   explanationLinks,
   type IncidentStats,
 } from "./blocks.js";
-
-export interface EnrichedMessage extends SlackMessage {
-  incidentId: string;
-  eventId: string;
-}
-
-export interface EnrichSkip {
-  position: string;
-  reason: "record.invalid" | "record.not_denial";
-  detail: string;
-}
+import type { EnrichedMessage, EnrichSkip } from "./slack.schemas.js";
 
 export type EnrichResult =
   | { kind: "messages"; messages: EnrichedMessage[]; skipped: EnrichSkip[] }
@@ -80,19 +68,17 @@ export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined
     if (!row) return { kind: "not_found", eventId: body.eventId };
     return { kind: "messages", messages: [messageForStoredDenial(db, row, publicUrl)], skipped: [] };
   }
-  const items = bodyRecords(body);
   const catalog = lazyCatalogLookup(db);
   const skipped: EnrichSkip[] = [];
   const groups = new Map<string, { explanation: Explanation; count: number; first: number; last: number }>();
-  for (const { position, value: item } of items) {
-    const valid = validateRecord(item);
-    if ("rejection" in valid) {
-      skipped.push({ position, reason: "record.invalid", detail: valid.rejection.detail });
+  for (const given of explainGivenRecords(bodyRecords(body), catalog)) {
+    const { position } = given;
+    if ("rejection" in given) {
+      skipped.push({ position, reason: "record.invalid", detail: given.rejection.detail });
       continue;
     }
-    const record: CloudTrailRecord = valid.record;
-    const message = typeof record.errorMessage === "string" ? record.errorMessage : undefined;
-    if (!isDenial(record.errorCode || undefined, message)) {
+    const { record, explanation } = given;
+    if (!explanation) {
       skipped.push({
         position,
         reason: "record.not_denial",
@@ -100,7 +86,6 @@ export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined
       });
       continue;
     }
-    const explanation = explainDenial(record, { catalog });
     const at = Date.parse(record.eventTime);
     const g = groups.get(explanation.incidentId);
     if (!g) groups.set(explanation.incidentId, { explanation, count: 1, first: at, last: at });

@@ -2,9 +2,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
 import { createPoller, type Poller } from "../shared/poller.js";
-import { checkMessage, type SlackMessage } from "./block-kit.js";
+import { checkMessage } from "./block-kit.js";
 import { messageForStoredDenial } from "./enrich.js";
 import { type DueIncident, dueIncidents, recordPost } from "./slack.repository.js";
+import type { SlackMessage } from "./slack.schemas.js";
 
 /** The subset of pino's logger the notifier uses (objects first, message second). */
 export interface NotifierLogger {

@@ -2,6 +2,7 @@ import pino from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
 import { buildDeps, type DepsOverrides } from "../../src/deps.js";
 import { createApp } from "../../src/http/app.js";
+import { ErrorEnvelope } from "../../src/http/openapi.js";
 import { clockAt } from "../../src/shared/clock.js";
 import { memoryDb } from "./db.js";
 
@@ -22,5 +23,30 @@ export function postJson(body: unknown, headers: Record<string, string> = {}): R
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
+
+type App = ReturnType<typeof testApp>["app"];
+
+/** GET a path that must answer 200, its body parsed with the route's own schema. */
+export async function getJson<T>(app: App, path: string, schema: { parse: (v: unknown) => T }): Promise<T> {
+  const res = await app.request(path);
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return schema.parse(body);
+}
+
+/** The status, error code and field of a request that must fail, its body parsed as the error envelope. */
+export async function errorOf(
+  app: App,
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; code: string; field?: string }> {
+  const res = await app.request(path, init);
+  const body = ErrorEnvelope.parse(await res.json());
+  return {
+    status: res.status,
+    code: body.error.code,
+    ...(body.error.field ? { field: body.error.field } : {}),
   };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { beforeAll } from "vitest";
 import type { Db } from "../../src/db/client.js";
+import { errorOf, getJson, testApp } from "./app.js";
 import { ingestPaths, runStages } from "./ingest.js";
 
 export const scenarioDir = resolve(import.meta.dirname, "../../examples/scenario");
@@ -23,4 +25,21 @@ export async function loadScenario(db: Db): Promise<void> {
     resolve(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
   ]);
   runStages(db);
+}
+
+/**
+ * The real app around the scenario trail, loaded once for the file (beforeAll), with GET and error helpers: what
+ * the route tests over the scenario share.
+ */
+export function scenarioApp() {
+  const { app, deps } = testApp();
+  beforeAll(async () => {
+    await loadScenario(deps.db);
+  });
+  return {
+    app,
+    deps,
+    get: <T>(path: string, schema: { parse: (v: unknown) => T }) => getJson(app, path, schema),
+    error: (path: string, init?: RequestInit) => errorOf(app, path, init),
+  };
 }

@@ -8,7 +8,7 @@ import {
   reportOverviewHtml,
   roleAnchor,
 } from "../../report/report.render.html.js";
-import type { KindGroup, LeastPrivilegeReport } from "../../report/report.schema.js";
+import type { KindGroup, LeastPrivilegeReport } from "../../report/report.schemas.js";
 import { Layout, type PageChrome } from "../components/layout.js";
 import type { ReportPageQuery } from "../console.schemas.js";
 

@@ -1,3 +1,5 @@
+import { DomainError } from "../../shared/errors.js";
+
 /**
  * Errors and problems of the imports a user runs once (`deniedby import iam|org|resource-policy`). A file that
  * cannot be read at all throws `PolicyImportError`; a bad entry in a good file is reported as an `ImportProblem`
@@ -23,14 +25,11 @@ export interface ImportProblem {
   issues: readonly string[];
 }
 
-export class PolicyImportError extends Error {
-  readonly code: ImportErrorCode;
+export class PolicyImportError extends DomainError<ImportErrorCode> {
   readonly issues: readonly string[];
 
   constructor(code: ImportErrorCode, issues: readonly string[]) {
-    super(`${importErrorCodes[code]}: ${issues.join("; ")}`);
-    this.name = "PolicyImportError";
-    this.code = code;
+    super(code, `${importErrorCodes[code]}: ${issues.join("; ")}`);
     this.issues = issues;
   }
 }

@@ -1,0 +1,59 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { PushBody } from "../events/events.schemas.js";
+import type { AppDeps as Deps } from "../http/app-deps.js";
+import type { AppEnv } from "../http/app-env.js";
+import { commonErrors, jsonResponse, notFound } from "../http/openapi.js";
+import { DenialDetail, DenialList, DenialQuery, EventIdParam, ExplainResult } from "./denials.schemas.js";
+import { createDenialUsecases } from "./denials.usecases.js";
+
+/**
+ * GET /v1/denials, GET /v1/denials/{eventId} and POST /v1/explain. Explaining given events lives here rather than
+ * in a folder of its own: it answers with the same Explanation resource, built by the same explainer over the
+ * same stored catalogue, and only differs in where the records come from.
+ */
+export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
+  const denials = createDenialUsecases(deps);
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/denials",
+      summary: "Explained denials, newest first",
+      security: [{ bearer: [] }],
+      request: { query: DenialQuery },
+      responses: { 200: jsonResponse(DenialList, "A page of explanations"), ...commonErrors },
+    }),
+    // The body is exactly a DenialList, built from cached bytes (see listJson): typed as the route's response.
+    (c) =>
+      c.body(denials.listJson(c.req.valid("query")), 200, { "content-type": "application/json" }) as never,
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/denials/{eventId}",
+      summary: "One explained denial, with its raw CloudTrail record",
+      security: [{ bearer: [] }],
+      request: { params: EventIdParam },
+      responses: {
+        200: jsonResponse(DenialDetail, "The explanation and the record"),
+        ...commonErrors,
+        404: notFound,
+      },
+    }),
+    (c) => c.json(denials.detail(c.req.valid("param").eventId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/explain",
+      summary: "Explain the given events without storing them (alert enrichment)",
+      description: "Accepts the same bodies as POST /v1/events. The stored role catalogue is the context.",
+      security: [{ bearer: [] }],
+      request: { body: { required: true, content: { "application/json": { schema: PushBody } } } },
+      responses: { 200: jsonResponse(ExplainResult, "An explanation per denial"), ...commonErrors },
+    }),
+    (c) => c.json(denials.explainBody(c.req.valid("json")), 200),
+  );
+}

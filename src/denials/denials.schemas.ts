@@ -1,0 +1,63 @@
+import { z } from "@hono/zod-openapi";
+import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
+import { Rejection } from "../events/events.schemas.js";
+import { Explanation } from "../explain/explanation.schema.js";
+import { TaskContext } from "../pipeline/task-context.js";
+
+/**
+ * What the denial routes serve. The explanation itself is defined once, in src/explain/explanation.schema.ts, and
+ * the ECS task context in src/pipeline/task-context.ts: these schemas only put them in envelopes.
+ */
+
+export const DenialList = z
+  .object({ denials: z.array(Explanation), nextCursor: z.string().nullable() })
+  .openapi("DenialList");
+export type DenialList = z.infer<typeof DenialList>;
+
+export const DenialDetail = z
+  .object({
+    explanation: Explanation,
+    raw: z.record(z.string(), z.unknown()),
+    /** The task whose role was denied, when the session is named by a task ID the audit logs or the trail know. */
+    task: TaskContext.nullable(),
+  })
+  .openapi("DenialDetail");
+export type DenialDetail = z.infer<typeof DenialDetail>;
+
+export const ExplainResult = z
+  .object({
+    explanations: z.array(Explanation),
+    skipped: z
+      .array(Rejection)
+      .openapi({ description: "Records that are valid but not denials (reason not_a_denial)" }),
+    rejected: z.array(Rejection),
+  })
+  .openapi("ExplainResult");
+export type ExplainResult = z.infer<typeof ExplainResult>;
+
+const time = z.iso
+  .datetime({ offset: true })
+  .openapi({ description: "ISO 8601 instant", example: "2026-11-16T00:00:00Z" });
+
+/** The filters of the denial listing; the incident listing takes the same (src/incidents). */
+export const DenialQuery = z.object({
+  since: time.optional(),
+  until: time.optional(),
+  roleArn: z.string().startsWith("arn:").optional(),
+  kind: z.enum(ROLE_KINDS as [RoleKind, ...RoleKind[]]).optional(),
+  action: z
+    .string()
+    .regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an IAM action such as s3:GetObject")
+    .optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, "a 12-digit account id")
+    .optional(),
+  incident: z.string().max(64).optional(),
+  includeNoise: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(512).optional(),
+});
+export type DenialQuery = z.infer<typeof DenialQuery>;
+
+export const EventIdParam = z.object({ eventId: z.string().min(1).max(128) });

@@ -1,0 +1,90 @@
+import { bodyRecords } from "../cloudtrail/normalise.js";
+import { createDenialPages, type DenialFilters } from "../db/denial-pages.repository.js";
+import { getDenial } from "../db/denials.repository.js";
+import type { AppDeps as Deps } from "../http/app-deps.js";
+import { explainGivenRecords } from "../pipeline/explain-records.js";
+import { taskOfSession } from "../pipeline/task-context.js";
+import { InvalidInputError } from "../shared/errors.js";
+import { DenialNotFoundError } from "./denials.errors.js";
+import type { DenialDetail, DenialQuery, ExplainResult } from "./denials.schemas.js";
+
+/** The listing filters as the store takes them: ISO times become epoch ms, and until must follow since. */
+export function denialFilters(q: DenialQuery): DenialFilters & { limit: number; cursor?: string } {
+  const since = q.since === undefined ? undefined : Date.parse(q.since);
+  const until = q.until === undefined ? undefined : Date.parse(q.until);
+  if (since !== undefined && until !== undefined && until <= since)
+    throw new InvalidInputError("until", "until: must be later than since");
+  return {
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
+    ...(q.roleArn ? { roleArn: q.roleArn } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.action ? { action: q.action } : {}),
+    ...(q.account ? { account: q.account } : {}),
+    ...(q.incident ? { incident: q.incident } : {}),
+    includeNoise: q.includeNoise === "true",
+    limit: q.limit,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+  };
+}
+
+const LIST_HEAD = Buffer.from('{"denials":[');
+const COMMA = Buffer.from(",");
+
+/** What the denial routes do: list, show one, and explain given records without storing them. */
+export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations">) {
+  const { db, explanations } = deps;
+  const pages = createDenialPages(db);
+  return {
+    /**
+     * A page of explanations as the JSON body of a DenialList, concatenated from cached JSON bytes: re-serialising
+     * every explanation per request cost more than the query. The route tests parse it with DenialList.
+     */
+    listJson(query: DenialQuery): Buffer<ArrayBuffer> {
+      explanations.sync();
+      const { limit, cursor, ...filters } = denialFilters(query);
+      const page = pages.page(filters, limit, cursor);
+      const items = explanations.jsonOf(page.eventIds, (ids) => pages.rows(ids));
+      const parts: Buffer[] = [LIST_HEAD];
+      for (const [i, item] of items.entries()) parts.push(...(i === 0 ? [item] : [COMMA, item]));
+      parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`));
+      return Buffer.concat(parts);
+    },
+
+    /** One stored denial: its explanation, its raw record and, for a task-role session, its ECS task. */
+    detail(eventId: string): DenialDetail {
+      const row = getDenial(db, eventId);
+      if (!row) throw new DenialNotFoundError(eventId);
+      explanations.sync();
+      return {
+        explanation: explanations.explain(row),
+        raw: JSON.parse(row.raw) as Record<string, unknown>,
+        task: taskOfSession(db, row.roleArn, row.sessionName),
+      };
+    },
+
+    /** The denials of a body explained with the stored catalogue as context; nothing is stored. */
+    explainBody(body: unknown): ExplainResult {
+      explanations.sync();
+      const result: ExplainResult = { explanations: [], skipped: [], rejected: [] };
+      for (const given of explainGivenRecords(bodyRecords(body), explanations.catalog)) {
+        const { position } = given;
+        if ("rejection" in given) {
+          result.rejected.push({ position, reason: given.rejection.reason, detail: given.rejection.detail });
+        } else if (given.explanation) {
+          result.explanations.push(given.explanation);
+        } else {
+          const { errorCode } = given.record;
+          result.skipped.push({
+            position,
+            reason: "not_a_denial",
+            detail: errorCode
+              ? `errorCode ${errorCode} is not an authorization failure`
+              : "the call succeeded",
+          });
+        }
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { testApp } from "../../test/support/app.js";
+import { pushedDenial as denial, eventBridge, push, pushedUsage as usage } from "../../test/support/push.js";
+import { ErrorEnvelope } from "../http/openapi.js";
+import { IngestResult } from "./events.schemas.js";
+
+describe("POST /v1/events", () => {
+  const shapes: [string, (n: number) => unknown, number, number][] = [
+    ["one CloudTrail record", (n) => denial(n), 1, 1],
+    ["one EventBridge event", (n) => eventBridge(denial(n)), 1, 1],
+    ["an array of records and EventBridge events", (n) => [denial(n), eventBridge(usage(n))], 2, 1],
+    ["a CloudTrail log file body", (n) => ({ Records: [usage(n), denial(n)] }), 2, 1],
+  ];
+  for (const [name, make, accepted, denials] of shapes) {
+    it(`accepts ${name}, and stores nothing new when it comes again`, async () => {
+      const { app, deps } = testApp();
+      const first = await push(app, make(1));
+      expect(first.status).toBe(200);
+      expect(IngestResult.parse(first.body)).toEqual({ accepted, denials, duplicates: 0, rejected: [] });
+      const again = await push(app, make(1));
+      expect(IngestResult.parse(again.body)).toEqual({
+        accepted: 0,
+        denials: 0,
+        duplicates: accepted,
+        rejected: [],
+      });
+      const stored = deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get() as { n: number };
+      expect(stored.n).toBe(denials);
+    });
+  }
+
+  it("rejects bad records one by one with their position and stores the rest", async () => {
+    const { app, deps } = testApp();
+    const { eventID: _drop, ...noId } = denial(2);
+    const res = await push(app, [denial(1), noId, 42]);
+    expect(res.status).toBe(200);
+    expect(IngestResult.parse(res.body)).toEqual({
+      accepted: 1,
+      denials: 1,
+      duplicates: 0,
+      rejected: [
+        { position: "record 1", reason: "record.missing_event_id", detail: "eventID is missing or empty" },
+        { position: "record 2", reason: "record.not_object", detail: "found number" },
+      ],
+    });
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 2 });
+    // The same bad body again: reported again, quarantined once.
+    const again = await push(app, [denial(1), noId, 42]);
+    expect(IngestResult.parse(again.body).rejected).toHaveLength(2);
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 2 });
+    // Another body with a bad record at the same position is kept apart.
+    await push(app, [denial(3), { ...noId, eventName: "Other" }]);
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 3 });
+  });
+
+  it("answers 400 request.invalid_json for a body that is not JSON", async () => {
+    const { app } = testApp();
+    const res = await push(app, "{not json");
+    expect(res.status).toBe(400);
+    expect(ErrorEnvelope.parse(res.body).error.code).toBe("request.invalid_json");
+  });
+
+  it("answers 400 for JSON that is neither an object nor an array, naming the body", async () => {
+    const { app } = testApp();
+    const res = await push(app, '"just a string"');
+    expect(res.status).toBe(400);
+    expect(ErrorEnvelope.parse(res.body).error.code).toBe("request.invalid");
+  });
+
+  it("answers 413 for a body over the limit and 415 for a body that is not JSON-typed", async () => {
+    const { app } = testApp({ DENIEDBY_BODY_LIMIT: "2048" });
+    const big = await push(app, { Records: Array.from({ length: 10 }, (_, i) => usage(i)) });
+    expect(big.status).toBe(413);
+    expect(ErrorEnvelope.parse(big.body).error.code).toBe("request.too_large");
+    const res = await app.request("/v1/events", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "{}",
+    });
+    expect(res.status).toBe(415);
+    expect(ErrorEnvelope.parse(await res.json()).error.code).toBe("request.unsupported_media_type");
+  });
+});

@@ -1,0 +1,23 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppDeps as Deps } from "../http/app-deps.js";
+import type { AppEnv } from "../http/app-env.js";
+import { commonErrors, jsonResponse } from "../http/openapi.js";
+import { IngestResult, PushBody } from "./events.schemas.js";
+import { pushEvents } from "./events.usecases.js";
+
+/** POST /v1/events: push ingestion (an EventBridge API destination, scripts). */
+export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/events",
+      summary: "Push CloudTrail events (EventBridge API destination, scripts)",
+      description:
+        "Idempotent on eventID: sending the same events again stores nothing new. Bad records are rejected one by one, with reasons; the rest are stored.",
+      security: [{ bearer: [] }],
+      request: { body: { required: true, content: { "application/json": { schema: PushBody } } } },
+      responses: { 200: jsonResponse(IngestResult, "Counts of what was stored"), ...commonErrors },
+    }),
+    async (c) => c.json(await pushEvents(deps, c.req.valid("json")), 200),
+  );
+}

@@ -1,0 +1,46 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "./app-env.js";
+import { errorCodes } from "./errors.js";
+
+/** The error envelope as a schema: the OpenAPI document and the tests that parse error bodies use it. */
+export const ErrorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.enum(errorCodes),
+      message: z.string(),
+      requestId: z.string(),
+      field: z.string().optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** A response whose body is JSON of `schema`, for a route's `responses`. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+/** An error response in the envelope, for a route's `responses`. */
+export function errorResponseOf(description: string) {
+  return jsonResponse(ErrorEnvelope, description);
+}
+
+/** The error responses every /v1 route can give. */
+export const commonErrors = {
+  400: errorResponseOf("Invalid request (the offending field is named)"),
+  401: errorResponseOf("Missing or invalid bearer token"),
+} as const;
+
+export const notFound = errorResponseOf("Not found");
+
+/** Serves the OpenAPI document of every route registered with createRoute. */
+export function serveOpenApi(app: OpenAPIHono<AppEnv>): void {
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "deniedby",
+      version: "1",
+      description: "Why AWS said AccessDenied, and which role to fix: explained denials from CloudTrail.",
+    },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+}

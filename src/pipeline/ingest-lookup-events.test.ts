@@ -1,0 +1,285 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  createVirtualClock,
+  type FakeCloudTrail,
+  type FakeTrailEvent,
+  fakeEvent,
+  startFakeCloudTrail,
+} from "../../test/support/fake-cloudtrail.js";
+import { type Db, openDb } from "../db/client.js";
+import type { IngestWriter } from "../db/ingest.repository.js";
+import { createStore, type Store } from "../db/store.js";
+import { createCloudTrailClient } from "../sources/lookup-events/cloudtrail-client.js";
+import { LookupEventsError } from "../sources/lookup-events/lookup-events.errors.js";
+import {
+  type LookupEventsSourceOptions,
+  lookupEventsSource,
+  readLookupCheckpoint,
+} from "../sources/lookup-events/lookup-events.source.js";
+import { createRateLimiter, unlimited } from "../sources/lookup-events/rate-limiter.js";
+import { ingestSource } from "./ingest-session.js";
+
+const NOW = Date.parse("2026-03-10T12:00:00Z");
+const REGION = "eu-west-1";
+const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+
+/** `n` denials spread over the hour before `end`, several sharing each second. */
+function denials(n: number, end: number, prefix = "e"): FakeTrailEvent[] {
+  return Array.from({ length: n }, (_, i) =>
+    fakeEvent(`${prefix}-${String(i).padStart(6, "0")}`, end - 1000 * Math.floor(i / 3) - 120_000, {
+      errorCode: "AccessDenied",
+      errorMessage: "User: x is not authorized to perform: ec2:DescribeInstances",
+    }),
+  );
+}
+
+let fake: FakeCloudTrail;
+let db: Db;
+let store: Store;
+let writer: IngestWriter;
+let clock: ReturnType<typeof createVirtualClock>;
+
+beforeEach(async () => {
+  clock = createVirtualClock(NOW);
+  fake = await startFakeCloudTrail({ now: clock.now });
+  db = openDb({ path: ":memory:" });
+  store = createStore(db);
+  writer = store.ingest;
+});
+
+afterEach(async () => {
+  await fake.close();
+  db.$client.close();
+});
+
+function storedIds(): string[] {
+  return (
+    db.$client.prepare("SELECT event_id AS id FROM denials ORDER BY event_id").all() as { id: string }[]
+  ).map((r) => r.id);
+}
+
+/** One read of the region's source through the pipeline's ingest session, as `deniedby ingest` runs it. */
+async function pull(overrides: Partial<LookupEventsSourceOptions> = {}) {
+  const source = lookupEventsSource({
+    client: createCloudTrailClient({ region: REGION, endpoint: fake.url, credentials }),
+    region: REGION,
+    limiter: unlimited,
+    clock,
+    retry: { random: () => 1 },
+    ...overrides,
+  });
+  return ingestSource(store, source);
+}
+
+describe("the LookupEvents source", () => {
+  it("pages through a window with the same parameters and stores every event once", async () => {
+    const events = denials(523, NOW);
+    fake.add(events);
+    const { result, summary } = await pull();
+
+    expect(storedIds()).toEqual(events.map((e) => e.id).sort());
+    expect(summary.duplicates).toBe(0);
+    // 23 empty one-hour windows of one page each, then the last window's 11 pages.
+    expect(result.pages).toBe(23 + 11);
+    // First start looks back 24 h; the window ends a settle delay before now.
+    const first = fake.requests[0];
+    expect(first?.startTime).toBe(NOW - 24 * 3_600_000);
+    expect(fake.requests.every((r) => r.maxResults === 50)).toBe(true);
+    // Catch-up windows are an hour at most: the last one holds all events, paged with one Start/End pair.
+    const last = fake.requests.at(-1);
+    expect(last?.endTime).toBe(NOW - 60_000);
+    const paged = fake.requests.filter((r) => r.startTime === last?.startTime);
+    expect(paged).toHaveLength(11);
+    expect(paged.slice(1).every((r) => r.nextToken !== null && r.endTime === last?.endTime)).toBe(true);
+    expect(readLookupCheckpoint(writer.readCheckpoint, REGION)).toEqual({
+      v: 1,
+      highWater: NOW - 60_000,
+      window: null,
+    });
+  });
+
+  it("backs off on ThrottlingException and on a 500, then delivers the page once", async () => {
+    const events = denials(120, NOW);
+    fake.add(events);
+    fake.onRequest = (n) =>
+      n === 25 || n === 26 ? { kind: "throttle" } : n === 27 ? { kind: "status", status: 500 } : undefined;
+    const { result, summary } = await pull();
+
+    expect(storedIds()).toEqual(events.map((e) => e.id).sort());
+    expect(summary.duplicates).toBe(0);
+    // 24 one-hour windows (the last paged 3 times) plus the 3 failed attempts; the SDK itself did not retry.
+    expect(fake.requests).toHaveLength(24 + 2 + 3);
+    expect(result.pages).toBe(26);
+    // Exponential backoff with jitter in the upper half (random() = 1 gives the ceiling): 1 s, 2 s, 4 s.
+    expect(clock.sleeps).toEqual([1000, 2000, 4000]);
+  });
+
+  it("gives up with a typed error after the last attempt and keeps the committed pages", async () => {
+    fake.add(denials(200, NOW));
+    fake.onRequest = (n) => (n >= 26 ? { kind: "throttle" } : undefined);
+    const error = await pull({ retry: { maxAttempts: 3, random: () => 1 } }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(LookupEventsError);
+    expect((error as LookupEventsError).code).toBe("lookup_events.throttled");
+    expect((error as LookupEventsError).awsCode).toBe("ThrottlingException");
+    expect(fake.requests).toHaveLength(28);
+    expect(storedIds()).toHaveLength(100);
+    const checkpoint = readLookupCheckpoint(writer.readCheckpoint, REGION);
+    expect(checkpoint?.window?.nextToken).toEqual(expect.any(String));
+  });
+
+  it("resumes after a crash mid-window with the stored token: no gap, no duplicate", async () => {
+    const events = denials(400, NOW);
+    fake.add(events);
+    // Request 27 is the 4th page of the last window; a non-retryable error stops the run as a crash would.
+    fake.onRequest = (n) =>
+      n === 27 ? { kind: "error", status: 400, type: "AccessDeniedException", message: "no" } : undefined;
+    const crashed = await pull().catch((e: unknown) => e);
+    expect((crashed as LookupEventsError).code).toBe("lookup_events.request_failed");
+    expect(storedIds()).toHaveLength(150);
+    const saved = readLookupCheckpoint(writer.readCheckpoint, REGION);
+    // The 23 earlier windows are complete; the last one stopped after its 3rd page, with the token for the 4th.
+    expect(saved).toEqual({
+      v: 1,
+      highWater: NOW - 3_600_000,
+      window: { from: NOW - 3_600_000, to: NOW - 60_000, nextToken: fake.requests[26]?.nextToken },
+    });
+    expect(saved?.window?.nextToken).toEqual(expect.any(String));
+
+    fake.onRequest = null;
+    const before = fake.requests.length;
+    const { result, summary } = await pull();
+    const resumedWith = fake.requests[before];
+    expect(result.resumed).toBe(true);
+    expect(resumedWith).toMatchObject({
+      startTime: saved?.window?.from,
+      endTime: saved?.window?.to,
+      nextToken: saved?.window?.nextToken,
+    });
+    expect(storedIds()).toEqual(events.map((e) => e.id).sort());
+    expect(summary.duplicates).toBe(0);
+    expect(summary.events).toBe(250);
+  });
+
+  it("re-reads the window when the stored token is refused, and the ledger absorbs the re-read", async () => {
+    const events = denials(400, NOW);
+    fake.add(events);
+    fake.onRequest = (n) =>
+      n === 27 ? { kind: "error", status: 400, type: "AccessDeniedException", message: "no" } : undefined;
+    await pull().catch(() => undefined);
+    fake.onRequest = null;
+    fake.expireTokens();
+
+    const { result, summary } = await pull();
+    expect(result.restartedWindows).toBe(1);
+    expect(storedIds()).toEqual(events.map((e) => e.id).sort());
+    expect(summary.duplicates).toBe(150);
+  });
+
+  it("catches events with the boundary's timestamp that appear after the window was read", async () => {
+    const boundary = NOW - 60_000;
+    const early = [0, 1, 2].map((i) => fakeEvent(`b-early-${i}`, boundary, { errorCode: "AccessDenied" }));
+    fake.add([...early, fakeEvent("before", boundary - 5000, { errorCode: "AccessDenied" })]);
+    await pull();
+    expect(readLookupCheckpoint(writer.readCheckpoint, REGION)?.highWater).toBe(boundary);
+
+    // Same second, visible late; and newer events.
+    const late = [0, 1].map((i) => fakeEvent(`b-late-${i}`, boundary, { errorCode: "AccessDenied" }));
+    const newer = fakeEvent("newer", boundary + 30_000, { errorCode: "AccessDenied" });
+    fake.add([...late, newer]);
+    clock.advance(5 * 60_000);
+    const { summary } = await pull();
+
+    expect(storedIds()).toEqual([
+      "b-early-0",
+      "b-early-1",
+      "b-early-2",
+      "b-late-0",
+      "b-late-1",
+      "before",
+      "newer",
+    ]);
+    // The next pull started inside the overlap, at or before the boundary second.
+    const second = fake.requests.at(-1);
+    expect(second?.startTime).toBeLessThanOrEqual(boundary);
+    expect(summary.duplicates).toBe(4);
+  });
+
+  it("never sends more than two requests in any second under the limiter, retries included", async () => {
+    fake.add(denials(300, NOW));
+    fake.onRequest = (n) => (n === 27 ? { kind: "throttle" } : undefined);
+    await pull({ limiter: createRateLimiter({ perSecond: 2, clock }), retry: { random: () => 0 } });
+
+    const times = fake.requests.map((r) => r.at);
+    expect(times.length).toBe(23 + 6 + 1);
+    for (let i = 1; i < times.length; i++)
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(500);
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(2);
+  });
+
+  it("quarantines a malformed CloudTrailEvent and stores the rest", async () => {
+    const good = fakeEvent("good", NOW - 120_000, { errorCode: "AccessDenied" });
+    const bad = (id: string, text: string): FakeTrailEvent => ({
+      ...fakeEvent(id, NOW - 130_000),
+      cloudTrailEvent: text,
+    });
+    fake.add([
+      good,
+      bad("not-json", '{"eventID": "x", '),
+      bad("array", "[1, 2]"),
+      bad("no-id", JSON.stringify({ eventTime: "2026-03-10T11:57:00Z", eventName: "X", eventSource: "s" })),
+    ]);
+    const { summary } = await pull();
+
+    expect(storedIds()).toEqual(["good"]);
+    expect(summary.rejected.byReason).toEqual({
+      "record.invalid_cloudtrail_event": 2,
+      "record.missing_event_id": 1,
+    });
+    const rows = db.$client
+      .prepare("SELECT location, position, reason, raw FROM quarantine ORDER BY position")
+      .all() as { location: string; position: string; reason: string; raw: string }[];
+    expect(rows.map((r) => [r.position, r.reason])).toEqual([
+      ["event array", "record.invalid_cloudtrail_event"],
+      ["event no-id", "record.missing_event_id"],
+      ["event not-json", "record.invalid_cloudtrail_event"],
+    ]);
+    expect(rows[2]?.raw).toBe('{"eventID": "x", ');
+    expect(rows[0]?.location).toBe("lookup-events/eu-west-1");
+  });
+
+  it("does not record progress for a --since later than the stored high-water mark", async () => {
+    fake.add(denials(10, NOW));
+    await pull({ since: NOW - 30 * 60_000 });
+    const first = readLookupCheckpoint(writer.readCheckpoint, REGION);
+    expect(first?.highWater).toBe(NOW - 60_000);
+
+    clock.advance(3 * 3_600_000);
+    const { result } = await pull({ since: NOW + 2 * 3_600_000 });
+    expect(result.checkpointed).toBe(false);
+    expect(readLookupCheckpoint(writer.readCheckpoint, REGION)).toEqual(first);
+  });
+
+  it("finds the endpoint through AWS_ENDPOINT_URL_CLOUDTRAIL", async () => {
+    fake.add(denials(3, NOW));
+    const saved = process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
+    process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = fake.url;
+    try {
+      await ingestSource(
+        store,
+        lookupEventsSource({
+          client: createCloudTrailClient({ region: REGION, credentials }),
+          region: REGION,
+          limiter: unlimited,
+          clock,
+          lookbackMs: 3_600_000,
+        }),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
+      else process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = saved;
+    }
+    expect(fake.requests).toHaveLength(1);
+    expect(storedIds()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,194 @@
+import { z } from "@hono/zod-openapi";
+import { PolicyDocument, PolicyStatement } from "../explain/explanation.schema.js";
+
+/**
+ * The least-privilege report as data: one zod schema drives the JSON API response, its OpenAPI document and the
+ * tests that parse what the route returns. The Markdown and HTML renderers read the same object.
+ */
+
+export const REPORT_FORMATS = ["json", "md", "html"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a UTC day as YYYY-MM-DD")
+  .optional();
+
+/** The report's query: a window of UTC days, one role, a format. */
+export const ReportQuery = z.object({
+  from: day.openapi({ description: "First UTC day, inclusive. Default: 7 days before `to`." }),
+  to: day.openapi({ description: "Last UTC day, inclusive. Default: yesterday (UTC)." }),
+  role: z.string().min(1).optional().openapi({ description: "Only this role (ARN)" }),
+  format: z
+    .enum(REPORT_FORMATS)
+    .optional()
+    .openapi({ description: "json, md or html; overrides the Accept header" }),
+});
+
+export const ReportWindow = z
+  .object({
+    from: z.string().openapi({ description: "First UTC day, inclusive (YYYY-MM-DD)" }),
+    to: z.string().openapi({ description: "Last UTC day, inclusive (YYYY-MM-DD)" }),
+    days: z.number().int(),
+  })
+  .openapi("ReportWindow");
+export type ReportWindow = z.infer<typeof ReportWindow>;
+
+/** The IAM policy statement of src/explain, narrowed: the report always names its statements and lists arrays. */
+export const ReportStatement = PolicyStatement.extend({
+  Sid: z.string(),
+  Action: z.array(z.string()),
+  Resource: z.array(z.string()),
+}).omit({ Principal: true, Condition: true });
+export type ReportStatement = z.infer<typeof ReportStatement>;
+
+export const ReportPolicyDocument = PolicyDocument.extend({ Statement: z.array(ReportStatement) });
+export type ReportPolicyDocument = z.infer<typeof ReportPolicyDocument>;
+
+export const RecommendedPolicy = z.object({
+  document: ReportPolicyDocument,
+  /** Resources filled from iam-data ARN templates because the trail named none: review before use. */
+  placeholders: z.array(z.string()),
+  /** Actions left out of the policy, with why (permissionless APIs, denials an identity policy cannot fix). */
+  excluded: z.array(z.object({ action: z.string(), reason: z.string() })),
+});
+export type RecommendedPolicy = z.infer<typeof RecommendedPolicy>;
+
+export const ResourceCount = z.object({ resource: z.string(), count: z.number().int() });
+
+export const UsedAction = z.object({
+  action: z.string(),
+  calls: z.number().int(),
+  errors: z.number().int(),
+  resources: z.array(ResourceCount),
+  /** The kind the role acted as for these calls (differs from the leading kind only on dual-use roles). */
+  actingAs: z.string(),
+});
+export type UsedAction = z.infer<typeof UsedAction>;
+
+export const DeniedAction = z.object({
+  action: z.string(),
+  count: z.number().int(),
+  resources: z.array(ResourceCount),
+  deniedBy: z.array(z.string()),
+  policyArns: z.array(z.string()),
+  actingAs: z.string(),
+  /** True when granting it in the role's own identity policy is the fix (identity or unknown denials). */
+  identityFix: z.boolean(),
+  lastSeen: z.string(),
+});
+export type DeniedAction = z.infer<typeof DeniedAction>;
+
+export const GrantedPolicy = z.object({
+  name: z.string(),
+  arn: z.string().nullable(),
+  source: z.enum(["aws-managed", "customer-managed", "inline"]),
+  /** False when the trail does not hold the document and the built-in managed-policy table does not know it. */
+  known: z.boolean(),
+  patterns: z.array(z.string()),
+});
+export type GrantedPolicy = z.infer<typeof GrantedPolicy>;
+
+export const Granted = z.object({
+  status: z.enum(["known", "partial", "unknown"]),
+  note: z.string(),
+  policies: z.array(GrantedPolicy),
+  /** Granted actions, wildcards expanded against iam-data. */
+  actions: z.array(z.string()),
+  unusedActions: z.array(z.string()),
+  /** Action patterns as written in the policies that matched no call in the window. */
+  unusedPatterns: z.array(z.string()),
+});
+export type Granted = z.infer<typeof Granted>;
+
+export const ReportFinding = z.object({
+  code: z.string(),
+  severity: z.enum(["warning", "info"]),
+  title: z.string(),
+  detail: z.string(),
+  actions: z.array(z.string()),
+});
+export type ReportFinding = z.infer<typeof ReportFinding>;
+
+export const RoleReport = z
+  .object({
+    roleArn: z.string(),
+    roleName: z.string(),
+    accountId: z.string(),
+    kind: z.string(),
+    kinds: z.array(z.string()),
+    confidence: z.number(),
+    dualUse: z.boolean(),
+    idle: z.boolean(),
+    calls: z.number().int(),
+    denials: z.number().int(),
+    used: z.array(UsedAction),
+    denied: z.array(DeniedAction),
+    policy: RecommendedPolicy,
+    /** Dual-use roles: one policy per kind the role acts as, for splitting it into two roles. */
+    split: z.array(z.object({ kind: z.string(), policy: RecommendedPolicy })),
+    granted: Granted,
+    findings: z.array(ReportFinding),
+  })
+  .openapi("RoleReport");
+export type RoleReport = z.infer<typeof RoleReport>;
+
+export const KindGroup = z.object({
+  kind: z.string(),
+  description: z.string(),
+  roles: z.array(RoleReport),
+});
+export type KindGroup = z.infer<typeof KindGroup>;
+
+export const RoleActionChange = z.object({
+  roleArn: z.string(),
+  action: z.string(),
+  count: z.number().int(),
+});
+export const RoleSizeChange = z.object({
+  roleArn: z.string(),
+  before: z.number().int(),
+  after: z.number().int(),
+});
+
+export const Comparison = z.object({
+  previous: ReportWindow,
+  denials: z.object({ current: z.number().int(), previous: z.number().int() }),
+  activeRoles: z.object({ current: z.number().int(), previous: z.number().int() }),
+  newDenials: z.array(RoleActionChange),
+  newActions: z.array(RoleActionChange),
+  grew: z.array(RoleSizeChange),
+  shrank: z.array(RoleSizeChange),
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+export const DenialChart = z.object({
+  days: z.array(z.string()),
+  kinds: z.array(z.string()),
+  /** counts[d][k]: denials on days[d] by roles acting as kinds[k]. */
+  counts: z.array(z.array(z.number().int())),
+});
+export type DenialChart = z.infer<typeof DenialChart>;
+
+export const LeastPrivilegeReport = z
+  .object({
+    window: ReportWindow,
+    /** Set when the window was chosen for the reader: the default window held no data, so the latest week with data is shown. */
+    windowNote: z.string().nullable(),
+    role: z.string().nullable(),
+    summary: z.object({
+      roles: z.number().int(),
+      activeRoles: z.number().int(),
+      idleRoles: z.number().int(),
+      actionsUsed: z.number().int(),
+      denials: z.number().int(),
+      warnings: z.number().int(),
+    }),
+    comparison: Comparison,
+    chart: DenialChart,
+    groups: z.array(KindGroup),
+    dataEventsSeen: z.boolean(),
+    caveats: z.array(z.object({ code: z.string(), text: z.string() })),
+  })
+  .openapi("LeastPrivilegeReport");
+export type LeastPrivilegeReport = z.infer<typeof LeastPrivilegeReport>;

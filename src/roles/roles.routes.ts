@@ -1,0 +1,44 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppDeps as Deps } from "../http/app-deps.js";
+import type { AppEnv } from "../http/app-env.js";
+import { commonErrors, jsonResponse, notFound } from "../http/openapi.js";
+import { LookupQuery, RoleList, RoleLookup, RolesQuery } from "./roles.schemas.js";
+import { createRoleUsecases } from "./roles.usecases.js";
+
+/** GET /v1/roles and GET /v1/roles/lookup. */
+export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
+  const roles = createRoleUsecases(deps);
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/roles",
+      summary:
+        "The role catalogue: every principal that acts in the trail, with kinds, confidence and evidence",
+      security: [{ bearer: [] }],
+      request: { query: RolesQuery },
+      responses: { 200: jsonResponse(RoleList, "A page of roles, in ARN order"), ...commonErrors },
+    }),
+    (c) => c.json(roles.list(c.req.valid("query")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/roles/lookup",
+      summary: "One role by ARN (role ARN, or an assumed-role session ARN)",
+      description: "ARNs hold '/' and ':', so they go in the query string rather than in the path.",
+      security: [{ bearer: [] }],
+      request: { query: LookupQuery },
+      responses: {
+        200: jsonResponse(
+          RoleLookup,
+          "The catalogue entry, and for a session named by a task ID, its ECS task",
+        ),
+        ...commonErrors,
+        404: notFound,
+      },
+    }),
+    (c) => c.json(roles.lookup(c.req.valid("query").arn), 200),
+  );
+}

@@ -1,0 +1,121 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempDir } from "../test/support/db.js";
+import { type FakeCloudTrail, fakeEvent, startFakeCloudTrail } from "../test/support/fake-cloudtrail.js";
+import { makeRecord, uuidFor } from "../test/support/records.js";
+import { loadConfig } from "./config.js";
+import { startServer } from "./server.js";
+import { clockAt } from "./shared/clock.js";
+
+const saved: Record<string, string | undefined> = {};
+let fake: FakeCloudTrail | undefined;
+
+afterEach(async () => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  await fake?.close();
+  fake = undefined;
+});
+
+describe("npm start with DENIEDBY_LOOKUP_REGIONS", () => {
+  it("polls the region and reports events read, source health and lag in /metrics", async () => {
+    const now = Date.now();
+    fake = await startFakeCloudTrail({
+      events: Array.from({ length: 30 }, (_, i) =>
+        fakeEvent(`metrics-${i}`, Math.floor((now - 30 * 60_000 - i * 1000) / 1000) * 1000, {
+          errorCode: "AccessDenied",
+        }),
+      ),
+    });
+    // The SDK's own standard variables: endpoint and (dummy) credentials.
+    const env = {
+      AWS_ENDPOINT_URL_CLOUDTRAIL: fake.url,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+    };
+    for (const [k, v] of Object.entries(env)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    const config = loadConfig({
+      PORT: "0",
+      DENIEDBY_DB: join(tempDir(), "deniedby.db"),
+      DENIEDBY_EXAMPLES: "off",
+      DENIEDBY_LOOKUP_REGIONS: "eu-west-1",
+      DENIEDBY_LOOKUP_LOOKBACK_HOURS: "1",
+    });
+    const server = await startServer(config, { logger: pino({ level: "silent" }) });
+    try {
+      const metrics = async () => (await fetch(`${server.url}/metrics`)).text();
+      await expect
+        .poll(metrics, { timeout: 20_000, interval: 200 })
+        .toMatch(/^deniedby_source_events_read\{region="eu-west-1",source="lookup-events"\} 30$/m);
+      const text = await metrics();
+      expect(text).toMatch(/^deniedby_source_up\{region="eu-west-1",source="lookup-events"\} 1$/m);
+      expect(text).toMatch(/^deniedby_source_lag_seconds\{region="eu-west-1",source="lookup-events"\} \d+/m);
+      expect(text).toMatch(/^deniedby_denials_stored 30$/m);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise<void>((done) => s.close(() => done()));
+});
+
+describe("startServer with DENIEDBY_SLACK_WEBHOOK_URL", () => {
+  it("posts a pushed denial's incident to the webhook in the background, and stops on close", async () => {
+    const bodies: string[] = [];
+    const hook = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        bodies.push(body);
+        res.end("ok");
+      });
+    });
+    servers.push(hook);
+    await new Promise<void>((ok) => hook.listen(0, "127.0.0.1", () => ok()));
+    const { port } = hook.address() as AddressInfo;
+    const config = loadConfig({
+      PORT: "0",
+      DENIEDBY_DB: join(tempDir(), "deniedby.db"),
+      DENIEDBY_EXAMPLES: "off",
+      DENIEDBY_SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}/services/T/B/x`,
+      DENIEDBY_SLACK_INTERVAL_SECONDS: "1",
+    });
+    const now = Date.parse("2026-11-20T12:00:00Z");
+    const server = await startServer(config, {
+      logger: pino({ level: "silent" }),
+      clock: clockAt(() => now),
+    });
+    try {
+      const record = makeRecord({
+        eventId: uuidFor(1, 11),
+        eventTime: "2026-11-20T11:59:00Z",
+        errorCode: "AccessDeniedException",
+        errorMessage:
+          "User: arn:aws:sts::111122223333:assumed-role/checkout-task/abc is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:eu-west-1:111122223333:orders because no identity-based policy allows the sqs:SendMessage action",
+      });
+      const res = await fetch(`${server.url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(record),
+      });
+      expect(res.status).toBe(200);
+      await expect.poll(() => bodies.length, { timeout: 5000, interval: 100 }).toBe(1);
+      expect(bodies[0]).toContain("sqs:SendMessage");
+    } finally {
+      await server.close();
+    }
+  });
+});
