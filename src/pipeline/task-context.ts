@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isTaskIdSessionName } from "../cloudtrail/arn.js";
+import { familyWithTaskRole, launchedTask, serviceRunningFamily } from "../cloudtrail/ecs-task-records.js";
 import type { Db } from "../db/client.js";
 import {
   credentialRequestsOfTask,
@@ -27,60 +28,30 @@ export const TaskContext = z
   .meta({ id: "TaskContext" });
 export type TaskContext = z.infer<typeof TaskContext>;
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | null =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : null;
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
-
-function parse(raw: string): Json | null {
+/** A stored record's JSON, or null when it does not parse (the store keeps records as they came). */
+function parse(raw: string): unknown {
   try {
-    return obj(JSON.parse(raw));
+    return JSON.parse(raw);
   } catch {
     return null;
   }
 }
 
-/** The task a RunTask/StartTask response describes, with its group ('service:NAME') and cluster. */
-function launchedTask(
-  raw: string,
-  taskId: string,
-): { group: string | null; cluster: string | null; taskArn: string } | null {
-  const tasks = obj(parse(raw)?.responseElements)?.tasks;
-  if (!Array.isArray(tasks)) return null;
-  for (const t of tasks) {
-    const task = obj(t);
-    const arn = str(task?.taskArn);
-    if (arn?.endsWith(`/${taskId}`))
-      return { group: str(task?.group), cluster: str(task?.clusterArn), taskArn: arn };
-  }
-  return null;
-}
-
-/** The family of a task definition reference: `web`, `web:3` or an ARN ending in `task-definition/web:3`. */
-const familyOf = (ref: string) => (ref.slice(ref.lastIndexOf("/") + 1).split(":")[0] ?? ref).trim();
-
 /** The services whose task definition (by family) names the role as its task role; one name when unambiguous. */
 function serviceOfRole(db: Db, roleArn: string): string | null {
   const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
   const families = new Set<string>();
-  const services = new Map<string, string>();
+  const services = new Set<string>();
   for (const record of serviceRecordsNaming(db, roleName).map(parse)) {
-    const req = obj(record?.requestParameters);
-    const name = str(record?.eventName);
-    const taskRole = str(req?.taskRoleArn);
-    if (name === "RegisterTaskDefinition" && taskRole && (taskRole === roleArn || taskRole === roleName)) {
-      const family = str(req?.family);
-      if (family) families.add(family);
-    }
+    const family = familyWithTaskRole(record, roleArn);
+    if (family) families.add(family);
   }
   for (const family of families)
     for (const record of serviceRecordsNaming(db, family).map(parse)) {
-      const req = obj(record?.requestParameters);
-      const service = str(req?.serviceName) ?? str(req?.service);
-      const taskDefinition = str(req?.taskDefinition);
-      if (service && taskDefinition && familyOf(taskDefinition) === family) services.set(service, family);
+      const service = serviceRunningFamily(record, family);
+      if (service) services.add(service);
     }
-  return services.size === 1 ? ([...services.keys()][0] ?? null) : null;
+  return services.size === 1 ? ([...services][0] ?? null) : null;
 }
 
 /**
@@ -95,12 +66,12 @@ export function taskOfSession(
   if (sessionName === null || !isTaskIdSessionName(sessionName)) return null;
   const requests = credentialRequestsOfTask(db, sessionName);
   const launch = launchRecordsOfTask(db, sessionName)
-    .map((raw) => launchedTask(raw, sessionName))
+    .map((raw) => launchedTask(parse(raw), sessionName))
     .find((l) => l !== null);
   const best = requests.find((r) => r.roleType === "task") ?? requests[0];
   const taskArn = best?.taskArn ?? launch?.taskArn;
   if (taskArn === undefined) return null;
-  const fromLaunch = launch?.group?.startsWith("service:") ? launch.group.slice("service:".length) : null;
+  const fromLaunch = launch?.service ?? null;
   const fromRole = fromLaunch === null && roleArn !== null ? serviceOfRole(db, roleArn) : null;
   const times = requests.flatMap((r) => [r.firstSeen, r.lastSeen]);
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
