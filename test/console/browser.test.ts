@@ -152,6 +152,47 @@ describe.skipIf(!present)("the console in headless Chromium, on the example scen
     await page.close();
   }, 120_000);
 
+  it("auto-refreshes the incident list in place, keeping its filters, and shows a denial pushed meanwhile", async () => {
+    const page = await openPage("/?kind=ecs-task-execution&window=all");
+    const firstRow = page.locator("#incidents tbody tr").first();
+    const countBefore = Number((await firstRow.locator("td.n").textContent())?.replace(/,/g, ""));
+    const denialHref = await firstRow.locator("td:nth-child(2) a").first().getAttribute("href");
+    const eventId = decodeURIComponent(String(denialHref).split("/").at(-1));
+    // The same denial happens again: its raw record, with a new event id and the current time, pushed to the server.
+    const detail = await (await fetch(`${server.url}/v1/denials/${encodeURIComponent(eventId)}`)).json();
+    const again = { ...detail.raw, eventID: crypto.randomUUID(), eventTime: new Date().toISOString() };
+    const pushed = await fetch(`${server.url}/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ Records: [again] }),
+    });
+    expect(pushed.status).toBe(200);
+    expect((await pushed.json()).accepted).toBe(1);
+    // The refresh asks for the same URL, filters and all; turning auto-refresh off and on refreshes at once.
+    const refreshes: string[] = [];
+    page.on("request", (r) => {
+      if (r.headers()["x-deniedby-refresh"] === "1") refreshes.push(r.url());
+    });
+    await page.click("#refresh-toggle");
+    await expect(page.locator("#refresh-toggle").getAttribute("aria-pressed")).resolves.toBe("false");
+    await page.click("#refresh-toggle");
+    await page.waitForFunction("document.getElementById('refresh-status').textContent.startsWith('Updated')");
+    expect(refreshes).toEqual([`${server.url}/?kind=ecs-task-execution&window=all`]);
+    expect(page.url()).toBe(`${server.url}/?kind=ecs-task-execution&window=all`);
+    await expect(page.locator("select[name=kind]").inputValue()).resolves.toBe("ecs-task-execution");
+    const refreshedRow = page.locator("#incidents tbody tr", {
+      has: page.locator(`a[href="${denialHref}"]`),
+    });
+    const updated = page.locator("#incidents tbody tr").first();
+    const countAfter = Number((await updated.locator("td.n").textContent())?.replace(/,/g, ""));
+    expect(countAfter).toBe(countBefore + 1);
+    expect(await refreshedRow.count()).toBe(0); // the incident's latest denial is now the pushed one
+    for (const k of await page.locator("#incidents tbody tr .kind").allTextContents())
+      expect(k).toMatch(/^ecs-task-execution/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it("loads no inline script or style the Content-Security-Policy would refuse", () => {
     expect(cspViolations).toEqual([]);
   });
