@@ -30,6 +30,7 @@ main{max-width:78rem;margin:0 auto;padding:1rem}
 main:focus{outline:none}
 footer{max-width:78rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.875rem}
 h1{font-size:1.45rem;margin:.2rem 0 .6rem;overflow-wrap:anywhere}
+p,li{overflow-wrap:anywhere}
 h2{font-size:1.15rem;margin:1.6rem 0 .5rem}
 input,select,button,textarea{font:inherit;color:inherit}
 input,select,textarea{background:var(--bg);border:1px solid var(--muted);border-radius:4px;padding:.3rem .45rem}

@@ -43,6 +43,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
     await page.setViewportSize(viewport);
     await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: join(shots, `${name}-${size}.png`), fullPage: false });
+    // Nothing runs off the side: long ARNs and keys wrap instead of widening the page past the screen.
+    expect(await page.evaluate("document.documentElement.scrollWidth"), `${name} at ${size} width`).toBe(
+      viewport.width,
+    );
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
