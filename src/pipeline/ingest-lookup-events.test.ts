@@ -79,22 +79,27 @@ describe("the LookupEvents source", () => {
 
     expect(storedIds()).toEqual(events.map((e) => e.id).sort());
     expect(summary.duplicates).toBe(0);
-    // 23 empty one-hour windows of one page each, then the last window's 11 pages.
-    expect(result.pages).toBe(23 + 11);
+    // The 24 h lookback is one window: its 523 events take 11 pages and no request is spent on empty hours.
+    expect(result.pages).toBe(11);
+    expect(result.requests).toBe(11);
+    expect(result.windows).toBe(1);
     // First start looks back 24 h; the window ends a settle delay before now.
     const first = fake.requests[0];
     expect(first?.startTime).toBe(NOW - 24 * 3_600_000);
     expect(fake.requests.every((r) => r.maxResults === 50)).toBe(true);
-    // Catch-up windows are an hour at most: the last one holds all events, paged with one Start/End pair.
+    // Every page of the window is asked with the same Start/End pair, the later ones with the token.
     const last = fake.requests.at(-1);
     expect(last?.endTime).toBe(NOW - 60_000);
     const paged = fake.requests.filter((r) => r.startTime === last?.startTime);
     expect(paged).toHaveLength(11);
     expect(paged.slice(1).every((r) => r.nextToken !== null && r.endTime === last?.endTime)).toBe(true);
     expect(readLookupCheckpoint(writer.readCheckpoint, REGION)).toEqual({
-      v: 1,
+      v: 2,
       highWater: NOW - 60_000,
+      reached: NOW - 60_000,
+      pending: [],
       window: null,
+      lastRequestAt: null,
     });
   });
 
@@ -102,27 +107,28 @@ describe("the LookupEvents source", () => {
     const events = denials(120, NOW);
     fake.add(events);
     fake.onRequest = (n) =>
-      n === 25 || n === 26 ? { kind: "throttle" } : n === 27 ? { kind: "status", status: 500 } : undefined;
+      n === 2 || n === 3 ? { kind: "throttle" } : n === 4 ? { kind: "status", status: 500 } : undefined;
     const { result, summary } = await pull();
 
     expect(storedIds()).toEqual(events.map((e) => e.id).sort());
     expect(summary.duplicates).toBe(0);
-    // 24 one-hour windows (the last paged 3 times) plus the 3 failed attempts; the SDK itself did not retry.
-    expect(fake.requests).toHaveLength(24 + 2 + 3);
-    expect(result.pages).toBe(26);
+    // One window paged 3 times plus the 3 failed attempts; the SDK itself did not retry.
+    expect(fake.requests).toHaveLength(3 + 3);
+    expect(result.requests).toBe(6);
+    expect(result.pages).toBe(3);
     // Exponential backoff with jitter in the upper half (random() = 1 gives the ceiling): 1 s, 2 s, 4 s.
     expect(clock.sleeps).toEqual([1000, 2000, 4000]);
   });
 
   it("gives up with a typed error after the last attempt and keeps the committed pages", async () => {
     fake.add(denials(200, NOW));
-    fake.onRequest = (n) => (n >= 26 ? { kind: "throttle" } : undefined);
+    fake.onRequest = (n) => (n >= 3 ? { kind: "throttle" } : undefined);
     const error = await pull({ retry: { maxAttempts: 3, random: () => 1 } }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(LookupEventsError);
     expect((error as LookupEventsError).code).toBe("lookup_events.throttled");
     expect((error as LookupEventsError).awsCode).toBe("ThrottlingException");
-    expect(fake.requests).toHaveLength(28);
+    expect(fake.requests).toHaveLength(2 + 3);
     expect(storedIds()).toHaveLength(100);
     const checkpoint = readLookupCheckpoint(writer.readCheckpoint, REGION);
     expect(checkpoint?.window?.nextToken).toEqual(expect.any(String));
@@ -131,18 +137,23 @@ describe("the LookupEvents source", () => {
   it("resumes after a crash mid-window with the stored token: no gap, no duplicate", async () => {
     const events = denials(400, NOW);
     fake.add(events);
-    // Request 27 is the 4th page of the last window; a non-retryable error stops the run as a crash would.
+    // Request 4 is the window's 4th page; a non-retryable error stops the run as a crash would.
     fake.onRequest = (n) =>
-      n === 27 ? { kind: "error", status: 400, type: "AccessDeniedException", message: "no" } : undefined;
+      n === 4 ? { kind: "error", status: 400, type: "AccessDeniedException", message: "no" } : undefined;
     const crashed = await pull().catch((e: unknown) => e);
     expect((crashed as LookupEventsError).code).toBe("lookup_events.request_failed");
     expect(storedIds()).toHaveLength(150);
     const saved = readLookupCheckpoint(writer.readCheckpoint, REGION);
-    // The 23 earlier windows are complete; the last one stopped after its 3rd page, with the token for the 4th.
+    // The window stopped after its 3rd page, with the token for the 4th; what is left of it lies at or below the
+    // oldest event paged (the 150th: 49 s before the newest, 3 a second).
+    const from = NOW - 24 * 3_600_000;
     expect(saved).toEqual({
-      v: 1,
-      highWater: NOW - 3_600_000,
-      window: { from: NOW - 3_600_000, to: NOW - 60_000, nextToken: fake.requests[26]?.nextToken },
+      v: 2,
+      highWater: from,
+      reached: NOW - 60_000,
+      pending: [[from, NOW - 120_000 - 49_000]],
+      window: { from, to: NOW - 60_000, nextToken: fake.requests[3]?.nextToken },
+      lastRequestAt: null,
     });
     expect(saved?.window?.nextToken).toEqual(expect.any(String));
 
@@ -165,7 +176,7 @@ describe("the LookupEvents source", () => {
     const events = denials(400, NOW);
     fake.add(events);
     fake.onRequest = (n) =>
-      n === 27 ? { kind: "error", status: 400, type: "AccessDeniedException", message: "no" } : undefined;
+      n === 4 ? { kind: "error", status: 400, type: "AccessDeniedException", message: "no" } : undefined;
     await pull().catch(() => undefined);
     fake.onRequest = null;
     fake.expireTokens();
@@ -173,7 +184,10 @@ describe("the LookupEvents source", () => {
     const { result, summary } = await pull();
     expect(result.restartedWindows).toBe(1);
     expect(storedIds()).toEqual(events.map((e) => e.id).sort());
-    expect(summary.duplicates).toBe(150);
+    // Only the unread part is read again, from the oldest second paged: its 3 events are the only duplicates.
+    const reread = fake.requests.find((r, i) => i > 4 && r.nextToken === null);
+    expect(reread).toMatchObject({ startTime: NOW - 24 * 3_600_000, endTime: NOW - 120_000 - 49_000 });
+    expect(summary.duplicates).toBe(3);
   });
 
   it("catches events with the boundary's timestamp that appear after the window was read", async () => {
@@ -207,11 +221,11 @@ describe("the LookupEvents source", () => {
 
   it("never sends more than two requests in any second under the limiter, retries included", async () => {
     fake.add(denials(300, NOW));
-    fake.onRequest = (n) => (n === 27 ? { kind: "throttle" } : undefined);
+    fake.onRequest = (n) => (n === 3 ? { kind: "throttle" } : undefined);
     await pull({ limiter: createRateLimiter({ perSecond: 2, clock }), retry: { random: () => 0 } });
 
     const times = fake.requests.map((r) => r.at);
-    expect(times.length).toBe(23 + 6 + 1);
+    expect(times.length).toBe(6 + 1);
     for (let i = 1; i < times.length; i++)
       expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(500);
     for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(2);

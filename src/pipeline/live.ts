@@ -3,7 +3,7 @@ import type { Clock } from "../shared/clock.js";
 import type { Logger } from "../shared/logger.js";
 import { countIngest, type Metrics } from "../shared/metrics.js";
 import { createPoller, type PollError, type Poller } from "../shared/poller.js";
-import type { LiveSource } from "../sources/source.js";
+import type { LiveSource, SourceLabels } from "../sources/source.js";
 import { IngestSession, type IngestSummary, storedAnything } from "./ingest-session.js";
 import { runStagesAfterStore } from "./stages.js";
 
@@ -14,7 +14,7 @@ import { runStagesAfterStore } from "./stages.js";
 export const SOURCE_FAILED = "live source read failed";
 
 export interface LiveSourceStatus {
-  labels: { source: string; region: string };
+  labels: SourceLabels;
   running: boolean;
   lastSuccessAt: string | null;
   lastError: PollError | null;
@@ -22,6 +22,8 @@ export interface LiveSourceStatus {
   events: number;
   /** now − the source's watermark, in seconds: how far behind its input the store is. Null when unknown. */
   lagSeconds: number | null;
+  /** The source's own counters (LiveSource.status), empty when it keeps none. */
+  counters: Readonly<Record<string, number>>;
 }
 
 export interface LiveSources {
@@ -89,16 +91,30 @@ export function startLiveSources(options: LiveSourcesOptions): LiveSources {
           lastError: p.lastError,
           events: state.events,
           lagSeconds: watermark === null ? null : Math.max(0, Math.round((now - watermark) / 1000)),
+          counters: source.status?.() ?? {},
         };
       });
     },
   };
 }
 
-/** Publishes every live source's health, records read and lag in /metrics, whatever the source. */
+/** A source's labels as /metrics labels (the account only for a member account). */
+function metricLabels(labels: SourceLabels): Record<string, string> {
+  return { ...labels };
+}
+
+/** Publishes every live source's health, records read, lag and own counters in /metrics, whatever the source. */
 export function collectSourceMetrics(metrics: Metrics, live: LiveSources): void {
   metrics.onCollect(() => {
-    for (const s of live.status()) {
+    for (const status of live.status()) {
+      const s = { ...status, labels: metricLabels(status.labels) };
+      for (const [name, value] of Object.entries(status.counters))
+        metrics.set(
+          `deniedby_source_${name}`,
+          `A live source's own counter (${name}) since start`,
+          s.labels,
+          value,
+        );
       metrics.set(
         "deniedby_source_events_read",
         "Records read by a live source since start (stored, duplicate or rejected)",

@@ -3,7 +3,7 @@ import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { Clock } from "../shared/clock.js";
 import { createAthenaClient } from "./athena/athena-client.js";
 import { createCloudTrailClient } from "./lookup-events/cloudtrail-client.js";
-import { createRegionLimiters, type RateLimiter } from "./lookup-events/rate-limiter.js";
+import { createLimiters, type RateLimiter } from "./lookup-events/rate-limiter.js";
 
 /**
  * The AWS clients of a process, each built once on first use and shared: a CloudTrail client and a LookupEvents
@@ -12,7 +12,8 @@ import { createRegionLimiters, type RateLimiter } from "./lookup-events/rate-lim
  */
 export interface AwsClients {
   cloudTrail(region: string): CloudTrailClient;
-  lookupLimiter(region: string): RateLimiter;
+  /** The LookupEvents limiter of an account (null: the process's own) and region. */
+  lookupLimiter(region: string, account?: string | null): RateLimiter;
   athena(): AthenaClient;
 }
 
@@ -29,7 +30,7 @@ export interface AwsClientOptions {
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const cloudTrail = new Map<string, CloudTrailClient>();
-  const limiters = createRegionLimiters(
+  const limiters = createLimiters(
     options.unlimited ? { disabled: true } : { perSecond: 2, clock: options.clock },
   );
   let athena: AthenaClient | undefined;
@@ -42,7 +43,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       }
       return client;
     },
-    lookupLimiter: (region) => limiters.forRegion(region),
+    lookupLimiter: (region, account = null) => limiters.for(region, account),
     athena() {
       athena ??=
         options.athena?.() ??

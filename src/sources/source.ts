@@ -176,13 +176,24 @@ export interface Source<Result = unknown> {
   describe?(result: Result): string;
 }
 
+export interface SourceLabels {
+  source: string;
+  region: string;
+  account?: string;
+}
+
 /** A source the server polls. */
 export interface LiveSource<Result = unknown> extends Source<Result> {
-  /** /metrics labels: { source, region } (region '' when it has none). */
-  readonly labels: { source: string; region: string };
+  /** /metrics labels: { source, region } (region '' when it has none), and the member account read through its role. */
+  readonly labels: SourceLabels;
   readonly intervalMs: number;
   /** Every event at or before this instant is stored (epoch ms), or null: the source's lag is now minus this. */
   watermark?(): number | null;
+  /**
+   * The source's own counters since start (messages received, objects read, requests sent …), each published in
+   * /metrics as `deniedby_source_<name>` with the source's labels. Names are snake_case and stable.
+   */
+  status?(): Readonly<Record<string, number>>;
 }
 
 /** A command-line option a source takes (`deniedby ingest --from <name> --<option>`). */

@@ -26,7 +26,8 @@ function regionSource(context: SourceContext, region: string, since?: number) {
   return {
     ...source,
     describe: (r: LookupPullResult) =>
-      `${r.region}: ${formatNumber(r.pages)} pages, up to ${formatDate(r.highWater)}` +
+      `${r.account !== null ? `${r.account} ` : ""}${r.region}: ${formatNumber(r.pages)} pages in ` +
+      `${formatNumber(r.requests)} requests (${formatNumber(r.windows)} windows), up to ${formatDate(r.highWater)}` +
       (r.checkpointed ? "" : " (not checkpointed: --since is after the stored progress)"),
   };
 }

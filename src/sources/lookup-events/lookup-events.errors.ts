@@ -1,4 +1,5 @@
 import { DomainError } from "../../shared/errors.js";
+import type { GiveUp } from "../aws-retry.js";
 
 /** Stable codes for what can go wrong talking to LookupEvents; logs, status and tests match on them. */
 export const lookupEventsErrorCodes = {
@@ -22,43 +23,14 @@ export class LookupEventsError extends DomainError {
   }
 }
 
-/** What the SDK's errors carry: `name` is the service's error code, `$metadata.httpStatusCode` the status. */
-export function awsErrorInfo(error: unknown): { name: string; status: number | null; message: string } {
-  if (!(error instanceof Error)) return { name: "Unknown", status: null, message: String(error) };
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
-  const status = typeof metadata?.httpStatusCode === "number" ? metadata.httpStatusCode : null;
-  const code = (error as { code?: unknown }).code;
-  return {
-    name: typeof code === "string" && error.name === "Error" ? code : error.name,
-    status,
-    message: error.message,
-  };
-}
+const codeOf: Record<GiveUp, LookupEventsErrorCode> = {
+  throttled: "lookup_events.throttled",
+  unavailable: "lookup_events.unavailable",
+  failed: "lookup_events.request_failed",
+};
 
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-]);
-const NETWORK = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "TimeoutError",
-  "RequestTimeout",
-]);
-
-export type Retryable = "throttled" | "unavailable" | null;
-
-/** Whether an error is worth another attempt: throttling, a 5xx, or a dropped connection. */
-export function classifyRetry(error: unknown): Retryable {
-  const { name, status } = awsErrorInfo(error);
-  if (THROTTLING.has(name) || status === 429) return "throttled";
-  if ((status !== null && status >= 500) || NETWORK.has(name)) return "unavailable";
-  return null;
+/** The error a region's pull throws when it gives a request up. */
+export function lookupEventsGiveUp(region: string) {
+  return (why: GiveUp, info: { name: string; message: string }, cause: unknown): LookupEventsError =>
+    new LookupEventsError(codeOf[why], region, info.name, info.message, { cause });
 }

@@ -1,6 +1,11 @@
-import { type CloudTrailClient, type Event, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
-import { z } from "zod";
+import {
+  type CloudTrailClient,
+  type Event,
+  LookupEventsCommand,
+  type LookupEventsCommandOutput,
+} from "@aws-sdk/client-cloudtrail";
 import { type Clock, systemClock } from "../../shared/clock.js";
+import { awsErrorInfo, backOff, defaultRetry, type RetryOptions, type RetryPolicy } from "../aws-retry.js";
 import {
   type Checkpoint,
   type LiveSource,
@@ -9,25 +14,27 @@ import {
   type SourceChunk,
   type SourceItem,
 } from "../source.js";
-import { LookupEventsError } from "./lookup-events.errors.js";
+import { lookupEventsGiveUp } from "./lookup-events.errors.js";
+import {
+  checkpointValue,
+  cutWindow,
+  highWaterOf,
+  type LookupCheckpoint,
+  openWindow,
+  type PagedWindow,
+  type PlanState,
+  pageRead,
+  StoredLookupCheckpoint,
+  second,
+  startPlan,
+  tokenRefused,
+} from "./lookup-plan.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { defaultRetry, type RetryOptions, withRetries } from "./retry.js";
 
-/** The `source` of stored denials and of the checkpoints (one per region, keyed by the region name). */
+export { LookupCheckpoint } from "./lookup-plan.js";
+
+/** The `source` of stored denials and of the checkpoints (one per account and region). */
 export const LOOKUP_EVENTS_SOURCE = "lookup-events";
-
-/**
- * The resume point of one region, committed with the events of the page it follows.
- * - `highWater`: every event with an eventTime at or before it has been delivered (epoch ms, whole seconds).
- * - `window`: the closed window being paged, when a pull stopped inside one, with the token for its next page.
- *   A NextToken is only valid with the same StartTime/EndTime, which is why the window is stored with it.
- */
-export const LookupCheckpoint = z.object({
-  v: z.literal(1),
-  highWater: z.number().nullable(),
-  window: z.object({ from: z.number(), to: z.number(), nextToken: z.string().nullable() }).nullable(),
-});
-export type LookupCheckpoint = z.infer<typeof LookupCheckpoint>;
 
 export interface LookupProgress {
   region: string;
@@ -40,6 +47,8 @@ export interface LookupProgress {
 export interface LookupEventsSourceOptions {
   client: CloudTrailClient;
   region: string;
+  /** A member account read through its own role (null or unset: the process's own credentials). */
+  account?: string | null;
   limiter: RateLimiter;
   clock?: Clock;
   retry?: Partial<RetryOptions>;
@@ -50,12 +59,14 @@ export interface LookupEventsSourceOptions {
   /** Windows end this long before now, so that events still becoming visible are read by a later window. */
   settleMs?: number;
   /**
-   * Each pull re-reads this much before the high-water mark: Event history shows some events minutes late, and
-   * equal timestamps sit on the boundary. Re-read events are absorbed by the eventID ledger (counted as duplicates).
+   * Each pull re-reads this much before the last end: Event history shows some events minutes late, and equal
+   * timestamps sit on the boundary. Re-read events are absorbed by the eventID ledger (counted as duplicates).
    */
   overlapMs?: number;
-  /** Long catch-ups are cut into windows of at most this, oldest first, so the high-water mark moves as it goes. */
-  maxWindowMs?: number;
+  /** A window still paging after this many pages is cut: what it has not reached is read in windows of its own. */
+  maxWindowPages?: number;
+  /** The pages a window is sized for, from the density of events seen so far. */
+  targetWindowPages?: number;
   pageSize?: number;
   /** How often the server polls. Default 5 minutes. */
   intervalMs?: number;
@@ -65,14 +76,17 @@ export interface LookupEventsSourceOptions {
 
 export interface LookupPullResult {
   region: string;
+  account: string | null;
   windows: number;
   pages: number;
+  /** LookupEvents requests sent, retries and refused tokens included. */
+  requests: number;
   /** Records read (valid or not) from the pages. */
   records: number;
   highWater: number | null;
   /** True when the pull resumed a stored window with its NextToken. */
   resumed: boolean;
-  /** Windows re-read from their start because a stored NextToken was refused. */
+  /** Windows whose stored NextToken was refused: their unread part was read again from its start. */
   restartedWindows: number;
   /** False when `since` lay after the stored high-water mark: storing progress would have hidden a gap. */
   checkpointed: boolean;
@@ -80,171 +94,232 @@ export interface LookupPullResult {
 
 const HOUR = 3_600_000;
 
+/** The checkpoint key of an account and region: the region alone for the process's own account. */
+export function lookupCheckpointKey(region: string, account: string | null = null): string {
+  return account === null ? region : `${account}/${region}`;
+}
+
 /** Reads a region's checkpoint; a missing or unreadable one means "start from the lookback". */
 export function readLookupCheckpoint(
   readCheckpoint: (source: string, key: string) => string | undefined,
   region: string,
+  account: string | null = null,
 ): LookupCheckpoint | null {
-  return readCheckpointAs(readCheckpoint, LOOKUP_EVENTS_SOURCE, region, LookupCheckpoint);
+  return readCheckpointAs(
+    readCheckpoint,
+    LOOKUP_EVENTS_SOURCE,
+    lookupCheckpointKey(region, account),
+    StoredLookupCheckpoint,
+  );
 }
 
-const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-
 /**
- * One region's event history as a source, exactly once per event: each page is yielded with a checkpoint naming
- * the window and the token of the next page; the high-water mark moves only when a window is complete. A restart
- * resumes the stored window with the same parameters and token; if the token is refused the window is re-read, and
- * the ledger drops what was already stored. Windows are closed at both ends (LookupEvents' StartTime and EndTime are
- * inclusive) and consecutive windows share their boundary second, so events with equal timestamps at a boundary are
- * read by both and stored once. Each read pulls up to `now − settle`.
+ * One account and region's event history as a source, exactly once per event. A pull reads the time from its
+ * checkpoint to now in as few windows as the events allow (docs/sources.md, "Backfills"): one window over a quiet
+ * range, cut where it is busy. Each page is yielded with a checkpoint naming what is left and the window's next token,
+ * and each request's rate-limiter slot is committed before it is sent, so neither a restart's resume point nor its
+ * first request depends on what the killed process had in memory. A refused token re-reads only the unread part of
+ * its window; the eventID ledger drops what was already stored.
  */
 export function lookupEventsSource(options: LookupEventsSourceOptions): LiveSource<LookupPullResult> {
   const { region } = options;
+  const account = options.account ?? null;
   /** Known before the first read when the store is asked (see `watermark`); moves as pages commit. */
   let highWaterSeen: number | null = null;
   return {
     name: LOOKUP_EVENTS_SOURCE,
-    labels: { source: LOOKUP_EVENTS_SOURCE, region },
+    labels: { source: LOOKUP_EVENTS_SOURCE, region, ...(account !== null ? { account } : {}) },
     intervalMs: options.intervalMs ?? 5 * 60_000,
     watermark: () => highWaterSeen,
     read({ signal, progress }) {
-      const stored = readLookupCheckpoint(progress.readCheckpoint, region);
+      const stored = readLookupCheckpoint(progress.readCheckpoint, region, account);
       highWaterSeen = stored?.highWater ?? highWaterSeen;
-      return pull(options, stored, signal, (highWater) => {
+      if (stored?.lastRequestAt != null) options.limiter.restore(stored.lastRequestAt);
+      return pull({ ...options, account }, stored, signal, (highWater) => {
         highWaterSeen = highWater;
       });
     },
   };
 }
 
+/** One pull's moving parts: the plan, the last slot taken, what it has done. */
+interface Run {
+  options: LookupEventsSourceOptions & { account: string | null };
+  stored: LookupCheckpoint | null;
+  plan: PlanState;
+  checkpointed: boolean;
+  lastRequestAt: number | null;
+  result: LookupPullResult;
+  signal: AbortSignal;
+  policy: RetryPolicy;
+}
+
+/** The checkpoint of where the run is; without progress to claim, the stored one with the last slot. */
+function mark(run: Run): Checkpoint {
+  const value: LookupCheckpoint = run.checkpointed
+    ? checkpointValue(run.plan, run.lastRequestAt)
+    : { ...(run.stored ?? checkpointValue(run.plan, null)), lastRequestAt: run.lastRequestAt };
+  return {
+    source: LOOKUP_EVENTS_SOURCE,
+    key: lookupCheckpointKey(run.options.region, run.options.account),
+    value: JSON.stringify(value),
+  };
+}
+
 async function* pull(
-  options: LookupEventsSourceOptions,
+  options: LookupEventsSourceOptions & { account: string | null },
   stored: LookupCheckpoint | null,
   signal: AbortSignal,
   onHighWater: (highWater: number | null) => void,
 ): AsyncGenerator<SourceChunk, LookupPullResult> {
   const clock = options.clock ?? systemClock;
-  const { region } = options;
-  let highWater = stored?.highWater ?? null;
-  const checkpointed = options.since === undefined || highWater === null || options.since <= highWater;
-  const result: LookupPullResult = {
-    region,
-    windows: 0,
-    pages: 0,
-    records: 0,
-    highWater,
-    resumed: false,
-    restartedWindows: 0,
+  const now = clock.now();
+  const { state, checkpointed } = startPlan(stored, {
+    since: options.since,
+    lookbackStart: now - (options.lookbackMs ?? 24 * HOUR),
+    end: now - (options.settleMs ?? 60_000),
+    overlapMs: options.overlapMs ?? 5 * 60_000,
+  });
+  const run: Run = {
+    options,
+    stored,
+    plan: state,
     checkpointed,
-  };
-  const pages = pageReader(options, signal, result);
-  const windowPages = async function* (from: number, to: number, startToken: string | null) {
-    result.windows++;
-    let page = 0;
-    for await (const { events, token } of pages(from, to, startToken)) {
-      page++;
-      if (token === null) highWater = highWater === null ? to : Math.max(highWater, to);
-      const chunk: SourceItem[] = events.map((event) => lookupEventItem(event, region));
-      if (checkpointed)
-        chunk.push({ kind: "checkpoint", checkpoint: checkpointOf(region, highWater, from, to, token) });
-      else chunk.push({ kind: "commit" });
-      yield chunk;
-      result.highWater = highWater;
-      onHighWater(highWater);
-      options.onProgress?.({ region, window: { from, to }, page, events: events.length, highWater });
-    }
-  };
-
-  const end = second(clock.now() - (options.settleMs ?? 60_000));
-  let cursor: number;
-  if (options.since !== undefined) cursor = second(options.since);
-  else if (stored?.window) {
-    result.resumed = stored.window.nextToken !== null;
-    yield* windowPages(stored.window.from, stored.window.to, stored.window.nextToken);
-    cursor = stored.window.to;
-  } else if (highWater !== null) cursor = second(highWater - (options.overlapMs ?? 5 * 60_000));
-  else cursor = second(clock.now() - (options.lookbackMs ?? 24 * HOUR));
-
-  const maxWindowMs = options.maxWindowMs ?? HOUR;
-  while (cursor < end) {
-    const to = Math.min(cursor + maxWindowMs, end);
-    yield* windowPages(cursor, to, null);
-    cursor = to;
-  }
-  return result;
-}
-
-function checkpointOf(
-  region: string,
-  highWater: number | null,
-  from: number,
-  to: number,
-  token: string | null,
-): Checkpoint {
-  const value: LookupCheckpoint = {
-    v: 1,
-    highWater,
-    window: token === null ? null : { from, to, nextToken: token },
-  };
-  return { source: LOOKUP_EVENTS_SOURCE, key: region, value: JSON.stringify(value) };
-}
-
-/** The pages of one window, through the region's limiter with our own retries; a refused token re-reads once. */
-function pageReader(options: LookupEventsSourceOptions, signal: AbortSignal, result: LookupPullResult) {
-  const { client, region } = options;
-  const ctx = {
-    limiter: options.limiter,
-    clock: options.clock ?? systemClock,
-    retry: { ...defaultRetry, ...options.retry },
-    region,
+    lastRequestAt: stored?.lastRequestAt ?? null,
     signal,
-    onRetry: (info: { attempt: number; delayMs: number; awsCode: string }) =>
-      options.onRetry?.({ region, ...info }),
+    policy: {
+      clock,
+      retry: { ...defaultRetry, ...options.retry },
+      signal,
+      onRetry: (info) => options.onRetry?.({ region: options.region, ...info }),
+      giveUp: lookupEventsGiveUp(options.region),
+    },
+    result: {
+      region: options.region,
+      account: options.account,
+      windows: 0,
+      pages: 0,
+      requests: 0,
+      records: 0,
+      highWater: highWaterOf(state),
+      resumed: state.window?.nextToken != null,
+      restartedWindows: 0,
+      checkpointed,
+    },
   };
-  return async function* (from: number, to: number, startToken: string | null) {
-    let token = startToken;
-    let restarted = false;
-    for (;;) {
-      signal.throwIfAborted();
-      const send = () =>
-        client.send(
-          new LookupEventsCommand({
-            StartTime: new Date(from),
-            EndTime: new Date(to),
-            MaxResults: options.pageSize ?? 50,
-            ...(token !== null ? { NextToken: token } : {}),
-          }),
-          { abortSignal: signal },
-        );
-      let response: Awaited<ReturnType<typeof send>>;
-      try {
-        response = await withRetries(ctx, send);
-      } catch (error) {
-        // A token expires, and one stored before a restart may no longer be accepted: re-read the window.
-        const refused = error instanceof LookupEventsError && error.awsCode === "InvalidNextTokenException";
-        if (!refused || token === null || restarted) throw error;
-        restarted = true;
-        result.restartedWindows++;
-        token = null;
-        continue;
-      }
-      result.pages++;
-      const events = response.Events ?? [];
-      result.records += events.length;
-      token = response.NextToken ? response.NextToken : null;
-      yield { events, token };
-      if (token === null) return;
+  let sizeMs = Number.POSITIVE_INFINITY;
+  for (;;) {
+    const opened = openWindow(run.plan, sizeMs);
+    if (opened === null) break;
+    run.plan = opened.state;
+    run.result.windows++;
+    sizeMs = yield* pageWindow(run, opened.window, onHighWater);
+  }
+  return run.result;
+}
+
+/**
+ * Pages one window newest first until it ends, is cut (too busy: the rest is planned in smaller windows) or its
+ * token is refused. Returns the size for the next window: the span that held `targetWindowPages` pages here.
+ */
+async function* pageWindow(
+  run: Run,
+  window: PagedWindow,
+  onHighWater: (highWater: number | null) => void,
+): AsyncGenerator<SourceChunk, number> {
+  const { options } = run;
+  const pageSize = options.pageSize ?? 50;
+  const target = (options.targetWindowPages ?? 20) * pageSize;
+  const sized = (events: number, spanMs: number) =>
+    events === 0 ? Number.POSITIVE_INFINITY : (target * Math.max(1000, spanMs)) / events;
+  let token = window.nextToken;
+  let pages = 0;
+  let events = 0;
+  let oldest = window.to;
+  for (;;) {
+    run.signal.throwIfAborted();
+    const response = yield* request(run, window, token);
+    if (response === "refused") {
+      run.plan = tokenRefused(run.plan);
+      run.result.restartedWindows++;
+      return sized(events, window.to - oldest);
     }
-  };
+    const page = response.Events ?? [];
+    const times = page.flatMap((e) => (e.EventTime ? [second(e.EventTime.getTime())] : []));
+    if (times.length > 0) oldest = Math.min(oldest, ...times);
+    token = response.NextToken ? response.NextToken : null;
+    pages++;
+    events += page.length;
+    run.result.pages++;
+    run.result.records += page.length;
+    run.plan = pageRead(run.plan, { oldest: times.length > 0 ? oldest : null, nextToken: token });
+    const chunk: SourceItem[] = page.map((event) => lookupEventItem(event, options.region, options.account));
+    chunk.push(run.checkpointed ? { kind: "checkpoint", checkpoint: mark(run) } : { kind: "commit" });
+    yield chunk;
+    const highWater = run.checkpointed ? highWaterOf(run.plan) : run.result.highWater;
+    run.result.highWater = highWater;
+    onHighWater(highWater);
+    options.onProgress?.({
+      region: options.region,
+      window: { from: window.from, to: window.to },
+      page: pages,
+      events: page.length,
+      highWater,
+    });
+    if (token === null) return sized(events, window.to - window.from + 1000);
+    if (pages >= (options.maxWindowPages ?? 40)) {
+      const cut = cutWindow(run.plan, times.length > 0 ? Math.max(...times) : oldest);
+      if (cut !== null) {
+        run.plan = cut;
+        return sized(events, window.to - oldest);
+      }
+    }
+  }
+}
+
+/**
+ * One LookupEvents request through the account and region's limiter, with our own retries (the client has
+ * `maxAttempts: 1`, so every attempt takes a slot). Each slot is committed before its request is sent. "refused"
+ * when the service rejects the token.
+ */
+async function* request(
+  run: Run,
+  window: PagedWindow,
+  token: string | null,
+): AsyncGenerator<SourceChunk, LookupEventsCommandOutput | "refused"> {
+  const { options, signal } = run;
+  for (let attempt = 1; ; attempt++) {
+    const slot = await options.limiter.acquire(signal);
+    if (slot !== null) {
+      run.lastRequestAt = slot;
+      yield [{ kind: "checkpoint", checkpoint: mark(run) }];
+    }
+    run.result.requests++;
+    try {
+      return await options.client.send(
+        new LookupEventsCommand({
+          StartTime: new Date(window.from),
+          EndTime: new Date(window.to),
+          MaxResults: options.pageSize ?? 50,
+          ...(token !== null ? { NextToken: token } : {}),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      // A token expires, and one stored before a restart may no longer be accepted.
+      if (token !== null && awsErrorInfo(error).name === "InvalidNextTokenException") return "refused";
+      await backOff(run.policy, attempt, error);
+    }
+  }
 }
 
 /**
  * `CloudTrailEvent` is the record as a JSON string: parsed defensively, and anything that is not a JSON object is
  * quarantined with the reason `record.invalid_cloudtrail_event`, keyed by its EventId.
  */
-export function lookupEventItem(event: Event, region: string): SourceItem {
+export function lookupEventItem(event: Event, region: string, account: string | null = null): SourceItem {
   const place: Place = {
-    location: `${LOOKUP_EVENTS_SOURCE}/${region}`,
+    location: `${LOOKUP_EVENTS_SOURCE}/${lookupCheckpointKey(region, account)}`,
     position: `event ${event.EventId ?? "(no EventId)"}`,
   };
   const text = event.CloudTrailEvent;

@@ -2,7 +2,13 @@ import type { Clock } from "../../shared/clock.js";
 
 /** Hands out request slots; a caller awaits `acquire` before each request. */
 export interface RateLimiter {
-  acquire(signal?: AbortSignal): Promise<void>;
+  /** Waits for the next slot; returns its time (epoch ms), or null when nothing limits (no slot to remember). */
+  acquire(signal?: AbortSignal): Promise<number | null>;
+  /**
+   * The last slot an earlier process took (remembered with a checkpoint): no slot is handed out closer to it than
+   * the spacing, so a restart does not burst.
+   */
+  restore(lastSlot: number): void;
 }
 
 export interface RateLimiterOptions {
@@ -25,29 +31,35 @@ export function createRateLimiter({ perSecond, clock }: RateLimiterOptions): Rat
       const at = Math.max(now, next);
       next = at + spacing;
       if (at > now) await clock.sleep(at - now, signal);
+      return at;
+    },
+    restore(lastSlot) {
+      next = Math.max(next, lastSlot + spacing);
     },
   };
 }
 
 /** No limit: the benchmark uses it to measure the client-side cost alone. */
-export const unlimited: RateLimiter = { acquire: async () => {} };
+export const unlimited: RateLimiter = { acquire: async () => null, restore: () => {} };
 
 /**
- * One limiter per region, shared by everything in the process that calls LookupEvents (the poller and a one-off
- * pull), because the quota is per account and region. deniedby runs with one account's credentials.
+ * One limiter per account and region, shared by everything in the process that calls LookupEvents (the poller and a
+ * one-off pull), because the quota is per account and region.
  */
-export function createRegionLimiters(options: RateLimiterOptions | { disabled: true }) {
+export function createLimiters(options: RateLimiterOptions | { disabled: true }) {
   const limiters = new Map<string, RateLimiter>();
   return {
-    forRegion(region: string): RateLimiter {
+    /** `account` is null for the process's own credentials. */
+    for(region: string, account: string | null = null): RateLimiter {
       if ("disabled" in options) return unlimited;
-      let limiter = limiters.get(region);
+      const key = `${account ?? ""}/${region}`;
+      let limiter = limiters.get(key);
       if (!limiter) {
         limiter = createRateLimiter(options);
-        limiters.set(region, limiter);
+        limiters.set(key, limiter);
       }
       return limiter;
     },
   };
 }
-export type RegionLimiters = ReturnType<typeof createRegionLimiters>;
+export type Limiters = ReturnType<typeof createLimiters>;
