@@ -3,6 +3,8 @@ import { DomainError } from "./shared/errors.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1");
+
 const csv = z
   .string()
   .transform((s) =>
@@ -11,7 +13,10 @@ const csv = z
       .map((p) => p.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1")));
+  .pipe(z.array(region));
+
+/** An SQS queue URL: `https://sqs.<region>.amazonaws.com/<account>/<name>` (any host, for local stand-ins). */
+export const QUEUE_URL = /^https?:\/\/[^/]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/;
 
 /** Every setting deniedby reads from the environment, with defaults. The only reader of process.env. */
 export const Config = z.object({
@@ -44,14 +49,27 @@ export const Config = z.object({
     .string()
     .regex(/^s3:\/\/[^/]+/, "an s3:// URI")
     .optional(),
-  DENIEDBY_ATHENA_REGION: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1")
-    .optional(),
+  DENIEDBY_ATHENA_REGION: region.optional(),
   DENIEDBY_ATHENA_INTERVAL_SECONDS: z.coerce.number().int().min(300).default(3600),
   DENIEDBY_ATHENA_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   DENIEDBY_ATHENA_POLL_MAX_SECONDS: z.coerce.number().min(1).max(60).default(5),
   DENIEDBY_ATHENA_QUERY_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(14_400).default(1800),
+  // S3 and SQS (docs/sources.md): the trail's objects read directly, and S3's or CloudTrail's notifications of new
+  // log files read from a queue (the live source runs when the queue URL is set).
+  DENIEDBY_S3_REGION: region.optional(),
+  // Path-style addressing (endpoint/bucket/key), for S3-compatible stores and local stand-ins.
+  DENIEDBY_S3_PATH_STYLE: z.enum(["on", "off"]).default("off"),
+  DENIEDBY_SQS_QUEUE_URL: z
+    .string()
+    .url()
+    .regex(QUEUE_URL, "a queue URL such as https://sqs.eu-west-1.amazonaws.com/111122223333/trail-files")
+    .optional(),
+  // The queue's region; by default the one in the queue URL's host name.
+  DENIEDBY_SQS_REGION: region.optional(),
+  // Long-poll wait of each ReceiveMessage (SQS allows up to 20 s).
+  DENIEDBY_SQS_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
+  // How long a received message stays hidden: it must cover reading its log files; past it SQS hands it out again.
+  DENIEDBY_SQS_VISIBILITY_SECONDS: z.coerce.number().int().min(30).max(43_200).default(300),
   DENIEDBY_PUBLIC_URL: z.string().url().optional(),
   DENIEDBY_SLACK_WEBHOOK_URL: z.string().url().optional(),
   DENIEDBY_SLACK_SIGNING_SECRET: z.string().min(1).optional(),

@@ -9,6 +9,7 @@ import { type Logger, silentLogger } from "./shared/logger.js";
 import { createMetrics } from "./shared/metrics.js";
 import { type AwsClients, createAwsClients } from "./sources/aws-clients.js";
 import type { SourceContext } from "./sources/source.js";
+import { queueRegion } from "./sources/sqs/sqs-client.js";
 
 /** Everything the process needs, built once at start-up and passed down; nothing below reads globals. */
 export interface Deps extends AppDeps {
@@ -35,9 +36,14 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
 }
 
 function awsClientsFor(config: Config, clock: Clock): AwsClients {
+  const queue = config.DENIEDBY_SQS_QUEUE_URL;
   return createAwsClients({
     clock,
-    ...(config.DENIEDBY_ATHENA_REGION ? { athenaRegion: config.DENIEDBY_ATHENA_REGION } : {}),
+    athenaRegion: config.DENIEDBY_ATHENA_REGION,
+    s3Region: config.DENIEDBY_S3_REGION,
+    s3PathStyle: config.DENIEDBY_S3_PATH_STYLE === "on",
+    sqsRegion: config.DENIEDBY_SQS_REGION ?? (queue !== undefined ? queueRegion(queue) : undefined),
+    sqsWaitSeconds: config.DENIEDBY_SQS_WAIT_SECONDS,
   });
 }
 

@@ -6,7 +6,7 @@ import { sourceContext } from "../deps.js";
 import { IngestSession, type IngestSummary, type RejectionReport } from "../pipeline/ingest-session.js";
 import { rejectReasons } from "../pipeline/reject-reasons.js";
 import { runStagesAfterStore } from "../pipeline/stages.js";
-import { findSource, sourceRegistry } from "../sources/registry.js";
+import { findSource, sourceForPaths, sourceRegistry } from "../sources/registry.js";
 import {
   type Source,
   type SourceDefinition,
@@ -32,16 +32,16 @@ function optionsConfig(): ParseArgsConfig["options"] {
   const options: NonNullable<ParseArgsConfig["options"]> = {
     db: { type: "string" },
     format: { type: "string", default: "text" },
-    from: { type: "string", default: "files" },
+    from: { type: "string" },
     help: { type: "boolean", short: "h" },
   };
   for (const d of sourceRegistry) for (const [name, o] of Object.entries(d.options)) options[name] = { ...o };
   return options;
 }
 
-/** The chosen source, with only its own options given. */
+/** The chosen source (by --from, else by the paths), with only its own options given. */
 function chosenSource(values: SourceOptionValues, positionals: string[]): SourceDefinition {
-  const definition = findSource(String(values.from));
+  const definition = values.from === undefined ? pathSource(positionals) : findSource(String(values.from));
   if (definition === undefined)
     throw new UsageError(`--from must be one of ${sourceRegistry.map((d) => d.name).join(", ")}`);
   if (!definition.paths && positionals.length > 0)
@@ -93,6 +93,15 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   } finally {
     process.removeListener("SIGINT", onSignal);
     db.$client.close();
+  }
+}
+
+function pathSource(paths: string[]): SourceDefinition {
+  try {
+    return sourceForPaths(paths);
+  } catch (error) {
+    if (error instanceof SourceOptionError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

@@ -178,9 +178,9 @@ function ingestStatements(sqlite: Db["$client"]) {
        VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     upsertFile: sqlite.prepare(
-      `INSERT INTO source_files (path, size, mtime_ms, records) VALUES (?, ?, ?, ?)
+      `INSERT INTO source_files (path, size, mtime_ms, records, etag) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
-         records = excluded.records`,
+         records = excluded.records, etag = excluded.etag`,
     ),
     upsertCheckpoint: sqlite.prepare(
       `INSERT INTO source_checkpoints (source, key, value) VALUES (?, ?, ?)
@@ -192,6 +192,7 @@ function ingestStatements(sqlite: Db["$client"]) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     selectFile: sqlite.prepare("SELECT size, mtime_ms AS mtimeMs FROM source_files WHERE path = ?"),
+    selectObjectTag: sqlite.prepare("SELECT etag FROM source_files WHERE path = ?").pluck(),
     selectAny: sqlite.prepare("SELECT 1 FROM ingested_events LIMIT 1").pluck(),
     selectCheckpoint: sqlite.prepare("SELECT value FROM source_checkpoints WHERE source = ? AND key = ?"),
   };
@@ -313,7 +314,7 @@ function storeTheRest({ s, batch, result, usage, sessions }: BatchWrite): void {
       q.detail,
       q.raw,
     ).changes;
-  for (const f of batch.filesDone) s.upsertFile.run(f.path, f.size, f.mtimeMs, f.records);
+  for (const f of batch.filesDone) s.upsertFile.run(f.path, f.size, f.mtimeMs, f.records, f.etag ?? null);
   for (const c of batch.checkpoints) s.upsertCheckpoint.run(c.source, c.key, c.value);
 }
 
@@ -346,6 +347,10 @@ export function createIngestWriter(db: Db) {
     isFileDone(path: string, size: number, mtimeMs: number): boolean {
       const row = s.selectFile.get(path) as { size: number; mtimeMs: number } | undefined;
       return row !== undefined && row.size === size && row.mtimeMs === mtimeMs;
+    },
+    /** True when this S3 object (`s3://bucket/key`) was already read to the end with the same ETag. */
+    isObjectDone(path: string, etag: string): boolean {
+      return s.selectObjectTag.get(path) === etag;
     },
     /** True once any event has been stored (a first run finds none). */
     anyIngested(): boolean {

@@ -165,12 +165,16 @@ export const quarantine = sqliteTable(
   (t) => [uniqueIndex("quarantine_place_idx").on(t.source, t.location, t.position, t.reason)],
 );
 
-/** Files read to the end, so a re-run skips them without reading (event ids make re-reading harmless anyway). */
+/**
+ * Files and S3 objects read to the end, so a re-run skips them without reading (event ids make re-reading harmless
+ * anyway). A file is the same while its size and mtime are; an S3 object (`s3://bucket/key`) while its ETag is.
+ */
 export const sourceFiles = sqliteTable("source_files", {
   path: text("path").primaryKey(),
   size: integer("size").notNull(),
   mtimeMs: integer("mtime_ms").notNull(),
   records: integer("records").notNull(),
+  etag: text("etag"),
 });
 
 /** Resume points of the live sources (LookupEvents per region, Athena per table), written with their batches. */

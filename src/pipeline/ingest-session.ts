@@ -106,7 +106,11 @@ export class IngestSession {
   /** What a source may ask about its own progress: the store's checkpoints and file marks. */
   get progress(): Progress {
     const writer = this.store.ingest;
-    return { readCheckpoint: writer.readCheckpoint, isFileDone: writer.isFileDone };
+    return {
+      readCheckpoint: writer.readCheckpoint,
+      isFileDone: writer.isFileDone,
+      isObjectDone: writer.isObjectDone,
+    };
   }
 
   /**

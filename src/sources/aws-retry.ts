@@ -1,4 +1,5 @@
 import type { Clock } from "../shared/clock.js";
+import { DomainError } from "../shared/errors.js";
 
 /** What the SDK's errors carry: `name` is the service's error code, `$metadata.httpStatusCode` the status. */
 export function awsErrorInfo(error: unknown): { name: string; status: number | null; message: string } {
@@ -85,6 +86,9 @@ export async function backOff(policy: RetryPolicy, attempt: number, error: unkno
   await policy.clock.sleep(delayMs, policy.signal);
 }
 
+/** The SDK's per-request options for an optional signal. */
+export const abortable = (signal: AbortSignal | undefined) => (signal ? { abortSignal: signal } : {});
+
 /**
  * Runs one API request with our own retries (clients are built with `maxAttempts: 1`), each attempt after
  * `beforeAttempt` (a rate limiter's slot).
@@ -101,4 +105,30 @@ export async function withRetries<T>(
       await backOff(policy, attempt, error);
     }
   }
+}
+
+/** A request a source gave up on, as one line: its stable code, what was being read, the AWS error's name. */
+export class AwsRequestError extends DomainError {
+  constructor(
+    code: string,
+    /** What was being read: `s3://bucket/key`, a queue URL, … */
+    readonly target: string,
+    /** The AWS error name (SlowDown, AccessDenied, QueueDoesNotExist, …) or the network error. */
+    readonly awsCode: string,
+    summary: string,
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(code, `${target}: ${summary}: ${awsCode}: ${message}`, options);
+  }
+}
+
+/** A source's `giveUp`: its code for each way of giving up, each code's summary. */
+export function giveUpWith<C extends string>(
+  codes: Readonly<Record<GiveUp, C>>,
+  summaries: Readonly<Record<C, string>>,
+  target: string,
+): RetryPolicy["giveUp"] {
+  return (why, info, cause) =>
+    new AwsRequestError(codes[why], target, info.name, summaries[codes[why]], info.message, { cause });
 }

@@ -33,11 +33,15 @@ export const sourceRejectReasons = {
 } as const;
 export type SourceRejectReason = keyof typeof sourceRejectReasons;
 
-/** A file as it was when read: a re-run skips it while its size and mtime are the same. */
+/**
+ * A file as it was when read: a re-run skips it while its size and mtime are the same. An S3 object is a file named
+ * `s3://bucket/key` with its size, LastModified and ETag: a re-run skips it while its ETag is the same.
+ */
 export interface FileIdentity {
   path: string;
   size: number;
   mtimeMs: number;
+  etag?: string;
 }
 
 /** A file read to the end, with the number of records it held. */
@@ -155,6 +159,8 @@ export type SourceChunk = readonly SourceItem[];
 export interface Progress {
   readCheckpoint(source: string, key: string): string | undefined;
   isFileDone(path: string, size: number, mtimeMs: number): boolean;
+  /** An S3 object (`s3://bucket/key`) already read to the end with this ETag. */
+  isObjectDone(path: string, etag: string): boolean;
 }
 
 export interface ReadContext {
@@ -231,6 +237,8 @@ export interface SourceDefinition {
   readonly help: string;
   /** Whether the command line names what to read (files), or the source knows (an API). */
   readonly paths: boolean;
+  /** A path only this source reads (an s3:// URI): `deniedby ingest PATH` picks the source by its paths. */
+  claims?(path: string): boolean;
   readonly options: Record<string, SourceOption>;
   /** The sources of one run; throws SourceOptionError when the command line cannot work. */
   once(context: SourceContext, input: { paths: string[]; values: SourceOptionValues }): Source[];

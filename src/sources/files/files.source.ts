@@ -11,7 +11,7 @@ export interface FileSourceOptions {
 }
 
 /** A file's record texts as items, each placed by its index in a records array or its line. */
-function recordReader(location: string) {
+export function recordReader(location: string) {
   const splitter = new RecordSplitter();
   const items = (split: SplitItem[]): SourceItem[] =>
     split.map((item): SourceItem => {

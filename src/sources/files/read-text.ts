@@ -84,6 +84,14 @@ export async function* readText(path: string, stdin: Readable = process.stdin): 
   yield* streamText(stdin, decoder);
 }
 
+/**
+ * The text of a byte stream (an S3 object's body), gunzipped when it starts with the gzip magic bytes, in chunks as
+ * they arrive: the same decoding as a file's. Throws InputReadError after yielding everything that could be read.
+ */
+export function readStreamText(source: Readable): AsyncGenerator<string> {
+  return streamText(source, new TextDecoder("utf-8"));
+}
+
 async function* streamText(source: Readable, decoder: TextDecoder): AsyncGenerator<string> {
   const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
