@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { tempDir } from "../../test/support/db.js";
+import { scopedEnv } from "../../test/support/env.js";
 import { type FakeS3, startFakeS3 } from "../../test/support/fake-s3.js";
 import { type FakeSqs, startFakeSqs } from "../../test/support/fake-sqs.js";
 import { s3EventNotification } from "../../test/support/trail-notifications.js";
@@ -17,21 +18,14 @@ import { liveSources } from "../sources/registry.js";
 import { ingestCommand } from "./ingest.command.js";
 
 const BUCKET = "trail-bucket";
-const saved: Record<string, string | undefined> = {};
+const env = scopedEnv();
 let s3: FakeS3;
 let sqs: FakeSqs;
-
-function setEnv(env: Record<string, string>) {
-  for (const [k, v] of Object.entries(env)) {
-    if (!(k in saved)) saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-}
 
 beforeEach(async () => {
   s3 = await startFakeS3();
   sqs = await startFakeSqs({ longPollCapMs: 50 });
-  setEnv({
+  env.set({
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_SQS: sqs.url,
     AWS_ACCESS_KEY_ID: "test",
@@ -45,11 +39,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-    delete saved[k];
-  }
+  env.restore();
   await s3.close();
   await sqs.close();
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { scopedEnv } from "../../test/support/env.js";
 import { type FakeCloudTrail, fakeEvent, startFakeCloudTrail } from "../../test/support/fake-cloudtrail.js";
 import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
@@ -18,7 +19,7 @@ import { ingestCommand } from "./ingest.command.js";
 
 let dir: string;
 let fake: FakeCloudTrail;
-const saved: Record<string, string | undefined> = {};
+const scoped = scopedEnv();
 const env = {
   AWS_ENDPOINT_URL_CLOUDTRAIL: "",
   AWS_ACCESS_KEY_ID: "test",
@@ -37,20 +38,14 @@ beforeEach(async () => {
     ),
   });
   env.AWS_ENDPOINT_URL_CLOUDTRAIL = fake.url;
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  scoped.set(env);
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
   vi.spyOn(process.stderr, "write").mockImplementation(() => true);
 });
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  scoped.restore();
   await fake.close();
   rmSync(dir, { recursive: true, force: true });
 });
