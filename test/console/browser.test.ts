@@ -161,9 +161,13 @@ describe.skipIf(!present)("the console in headless Chromium, on the example scen
     const firstRow = page.locator("#incidents tbody tr").first();
     const countBefore = Number((await firstRow.locator("td.n").textContent())?.replace(/,/g, ""));
     const denialHref = await firstRow.locator("td:nth-child(2) a").first().getAttribute("href");
-    const eventId = decodeURIComponent(String(denialHref).split("/").at(-1));
+    const eventId = decodeURIComponent(String(denialHref).split("/").at(-1) ?? "");
     // The same denial happens again: its raw record, with a new event id and the current time, pushed to the server.
-    const detail = await (await fetch(`${server.url}/v1/denials/${encodeURIComponent(eventId)}`)).json();
+    const detail = (await (
+      await fetch(`${server.url}/v1/denials/${encodeURIComponent(eventId)}`)
+    ).json()) as {
+      raw: Record<string, unknown>;
+    };
     const again = { ...detail.raw, eventID: crypto.randomUUID(), eventTime: new Date().toISOString() };
     const pushed = await fetch(`${server.url}/v1/events`, {
       method: "POST",
@@ -171,7 +175,7 @@ describe.skipIf(!present)("the console in headless Chromium, on the example scen
       body: JSON.stringify({ Records: [again] }),
     });
     expect(pushed.status).toBe(200);
-    expect((await pushed.json()).accepted).toBe(1);
+    expect(((await pushed.json()) as { accepted: number }).accepted).toBe(1);
     // The refresh asks for the same URL, filters and all; turning auto-refresh off and on refreshes at once.
     const refreshes: string[] = [];
     page.on("request", (r) => {
