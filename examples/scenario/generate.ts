@@ -153,7 +153,15 @@ function rec(c: Call): string {
 }
 function deny(
   c: Call,
-  l: { action: string; resource: string; deniedBy: string; fixTarget: string; fixRoleArn?: string },
+  l: {
+    action: string;
+    resource: string;
+    deniedBy: string;
+    fixTarget: string;
+    fixRoleArn?: string;
+    /** The noise reason the denial must carry, or null when it must not be noise (labelled where it matters). */
+    noise?: string | null;
+  },
 ): void {
   const id = rec(c);
   denials[id] = l;
@@ -258,7 +266,7 @@ label(arnOf(eventsRole), "ecs-events");
 label(arnOf(autoscaleRole), "ecs-autoscale");
 label(arnOf(codedeployRole), "ecs-codedeploy");
 label(arnOf(serviceRole), "ecs-service");
-label(arnOf(terraform), "unknown");
+label(arnOf(terraform), "chained-role"); // assumed by gha-runner's session (role chaining)
 label(arnOf(ghaRunner), "unknown");
 label(arnOf(analytics), "unknown");
 label(`arn:aws:iam::${A}:user/ci-deployer`, "iam-user");
@@ -2186,8 +2194,16 @@ for (const [time, src, name, action, resource] of [
       ip: "AWS Internal",
       readOnly: true,
       error: ["AccessDeniedException", msg(roArn, action, resource, noIdentity(action))],
+      extra: { sessionCredentialFromConsole: "true" },
     },
-    { action, resource, deniedBy: "identity", fixTarget: "sso", fixRoleArn: arnOf(ssoRead) },
+    {
+      action,
+      resource,
+      deniedBy: "identity",
+      fixTarget: "sso",
+      fixRoleArn: arnOf(ssoRead),
+      noise: "console-probe",
+    },
   );
 rec({
   time: "13:32:00",
@@ -2314,6 +2330,279 @@ rec({
   ua: CLI,
   ip: CI_IP,
 });
+
+// ---- 15:00 service roles, a service-linked role and a service principal refused by a bucket policy, role
+// chaining, an EKS node's image pull, and a service acting for a task role (AWS Internal) ----------------------
+// Appended last so that every event ID above stays what it was.
+const configRole: RoleId = { name: "config-recorder-role" };
+const slrConfig: RoleId = { name: "AWSServiceRoleForConfig", path: "aws-service-role/config.amazonaws.com/" };
+const firehoseRole: RoleId = { name: "clickstream-firehose-role" };
+const statesRole: RoleId = { name: "orders-state-machine-role" };
+const schedulerRole: RoleId = { name: "nightly-export-scheduler-role" };
+const partner: RoleId = { name: "partner-uploader" };
+label(arnOf(configRole), "service-role");
+label(arnOf(slrConfig), "service-linked");
+label(arnOf(firehoseRole), "service-role");
+label(arnOf(statesRole), "service-role");
+label(arnOf(schedulerRole), "service-role");
+label(arnOf(partner), "chained-role");
+createRole(configRole, trustDoc({ Service: "config.amazonaws.com" }, true));
+createRole(statesRole, trustDoc({ Service: "states.amazonaws.com" }, true));
+createRole(schedulerRole, trustDoc({ Service: "scheduler.amazonaws.com" }, false));
+const configBucket = "acme-org-config-logs";
+rec({
+  time: "15:00:00",
+  who: service("config.amazonaws.com"),
+  source: "sts",
+  name: "AssumeRole",
+  req: { roleArn: arnOf(configRole), roleSessionName: "AWSConfig-Describe" },
+  resp: { assumedRoleUser: { arn: sessionArn(configRole, "AWSConfig-Describe") } },
+  ua: "config.amazonaws.com",
+  resources: [{ accountId: A, type: "AWS::IAM::Role", ARN: arnOf(configRole) }],
+});
+const configWho = invoked(assumed(configRole, "AWSConfig-Describe"), "config.amazonaws.com");
+rec({
+  time: "15:00:02",
+  who: configWho,
+  source: "ec2",
+  name: "DescribeInstances",
+  req: { instancesSet: {}, filterSet: {} },
+  ua: "config.amazonaws.com",
+  ip: "config.amazonaws.com",
+  readOnly: true,
+});
+const configTopic = `arn:aws:sns:${REGION}:${A}:config-changes`;
+deny(
+  {
+    time: "15:00:05",
+    who: configWho,
+    source: "sns",
+    name: "Publish",
+    req: { topicArn: configTopic },
+    ua: "config.amazonaws.com",
+    ip: "config.amazonaws.com",
+    error: [
+      "AuthorizationError",
+      msg(
+        sessionArn(configRole, "AWSConfig-Describe"),
+        "SNS:Publish",
+        configTopic,
+        noIdentity("SNS:Publish"),
+      ),
+    ],
+  },
+  {
+    action: "sns:Publish",
+    resource: configTopic,
+    deniedBy: "identity",
+    fixTarget: "service-role",
+    fixRoleArn: arnOf(configRole),
+    noise: null,
+  },
+);
+const checkFile = `AWSLogs/${A}/Config/ConfigWritabilityCheckFile`;
+deny(
+  {
+    time: "15:01:00",
+    who: invoked(assumed(slrConfig, "AWSConfig-BucketConfigCheck"), "config.amazonaws.com"),
+    source: "s3",
+    name: "PutObject",
+    req: { bucketName: configBucket, key: checkFile },
+    ua: "config.amazonaws.com",
+    ip: "config.amazonaws.com",
+    data: true,
+    error: [
+      "AccessDenied",
+      msg(
+        sessionArn(slrConfig, "AWSConfig-BucketConfigCheck"),
+        "s3:PutObject",
+        `arn:aws:s3:::${configBucket}/${checkFile}`,
+        "with an explicit deny in a resource-based policy",
+      ),
+    ],
+  },
+  {
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${configBucket}/${checkFile}`,
+    deniedBy: "resource",
+    fixTarget: "resource-policy",
+    noise: null,
+  },
+);
+deny(
+  {
+    time: "15:01:05",
+    who: service("config.amazonaws.com"),
+    source: "s3",
+    name: "GetBucketAcl",
+    req: { bucketName: configBucket },
+    ua: "config.amazonaws.com",
+    readOnly: true,
+    error: ["AccessDenied", "Access Denied"],
+  },
+  {
+    action: "s3:GetBucketAcl",
+    resource: `arn:aws:s3:::${configBucket}`,
+    deniedBy: "unknown",
+    fixTarget: "resource-policy",
+    noise: null,
+  },
+);
+// Firehose names its sessions like ECS task IDs here (uncertain, see the README): only invokedBy tells.
+const FIREHOSE_SESSION = hex("firehose-session", 32);
+const firehoseWho = invoked(assumed(firehoseRole, FIREHOSE_SESSION), "firehose.amazonaws.com");
+rec({
+  time: "15:05:00",
+  who: firehoseWho,
+  source: "s3",
+  name: "PutObject",
+  req: { bucketName: "acme-clickstream", key: "raw/2026/11/16/15/part-0001.gz" },
+  ua: "firehose.amazonaws.com",
+  ip: "firehose.amazonaws.com",
+  data: true,
+});
+deny(
+  {
+    time: "15:05:30",
+    who: firehoseWho,
+    source: "s3",
+    name: "PutObject",
+    req: { bucketName: "acme-clickstream-errors", key: "failed/2026/11/16/15/part-0001.gz" },
+    ua: "firehose.amazonaws.com",
+    ip: "firehose.amazonaws.com",
+    data: true,
+    error: [
+      "AccessDenied",
+      msg(
+        sessionArn(firehoseRole, FIREHOSE_SESSION),
+        "s3:PutObject",
+        "arn:aws:s3:::acme-clickstream-errors/failed/2026/11/16/15/part-0001.gz",
+        noIdentity("s3:PutObject"),
+      ),
+    ],
+  },
+  {
+    action: "s3:PutObject",
+    resource: "arn:aws:s3:::acme-clickstream-errors/failed/2026/11/16/15/part-0001.gz",
+    deniedBy: "identity",
+    fixTarget: "service-role",
+    fixRoleArn: arnOf(firehoseRole),
+    noise: null,
+  },
+);
+const SFN_SESSION = hex("states-session", 32);
+rec({
+  time: "15:10:00",
+  who: service("states.amazonaws.com"),
+  source: "sts",
+  name: "AssumeRole",
+  req: { roleArn: arnOf(statesRole), roleSessionName: SFN_SESSION },
+  resp: { assumedRoleUser: { arn: sessionArn(statesRole, SFN_SESSION) } },
+  ua: "states.amazonaws.com",
+  resources: [{ accountId: A, type: "AWS::IAM::Role", ARN: arnOf(statesRole) }],
+});
+// Role chaining: checkout's code assumes the partner upload role, naming the session after its task ID.
+rec({
+  time: "15:20:00",
+  who: assumed(checkoutTask, T.checkout1),
+  source: "sts",
+  name: "AssumeRole",
+  req: { roleArn: arnOf(partner), roleSessionName: T.checkout1, durationSeconds: 900 },
+  resp: { assumedRoleUser: { arn: sessionArn(partner, T.checkout1) } },
+  ua: JAVA_FARGATE,
+  ip: "10.0.20.44",
+  resources: [{ accountId: A, type: "AWS::IAM::Role", ARN: arnOf(partner) }],
+});
+app(
+  "15:20:02",
+  partner,
+  T.checkout1,
+  "s3",
+  "PutObject",
+  { bucketName: "partner-dropbox", key: "in/orders-0001.csv" },
+  JAVA_FARGATE,
+  true,
+);
+deny(
+  {
+    time: "15:20:05",
+    who: assumed(partner, T.checkout1),
+    source: "s3",
+    name: "PutObject",
+    req: { bucketName: "partner-dropbox", key: "archive/orders-0001.csv" },
+    ua: JAVA_FARGATE,
+    ip: "10.0.20.44",
+    data: true,
+    error: [
+      "AccessDenied",
+      msg(
+        sessionArn(partner, T.checkout1),
+        "s3:PutObject",
+        "arn:aws:s3:::partner-dropbox/archive/orders-0001.csv",
+        noIdentity("s3:PutObject"),
+      ),
+    ],
+  },
+  {
+    action: "s3:PutObject",
+    resource: "arn:aws:s3:::partner-dropbox/archive/orders-0001.csv",
+    deniedBy: "identity",
+    fixTarget: "chained-role",
+    fixRoleArn: arnOf(partner),
+    noise: null,
+  },
+);
+// An EKS worker node's kubelet pulls a pod's image with the node role: nothing on this host is ECS.
+const inventoryRepo = `arn:aws:ecr:${REGION}:${A}:repository/inventory/api`;
+deny(
+  {
+    time: "15:30:00",
+    who: assumed(eksNode, NODE_ID),
+    source: "ecr",
+    name: "BatchGetImage",
+    req: { repositoryName: "inventory/api", imageIds: [{ imageTag: "2026.11.16" }] },
+    ua: "containerd/1.7.22",
+    ip: "10.1.4.21",
+    readOnly: true,
+    error: [
+      "AccessDeniedException",
+      msg(sessionArn(eksNode, NODE_ID), "ecr:BatchGetImage", inventoryRepo, noIdentity("ecr:BatchGetImage")),
+    ],
+  },
+  {
+    action: "ecr:BatchGetImage",
+    resource: inventoryRepo,
+    deniedBy: "identity",
+    fixTarget: "ec2-instance",
+    fixRoleArn: arnOf(eksNode),
+    noise: null,
+  },
+);
+// S3 decrypting an SSE-KMS object for checkout's task role: AWS Internal acting for the role, not the console.
+deny(
+  {
+    time: "15:40:00",
+    who: invoked(assumed(checkoutTask, T.checkout2), "AWS Internal"),
+    source: "kms",
+    name: "Decrypt",
+    req: { encryptionAlgorithm: "SYMMETRIC_DEFAULT", keyId: cmk },
+    ua: "AWS Internal",
+    ip: "AWS Internal",
+    readOnly: true,
+    error: [
+      "AccessDeniedException",
+      msg(sessionArn(checkoutTask, T.checkout2), "kms:Decrypt", cmk, noIdentity("kms:Decrypt")),
+    ],
+  },
+  {
+    action: "kms:Decrypt",
+    resource: cmk,
+    deniedBy: "identity",
+    fixTarget: "ecs-task",
+    fixRoleArn: arnOf(checkoutTask),
+    noise: null,
+  },
+);
 
 // ---- write ---------------------------------------------------------------------------------------------------
 records.sort(

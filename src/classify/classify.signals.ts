@@ -7,7 +7,8 @@
  * 0.90 reserved IAM paths and principal ARN shapes that only AWS can produce;
  * 0.85 roles assumed together for one task (pairing), EC2-launch-type tasks placed on a host;
  * 0.80 instance profiles and IMDS-delivered credentials;
- * 0.70 trust policies, service AssumeRole events, web identity, attached AWS managed policies;
+ * 0.70 trust policies, service AssumeRole events, AssumeRole by another role's session, web identity, attached AWS
+ *      managed policies;
  * 0.50 session-name shapes;
  * 0.40 user agents and invoking services, application SDK calls;
  * 0.30 what the role calls and is denied;
@@ -78,6 +79,10 @@ export const signals = {
   "trust.service": { weight: 0.7, text: "trust policy lets an AWS service assume the role" },
   "trust.federated": { weight: 0.7, text: "trust policy trusts an identity provider" },
   "assume.service": { weight: 0.7, text: "assumed by an AWS service principal (AssumeRole by AWSService)" },
+  "assume.role-session": {
+    weight: 0.7,
+    text: "assumed by another role's session (role chaining: code holding that role called AssumeRole)",
+  },
   "assume.web-identity-eks": {
     weight: 0.7,
     text: "assumed with an EKS OIDC token (AssumeRoleWithWebIdentity)",

@@ -26,13 +26,14 @@ function reversed(input: ClassifierInput): ClassifierInput {
     sessions: [...input.sessions].reverse(),
     usage: [...input.usage].reverse(),
     denials: [...input.denials].reverse(),
+    ...(input.chains ? { chains: [...input.chains].reverse() } : {}),
   };
 }
 
 describe("classifyRoles fixture cases", () => {
   it("has cases for every fixture file", () => {
     expect(new Set(cases.map((c) => c.file))).toEqual(
-      new Set(["conflicts.json", "ec2.json", "ecs.json", "other-kinds.json"]),
+      new Set(["conflicts.json", "ec2.json", "ecs.json", "other-kinds.json", "service-roles.json"]),
     );
   });
 
@@ -59,6 +60,8 @@ describe("classifyRoles fixture cases", () => {
       ).toContain(x.signal);
       if (x.kinds) expect(entry.kinds.map((k) => k.kind).sort()).toEqual([...x.kinds].sort());
       if (x.dualUse !== undefined) expect(entry.dualUse).toBe(x.dualUse);
+      if (x.service !== undefined) expect(assessment?.service, summary).toBe(x.service);
+      if (x.assumedBy !== undefined) expect(assessment?.assumedBy, summary).toEqual(x.assumedBy);
       for (const k of x.absentKinds ?? [])
         expect(
           entry.kinds.map((a) => a.kind),

@@ -1,13 +1,20 @@
 import { callAction } from "../cloudtrail/action.js";
-import { isServiceLinkedRoleArn, sessionShape } from "../cloudtrail/arn.js";
+import { isServiceLinkedRoleArn, isServicePrincipal, sessionShape } from "../cloudtrail/arn.js";
 import { agentClass } from "../cloudtrail/user-agents.js";
 import { assess } from "./assess.js";
 import type { Signal } from "./classify.signals.js";
 import type { ClassifierFacts, ClassifierInput, UsageFact } from "./classify.types.js";
 import { readEvidence } from "./evidence/index.js";
 import type { RoleCatalogEntry } from "./kinds.js";
-import { readPairs, readShapesAndNames, readTrustAndPolicies, readUsage } from "./role-signals.js";
-import { addShape, Catalog, type Hit, hit, type RoleState } from "./role-state.js";
+import {
+  readChains,
+  readInvokers,
+  readPairs,
+  readShapesAndNames,
+  readTrustAndPolicies,
+  readUsage,
+} from "./role-signals.js";
+import { addInvokedShape, addShape, Catalog, type Hit, hit, type RoleState } from "./role-state.js";
 import { INVOKED_BY_TARGETS } from "./targets.js";
 
 /*
@@ -71,16 +78,35 @@ export function classifyRoles(input: ClassifierInput): RoleCatalogEntry[] {
       fact.lastSeen = Math.max(fact.lastSeen, u.lastSeen);
     }
   }
-  return classifyFacts({ evidence: input.evidence, sessions: input.sessions, usage, denials: input.denials });
+  return classifyFacts({
+    evidence: input.evidence,
+    sessions: input.sessions,
+    usage,
+    denials: input.denials,
+    ...(input.chains ? { chains: input.chains } : {}),
+  });
 }
 
-/** Sessions: when a role was seen, its session shapes, IMDS delivery, web identity and invoking services. */
+/**
+ * Sessions: when a role was seen, its session shapes, IMDS delivery, web identity and invoking services. A session
+ * an AWS service used (invokedBy) carries a name that service chose: its shape counts only for that service's kind.
+ */
 function readSessions(catalog: Catalog, sessions: ClassifierFacts["sessions"]): void {
   for (const s of sessions) {
     const state = catalog.ref(s.roleArn, "", 0);
     if (!state) continue;
     catalog.seen(state, s.firstSeen, s.lastSeen);
-    if (s.sessionShape) addShape(state, s.sessionShape, s.sampleSession);
+    const by = s.invokedBy;
+    const byService = by !== "" && isServicePrincipal(by);
+    if (s.sessionShape) {
+      if (byService) addInvokedShape(state, s.sessionShape, s.sampleSession, by);
+      else addShape(state, s.sessionShape, s.sampleSession);
+    }
+    if (by === "") state.directSessions = true;
+    else if (byService) {
+      if (state.invokers === null) state.invokers = new Set();
+      state.invokers.add(by);
+    }
     if (s.ec2RoleDelivery)
       hit(
         state,
@@ -95,8 +121,8 @@ function readSessions(catalog: Catalog, sessions: ClassifierFacts["sessions"]): 
         "session.web-identity-eks",
         s.federatedProvider.slice(s.federatedProvider.indexOf("oidc.eks.")),
       );
-    const by = INVOKED_BY_TARGETS[s.invokedBy];
-    if (by && !isServiceLinkedRoleArn(s.roleArn)) hit(state, by, "ua.invoked-by-service", s.invokedBy);
+    const target = INVOKED_BY_TARGETS[by];
+    if (target && !isServiceLinkedRoleArn(s.roleArn)) hit(state, target, "ua.invoked-by-service", by);
   }
 }
 
@@ -130,7 +156,11 @@ function readDenials(catalog: Catalog, denials: ClassifierFacts["denials"]): voi
     const state = catalog.ref(d.roleArn, "", 0);
     if (!state) continue;
     catalog.seen(state, d.eventTime, d.eventTime);
-    if (d.sessionName) addShape(state, sessionShape(d.sessionName), d.sessionName);
+    // A denial's session is in the session rows too: a shape they show only on service-used sessions stays so.
+    if (d.sessionName) {
+      const shape = sessionShape(d.sessionName);
+      if (!state.serviceNamedShapes?.has(shape)) addShape(state, shape, d.sessionName);
+    }
     let agents = agentsOf.get(d.userAgent);
     if (agents === undefined) {
       agents = agentClass(d.userAgent ? [d.userAgent] : []);
@@ -181,11 +211,13 @@ export function classifyFacts(input: ClassifierFacts): RoleCatalogEntry[] {
   readSessions(catalog, input.sessions);
   readUsageFacts(catalog, input.usage);
   readDenials(catalog, input.denials);
+  readChains(catalog, input.chains ?? []);
   for (const state of catalog.roles.values()) {
     if (state.principal === "user") hit(state, "iam-user", "principal.iam-user", state.arn);
     if (state.principal === "root") hit(state, "root", "principal.root", state.arn);
     if (state.principal !== "role") continue;
     readTrustAndPolicies(state);
+    readInvokers(state);
     readShapesAndNames(state);
   }
   const usageHits = new Map<Signal, Hit>();

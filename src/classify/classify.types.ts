@@ -37,15 +37,27 @@ export interface DenialObservation {
   errorMessage: string | null;
 }
 
+/** One role's sessions assumed another role (role chaining), folded over days (from `usage_daily`). */
+export interface ChainObservation {
+  /** The role whose session called sts:AssumeRole. */
+  callerRoleArn: string;
+  /** The role it assumed. */
+  assumedRoleArn: string;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 /**
  * Everything the classifier reads: plain data mirroring what the store holds. `evidence` are the raw successful
  * evidence records (task definitions, trust policies, service AssumeRole events with their `roleSessionName`, …).
+ * `chains` are the roles that role sessions assumed (none when left out).
  */
 export interface ClassifierInput {
   evidence: CloudTrailRecord[];
   sessions: SessionObservation[];
   usage: UsageObservation[];
   denials: DenialObservation[];
+  chains?: ChainObservation[];
 }
 
 /**

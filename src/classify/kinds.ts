@@ -15,6 +15,10 @@ export const roleKinds = {
   "ecs-events": "EventBridge role that runs scheduled ECS tasks",
   "ecs-autoscale": "Application Auto Scaling role for ECS services",
   "ecs-codedeploy": "CodeDeploy role for ECS blue/green deployments",
+  "service-role":
+    "service role that an AWS service assumes to act in the account (the catalogue names the service)",
+  "chained-role":
+    "role assumed by another role's session (role chaining): the identity of the code that called AssumeRole",
   "iam-user": "IAM user",
   root: "the account root user",
   unknown: "not enough evidence in the trail",
@@ -35,6 +39,10 @@ export interface KindAssessment {
   confidence: number;
   /** Strongest first. */
   evidence: Evidence[];
+  /** `service-role` only: the service principal that assumes the role (`config.amazonaws.com`). */
+  service?: string;
+  /** `chained-role` only: the roles whose sessions assumed this one, sorted (at most five). */
+  assumedBy?: string[];
 }
 
 /** One catalogue entry per principal (role ARN, or user/root ARN). */

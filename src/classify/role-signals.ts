@@ -13,6 +13,8 @@ import {
   AGENT_SSM,
 } from "../cloudtrail/user-agents.js";
 import { type Signal, signals } from "./classify.signals.js";
+import type { ClassifierFacts } from "./classify.types.js";
+import type { Catalog } from "./role-state.js";
 import {
   addDetail,
   EPS,
@@ -24,11 +26,13 @@ import {
   type Target,
 } from "./role-state.js";
 import {
+  INVOKED_BY_TARGETS,
   MANAGED_POLICY_TARGETS,
   NAME_HINT_WORDS,
   NAME_HINTS,
-  SERVICE_TARGETS,
   SHAPE_TARGETS,
+  serviceOfTarget,
+  serviceTarget,
 } from "./targets.js";
 
 /*
@@ -41,9 +45,12 @@ const PAIRING_WINDOW_MS = 1000;
 /** Signals from the role's latest trust policy and its attached AWS managed policies. */
 export function readTrustAndPolicies(state: RoleState): void {
   if (state.trust) {
+    const serviceLinked = isServiceLinkedRoleArn(state.arn);
     for (const svc of state.trust.services) {
-      const target = SERVICE_TARGETS[svc];
-      if (target) hit(state, target, "trust.service", `${svc} (${state.trust.detail})`);
+      const target = serviceTarget(svc);
+      // A service-linked role trusts its service too: it is not the customer's service role.
+      if (target && !(serviceLinked && serviceOfTarget(target)))
+        hit(state, target, "trust.service", `${svc} (${state.trust.detail})`);
     }
     for (const fed of state.trust.federated) {
       if (fed.includes("oidc.eks."))
@@ -60,10 +67,57 @@ export function readTrustAndPolicies(state: RoleState): void {
 }
 
 /**
+ * A role whose every session an AWS service used (invokedBy names it; no call of its own) is a service role of
+ * that service. With calls of its own, invokedBy may be a service forwarding the role's own request (Secrets
+ * Manager decrypting with KMS for it): that says nothing about the role.
+ */
+export function readInvokers(state: RoleState): void {
+  if (state.directSessions || state.invokers === null || isServiceLinkedRoleArn(state.arn)) return;
+  for (const by of state.invokers) {
+    const target = serviceTarget(by);
+    if (target && serviceOfTarget(target) && !INVOKED_BY_TARGETS[by])
+      hit(state, target, "ua.invoked-by-service", by);
+  }
+}
+
+/**
+ * Roles that role sessions assumed (role chaining): the assumed role is its own principal, whatever its caller is.
+ * A role assuming itself, and service-linked roles, say nothing.
+ */
+export function readChains(catalog: Catalog, chains: NonNullable<ClassifierFacts["chains"]>): void {
+  for (const c of chains) {
+    if (c.callerRoleArn === c.assumedRoleArn || isServiceLinkedRoleArn(c.assumedRoleArn)) continue;
+    const state = catalog.ref(c.assumedRoleArn, "", 1);
+    const caller = catalog.ref(c.callerRoleArn, "", 0);
+    if (!state || !caller || state === caller || state.principal !== "role") continue;
+    catalog.seen(state, c.firstSeen, c.lastSeen);
+    catalog.seen(caller, c.firstSeen, c.lastSeen);
+    hit(state, "chained-role", "assume.role-session", `by ${c.callerRoleArn}`);
+    if (state.assumers === null) state.assumers = new Set();
+    state.assumers.add(c.callerRoleArn);
+  }
+}
+
+/**
+ * Assumed by another role's session and by nothing that says more (no service assumes or is trusted by it, no
+ * launch or instance configuration names it): its session names and the execution environment in its user
+ * agents are its caller's, not its own.
+ */
+export function isChainedOnly(state: RoleState): boolean {
+  let chained = false;
+  for (const h of state.hits) {
+    if (h.target === "chained-role") chained = true;
+    else if (h.weight >= signals["assume.role-session"].weight) return false;
+  }
+  return chained;
+}
+
+/**
  * Signals from the calls the role made and was denied. `hits` is a scratch map the caller owns and reuses across
  * roles: a role's calls hit the same few signals over and over, so each hit is found once.
  */
 export function readUsage(state: RoleState, hits: Map<Signal, Hit>): void {
+  const chainedOnly = isChainedOnly(state);
   const inTaskFamily = hasHits(state, "ecs-task-family", "ecs-task", "ecs-task-execution");
   const inEc2Family = hasHits(state, "ec2-family", "ecs-container-instance");
   // Only task-family roles off EC2 weigh app, launch and secret calls: skip collecting them for every other role.
@@ -82,7 +136,8 @@ export function readUsage(state: RoleState, hits: Map<Signal, Hit>): void {
       if (agents & AGENT_LAMBDA) note("lambda", "ua.lambda-runtime", action);
       if (agents & AGENT_SSM) note("ec2-instance", "ua.ssm-agent", action);
       // Inside an ECS task. On an instance-role session it is a task without a task role: ECS runs on that host.
-      if (agents & AGENT_ECS_TASK)
+      // A chained role's code runs in its caller's task: the execution environment is the caller's.
+      if (agents & AGENT_ECS_TASK && !chainedOnly)
         note(inEc2Family ? "ecs-container-instance" : "ecs-task", "ua.ecs-exec-env", action);
       if ((agents & AGENT_ECS_AGENT) !== 0 && !isTaskRoleAgentAction(action)) {
         if (inEc2Family) note("ecs-container-instance", "ua.ecs-agent", action);
@@ -105,7 +160,9 @@ export function readUsage(state: RoleState, hits: Map<Signal, Hit>): void {
 
 /** Signals from the role's session-name shapes, reserved paths and name. */
 export function readShapesAndNames(state: RoleState): void {
-  for (const [shape, sample] of state.shapes ?? []) {
+  // A chained role's session names are chosen by the code that assumed it.
+  const shapes = isChainedOnly(state) ? [] : (state.shapes ?? []);
+  for (const [shape, sample] of shapes) {
     const target = SHAPE_TARGETS[shape];
     if (target) hit(state, target, "session.shape", `${shape} (e.g. ${sample})`);
   }

@@ -2,6 +2,7 @@ import { parseIamPrincipalArn, parseSessionArn } from "../cloudtrail/arn.js";
 import type { Signal } from "./classify.signals.js";
 import { signals } from "./classify.signals.js";
 import type { RoleKind } from "./kinds.js";
+import { SERVICE_TARGETS, SHAPE_TARGETS } from "./targets.js";
 
 /*
  * Two families of kinds share most of their evidence: an ECS task role and its execution role have the same trust
@@ -10,7 +11,12 @@ import type { RoleKind } from "./kinds.js";
  * distinguishing evidence picks.
  */
 export type Family = "ecs-task-family" | "ec2-family";
-export type Target = RoleKind | Family;
+/**
+ * A service role of one service: `service:<service principal>`. Kept per service so that each service's evidence
+ * stays its own; assess.ts turns the best of them into one `service-role` kind that names its service.
+ */
+export type ServiceTarget = `service:${string}`;
+export type Target = RoleKind | Family | ServiceTarget;
 
 export interface Hit {
   target: Target;
@@ -42,6 +48,17 @@ export interface RoleState {
   calls: { actions: string[]; agents: number }[];
   trust: { services: string[]; federated: string[]; detail: string } | null;
   managedPolicies: Set<string> | null;
+  /**
+   * Session shapes seen only on sessions an AWS service opened or used for the role (invokedBy): the service chose
+   * those names, so they say nothing about the role's kind.
+   */
+  serviceNamedShapes: Set<string> | null;
+  /** Some session of the role made calls itself (no invokedBy): the role is not used by services alone. */
+  directSessions: boolean;
+  /** Services named by invokedBy on the role's sessions. */
+  invokers: Set<string> | null;
+  /** Roles whose sessions assumed this one (role chaining). */
+  assumers: Set<string> | null;
 }
 
 /** Below this difference two weights are equal. */
@@ -102,6 +119,10 @@ export class Catalog {
         calls: [],
         trust: null,
         managedPolicies: null,
+        serviceNamedShapes: null,
+        directSessions: false,
+        invokers: null,
+        assumers: null,
       };
       this.roles.set(r.key, state);
     }
@@ -178,6 +199,20 @@ export function addDetail(h: Hit, detail: string): Hit {
 
 export function hasHits(state: RoleState, ...targets: Target[]): boolean {
   return state.hits.some((h) => targets.includes(h.target));
+}
+
+/**
+ * A session shape seen on a session that `invokedBy` says a service used: the service named it, so it counts as a
+ * shape only when that service is the one the shape belongs to (ECS names task sessions, EC2 instance sessions).
+ */
+export function addInvokedShape(state: RoleState, shape: string, sample: string, service: string): void {
+  const shapeTarget = SHAPE_TARGETS[shape];
+  if (shapeTarget !== undefined && shapeTarget === SERVICE_TARGETS[service]) {
+    addShape(state, shape, sample);
+    return;
+  }
+  if (state.serviceNamedShapes === null) state.serviceNamedShapes = new Set();
+  state.serviceNamedShapes.add(shape);
 }
 
 /** Keeps the smallest sample per shape so that the detail text does not depend on input order. */

@@ -81,6 +81,7 @@ describe("the labelled scenario trail", () => {
         sessions: shuffled(input.sessions, seed + 100),
         usage: shuffled(input.usage, seed + 200),
         denials: shuffled(input.denials, seed + 300),
+        chains: shuffled(input.chains ?? [], seed + 400),
       });
       expect(again).toEqual(catalog);
     }

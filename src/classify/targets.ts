@@ -1,13 +1,17 @@
-import type { Target } from "./role-state.js";
+import { isServicePrincipal } from "../cloudtrail/arn.js";
+import type { RoleKind } from "./kinds.js";
+import type { ServiceTarget, Target } from "./role-state.js";
 
-/** Services whose AssumeRole, trust policy or invokedBy says which kind a role is. */
+/**
+ * Services whose AssumeRole, trust policy or invokedBy says which kind a role is. Any other service principal
+ * makes the role a service role of that service (serviceTarget).
+ */
 export const SERVICE_TARGETS: Record<string, Target> = {
   "ecs-tasks.amazonaws.com": "ecs-task-family",
   "ec2.amazonaws.com": "ec2-family",
   "lambda.amazonaws.com": "lambda",
   "edgelambda.amazonaws.com": "lambda",
   "pods.eks.amazonaws.com": "eks-pod-identity",
-  "events.amazonaws.com": "ecs-events",
   "application-autoscaling.amazonaws.com": "ecs-autoscale",
   "codedeploy.amazonaws.com": "ecs-codedeploy",
   "ecs.amazonaws.com": "ecs-service",
@@ -15,11 +19,33 @@ export const SERVICE_TARGETS: Record<string, Target> = {
 
 /** invokedBy on a role's own calls: only services that act *as* these roles say something about them. */
 export const INVOKED_BY_TARGETS: Record<string, Target> = {
-  "events.amazonaws.com": "ecs-events",
   "application-autoscaling.amazonaws.com": "ecs-autoscale",
   "codedeploy.amazonaws.com": "ecs-codedeploy",
   "ecs.amazonaws.com": "ecs-service",
 };
+
+/**
+ * Service roles that ECS evidence makes one of the ECS kinds: an EventBridge (or EventBridge Scheduler) role is a
+ * service role of EventBridge, and the ECS events role when something says it runs ECS tasks.
+ */
+export const SERVICE_SPECIALISATIONS: Record<string, RoleKind> = {
+  "events.amazonaws.com": "ecs-events",
+  "scheduler.amazonaws.com": "ecs-events",
+};
+
+/** The target a service principal says a role is: a kind it only assumes, else a service role of that service. */
+export function serviceTarget(service: string): Target | undefined {
+  return SERVICE_TARGETS[service] ?? (isServicePrincipal(service) ? serviceRoleTarget(service) : undefined);
+}
+
+export function serviceRoleTarget(service: string): ServiceTarget {
+  return `service:${service}`;
+}
+
+/** The service a service-role target names, or undefined for any other target. */
+export function serviceOfTarget(target: Target): string | undefined {
+  return target.startsWith("service:") ? target.slice("service:".length) : undefined;
+}
 
 /** AWS managed policies made for one kind (matched on the policy name, so any path or partition works). */
 export const MANAGED_POLICY_TARGETS: Record<string, Target> = {

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { explainCase } from "../../test/support/explain-cases.js";
+import { openDb } from "../db/client.js";
+import { createStore } from "../db/store.js";
 import { explainDenial } from "../explain/explain.js";
 import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
@@ -85,6 +87,49 @@ describe("explain command", () => {
     expect(await explainCommand([])).toBe(2);
     expect(await explainCommand(["a", "--format", "xml"])).toBe(2);
     expect(await explainCommand(["a", "--bogus"])).toBe(2);
+    expect(await explainCommand(["a", "--message", "User is not authorized"])).toBe(2);
+    expect(await explainCommand(["--message", "  "])).toBe(2);
+    expect(await explainCommand(["a", "--service", "s3"])).toBe(2);
+  });
+
+  it("explains a pasted message with --message, using the stored catalogue for the role it names", async () => {
+    const dbPath = join(dir, "catalogue.db");
+    const db = openDb({ path: dbPath });
+    createStore(db).catalog.save([
+      {
+        roleArn: "arn:aws:iam::123456789012:role/delivery/partner-uploader",
+        accountId: "123456789012",
+        roleName: "partner-uploader",
+        kinds: [
+          {
+            kind: "chained-role",
+            confidence: 0.7,
+            evidence: [],
+            assumedBy: ["arn:aws:iam::123456789012:role/checkout-task-role"],
+          },
+        ],
+        dualUse: false,
+        firstSeen: null,
+        lastSeen: null,
+      },
+    ]);
+    db.$client.close();
+    const message =
+      'An error occurred (AccessDenied) when calling the PutObject operation: User: arn:aws:sts::123456789012:assumed-role/partner-uploader/0123456789abcdef0123456789abcdef is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::partner-dropbox/in/orders.csv" because no identity-based policy allows the s3:PutObject action';
+    const io = capture();
+    expect(await explainCommand(["--message", message, "--db", dbPath])).toBe(0);
+    const e = JSON.parse(io.out().trim()) as ReturnType<typeof explainDenial>;
+    expect(e.principal).toMatchObject({
+      kind: "chained-role",
+      roleArn: "arn:aws:iam::123456789012:role/delivery/partner-uploader",
+      assumedBy: ["arn:aws:iam::123456789012:role/checkout-task-role"],
+    });
+    expect(e.fix.target).toBe("chained-role");
+    expect(e.caveats.map((c) => c.code)).toContain("message-only");
+    // Without the catalogue the session's task-ID name reads as an ECS task role, from the ARN alone.
+    const bare = capture();
+    expect(await explainCommand(["--message", message, "--db", missingDb, "--format", "table"])).toBe(0);
+    expect(bare.out()).toContain("ecs-task");
   });
 });
 

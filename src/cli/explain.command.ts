@@ -4,11 +4,30 @@ import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { bodyRecords, unwrapEnvelope } from "../cloudtrail/normalise.js";
 import { openDb } from "../db/client.js";
 import type { Explanation } from "../explain/explanation.schema.js";
+import { explainMessage } from "../explain/message.js";
 import { catalogLookup } from "../pipeline/catalog.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { defaultDbPath, formatTable } from "./denials.command.js";
 
-const USAGE = "usage: deniedby explain FILE|- [--db PATH] [--format table|json]\n";
+const USAGE =
+  "usage: deniedby explain FILE|- [--db PATH] [--format table|json]\n" +
+  '       deniedby explain --message "TEXT" [--service SERVICE] [--db PATH] [--format table|json]\n';
+
+type Catalog = (roleArn: string) => RoleCatalogEntry | undefined;
+
+/** The stored catalogue as a lookup; never creates a database just to read a catalogue from it. */
+function storedCatalog(dbPath: string): Catalog {
+  if (!existsSync(dbPath)) return () => undefined;
+  const db = openDb({ path: dbPath, readonly: true });
+  const catalog = catalogLookup(db);
+  db.$client.close();
+  return catalog;
+}
+
+function print(out: Explanation[], format: string): void {
+  if (format === "json") for (const e of out) process.stdout.write(`${JSON.stringify(e)}\n`);
+  else process.stdout.write(formatTable(out, true));
+}
 
 /** Records from any input shape: one record, an array, {"Records": […]}, an EventBridge event, or JSON lines. */
 export function recordsFrom(text: string): unknown[] {
@@ -24,7 +43,10 @@ export function recordsFrom(text: string): unknown[] {
   return bodyRecords(value).map((r) => unwrapEnvelope(r.value));
 }
 
-/** `deniedby explain FILE|-`: explains the given events without storing them, with the stored catalogue as context. */
+/**
+ * `deniedby explain FILE|-`: explains the given events without storing them, with the stored catalogue as context.
+ * `deniedby explain --message "…"`: explains a pasted error message alone, the same way.
+ */
 export async function explainCommand(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -39,11 +61,29 @@ export async function explainCommand(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || (format !== "json" && format !== "table")) {
+  const message = values.message;
+  const usable =
+    (format === "json" || format === "table") &&
+    (message === undefined
+      ? positionals.length === 1 && values.service === undefined
+      : positionals.length === 0 && message.trim() !== "");
+  if (!usable) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const file = positionals[0] ?? "-";
+  const catalog = storedCatalog(values.db ?? defaultDbPath());
+  if (message !== undefined) {
+    print(
+      [explainMessage({ message, ...(values.service ? { service: values.service } : {}) }, { catalog })],
+      format,
+    );
+    return 0;
+  }
+  return explainFile(positionals[0] ?? "-", catalog, format);
+}
+
+/** Explains the denials of a file (or stdin) of records; exits 1 when none is a denial. */
+async function explainFile(file: string, catalog: Catalog, format: string): Promise<number> {
   let text: string;
   try {
     text = file === "-" ? await readStdin() : readFileSync(file, "utf8");
@@ -51,23 +91,15 @@ export async function explainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`cannot read ${file}: ${(err as Error).message}\n`);
     return 1;
   }
-  let values_: unknown[];
+  let values: unknown[];
   try {
-    values_ = recordsFrom(text);
+    values = recordsFrom(text);
   } catch {
     process.stderr.write(`${file}: not JSON or JSON lines\n`);
     return 1;
   }
-  const dbPath = values.db ?? defaultDbPath();
-  // Never create a database just to read a catalogue from it.
-  let catalog: (roleArn: string) => RoleCatalogEntry | undefined = () => undefined;
-  if (existsSync(dbPath)) {
-    const db = openDb({ path: dbPath, readonly: true });
-    catalog = catalogLookup(db);
-    db.$client.close();
-  }
   const out: Explanation[] = [];
-  const items = values_.map((value, i) => ({ position: `record ${i}`, value }));
+  const items = values.map((value, i) => ({ position: `record ${i}`, value }));
   for (const given of explainGivenRecords(items, catalog)) {
     if ("rejection" in given) {
       const { reason, detail } = given.rejection;
@@ -81,8 +113,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
       );
     }
   }
-  if (format === "json") for (const e of out) process.stdout.write(`${JSON.stringify(e)}\n`);
-  else process.stdout.write(formatTable(out, true));
+  print(out, format);
   return out.length > 0 ? 0 : 1;
 }
 
@@ -90,7 +121,13 @@ function parse(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { db: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      db: { type: "string" },
+      format: { type: "string" },
+      message: { type: "string" },
+      service: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
 }
 

@@ -16,6 +16,7 @@ commands:
   roles            the role catalogue: kind, confidence and evidence per role
   denials          list stored denials, explained (table or JSON lines)
   explain FILE|-   explain given events without storing them
+  explain --message "TEXT"  explain a pasted access-denied message alone
   report           weekly least-privilege report per role (markdown, html or json)
   athena ddl       print the Athena table DDL for a CloudTrail bucket
 

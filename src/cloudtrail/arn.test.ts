@@ -5,12 +5,14 @@ import {
   hasSsoRolePath,
   isAwsManagedPolicyArn,
   isServiceLinkedRoleArn,
+  isServicePrincipal,
   isSsoRoleName,
   isTaskIdSessionName,
   parseArn,
   parseIamPrincipalArn,
   parseSessionArn,
   partitionOf,
+  permissionSetOf,
   principalNameOf,
   quotedRoleArnParts,
   roleNameOf,
@@ -133,6 +135,15 @@ describe("IAM principal ARNs", () => {
     ).toBe(true);
     expect(isSsoRoleName("AWSReservedSSO_Admins_260008d6b2140109")).toBe(true);
     expect(isSsoRoleName("MyAWSReservedSSO_copy")).toBe(false);
+    // The permission set is the name between the prefix and the 16-hex suffix, underscores and all.
+    expect(permissionSetOf("AWSReservedSSO_Admins_260008d6b2140109")).toBe("Admins");
+    expect(permissionSetOf("AWSReservedSSO_Data_Eng_RO_0123456789abcdef")).toBe("Data_Eng_RO");
+    expect(permissionSetOf("AWSReservedSSO_<redacted>")).toBeNull();
+    expect(permissionSetOf("xxxx")).toBeNull();
+    expect(isServicePrincipal("config.amazonaws.com")).toBe(true);
+    expect(isServicePrincipal("states.cn-north-1.amazonaws.com.cn")).toBe(true);
+    expect(isServicePrincipal("AWS Internal")).toBe(false);
+    expect(isServicePrincipal("arn:aws:iam::1:role/x")).toBe(false);
     // Managed policies in every partition: the report reads aws-cn attachments as AWS managed too.
     expect(
       isAwsManagedPolicyArn("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),

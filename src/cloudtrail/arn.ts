@@ -134,6 +134,22 @@ export function isSsoRoleName(name: string): boolean {
   return name.startsWith("AWSReservedSSO_");
 }
 
+/** Permission-set names may hold underscores themselves: the role name ends in `_<16 hex>`. */
+const SSO_ROLE_NAME = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+/**
+ * The permission set an Identity Center role was generated from, read from its name
+ * (`AWSReservedSSO_<permission set>_<16 hex>`), or null when the name does not say (redacted, or another shape).
+ */
+export function permissionSetOf(roleName: string): string | null {
+  return SSO_ROLE_NAME.exec(roleName)?.[1] ?? null;
+}
+
+/** An AWS service principal as trust policies, AssumeRole and invokedBy name it: `config.amazonaws.com`. */
+export function isServicePrincipal(name: string): boolean {
+  return /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/.test(name);
+}
+
 /**
  * The shape of a role-session name. Who picked the name tells what assumed the role: ECS names sessions after the
  * task ID, EC2 after the instance ID, EKS Pod Identity `eks-<cluster>-<pod>-<uuid>`, SDKs pick their own.

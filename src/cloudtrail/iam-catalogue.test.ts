@@ -9,6 +9,7 @@ import {
 describe("the IAM action catalogue", () => {
   it("spells actions as the catalogue does", () => {
     expect(canonicalAction("sqs:sendmessage")).toBe("sqs:SendMessage");
+    expect(canonicalAction("SNS:Publish")).toBe("sns:Publish");
     expect(canonicalAction("s3:nope")).toBeUndefined();
   });
 

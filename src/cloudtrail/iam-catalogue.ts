@@ -77,7 +77,8 @@ export function lookupAction(action: string): CatalogueAction | undefined {
 /** `service:Action` spelled as the catalogue spells it, or undefined when unknown. */
 export function canonicalAction(action: string): string | undefined {
   const found = lookupAction(action);
-  return found ? `${action.slice(0, action.indexOf(":"))}:${found.name}` : undefined;
+  // Service prefixes are lower case in IAM; SNS writes its own upper case in messages ("SNS:Publish").
+  return found ? `${action.slice(0, action.indexOf(":")).toLowerCase()}:${found.name}` : undefined;
 }
 
 /** ARN templates of a service's resource types (`${Partition}`, `${Region}`, `${Account}` placeholders). */

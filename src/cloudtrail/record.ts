@@ -53,6 +53,8 @@ export interface CloudTrailRecord {
   readOnly?: boolean;
   managementEvent?: boolean;
   vpcEndpointId?: string;
+  /** "true" (a boolean in some exports) when the call used an AWS Management Console session; absent otherwise. */
+  sessionCredentialFromConsole?: string | boolean;
   [key: string]: unknown;
 }
 

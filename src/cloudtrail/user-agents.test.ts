@@ -5,8 +5,10 @@ import {
   AGENT_ECS_TASK,
   AGENT_LAMBDA,
   AGENT_SSM,
+  actingService,
   agentClass,
   agentClassOf,
+  isConsoleCall,
   isConsoleUserAgent,
   isEcsAgentUserAgent,
   isEcsEc2TaskUserAgent,
@@ -67,6 +69,51 @@ describe("user-agent classes", () => {
     expect(isConsoleUserAgent("console.amazonaws.com")).toBe(true);
     expect(isConsoleUserAgent("Mozilla/5.0 (console.aws.amazon.com)")).toBe(true);
     expect(isConsoleUserAgent(SDK)).toBe(false);
+  });
+
+  it("know the console by the user agents it really leaves, and AWS Internal as AWS acting, not the console", () => {
+    // Each of these is in the public trails of shared/datasets, on calls marked sessionCredentialFromConsole or
+    // made from the console's hosts.
+    for (const ua of [
+      "console.amazonaws.com",
+      "console.ec2.amazonaws.com",
+      "signin.amazonaws.com",
+      "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.488 Linux/5.10.184-153.731.amzn2int.x86_64]",
+      "RDS Console, aws-internal/3 aws-sdk-java/1.11.975 Linux/5.10.184",
+      "EC2ConsoleFrontend, aws-internal/3 aws-sdk-java/1.11.848 Linux/4.9.217",
+    ])
+      expect(isConsoleUserAgent(ua), ua).toBe(true);
+    for (const ua of [
+      "AWS Internal",
+      "aws-internal/3 aws-sdk-java/1.11.1030 Linux/5.4.116",
+      "secretsmanager.amazonaws.com",
+    ])
+      expect(isConsoleUserAgent(ua), ua).toBe(false);
+  });
+
+  it("take a call as the console's only when no AWS service made it for the caller", () => {
+    // A console session's own read (the console's back end shows AWS Internal, with the flag set).
+    expect(isConsoleCall({ userAgent: "AWS Internal", sessionCredentialFromConsole: "true" })).toBe(true);
+    expect(isConsoleCall({ userAgent: "console.ec2.amazonaws.com" })).toBe(true);
+    expect(isConsoleCall({ userAgent: "AWS Internal", sessionCredentialFromConsole: true })).toBe(true);
+    // AWS Internal alone, or with invokedBy: a service acting for the caller (KMS Decrypt for S3, Config, …).
+    expect(isConsoleCall({ userAgent: "AWS Internal" })).toBe(false);
+    expect(actingService({ userAgent: "AWS Internal" })).toBe("AWS Internal");
+    expect(isConsoleCall({ userAgent: "AWS Internal", invokedBy: "AWS Internal" })).toBe(false);
+    expect(
+      isConsoleCall({
+        userAgent: "AWS Internal",
+        invokedBy: "health.amazonaws.com",
+        sessionCredentialFromConsole: "true",
+      }),
+    ).toBe(false);
+    expect(actingService({ userAgent: "config.amazonaws.com", invokedBy: "config.amazonaws.com" })).toBe(
+      "config.amazonaws.com",
+    );
+    expect(actingService({ userAgent: SDK })).toBeNull();
+    expect(
+      actingService({ userAgent: "console.amazonaws.com", sessionCredentialFromConsole: "true" }),
+    ).toBeNull();
   });
 
   it("reduce one call's agent to the same bits as a list of one", () => {

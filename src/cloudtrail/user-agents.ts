@@ -45,11 +45,60 @@ export function isServiceUserAgent(ua: UserAgent): boolean {
   return typeof ua === "string" && (/^[a-z0-9.-]+\.amazonaws\.com$/.test(ua) || ua === "AWS Internal");
 }
 
-/** The AWS console and sign-in: their pages probe many read APIs for whoever browses. */
-const CONSOLE = /^(AWS Internal|console\.amazonaws\.com|signin\.amazonaws\.com)|console\.aws\.amazon\.com/i;
+/**
+ * The AWS Management Console as CloudTrail names it in `userAgent` (every form below is in the public trails of
+ * shared/datasets): `console.amazonaws.com`, a service's console host `console.<service>.amazonaws.com`,
+ * `signin.amazonaws.com`, and the consoles' back ends, which name themselves before their internal SDK
+ * (`[S3Console/0.4, aws-internal/3 …]`, `RDS Console, aws-internal/3 …`, `EC2ConsoleFrontend, aws-internal/3 …`).
+ * `AWS Internal` is not one of them: it is AWS acting for a caller, and the console only when the record also
+ * says the session came from it (`sessionCredentialFromConsole`, see isConsoleCall).
+ */
+const CONSOLE_HOST = /^(console(\.[a-z0-9-]+)?|signin)\.amazonaws\.com$/;
+const CONSOLE_BACKEND = /^\[?[A-Za-z0-9 ]*Console[A-Za-z]*(\/[\d.]+)?, ?aws-internal\//;
 
 export function isConsoleUserAgent(ua: UserAgent): boolean {
-  return typeof ua === "string" && CONSOLE.test(ua);
+  return (
+    typeof ua === "string" &&
+    (CONSOLE_HOST.test(ua) || CONSOLE_BACKEND.test(ua) || ua.includes("console.aws.amazon.com"))
+  );
+}
+
+/** What a record says about who issued a call: its user agent, invokedBy, and the console flag. */
+export interface CallOrigin {
+  userAgent?: unknown;
+  invokedBy?: string | null | undefined;
+  /**
+   * CloudTrail's `sessionCredentialFromConsole` ("true", or true in some exports; absent otherwise): the call was
+   * made with credentials of an AWS Management Console session.
+   */
+  sessionCredentialFromConsole?: unknown;
+}
+
+/**
+ * The AWS service that made a call on the caller's behalf, or null when the caller made it: `invokedBy` naming a
+ * service (or `AWS Internal`), or a service's own user agent. The console is not a service acting for the caller:
+ * its hosts, and `AWS Internal` on a console session, are the person at the console.
+ */
+export function actingService(call: CallOrigin): string | null {
+  const fromConsole = isConsoleSession(call);
+  const by = call.invokedBy ?? "";
+  if (by !== "" && !CONSOLE_HOST.test(by)) return by;
+  const ua = typeof call.userAgent === "string" ? call.userAgent : "";
+  if (isServiceUserAgent(ua) && !CONSOLE_HOST.test(ua) && !(ua === "AWS Internal" && fromConsole)) return ua;
+  return null;
+}
+
+function isConsoleSession(call: CallOrigin): boolean {
+  return call.sessionCredentialFromConsole === true || call.sessionCredentialFromConsole === "true";
+}
+
+/**
+ * A call made from the AWS Management Console by the person using it: the record says the session came from the
+ * console, or the user agent is the console's, and no AWS service made the call on the person's behalf.
+ */
+export function isConsoleCall(call: CallOrigin): boolean {
+  if (actingService(call) !== null) return false;
+  return isConsoleSession(call) || (typeof call.userAgent === "string" && isConsoleUserAgent(call.userAgent));
 }
 
 /** An AWS SDK or the CLI: code someone wrote or ran, not an agent. */

@@ -62,7 +62,7 @@ describe("console pages, no token", () => {
       /<time datetime="2026-11-16T\d\d:\d\d:\d\d.\d{3}Z" title="[^"]+">2026-11-16 \d\d:\d\d UTC<\/time>/,
     );
     // The sparkline ends at the newest denial's hour, and every incident of that day has a bar in it.
-    expect(html).toContain("the sparklines show the 24 hours up to 2026-11-16 15:00 UTC");
+    expect(html).toContain("the sparklines show the 24 hours up to 2026-11-16 16:00 UTC");
     expect(html).toMatch(
       /<svg class="spark"[^>]*aria-label="1 denial in these 24 hours, by hour"><line[^>]*><\/line><rect /,
     );
@@ -144,7 +144,7 @@ describe("console pages, no token", () => {
   it("serves the report with contents and a filter by kind and role", async () => {
     const all = await (await app.request("/report")).text();
     expect(all).toContain('<nav aria-labelledby="contents">');
-    expect(all).toContain("Showing 29 of 29 roles.");
+    expect(all).toContain("Showing 35 of 35 roles.");
     expectInert(all);
     const tasks = await (await app.request("/report?kind=ecs-task")).text();
     expect([...tasks.matchAll(/<h2 id="kind-([a-z0-9_-]+)">/g)].map((m) => m[1])).toEqual(["ecs-task"]);

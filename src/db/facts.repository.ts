@@ -5,6 +5,7 @@ import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Db } from "./client.js";
 import type {
   AgentClassifier,
+  ChainObservation,
   DenialObservation,
   SessionObservation,
   StoredFacts,
@@ -123,6 +124,24 @@ function readDenials(c: Db["$client"]): DenialObservation[] {
   }));
 }
 
+/**
+ * Roles that role sessions assumed: AssumeRole calls that succeeded at least once, whose usage rows name the
+ * assumed role as their resource (the record's resources list, or requestParameters.roleArn).
+ */
+function readChains(c: Db["$client"]): ChainObservation[] {
+  return (
+    c
+      .prepare(
+        `SELECT role_arn, resource, min(first_seen), max(last_seen) FROM usage_daily
+         WHERE event_source = 'sts.amazonaws.com' AND event_name = 'AssumeRole' AND role_arn IS NOT NULL
+           AND resource LIKE 'arn:%:role/%' AND calls > errors
+         GROUP BY role_arn, resource`,
+      )
+      .raw(true)
+      .all() as [string, string, number, number][]
+  ).map((r) => ({ callerRoleArn: r[0], assumedRoleArn: r[1], firstSeen: r[2], lastSeen: r[3] }));
+}
+
 /** Usage folded over days and resources per (principal, API call), with the user agents merged. */
 function readUsage(c: Db["$client"]): UsageObservation[] {
   const merge = userAgentMerger();
@@ -192,7 +211,12 @@ export function createFactsReader(db: Db) {
   let usageSink: UsageSink | null = null;
   const loadObservations = (): Omit<StoredObservations, "usage"> => {
     evidence = readEvidence(c, evidence);
-    return { evidence: evidence.records.slice(), sessions: readSessions(c), denials: readDenials(c) };
+    return {
+      evidence: evidence.records.slice(),
+      sessions: readSessions(c),
+      denials: readDenials(c),
+      chains: readChains(c),
+    };
   };
 
   return {

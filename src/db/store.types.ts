@@ -10,6 +10,10 @@ export interface StoredKindAssessment {
   kind: string;
   confidence: number;
   evidence: { signal: string; detail: string; weight: number }[];
+  /** For a service role: the service that assumes it. */
+  service?: string;
+  /** For a chained role: the roles whose sessions assumed it. */
+  assumedBy?: string[];
 }
 
 /** One role_catalog row as plain data: every kind, best first. */
@@ -60,12 +64,21 @@ export interface DenialObservation {
   errorMessage: string | null;
 }
 
+/** One role's sessions assumed another role (role chaining): successful AssumeRole calls in `usage_daily`. */
+export interface ChainObservation {
+  callerRoleArn: string;
+  assumedRoleArn: string;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 /** Everything stored about roles, as the classifier reads it; `evidence` are the raw evidence records. */
 export interface StoredObservations {
   evidence: CloudTrailRecord[];
   sessions: SessionObservation[];
   usage: UsageObservation[];
   denials: DenialObservation[];
+  chains: ChainObservation[];
 }
 
 /** The APIs one principal called under user agents of one class (the bits an `AgentClassifier` gives). */

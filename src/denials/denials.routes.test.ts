@@ -38,6 +38,8 @@ describe("GET /v1/denials", () => {
         mismatches.push(`${eventId}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
       if (label.fixRoleArn && e.fix.roleArn !== label.fixRoleArn)
         mismatches.push(`${eventId}: fix.roleArn ${e.fix.roleArn}`);
+      if (label.noise !== undefined && (e.noiseReason?.code ?? null) !== label.noise)
+        mismatches.push(`${eventId}: noise ${e.noiseReason?.code ?? null}, want ${label.noise}`);
     }
     expect(mismatches).toEqual([]);
   });

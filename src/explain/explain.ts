@@ -1,7 +1,7 @@
 import type { RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
 import { decodeCommand, type ParsedDenialMessage, parseAccessDenied } from "../cloudtrail/access-denied.js";
 import { type ActionRule, iamActionFor } from "../cloudtrail/action.js";
-import { accountOf, roleNameOf, sessionShape } from "../cloudtrail/arn.js";
+import { accountOf, sessionShape } from "../cloudtrail/arn.js";
 import { isDataEventAction } from "../cloudtrail/data-events.js";
 import { canonicalAction } from "../cloudtrail/iam-catalogue.js";
 import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
@@ -17,12 +17,12 @@ import {
   type Caveat,
   caveats as caveatTexts,
   fixReasons,
-  fixTargetLabel,
   type NoiseReason,
   noiseReasons,
 } from "./reasons.js";
 import { firstRule } from "./rules/index.js";
 import type { Decision, DenialFacts } from "./rules/rule.js";
+import { summarise } from "./summary.js";
 
 export type { Explanation, Fix } from "./explanation.schema.js";
 
@@ -33,20 +33,8 @@ export interface ExplainContext {
   callKind?: RoleKind;
   /** Looks up catalogue entries by role ARN (used when `role` is not given). */
   catalog?: (roleArn: string) => RoleCatalogEntry | undefined;
-}
-
-function summarise(
-  e: Omit<Explanation, "summary" | "fix" | "incidentId" | "noise" | "noiseReason">,
-  target: Fix["target"],
-): string {
-  const who = e.principal.roleArn ? roleNameOf(e.principal.roleArn) : e.principal.arn;
-  const what = e.action ?? `${e.eventSource} ${e.eventName}`;
-  const on = e.resource && e.resource !== "*" ? ` on ${e.resource}` : "";
-  const by =
-    e.deniedBy === "unknown"
-      ? ""
-      : ` by ${e.explicitDeny ? "an explicit deny in " : "a missing allow in "}the ${e.deniedBy} policy`;
-  return `${who} was denied ${what}${on}${by}; change ${fixTargetLabel(target)}.`;
+  /** The record stands for a pasted message alone (message.ts): say what an event would have added. */
+  messageOnly?: boolean;
 }
 
 /** The analysis columns of a denial: what the store keeps and incidents group on (no fix, no prose). */
@@ -63,8 +51,45 @@ export interface DenialAnalysis {
   entry: RoleCatalogEntry | undefined;
   kind: RoleKind;
   kindConfidence: number;
+  /** For a service role: the service the catalogue says assumes it. */
+  service: string | null;
+  /** For a chained role: the roles the catalogue says assumed it. */
+  assumedBy: string[];
   incidentId: string;
   noise: NoiseReason | null;
+}
+
+/** The denied action: the one the message names, else the event's; a KMS dependency is kms:Decrypt. */
+function actionOf(
+  record: CloudTrailRecord,
+  parsed: ParsedDenialMessage,
+  errorCode: string | null,
+): Pick<DenialAnalysis, "action" | "actionSource" | "actionVerified" | "dependency"> {
+  // A KMS failure surfacing through the called service names no key: the key is not the event's resource.
+  const dependency = parsed.dependency || (errorCode !== null && /^KMSAccessDenied/.test(errorCode));
+  if (parsed.action) {
+    const canonical = canonicalAction(parsed.action);
+    return {
+      action: canonical ?? parsed.action,
+      actionSource: "message",
+      actionVerified: canonical !== undefined,
+      dependency,
+    };
+  }
+  if (dependency) return { action: "kms:Decrypt", actionSource: "message", actionVerified: true, dependency };
+  const derived = iamActionFor(record);
+  return { action: derived.action, actionSource: derived.rule, actionVerified: derived.verified, dependency };
+}
+
+/** The denied resource: the one the message names, else the event's (none for a dependency's failure). */
+function resourceOf(
+  record: CloudTrailRecord,
+  parsed: ParsedDenialMessage,
+  dependency: boolean,
+): Pick<DenialAnalysis, "resource" | "resourceSource"> {
+  if (parsed.resource) return { resource: parsed.resource, resourceSource: "message" };
+  const resource = dependency ? null : primaryResource(record);
+  return { resource, resourceSource: resource ? "event" : "none" };
 }
 
 /**
@@ -78,36 +103,9 @@ export function analyseDenial(record: CloudTrailRecord, context: ExplainContext 
     typeof record.errorMessage === "string" ? record.errorMessage : null,
     errorCode,
   );
-  let action: string | null;
-  let actionSource: ActionRule;
-  let actionVerified: boolean;
-  if (parsed.action) {
-    const canonical = canonicalAction(parsed.action);
-    action = canonical ?? parsed.action;
-    actionSource = "message";
-    actionVerified = canonical !== undefined;
-  } else {
-    const derived = iamActionFor(record);
-    action = derived.action;
-    actionSource = derived.rule;
-    actionVerified = derived.verified;
-  }
-  // A KMS failure surfacing through the called service names no key: the key is not the event's resource.
-  const dependency = parsed.dependency || (errorCode !== null && /^KMSAccessDenied/.test(errorCode));
-  if (dependency && !parsed.action) {
-    action = "kms:Decrypt";
-    actionSource = "message";
-    actionVerified = true;
-  }
-  let resource: string | null = null;
-  let resourceSource: Explanation["resourceSource"] = "none";
-  if (parsed.resource) {
-    resource = parsed.resource;
-    resourceSource = "message";
-  } else if (!dependency) {
-    resource = primaryResource(record);
-    if (resource) resourceSource = "event";
-  }
+  const acted = actionOf(record, parsed, errorCode);
+  const { action } = acted;
+  const located = resourceOf(record, parsed, acted.dependency);
 
   const entry = context.role ?? (principal.roleArn ? context.catalog?.(principal.roleArn) : undefined);
   const fromCatalogue = bestKind(entry);
@@ -116,11 +114,12 @@ export function analyseDenial(record: CloudTrailRecord, context: ExplainContext 
   const kindConfidence = context.callKind
     ? (fromCatalogue?.confidence ?? 0.8)
     : (fromCatalogue?.confidence ?? trail.confidence);
+  const assessed = entry?.kinds.find((k) => k.kind === kind);
 
   const { id } = fingerprintDenial({
     principal,
     action,
-    resource,
+    resource: located.resource,
     deniedBy: parsed.deniedBy,
     policyArn: parsed.policyArn ?? null,
   });
@@ -130,21 +129,19 @@ export function analyseDenial(record: CloudTrailRecord, context: ExplainContext 
     kind,
     action,
     deniedBy: parsed.deniedBy,
-    permissionless: actionSource === "permissionless",
+    permissionless: acted.actionSource === "permissionless",
   });
   return {
     principal,
     parsed,
     errorCode,
-    action,
-    actionSource,
-    actionVerified,
-    resource,
-    resourceSource,
-    dependency,
+    ...acted,
+    ...located,
     entry,
     kind,
     kindConfidence,
+    service: assessed?.service ?? null,
+    assumedBy: assessed?.assumedBy ?? [],
     incidentId: id,
     noise,
   };
@@ -173,16 +170,28 @@ export function denialFacts(record: CloudTrailRecord, a: DenialAnalysis): Denial
     shape: principal.sessionName ? sessionShape(principal.sessionName) : null,
     dualUse: a.entry?.dualUse === true,
     trustedService: a.parsed.trustedService ?? null,
+    service: a.service,
+    assumedBy: a.assumedBy,
   };
 }
 
 /** What CloudTrail cannot show about this denial: the rule's caveats, then what the message and event say. */
-function caveatsOf(record: CloudTrailRecord, a: DenialAnalysis, decision: Decision): Set<Caveat> {
+function caveatsOf(
+  record: CloudTrailRecord,
+  a: DenialAnalysis,
+  decision: Decision,
+  messageOnly: boolean,
+): Set<Caveat> {
   const { parsed, action } = a;
   const codes = new Set<Caveat>(decision.caveats);
+  if (messageOnly) {
+    codes.add("message-only");
+    if (!parsed.principalArn) codes.add("message-no-principal");
+    if (!a.resource) codes.add("message-no-resource");
+  }
   if (parsed.truncated) codes.add("message-truncated");
   if (parsed.form === "enhanced") codes.add("one-policy-type");
-  if (!parsed.action && !a.dependency) codes.add("no-enhanced-message");
+  if (!parsed.action && !a.dependency && !messageOnly) codes.add("no-enhanced-message");
   if (parsed.encodedMessage) codes.add("encoded-message");
   if (action !== null && isDataEventAction(action)) codes.add("data-events-off");
   if (
@@ -247,7 +256,7 @@ export function explainWithRule(
   const facts = denialFacts(record, a);
   const rule = firstRule(facts);
   const decision = rule.decide(facts);
-  const caveats = caveatsOf(record, a, decision);
+  const caveats = caveatsOf(record, a, decision, context.messageOnly === true);
   const fix = buildFix(facts, a, decision, caveats);
   const { principal, parsed, noise } = a;
   // One object literal with every field, in the order clients see: V8 builds it in one go (a spread does not).
@@ -257,7 +266,14 @@ export function explainWithRule(
     eventSource: record.eventSource,
     eventName: record.eventName,
     errorCode: a.errorCode,
-    principal: { arn: principal.arn, roleArn: principal.roleArn, kind: a.kind, confidence: a.kindConfidence },
+    principal: {
+      arn: principal.arn,
+      roleArn: principal.roleArn,
+      kind: a.kind,
+      confidence: a.kindConfidence,
+      service: a.service,
+      assumedBy: a.assumedBy,
+    },
     action: a.action,
     actionSource: a.actionSource,
     actionVerified: a.actionVerified,
@@ -276,7 +292,7 @@ export function explainWithRule(
     noise: noise !== null,
     noiseReason: noise ? { code: noise, text: noiseReasons[noise] } : null,
   };
-  explanation.summary = summarise(explanation, fix.target);
+  explanation.summary = summarise(explanation, fix, a);
   return { rule: rule.name, explanation };
 }
 

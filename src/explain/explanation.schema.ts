@@ -78,6 +78,10 @@ export const Explanation = z
       roleArn: z.string().nullable(),
       kind: codes(roleKinds),
       confidence: z.number().min(0).max(1),
+      /** For a service role: the service the catalogue says assumes it. */
+      service: z.string().nullable(),
+      /** For a chained role: the roles the catalogue says assumed it (role chaining). */
+      assumedBy: z.array(z.string()),
     }),
     action: z.string().nullable(),
     actionSource: codes(actionRules).meta({

@@ -1,4 +1,4 @@
-import { principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
+import { accountOf, permissionSetOf, principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
 import { supportsResourceLevel } from "../cloudtrail/iam-catalogue.js";
 import { s3BucketOf } from "../cloudtrail/resource.js";
 import type { PolicyDocument, PolicyStatement } from "./explanation.schema.js";
@@ -28,17 +28,26 @@ export function identityPolicy(
   return { Version: "2012-10-17", Statement: [statement] };
 }
 
-/** A resource-policy statement granting `principal` the action. */
-export function resourcePolicy(principal: string, action: string, resource: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: action, Resource: resource }],
-  };
+/** A resource-policy statement granting `principal` (an ARN, or a service such as `config.amazonaws.com`) the action. */
+export function resourcePolicy(
+  principal: string,
+  action: string,
+  resource: string,
+  condition?: Record<string, Record<string, string>>,
+): PolicyDocument {
+  const who = isServiceName(principal) ? { Service: principal } : { AWS: principal };
+  const statement: PolicyStatement = { Effect: "Allow", Principal: who, Action: action, Resource: resource };
+  if (condition) statement.Condition = condition;
+  return { Version: "2012-10-17", Statement: [statement] };
+}
+
+function isServiceName(principal: string): boolean {
+  return principal.endsWith(".amazonaws.com") || principal.endsWith(".amazonaws.com.cn");
 }
 
 /** A trust-policy statement letting `principal` (an ARN, or a service such as `ecs-tasks.amazonaws.com`) assume the role. */
 export function trustPolicy(principal: string): PolicyDocument {
-  const who = principal.endsWith(".amazonaws.com") ? { Service: principal } : { AWS: principal };
+  const who = isServiceName(principal) ? { Service: principal } : { AWS: principal };
   return {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: who, Action: "sts:AssumeRole", Resource: "*" }],
@@ -64,6 +73,25 @@ export function putRolePolicyCommand(roleArn: string, policy: PolicyDocument, ac
 export function putUserPolicyCommand(userArn: string, policy: PolicyDocument, actions: string[]): string {
   const name = principalNameOf(userArn);
   return `aws iam put-user-policy --user-name ${name} --policy-name ${policyName(actions)} --policy-document ${shellQuote(JSON.stringify(policy))}`;
+}
+
+/**
+ * How an Identity Center role's permission set gets a statement: IAM Identity Center generates the role from the
+ * permission set and overwrites changes made to the role itself, so the statement goes into the set's one inline
+ * policy (merged with what it holds: put replaces it), then the set is provisioned again to the account. Run where
+ * Identity Center is administered (its management or delegated administrator account).
+ */
+export function permissionSetCommands(roleArn: string, policy: PolicyDocument): string[] {
+  const set = permissionSetOf(roleNameOf(roleArn));
+  const account = accountOf(roleArn) || "<account-id>";
+  const named = set ? `the permission set named ${set}` : "the permission set this role was generated from";
+  return [
+    "aws sso-admin list-instances --query 'Instances[0].InstanceArn' --output text  # <instance-arn>; run where IAM Identity Center is administered",
+    `aws sso-admin list-permission-sets --instance-arn <instance-arn>  # then describe-permission-set on each to find ${named}: <permission-set-arn>`,
+    "aws sso-admin get-inline-policy-for-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn>  # a set has one inline policy: merge the statement into it",
+    `aws sso-admin put-inline-policy-to-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn> --inline-policy file://merged-policy.json  # merged-policy.json: the current inline policy plus ${shellQuote(JSON.stringify(policy.Statement[0] ?? {}))}`,
+    `aws sso-admin provision-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn> --target-type AWS_ACCOUNT --target-id ${account}  # re-provision, so the role in the account is regenerated`,
+  ];
 }
 
 /** Commands to read the policy that must change, for targets we cannot write a grant for. */

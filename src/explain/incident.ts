@@ -5,7 +5,7 @@ import { isServiceLinkedRoleArn } from "../cloudtrail/arn.js";
 import type { Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { resourcePattern } from "../cloudtrail/resource.js";
-import { isConsoleUserAgent } from "../cloudtrail/user-agents.js";
+import { isConsoleCall } from "../cloudtrail/user-agents.js";
 import type { NoiseReason } from "./reasons.js";
 
 export interface DenialFingerprint {
@@ -44,7 +44,28 @@ function incidentIdOf(key: string): string {
 const GUARDRAIL_ACTIONS =
   /^(organizations:LeaveOrganization|cloudtrail:(StopLogging|DeleteTrail|UpdateTrail|PutEventSelectors)|guardduty:(DeleteDetector|DisassociateFromMasterAccount|DisassociateFromAdministratorAccount|UpdateDetector|DeleteMembers)|config:(StopConfigurationRecorder|DeleteConfigurationRecorder|DeleteDeliveryChannel)|securityhub:(DisableSecurityHub|DeleteMembers)|access-analyzer:DeleteAnalyzer|ec2:DisableEbsEncryptionByDefault|s3:PutAccountPublicAccessBlock|account:(CloseAccount|DisableRegion|EnableRegion)|iam:(CreateUser|CreateAccessKey|CreateLoginProfile))$/;
 
-/** Why a denial is noise, or null when it deserves attention. */
+/**
+ * Policies a customer owns, which a denial of an AWS service's own identity can still be fixed in: a bucket or key
+ * policy, an endpoint policy, the organization's policies.
+ */
+const CUSTOMER_POLICIES: ReadonlySet<DeniedBy> = new Set(["resource", "vpc-endpoint", "scp", "rcp"]);
+
+/**
+ * A denial of AWS acting as itself (a service principal, a service-linked role) that nobody should change: AWS
+ * manages those identities' own permissions. A policy the customer wrote that denied them is fixed there (a Config
+ * delivery refused by the bucket policy), and a service principal is only ever allowed by such policies.
+ */
+function isAwsManagedDenial(input: { principal: Principal; kind: RoleKind; deniedBy: DeniedBy }): boolean {
+  const { principal, kind, deniedBy } = input;
+  const service = principal.type === "AWSService";
+  const serviceLinked =
+    kind === "service-linked" || (principal.roleArn !== null && isServiceLinkedRoleArn(principal.roleArn));
+  if (!service && !serviceLinked) return false;
+  if (CUSTOMER_POLICIES.has(deniedBy)) return false;
+  return !(service && deniedBy === "unknown");
+}
+
+/** Why a denial is noise (nobody should change anything for it), or null when it deserves attention. */
 export function noiseReason(input: {
   record: CloudTrailRecord;
   principal: Principal;
@@ -53,19 +74,20 @@ export function noiseReason(input: {
   deniedBy: DeniedBy;
   permissionless: boolean;
 }): NoiseReason | null {
-  const { record, principal, kind, action } = input;
+  const { record, principal, action } = input;
   if (input.permissionless) return "permissionless-api";
-  if (
-    principal.type === "AWSService" ||
-    kind === "service-linked" ||
-    (principal.roleArn !== null && isServiceLinkedRoleArn(principal.roleArn))
-  )
-    return "aws-service-principal";
+  if (isAwsManagedDenial(input)) return "aws-service-principal";
   if ((input.deniedBy === "scp" || input.deniedBy === "rcp") && action && GUARDRAIL_ACTIONS.test(action))
     return "scp-guardrail";
   const verb = action?.slice(action.indexOf(":") + 1) ?? record.eventName;
   const readOnly = record.readOnly === true || /^(Get|List|Describe|Head|Search|Lookup)/.test(verb);
-  // The console's pages probe many read APIs and simply show less when one is denied.
-  if (readOnly && isConsoleUserAgent(record.userAgent)) return "console-probe";
+  // The console's pages probe many read APIs and simply show less when one is denied. A service reading for the
+  // caller (invokedBy, AWS Internal) is not the console: its failure breaks whatever the service was doing.
+  const origin = {
+    userAgent: record.userAgent,
+    invokedBy: principal.invokedBy,
+    sessionCredentialFromConsole: record.sessionCredentialFromConsole,
+  };
+  if (readOnly && isConsoleCall(origin)) return "console-probe";
   return null;
 }

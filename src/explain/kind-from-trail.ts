@@ -1,11 +1,6 @@
+import { type ArnKind, kindFromArn } from "../classify/arn-kind.js";
 import type { RoleCatalogEntry, RoleKind } from "../classify/kinds.js";
-import {
-  hasSsoRolePath,
-  isServiceLinkedRoleArn,
-  isSsoRoleName,
-  roleNameOf,
-  sessionShape,
-} from "../cloudtrail/arn.js";
+import { sessionShape } from "../cloudtrail/arn.js";
 import { isContainerInstanceCall, isLaunchAction, isLaunchSecretCall } from "../cloudtrail/ecs-calls.js";
 import type { Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
@@ -24,7 +19,17 @@ export function bestKind(
   return first ? { kind: first.kind, confidence: first.confidence } : undefined;
 }
 
-/** The kind of the denied principal from the trail alone, when the catalogue has nothing. */
+/** The better supported of two readings of the same principal. */
+function stronger(a: ArnKind, b: ArnKind): { kind: RoleKind; confidence: number } {
+  const best = b.confidence > a.confidence ? b : a;
+  return { kind: best.kind, confidence: best.confidence };
+}
+
+/**
+ * The kind of the denied principal when the catalogue has nothing: what its ARNs show (kindFromArn, the one home of
+ * that reading: the issuer's role ARN keeps the path, the session ARN the session name), sharpened by what this one
+ * event adds: web identity, the Lambda runtime or the ECS agent in the user agent, and launch-time calls.
+ */
 export function kindFromTrail(
   record: CloudTrailRecord,
   principal: Principal,
@@ -33,26 +38,23 @@ export function kindFromTrail(
   if (principal.type === "IAMUser") return { kind: "iam-user", confidence: 1 };
   if (principal.type === "Root") return { kind: "root", confidence: 1 };
   if (principal.type === "AWSService") return { kind: "service-linked", confidence: 0.6 };
-  const role = principal.roleArn ?? "";
-  if (isServiceLinkedRoleArn(role)) return { kind: "service-linked", confidence: 0.95 };
-  // A session ARN rebuilt without the issuer loses the reserved path; the role name still says SSO.
-  if (hasSsoRolePath(role) || (role !== "" && isSsoRoleName(roleNameOf(role))))
-    return { kind: "sso", confidence: 0.95 };
+  const fromArn = stronger(kindFromArn(principal.roleArn), kindFromArn(principal.arn));
+  // Paths AWS writes itself outweigh anything one event shows.
+  if (fromArn.kind === "sso" || fromArn.kind === "service-linked") return fromArn;
   if (principal.federatedProvider?.includes("oidc.eks.")) return { kind: "eks-irsa", confidence: 0.9 };
   const ua = typeof record.userAgent === "string" ? record.userAgent : "";
   if (isLambdaUserAgent(ua)) return { kind: "lambda", confidence: 0.85 };
   const shape = principal.sessionName ? sessionShape(principal.sessionName) : null;
   const agents = agentClassOf(record.userAgent);
-  if (shape === "ec2-instance-id" || shape === "managed-instance-id")
-    return isEcsAgentUserAgent(ua) || (action !== null && isContainerInstanceCall(action, agents))
-      ? { kind: "ecs-container-instance", confidence: 0.8 }
-      : { kind: "ec2-instance", confidence: 0.6 };
-  if (shape === "eks-pod") return { kind: "eks-pod-identity", confidence: 0.85 };
+  if (shape === "ec2-instance-id" || shape === "managed-instance-id") {
+    if (isEcsAgentUserAgent(ua) || (action !== null && isContainerInstanceCall(action, agents)))
+      return { kind: "ecs-container-instance", confidence: 0.8 };
+    return fromArn;
+  }
   if (shape === "ecs-task-id" || shape === "uuid") {
     const launch = action !== null && (isLaunchAction(action) || isLaunchSecretCall(action, agents));
     if (launch && (isEcsAgentUserAgent(ua) || !isSdkUserAgent(ua)))
       return { kind: "ecs-task-execution", confidence: 0.6 };
-    if (shape === "ecs-task-id") return { kind: "ecs-task", confidence: 0.5 };
   }
-  return { kind: "unknown", confidence: 0 };
+  return fromArn;
 }

@@ -44,6 +44,8 @@ export const fixReasons = {
   "ecs-exec":
     "ECS Exec opens SSM message channels from inside the task with the task role, not the execution role.",
   "ecs-agent": "ECS agent registration and polling run with the container instance's role.",
+  "eks-node-image-pull":
+    "An EC2 host with no sign of ECS pulled the image with its instance role: on an EKS worker node the kubelet pulls with the node role, which needs ECR pull permissions.",
   "ecs-instance-fallback":
     "An application call was made with the EC2 instance's credentials: the task has no task role and the SDK fell back to the host's instance metadata. Give the task a task role; do not widen the instance role.",
   "ecs-task-app": "Application SDK calls from a task use the task role.",
@@ -55,7 +57,15 @@ export const fixReasons = {
   "kind-unknown":
     "The principal was denied, but the trail does not say what kind of role it is; the grant below is for the role that was denied.",
   "service-principal":
-    "An AWS service principal or service-linked role was denied; these policies are managed by AWS.",
+    "A service-linked role was denied by a permission AWS manages (its own policy): nothing for you to change.",
+  "service-principal-resource":
+    "An AWS service acting as its service principal is allowed only by the resource's own policy (bucket, key, topic, queue): add a statement for the service, limited to your account.",
+  "service-role":
+    "An AWS service acts with this service role: its policy is yours to change (unlike a service-linked role's), so grant the action there.",
+  "chained-role":
+    "This role was assumed by another role's session (role chaining): the code holds this role's credentials, so the permission goes on this role, not on the role that assumed it.",
+  "identity-center":
+    "The caller signed in through IAM Identity Center: the role is generated from a permission set, so change the permission set and re-provision it; changes to the generated role are overwritten.",
   "no-evidence": "The trail does not say enough to tell who must change what.",
 } as const;
 export type FixReason = keyof typeof fixReasons;
@@ -90,6 +100,12 @@ export const caveats = {
   "action-unverified":
     "The derived action is not in the IAM action catalogue; check its spelling before granting it.",
   "resource-unknown": 'The resource could not be determined; the statement uses "*" and should be narrowed.',
+  "message-only":
+    "Explained from the error message alone, with no CloudTrail event: no user agent, source address, request parameters or time, so the kind rests on the stored catalogue or on what the ARN shows.",
+  "message-no-principal":
+    "The message does not say who was denied: the fix cannot name the role or user; the CloudTrail event would.",
+  "message-no-resource":
+    "The message names no resource: the CloudTrail event (or the request that failed) says which one to grant.",
 } as const;
 export type Caveat = keyof typeof caveats;
 
@@ -98,7 +114,7 @@ export const noiseReasons = {
   "console-probe":
     "a read-only call made by the AWS console while someone browsed; the page simply shows less",
   "aws-service-principal":
-    "made by an AWS service principal or service-linked role whose policies AWS manages",
+    "made by an AWS service principal or service-linked role and denied by a policy AWS manages: nobody should change it",
   "scp-guardrail": "an organization guardrail doing its job (the SCP denies this action on purpose)",
   "permissionless-api": "the API needs no permission; the failure is not an IAM policy gap",
 } as const;

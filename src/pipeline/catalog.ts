@@ -1,4 +1,5 @@
 import { type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
+import { parseIamPrincipalArn } from "../cloudtrail/arn.js";
 import type { Db } from "../db/client.js";
 import {
   findRoleByName,
@@ -44,11 +45,26 @@ export function listRoleEntries(
   return { roles: page.roles.map(toRoleEntry), nextCursor: page.nextCursor };
 }
 
-/** Catalogue lookups by role ARN, each read once when first asked: for a few lookups (one request). */
+/** The account and name a role ARN names: session ARNs (and messages quoting them) give the role without its path. */
+function roleKey(arn: string): { account: string; name: string } | null {
+  const p = parseIamPrincipalArn(arn);
+  return p?.type === "role" ? { account: p.account, name: p.name } : null;
+}
+
+/**
+ * Catalogue lookups by role ARN, each read once when first asked: for a few lookups (one request). A role ARN
+ * rebuilt from a session (no path) finds the role by account and name.
+ */
 export function lazyCatalogLookup(db: Db): (roleArn: string) => RoleCatalogEntry | undefined {
   const seen = new Map<string, RoleCatalogEntry | undefined>();
+  const read = (arn: string): RoleCatalogEntry | undefined => {
+    const exact = getRoleEntry(db, arn);
+    if (exact) return exact;
+    const key = roleKey(arn);
+    return (key && findRoleEntryByName(db, key.account, key.name)) ?? undefined;
+  };
   return (arn) => {
-    if (!seen.has(arn)) seen.set(arn, getRoleEntry(db, arn) ?? undefined);
+    if (!seen.has(arn)) seen.set(arn, read(arn));
     return seen.get(arn);
   };
 }
@@ -57,10 +73,23 @@ export function lazyCatalogLookup(db: Db): (roleArn: string) => RoleCatalogEntry
 export function catalogLookup(db: Db): (roleArn: string) => RoleCatalogEntry | undefined {
   const entries = loadCatalogEntries(db);
   const mapped = new Map<string, RoleCatalogEntry>();
+  // Built on the first miss only: records carry the issuer's full ARN, so most lookups never need it.
+  let byName: Map<string, StoredRoleEntry> | null = null;
+  const storedOf = (arn: string): StoredRoleEntry | undefined => {
+    const exact = entries.get(arn);
+    if (exact !== undefined) return exact;
+    const key = roleKey(arn);
+    if (key === null) return undefined;
+    if (byName === null) {
+      byName = new Map();
+      for (const e of entries.values()) byName.set(`${e.accountId}:${e.roleName}`, e);
+    }
+    return byName.get(`${key.account}:${key.name}`);
+  };
   return (arn) => {
     let entry = mapped.get(arn);
     if (entry === undefined) {
-      const stored = entries.get(arn);
+      const stored = storedOf(arn);
       if (stored === undefined) return undefined;
       entry = toRoleEntry(stored);
       mapped.set(arn, entry);

@@ -19,6 +19,8 @@ export const kindColours: Readonly<Record<RoleKind, string>> = {
   "ecs-events": "#882d17",
   "ecs-autoscale": "#c2b280",
   "ecs-codedeploy": "#604e97",
+  "service-role": "#b3446c",
+  "chained-role": "#2b3d26",
   "iam-user": "#f99379",
   root: "#654522",
   unknown: "#d0d0d0",

@@ -70,7 +70,15 @@ describe("findings on the scenario trail", () => {
     expect(roles.every((r) => r.idle && codes(r).includes("idle-role"))).toBe(true);
     expect(nextWeek.comparison.shrank.map((s) => s.roleArn)).toContain(roleArn("checkout-task-role"));
     expect(nextWeek.comparison.newDenials).toEqual([]);
-    expect(week.groups.flatMap((g) => g.roles).some((r) => r.idle)).toBe(false);
+    // In the week itself only the two service roles that the trail shows only being assumed (by Step Functions and
+    // EventBridge Scheduler, with no call of their own) are idle.
+    expect(
+      week.groups
+        .flatMap((g) => g.roles)
+        .filter((r) => r.idle)
+        .map((r) => r.roleName)
+        .sort(),
+    ).toEqual(["nightly-export-scheduler-role", "orders-state-machine-role"]);
   });
 
   it("shows granted-but-unused actions where the trail holds the role's policies, and says unknown elsewhere", () => {
@@ -105,7 +113,8 @@ describe("findings on the scenario trail", () => {
     const day = week.chart.days.indexOf("2026-11-16");
     const total = (week.chart.counts[day] ?? []).reduce((a, b) => a + b, 0);
     expect(total).toBe(week.summary.denials);
-    expect(week.summary.denials).toBe(35);
+    // 42 denials in the trail; one was made by an AWS service principal (no role to report on).
+    expect(week.summary.denials).toBe(41);
   });
 });
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type {
+  ChainObservation,
   ClassifierInput,
   DenialObservation,
   SessionObservation,
@@ -19,6 +20,10 @@ export interface Expectation {
   absentKinds?: string[];
   absentSignals?: string[];
   maxWeight?: number;
+  /** For a service role: the service the entry names. */
+  service?: string;
+  /** For a chained role: the roles the entry says assumed it. */
+  assumedBy?: string[];
 }
 
 export interface FixtureCase {
@@ -35,6 +40,7 @@ interface RawCase {
     sessions?: Partial<SessionObservation>[];
     usage?: Partial<UsageObservation>[];
     denials?: Partial<DenialObservation>[];
+    chains?: Partial<ChainObservation>[];
   };
   expect: Expectation[];
 }
@@ -84,6 +90,16 @@ export function loadFixtureCases(): FixtureCase[] {
             eventTime: d.eventTime ?? 0,
             errorMessage: d.errorMessage ?? null,
           })),
+          ...(c.input.chains
+            ? {
+                chains: c.input.chains.map((x) => ({
+                  callerRoleArn: x.callerRoleArn ?? "",
+                  assumedRoleArn: x.assumedRoleArn ?? "",
+                  firstSeen: x.firstSeen ?? 0,
+                  lastSeen: x.lastSeen ?? 0,
+                })),
+              }
+            : {}),
         },
       });
     }

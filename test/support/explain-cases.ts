@@ -30,6 +30,10 @@ export interface ExplainCase {
     commandContains?: string;
     consoleContains?: string;
     maxConfidence?: number;
+    /** The fix shows no ECS console text (the failure is not an ECS task's). */
+    consoleEmpty?: boolean;
+    /** The resource-policy statement names this AWS service as its principal. */
+    principalService?: string;
   };
 }
 

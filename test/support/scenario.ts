@@ -11,7 +11,15 @@ export interface ScenarioLabels {
   roles: Record<string, string>;
   denials: Record<
     string,
-    { action: string; resource: string | null; deniedBy: string; fixTarget: string; fixRoleArn?: string }
+    {
+      action: string;
+      resource: string | null;
+      deniedBy: string;
+      fixTarget: string;
+      fixRoleArn?: string;
+      /** Labelled where it matters: the noise reason the denial must carry, or null when it must not be noise. */
+      noise?: string | null;
+    }
   >;
 }
 

@@ -1,4 +1,5 @@
 import type {
+  ChainObservation,
   ClassifierInput,
   DenialObservation,
   SessionObservation,
@@ -21,6 +22,7 @@ export function inputFromRecords(values: unknown[]): ClassifierInput {
   const denials: DenialObservation[] = [];
   const usage = new Map<string, UsageObservation>();
   const sessions = new Map<string, SessionObservation>();
+  const chains = new Map<string, ChainObservation>();
   for (const value of values) {
     const valid = validateRecord(value);
     if (!("record" in valid)) continue;
@@ -68,6 +70,26 @@ export function inputFromRecords(values: unknown[]): ClassifierInput {
         errorMessage: ev.errorMessage,
       });
     } else {
+      // A role session's AssumeRole names the role it assumed as its resource: the store's chain facts.
+      if (
+        p.roleArn &&
+        ev.eventSource === "sts.amazonaws.com" &&
+        ev.eventName === "AssumeRole" &&
+        ev.resource
+      ) {
+        const k = `${p.roleArn}\u0000${ev.resource}`;
+        const c = chains.get(k);
+        if (c) {
+          c.firstSeen = Math.min(c.firstSeen, ev.eventTime);
+          c.lastSeen = Math.max(c.lastSeen, ev.eventTime);
+        } else
+          chains.set(k, {
+            callerRoleArn: p.roleArn,
+            assumedRoleArn: ev.resource,
+            firstSeen: ev.eventTime,
+            lastSeen: ev.eventTime,
+          });
+      }
       const key = [p.key, ev.eventSource, ev.eventName].join("\u0000");
       const u = usage.get(key);
       if (u) {
@@ -89,7 +111,13 @@ export function inputFromRecords(values: unknown[]): ClassifierInput {
       }
     }
   }
-  return { evidence, sessions: [...sessions.values()], usage: [...usage.values()], denials };
+  return {
+    evidence,
+    sessions: [...sessions.values()],
+    usage: [...usage.values()],
+    denials,
+    chains: [...chains.values()],
+  };
 }
 
 /**
@@ -162,6 +190,26 @@ export function storeInput(db: Db, input: ClassifierInput, options: { splitDays?
           }),
         );
     }
+    // Chains are AssumeRole usage rows whose resource is the assumed role (no agents: the caller's usage rows
+    // carry those).
+    for (const ch of input.chains ?? [])
+      usage.run(
+        usageValues({
+          day: "2026-11-16",
+          principalArn: ch.callerRoleArn,
+          principalType: "AssumedRole",
+          roleArn: ch.callerRoleArn,
+          accountId: "111122223333",
+          eventSource: "sts.amazonaws.com",
+          eventName: "AssumeRole",
+          resource: ch.assumedRoleArn,
+          calls: 1,
+          errors: 0,
+          firstSeen: ch.firstSeen,
+          lastSeen: ch.lastSeen,
+          userAgents: [],
+        }),
+      );
     for (const [i, d] of input.denials.entries()) {
       const role = d.roleArn.includes(":role/");
       denial.run(

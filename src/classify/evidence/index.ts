@@ -1,4 +1,4 @@
-import { sessionShape } from "../../cloudtrail/arn.js";
+import { isServicePrincipal, sessionShape } from "../../cloudtrail/arn.js";
 import {
   type EvidenceEvent,
   evidenceEventOf,
@@ -6,7 +6,7 @@ import {
 } from "../../cloudtrail/evidence-events.js";
 import { extractPrincipal } from "../../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
-import { addShape, type Catalog, type RoleState } from "../role-state.js";
+import { addInvokedShape, addShape, type Catalog, type RoleState } from "../role-state.js";
 import { registerScalableTarget } from "./application-autoscaling.js";
 import { createDeploymentGroup } from "./codedeploy.js";
 import type { EvidenceReading, EvidenceRecord, Extractor } from "./context.js";
@@ -93,7 +93,10 @@ function evidenceRecord(
       : null;
   if (caller) {
     catalog.seen(caller, time, time);
-    if (principal.sessionName) addShape(caller, sessionShape(principal.sessionName), principal.sessionName);
+    const session = principal.sessionName;
+    const by = principal.invokedBy;
+    if (session && by && isServicePrincipal(by)) addInvokedShape(caller, sessionShape(session), session, by);
+    else if (session) addShape(caller, sessionShape(session), session);
   }
   return {
     record: r,

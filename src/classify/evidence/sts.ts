@@ -1,12 +1,14 @@
 import { isServiceLinkedRoleArn, sessionShape } from "../../cloudtrail/arn.js";
 import { stringField } from "../../cloudtrail/record.js";
-import { addShape, hit } from "../role-state.js";
-import { SERVICE_TARGETS } from "../targets.js";
+import { addInvokedShape, hit } from "../role-state.js";
+import { serviceTarget } from "../targets.js";
 import type { Extractor } from "./context.js";
 
 /**
- * A service assumed the role (only AWSService AssumeRole events are evidence): which service says which kind, and
- * ECS's session name (the task ID) pairs the task role with the execution role assumed for the same task.
+ * A service assumed the role (only AWSService AssumeRole events are evidence): which service says which kind (any
+ * service without a kind of its own makes a service role of that service), and ECS's session name (the task ID)
+ * pairs the task role with the execution role assumed for the same task. The session name is the service's
+ * choice: it is a shape only for the service that names its sessions so (ECS, EC2, Lambda, EKS).
  */
 export const serviceAssumeRole: Extractor = ({ record, req, principal, time, catalog, named, reading }) => {
   const by = principal.invokedBy ?? record.sourceIPAddress ?? "";
@@ -15,8 +17,8 @@ export const serviceAssumeRole: Extractor = ({ record, req, principal, time, cat
   const role = named(roleArn);
   if (!role || !roleArn) return;
   catalog.seen(role, time, time);
-  if (session) addShape(role, sessionShape(session), session);
-  const target = SERVICE_TARGETS[by];
+  if (session) addInvokedShape(role, sessionShape(session), session, by);
+  const target = serviceTarget(by);
   if (target && !isServiceLinkedRoleArn(roleArn)) hit(role, target, "assume.service", `assumed by ${by}`);
   if (by === "ecs-tasks.amazonaws.com" && session) {
     const list = reading.ecsAssumes.get(session);

@@ -3,8 +3,9 @@ import { identityGrant } from "./grants.js";
 import { decision, type ExplainRule, hasKind } from "./rule.js";
 
 /**
- * An image pull made with the instance role (an i-… session, or a role known as an instance role): on the EC2
- * launch type a task without an execution role pulls with the host's credentials.
+ * An image pull made with an ECS container instance's role (an i-… session of a role known or named as one, or the
+ * ECS agent's user agent; pulls by other EC2 hosts go to eks-node-image-pull first): on the EC2 launch type a task
+ * without an execution role pulls with the host's credentials.
  */
 export const ecsImagePullInstanceRule: ExplainRule = {
   name: "ecs-image-pull-instance",
@@ -18,7 +19,7 @@ export const ecsImagePullInstanceRule: ExplainRule = {
       confidence: hasKind(d.entry, "ecs-container-instance") ? 0.85 : 0.65,
       reason: "ecs-image-pull-instance",
       grant: identityGrant({
-        followUp: [
+        followUp: () => [
           "# better: add an executionRoleArn with AmazonECSTaskExecutionRolePolicy to the task definition instead",
         ],
       }),

@@ -1,15 +1,16 @@
-import { roleNameOf } from "../../cloudtrail/arn.js";
+import { hasSsoRolePath, isSsoRoleName, roleNameOf } from "../../cloudtrail/arn.js";
 import { withCompanions } from "../../cloudtrail/ecs-calls.js";
 import { foldLogStream } from "../../cloudtrail/resource.js";
 import {
   grantResource,
   identityPolicy,
+  permissionSetCommands,
   putRolePolicyCommand,
   putUserPolicyCommand,
   resourcePolicy,
   trustPolicy,
 } from "../fix.js";
-import type { DenialFacts, Grant } from "./rule.js";
+import type { Decision, DenialFacts, Grant } from "./rule.js";
 
 type Condition = Record<string, Record<string, string>>;
 
@@ -19,12 +20,21 @@ export const noGrant: Grant = {
   build: () => ({ policy: null, commands: [], resourceUnknown: false }),
 };
 
+/** An IAM Identity Center role: generated from a permission set, which is what changes (never the role). */
+export function isIdentityCenterRole(roleArn: string | null): boolean {
+  return roleArn !== null && (hasSsoRolePath(roleArn) || isSsoRoleName(roleNameOf(roleArn)));
+}
+
 /**
  * An identity policy for the principal: the denied action with the companions the trail cannot show, on the
- * resource (log streams widened, since each task names its own), with a condition when the rule gives one.
+ * resource (log streams widened, since each task names its own), with a condition when the rule gives one. The
+ * commands apply it to the user, the role, or (for an Identity Center role) its permission set.
  */
 export function identityGrant(
-  opts: { condition?: (facts: DenialFacts) => Condition | undefined; followUp?: string[] } = {},
+  opts: {
+    condition?: (facts: DenialFacts) => Condition | undefined;
+    followUp?: (facts: DenialFacts, decision: Decision) => string[];
+  } = {},
 ): Grant {
   return {
     type: "identity",
@@ -39,22 +49,30 @@ export function identityGrant(
       const commands: string[] = [];
       if (facts.principal.type === "IAMUser")
         commands.push(putUserPolicyCommand(facts.principal.arn, policy, actions));
-      else if (decision.roleArn && decision.target !== "sso")
-        commands.push(putRolePolicyCommand(decision.roleArn, policy, actions));
-      commands.push(...(opts.followUp ?? []));
+      else if (decision.roleArn && isIdentityCenterRole(decision.roleArn))
+        commands.push(...permissionSetCommands(decision.roleArn, policy));
+      else if (decision.roleArn) commands.push(putRolePolicyCommand(decision.roleArn, policy, actions));
+      commands.push(...(opts.followUp?.(facts, decision) ?? []));
       return { policy, commands, resourceUnknown: g.unknown };
     },
   };
 }
 
-/** A statement for the resource's own policy, allowing the principal the action. */
+/**
+ * A statement for the resource's own policy, allowing the principal the action. An AWS service acting as its
+ * service principal is named as the service, limited to the denied call's account (aws:SourceAccount), so that no
+ * other account's use of the service gets in.
+ */
 export const resourceGrant: Grant = {
   type: "resource",
   build(facts) {
     const g = grantResource(facts.action, facts.resource);
-    const principal = facts.principal.roleArn ?? facts.principal.arn;
+    const service = facts.principal.type === "AWSService" ? facts.principal.invokedBy : null;
+    const principal = service ?? facts.principal.roleArn ?? facts.principal.arn;
+    const account = facts.record.recipientAccountId ?? facts.principal.accountId;
+    const condition = service && account ? { StringEquals: { "aws:SourceAccount": account } } : undefined;
     return {
-      policy: resourcePolicy(principal, facts.action, g.resource),
+      policy: resourcePolicy(principal, facts.action, g.resource, condition),
       commands: [],
       resourceUnknown: g.unknown,
     };

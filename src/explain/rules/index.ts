@@ -1,4 +1,5 @@
 import { assumeRoleRule } from "./assume-role.rule.js";
+import { chainedRoleRule } from "./chained-role.rule.js";
 import { dualUseTaskRule } from "./dual-use-task.rule.js";
 import { ecsAgentRule } from "./ecs-agent.rule.js";
 import { ecsExecRule } from "./ecs-exec.rule.js";
@@ -9,6 +10,8 @@ import { ecsLaunchKmsRule } from "./ecs-launch-kms.rule.js";
 import { ecsLaunchLogsRule } from "./ecs-launch-logs.rule.js";
 import { ecsLaunchSecretsRule } from "./ecs-launch-secrets.rule.js";
 import { ecsTaskAppRule } from "./ecs-task-app.rule.js";
+import { eksNodeImagePullRule } from "./eks-node-image-pull.rule.js";
+import { identityCenterRule } from "./identity-center.rule.js";
 import { kindUnknownRule } from "./kind-unknown.rule.js";
 import { noEvidenceRule } from "./no-evidence.rule.js";
 import { orgPolicyRule } from "./org-policy.rule.js";
@@ -19,6 +22,7 @@ import { resourcePolicyRule } from "./resource-policy.rule.js";
 import { roleTrustRule } from "./role-trust.rule.js";
 import type { DenialFacts, ExplainRule } from "./rule.js";
 import { servicePrincipalRule } from "./service-principal.rule.js";
+import { serviceRoleRule } from "./service-role.rule.js";
 import { sessionPolicyRule } from "./session-policy.rule.js";
 import { vpcEndpointPolicyRule } from "./vpc-endpoint-policy.rule.js";
 
@@ -31,14 +35,18 @@ import { vpcEndpointPolicyRule } from "./vpc-endpoint-policy.rule.js";
  * 2. iam:PassRole before anything about ECS: a RunTask or RegisterTaskDefinition naming PassRole is about the
  *    caller passing a role, not about the task's roles.
  * 3. An AssumeRole with no reason given is about the assumed role's trust, whatever the caller is.
- * 4. AWS service principals and service-linked roles: AWS manages their policies, nothing ECS applies.
- * 5. ECS launch-time calls belong to the role that makes them, not the role named: image pulls (the instance role
- *    on an i-… session before the execution role), ECS Exec (the task role), the agent's own calls (the instance
- *    role), then launch secrets, decrypts and log streams (the execution role; a decrypt before the secret read
- *    that needs it).
- * 6. An application call on an ECS host's instance session is a task without a task role: only after the
+ * 4. AWS service principals and service-linked roles: AWS manages a service-linked role's own policies; a service
+ *    principal is allowed only by resource policies. Nothing ECS applies.
+ * 5. Principals whose kind says who acts, whatever the call: an Identity Center user (a person; the permission set
+ *    changes), a service role (a service acts with it), a chained role (code that assumed it). A CodeBuild role
+ *    pulling an image or a person at a laptop is no ECS execution role.
+ * 6. ECS launch-time calls belong to the role that makes them, not the role named: image pulls (an EC2 host with
+ *    no sign of ECS is an EKS node, then the instance role on an ECS host's i-… session, then the execution
+ *    role), ECS Exec (the task role), the agent's own calls (the instance role), then launch secrets, decrypts and
+ *    log streams (the execution role; a decrypt before the secret read that needs it).
+ * 7. An application call on an ECS host's instance session is a task without a task role: only after the
  *    agent's and the launch calls, which are the host's own.
- * 7. Then what the principal is: the task half of a dual-use role, a task role, nothing known (with or without a
+ * 8. Then what the principal is: the task half of a dual-use role, a task role, nothing known (with or without a
  *    role to name), and last, the principal's own kind, which always applies.
  *
  * Adding a rule: a `<name>.rule.ts` beside these, its `<name>.cases.json`, and one line here.
@@ -53,6 +61,10 @@ export const explainRules: readonly ExplainRule[] = [
   passRoleRule,
   assumeRoleRule,
   servicePrincipalRule,
+  identityCenterRule,
+  serviceRoleRule,
+  chainedRoleRule,
+  eksNodeImagePullRule,
   ecsImagePullInstanceRule,
   ecsImagePullRule,
   ecsExecRule,

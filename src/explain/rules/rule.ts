@@ -33,6 +33,10 @@ export interface DenialFacts {
   dualUse: boolean;
   /** The service the message says could not assume a role (`ecs-tasks.amazonaws.com`), when it says one. */
   trustedService: string | null;
+  /** For a service role: the service the catalogue says assumes it. */
+  service: string | null;
+  /** For a chained role: the roles the catalogue says assumed it. */
+  assumedBy: string[];
 }
 
 /** What a grant builds: the policy to apply and the commands to apply it. */
@@ -74,6 +78,12 @@ export interface ExplainRule {
 
 export function hasKind(entry: RoleCatalogEntry | undefined, kind: RoleKind): boolean {
   return entry?.kinds.some((k) => k.kind === kind) ?? false;
+}
+
+/** The roles that assumed a chained role, as words: `a, b and c`. */
+export function rolesInWords(arns: string[]): string {
+  if (arns.length <= 1) return arns[0] ?? "";
+  return `${arns.slice(0, -1).join(", ")} and ${arns.at(-1)}`;
 }
 
 /** The reasoning line of a dual-use role: split it, and grant only the half the call belongs to. */

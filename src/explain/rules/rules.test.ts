@@ -40,6 +40,9 @@ describe("explanation cases, each decided by the rule whose file it sits in", ()
     if (x.commandContains !== undefined) expect(e.fix.commands.join("\n")).toContain(x.commandContains);
     if (x.consoleContains !== undefined) expect(e.fix.consoleTexts.join("\n")).toContain(x.consoleContains);
     if (x.maxConfidence !== undefined) expect(e.fix.confidence).toBeLessThanOrEqual(x.maxConfidence);
+    if (x.consoleEmpty) expect(e.fix.consoleTexts).toEqual([]);
+    if (x.principalService !== undefined)
+      expect(e.fix.policy?.Statement[0]?.Principal).toEqual({ Service: x.principalService });
     expect(e.summary).toMatch(/\.$/);
   });
 });
@@ -96,6 +99,10 @@ describe("the rule list", () => {
       "pass-role",
       "assume-role",
       "service-principal",
+      "identity-center",
+      "service-role",
+      "chained-role",
+      "eks-node-image-pull",
       "ecs-image-pull-instance",
       "ecs-image-pull",
       "ecs-exec",
