@@ -1,7 +1,15 @@
 import { attributeCall } from "../classify/attribute.js";
 import { ROLE_KINDS, type RoleCatalogEntry, type RoleKind, roleKinds } from "../classify/kinds.js";
 import { callAction, iamActionFor } from "../cloudtrail/action.js";
-import { accountOf, principalNameOf, roleNameOf } from "../cloudtrail/arn.js";
+import {
+  accountOf,
+  hasSsoRolePath,
+  isServiceLinkedRoleArn,
+  isSsoRoleName,
+  permissionSetOf,
+  principalNameOf,
+  roleNameOf,
+} from "../cloudtrail/arn.js";
 import { isDataEventAction } from "../cloudtrail/data-events.js";
 import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
 import { grantedSection, indexGranted, type PolicyEvent } from "./report.granted.js";
@@ -45,6 +53,8 @@ export interface ReportDenial {
   deniedBy: string | null;
   policyArn: string | null;
   userAgent: string | null;
+  /** The stored noise flag: the one definition `deniedby denials` and the API filter on. */
+  noise: boolean;
 }
 
 export interface ReportInput {
@@ -269,8 +279,29 @@ function deniedList(denied: Map<string, DeniedFold>): DeniedAction[] {
     .sort(byActionThenKind);
 }
 
-/** The recommended policy (with what it leaves out and why) and, for a dual-use role, one policy per half. */
+/**
+ * Where a role's change goes when no policy of its own should be written: a service-linked role's policy belongs
+ * to AWS, an Identity Center role is generated (and regenerated) from its permission set. Null for any other role.
+ */
+function changeInsteadOf(roleArn: string, entry: RoleCatalogEntry | undefined): string | null {
+  const lead = leadingKind(entry);
+  if (lead === "service-linked" || isServiceLinkedRoleArn(roleArn))
+    return "AWS owns this service-linked role's policy: no policy is recommended. A denial it met in a bucket, key or endpoint policy is fixed in that policy.";
+  if (lead === "sso" || hasSsoRolePath(roleArn) || isSsoRoleName(principalNameOf(roleArn))) {
+    const set = permissionSetOf(principalNameOf(roleArn));
+    return `IAM Identity Center generates this role from ${set ? `the permission set ${set}` : "a permission set"} and overwrites changes to it: no policy is recommended for the role. Change the permission set (aws sso-admin put-inline-policy-to-permission-set) and provision it again.`;
+  }
+  return null;
+}
+
+/**
+ * The recommended policy (with what it leaves out and why) and, for a dual-use role, one policy per half; or, for a
+ * role whose policy nobody should write, an empty policy that says where the change goes instead.
+ */
 function recommendedPolicies(fold: RoleFold, id: RoleIdentity) {
+  const changeInstead = changeInsteadOf(id.roleArn, id.entry);
+  if (changeInstead !== null)
+    return { policy: { ...buildPolicy([], id.accountId), changeInstead }, split: [] };
   const { grants, excluded } = fold;
   const policy: RecommendedPolicy = {
     ...buildPolicy(grants, id.accountId),
@@ -294,10 +325,12 @@ function recommendedPolicies(fold: RoleFold, id: RoleIdentity) {
 function buildRole(
   id: RoleIdentity,
   usage: ReportUsage[],
-  denials: ReportDenial[],
+  allDenials: ReportDenial[],
   granted: ReturnType<ReturnType<typeof indexGranted>["forRole"]>,
 ): RoleReport {
   const { entry } = id;
+  // Noise is counted, as `deniedby denials` counts it, but neither listed nor granted.
+  const denials = allDenials.filter((d) => !d.noise);
   const fold: RoleFold = { grants: [], excluded: new Map() };
   const { used, findingUsed } = foldUsage(entry, usage, fold);
   const denied = foldDenials(entry, denials, fold);
@@ -307,6 +340,7 @@ function buildRole(
   const findings = findingsFor({
     serviceLinked: entry?.kinds[0]?.kind === "service-linked",
     kinds,
+    confidence: entry?.kinds[0]?.confidence ?? 0,
     dualUse: entry?.dualUse ?? false,
     used: findingUsed,
     denied: denials.map((d) => ({ action: denialAction(d), userAgent: d.userAgent })),
@@ -321,9 +355,10 @@ function buildRole(
     kinds,
     confidence: entry?.kinds[0]?.confidence ?? 0,
     dualUse: entry?.dualUse ?? false,
-    idle: usage.length === 0 && denials.length === 0,
+    idle: usage.length === 0 && allDenials.length === 0,
     calls: usage.reduce((n, r) => n + r.calls, 0),
     denials: denials.length,
+    noiseDenials: allDenials.length - denials.length,
     used: usedActions,
     denied: deniedList(denied),
     ...recommendedPolicies(fold, id),
@@ -362,14 +397,11 @@ function chartOf(
   return { days, kinds, counts: days.map((_, i) => kinds.map((k) => counts.get(k)?.[i] ?? 0)) };
 }
 
-/**
- * The weekly least-privilege report from plain data: per role, grouped by kind, what it used, what it was denied,
- * the policy that allows exactly that, what it holds but did not use, and findings; headed by a comparison with
- * the previous window. Pure: the window comes in, nothing reads a clock or a database.
- */
-export function buildReport(input: ReportInput): LeastPrivilegeReport {
-  const catalog = new Map(input.catalog.map((e) => [e.roleArn, e]));
-  const grantedIndex = indexGranted(input.policyEvents);
+/** Every role the report covers: catalogued, seen acting or denied, or created in the trail (scoped to `role`). */
+function roleIdentities(
+  input: ReportInput,
+  catalog: Map<string, RoleCatalogEntry>,
+): Map<string, RoleIdentity> {
   const ids = new Map<string, RoleIdentity>();
   const add = (roleArn: string, accountId: string) => {
     if (input.role !== null && roleArn !== input.role) return;
@@ -388,6 +420,19 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
       ?.arn;
     if (typeof role === "string") add(role, e.accountId);
   }
+  return ids;
+}
+
+/**
+ * The weekly least-privilege report from plain data: per role, grouped by kind, what it used, what it was denied,
+ * the policy that allows exactly that, what it holds but did not use, and findings; headed by a comparison with
+ * the previous window. Pure: the window comes in, nothing reads a clock or a database.
+ */
+export function buildReport(input: ReportInput): LeastPrivilegeReport {
+  const catalog = new Map(input.catalog.map((e) => [e.roleArn, e]));
+  const grantedIndex = indexGranted(input.policyEvents);
+  const ids = roleIdentities(input, catalog);
+
   const usageBy = groupByRole(input.usage);
   const denialsBy = groupByRole(input.denials);
   const roles = [...ids.values()]
@@ -409,7 +454,9 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
   })).filter((g) => g.roles.length > 0);
   const scoped = <T extends { roleArn: string }>(rows: T[]) =>
     rows.filter((r) => r.roleArn.startsWith("arn:") && (input.role === null || r.roleArn === input.role));
-  const denials = scoped(input.denials);
+  // Noise counted apart, as `deniedby denials` counts it: the stored noise flag is the one definition.
+  const allDenials = scoped(input.denials);
+  const denials = allDenials.filter((d) => !d.noise);
   const dataEventsSeen = roles.some(
     (r) =>
       r.used.some((u) => isDataEventAction(u.action)) || r.denied.some((d) => isDataEventAction(d.action)),
@@ -431,6 +478,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
       idleRoles: roles.filter((r) => r.idle).length,
       actionsUsed: roles.reduce((n, r) => n + new Set(r.used.map((u) => u.action)).size, 0),
       denials: denials.length,
+      noiseDenials: allDenials.length - denials.length,
       warnings: roles.reduce((n, r) => n + r.findings.filter((f) => f.severity === "warning").length, 0),
     },
     comparison: compare({
@@ -438,7 +486,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
       usage: scoped(input.usage),
       previousUsage: scoped(input.previousUsage),
       denials,
-      previousDenials: scoped(input.previousDenials),
+      previousDenials: scoped(input.previousDenials).filter((d) => !d.noise),
     }),
     chart: chartOf(input.window, denials, catalog),
     groups,

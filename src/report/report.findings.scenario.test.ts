@@ -108,18 +108,68 @@ describe("findings on the scenario trail", () => {
     expect(week.caveats.map((c) => c.code)).toContain("data-events");
   });
 
+  it("recommends no policy for a service-linked or an Identity Center role, and says where the change goes", () => {
+    const config = role(week, roleArn("aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"));
+    expect(config.policy.document.Statement).toEqual([]);
+    expect(config.policy.changeInstead).toContain("AWS owns this service-linked role's policy");
+    const sso = role(
+      week,
+      roleArn("aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_8b7a6f5e4d3c2b1a"),
+    );
+    expect(sso.policy.document.Statement).toEqual([]);
+    expect(sso.split).toEqual([]);
+    expect(sso.policy.changeInstead).toContain("the permission set ReadOnlyAccess");
+    expect(sso.policy.changeInstead).toContain("put-inline-policy-to-permission-set");
+    // Any other role still gets its policy.
+    const task = role(week, roleArn("checkout-task-role"));
+    expect(task.policy.changeInstead).toBeNull();
+    expect(task.policy.document.Statement.length).toBeGreaterThan(0);
+  });
+
+  it("counts noise apart by the stored noise flag, as `deniedby denials` does, and neither lists nor grants it", () => {
+    const sso = role(
+      week,
+      roleArn("aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_8b7a6f5e4d3c2b1a"),
+    );
+    // Three console probes (securityhub, guardduty, ce) are noise; its one other denial is listed.
+    expect(sso.noiseDenials).toBe(3);
+    expect(sso.denials).toBe(1);
+    expect(sso.denied.map((d) => d.action)).not.toContain("guardduty:ListDetectors");
+    expect(week.summary.noiseDenials).toBe(
+      week.groups.flatMap((g) => g.roles).reduce((n, r) => n + r.noiseDenials, 0),
+    );
+  });
+
+  it("warns on roles whose kind rests on weak evidence, and only on those", () => {
+    const warned = week.groups
+      .flatMap((g) => g.roles)
+      .filter((r) => codes(r).includes("low-confidence-kind"))
+      .map((r) => r.roleName)
+      .sort();
+    expect(warned).toEqual(["analytics-reader", "clickstream-firehose-role", "gha-runner"]);
+  });
+
   it("groups roles by kind and charts the day's denials per kind", () => {
     expect(week.groups[0]?.kind).toBe("ecs-task");
     const day = week.chart.days.indexOf("2026-11-16");
     const total = (week.chart.counts[day] ?? []).reduce((a, b) => a + b, 0);
     expect(total).toBe(week.summary.denials);
-    // 42 denials in the trail; one was made by an AWS service principal (no role to report on).
-    expect(week.summary.denials).toBe(41);
+    // 42 denials in the trail: 4 are stored as noise (counted apart, as `deniedby denials` does) and one was made by
+    // an AWS service principal (no role to report on).
+    expect(week.summary.denials).toBe(37);
+    expect(week.summary.noiseDenials).toBe(4);
   });
 });
 
 describe("findings on hand-built roles (shapes the scenario does not contain)", () => {
-  const base = { dualUse: false, serviceLinked: false, denied: [], granted: [], unusedPatterns: [] };
+  const base = {
+    dualUse: false,
+    serviceLinked: false,
+    confidence: 0.9,
+    denied: [],
+    granted: [],
+    unusedPatterns: [],
+  };
 
   it("flags application calls on an execution role", () => {
     const f = findingsFor({

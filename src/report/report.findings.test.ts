@@ -3,6 +3,7 @@ import { type FindingInput, findingsFor } from "./report.findings.js";
 
 const taskRole = (granted: string[]): FindingInput => ({
   kinds: ["ecs-task"],
+  confidence: 0.9,
   serviceLinked: false,
   dualUse: false,
   used: [],
@@ -29,7 +30,14 @@ describe("task-role-secret-reads", () => {
   });
 });
 
-const base = { dualUse: false, serviceLinked: false, denied: [], granted: [], unusedPatterns: [] };
+const base = {
+  dualUse: false,
+  serviceLinked: false,
+  confidence: 0.9,
+  denied: [],
+  granted: [],
+  unusedPatterns: [],
+};
 const BOTO = "Boto3/1.35.20 md/Botocore#1.35.20 ua/2.0 os/linux#5.10 lang/python#3.12.6";
 const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
 const actionsOf = (input: FindingInput, code: string) =>
@@ -87,5 +95,25 @@ describe("findings on facts the classifier and the explainer share", () => {
       { action: "cloudwatch:PutMetricData", userAgent: "CloudWatchAgent/1.300032.2 (linux; amd64)" },
     ];
     expect(actionsOf({ ...host, used }, "instance-role-app-code")).toBe(undefined);
+  });
+});
+
+describe("low-confidence-kind", () => {
+  const lowKind = (input: FindingInput) => findingsFor(input).find((f) => f.code === "low-confidence-kind");
+
+  it("warns when the leading kind rests on weak evidence, naming the kind and its confidence", () => {
+    const f = lowKind({ ...base, kinds: ["service-role"], confidence: 0.4, used: [] });
+    expect(f?.severity).toBe("warning");
+    expect(f?.detail).toContain("service-role with confidence 0.40");
+    expect(lowKind({ ...base, kinds: ["unknown"], confidence: 0, used: [] })?.detail).toContain(
+      "Its kind is unknown.",
+    );
+  });
+
+  it("says nothing at 0.5 and above, nor for a service-linked role (AWS names those)", () => {
+    expect(lowKind({ ...base, kinds: ["ecs-task"], confidence: 0.5, used: [] })).toBeUndefined();
+    expect(
+      lowKind({ ...base, serviceLinked: true, kinds: ["service-linked"], confidence: 0.2, used: [] }),
+    ).toBeUndefined();
   });
 });

@@ -57,6 +57,11 @@ export const reportFindings = {
     title: "Granted but unused",
     text: "Actions the role's known policies grant that it did not use in the window.",
   },
+  "low-confidence-kind": {
+    severity: "warning",
+    title: "The role's kind rests on weak evidence",
+    text: "Little in the trail says what this role is, so the advice for its kind may not fit: check which workload uses it before acting on this report.",
+  },
   "passes-roles": {
     severity: "info",
     title: "Probably needs iam:PassRole, which the trail never shows",
@@ -115,6 +120,8 @@ export interface FindingCall {
 
 export interface FindingInput {
   kinds: RoleKind[];
+  /** The leading kind's confidence (0–1). */
+  confidence: number;
   /** AWS owns a service-linked role's policy: only idleness is worth reporting. */
   serviceLinked: boolean;
   dualUse: boolean;
@@ -158,12 +165,25 @@ function finding(code: ReportFindingCode, actions: Iterable<string>, extra = "")
  */
 const INSTANCE_KINDS: readonly RoleKind[] = ["ecs-container-instance"];
 
+/** Below this confidence a role's leading kind is a guess the reader is warned about. */
+const LOW_CONFIDENCE = 0.5;
+
 /** The findings of one role, in the order of the findings table. Pure. */
 export function findingsFor(input: FindingInput): ReportFinding[] {
   const out: ReportFinding[] = [];
   if (input.serviceLinked)
     return input.used.length + input.denied.length === 0 ? [finding("idle-role", [])] : [];
   const lead = input.kinds[0] ?? "unknown";
+  if (input.confidence < LOW_CONFIDENCE)
+    out.push(
+      finding(
+        "low-confidence-kind",
+        [],
+        lead === "unknown"
+          ? "Its kind is unknown."
+          : `Its kind reads as ${lead} with confidence ${input.confidence.toFixed(2)}.`,
+      ),
+    );
   const kinds = new Set(input.kinds);
   const all = [...input.used, ...input.denied];
   if (input.dualUse) out.push(finding("dual-use-role", []));

@@ -140,5 +140,5 @@ export function buildPolicy(grants: PolicyGrant[], accountId: string): Recommend
     return { Sid: `${sidPrefix(g.svc)}${n}`, Effect: "Allow", Action: g.actions, Resource: g.resources };
   });
   const document: ReportPolicyDocument = { Version: "2012-10-17", Statement: statements };
-  return { document, placeholders: [...placeholders].sort(), excluded: [] };
+  return { document, placeholders: [...placeholders].sort(), excluded: [], changeInstead: null };
 }

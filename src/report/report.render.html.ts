@@ -158,7 +158,7 @@ function roleHeader(r: RoleReport): string {
   );
   return [
     `<h3>${esc(r.roleName)} <span class="account">account ${esc(r.accountId)}</span></h3>`,
-    `<div class="small">${badges} <span class="muted">confidence ${r.confidence.toFixed(2)} · ${r.calls} calls · ${r.denials} denials</span></div>`,
+    `<div class="small">${badges} <span class="muted">confidence ${r.confidence.toFixed(2)} · ${r.calls} calls · ${r.denials} denials${r.noiseDenials ? ` (and ${r.noiseDenials} noise)` : ""}</span></div>`,
     `<div class="small muted"><code>${esc(r.roleArn)}</code></div>`,
     findings.length ? `<ul class="findings">${findings.join("")}</ul>` : "",
   ].join("\n");
@@ -216,6 +216,8 @@ function roleGranted(r: RoleReport): string {
 
 /** The recommended policy of a role, with placeholders, exclusions and the split for dual-use roles. */
 export function recommendedPolicyHtml(r: RoleReport): string {
+  if (r.policy.changeInstead !== null)
+    return `<p class="small">No recommended policy: ${esc(r.policy.changeInstead)}</p>`;
   if (!r.policy.document.Statement.length)
     return `<p class="muted small">No recommended policy: the role did nothing that needs a permission.</p>`;
   const out = [`<h4>Recommended policy</h4><pre>${esc(JSON.stringify(r.policy.document, null, 2))}</pre>`];

@@ -71,7 +71,7 @@ function roleSection(r: RoleReport): string {
   out.push(`### ${md(r.roleName)} (account ${md(r.accountId)})`);
   out.push("");
   out.push(
-    `${code(r.roleArn)}  \n${md(r.kind)}${md(kinds)}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials.`,
+    `${code(r.roleArn)}  \n${md(r.kind)}${md(kinds)}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials${r.noiseDenials ? ` (and ${r.noiseDenials} noise)` : ""}.`,
   );
   out.push("");
   if (r.findings.length) {
@@ -105,7 +105,9 @@ function roleSection(r: RoleReport): string {
     }
   }
   out.push("");
-  if (r.policy.document.Statement.length) {
+  if (r.policy.changeInstead !== null) {
+    out.push(`_No recommended policy:_ ${md(r.policy.changeInstead)}`);
+  } else if (r.policy.document.Statement.length) {
     out.push("**Recommended policy**", "", ...fence("json", JSON.stringify(r.policy.document, null, 2)));
     if (r.policy.placeholders.length)
       out.push(

@@ -50,6 +50,25 @@ describe("report formats", () => {
     expect(html).not.toMatch(/https?:\/\//);
   });
 
+  it("both formats say where an Identity Center role's change goes instead of a policy, and count its noise", () => {
+    const md = renderMarkdown(report);
+    const html = renderHtml(report);
+    const section = md.slice(
+      md.indexOf(
+        "`arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_8b7a6f5e4d3c2b1a`",
+      ),
+    );
+    expect(section.length).toBeGreaterThan(1);
+    expect(section).toContain("1 denials (and 3 noise).");
+    expect(section.slice(0, section.indexOf("\n### "))).toContain(
+      "_No recommended policy:_ IAM Identity Center generates this role from the permission set ReadOnlyAccess",
+    );
+    expect(html).toContain(
+      "No recommended policy: IAM Identity Center generates this role from the permission set ReadOnlyAccess",
+    );
+    expect(html).toContain("1 denials (and 3 noise)");
+  });
+
   it("HTML escapes what came from the trail", () => {
     const evil = structuredClone(report);
     const first = evil.groups[0]?.roles[0];

@@ -86,6 +86,7 @@ export function loadReportInput(db: Db, window: ResolvedWindow, role: string | n
       deniedBy: denials.deniedBy,
       policyArn: denials.policyArn,
       userAgent: denials.userAgent,
+      noise: denials.noise,
     })
     .from(denials)
     .where(

@@ -17,13 +17,13 @@ describe("GET /v1/reports/least-privilege", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
     const body = LeastPrivilegeReport.parse(await res.json());
-    expect(body.summary.denials).toBe(41);
+    expect(body.summary.denials).toBe(37);
   });
 
   it("defaults to the last 7 full days before the clock (2026-11-20)", async () => {
     const body = LeastPrivilegeReport.parse(await (await app.request("/v1/reports/least-privilege")).json());
     expect(body.window).toEqual({ from: "2026-11-13", to: "2026-11-19", days: 7 });
-    expect(body.summary.denials).toBe(41);
+    expect(body.summary.denials).toBe(37);
   });
 
   it("chooses Markdown or HTML from Accept, and format overrides Accept", async () => {

@@ -51,6 +51,11 @@ export const RecommendedPolicy = z.object({
   placeholders: z.array(z.string()),
   /** Actions left out of the policy, with why (permissionless APIs, denials an identity policy cannot fix). */
   excluded: z.array(z.object({ action: z.string(), reason: z.string() })),
+  /**
+   * Set when no policy is recommended for this role whatever it did (a service-linked role, whose policy AWS owns;
+   * an Identity Center role, generated from a permission set): where the change goes instead. The document is empty.
+   */
+  changeInstead: z.string().nullable(),
 });
 export type RecommendedPolicy = z.infer<typeof RecommendedPolicy>;
 
@@ -121,7 +126,10 @@ export const RoleReport = z
     dualUse: z.boolean(),
     idle: z.boolean(),
     calls: z.number().int(),
+    /** Denials that are not noise (the stored noise flag, as `deniedby denials` counts them). */
     denials: z.number().int(),
+    /** Denials marked noise: counted, not listed in `denied` nor granted in the policy. */
+    noiseDenials: z.number().int(),
     used: z.array(UsedAction),
     denied: z.array(DeniedAction),
     policy: RecommendedPolicy,
@@ -181,7 +189,10 @@ export const LeastPrivilegeReport = z
       activeRoles: z.number().int(),
       idleRoles: z.number().int(),
       actionsUsed: z.number().int(),
+      /** Denials that are not noise, as `deniedby denials` lists them by default. */
       denials: z.number().int(),
+      /** Denials marked noise, as `deniedby denials --include-noise` adds them. */
+      noiseDenials: z.number().int(),
       warnings: z.number().int(),
     }),
     comparison: Comparison,

@@ -49,7 +49,14 @@ describe("granted but unused", () => {
 });
 
 describe("instance-role findings", () => {
-  const base = { dualUse: false, serviceLinked: false, denied: [], granted: [], unusedPatterns: [] };
+  const base = {
+    dualUse: false,
+    serviceLinked: false,
+    confidence: 0.9,
+    denied: [],
+    granted: [],
+    unusedPatterns: [],
+  };
   const used = [{ action: "dynamodb:Query", userAgent: "aws-sdk-java/2.20 exec-env/AWS_ECS_EC2" }];
 
   it("send permissions to task roles only on ECS container instances", () => {
