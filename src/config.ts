@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { DomainError } from "./shared/errors.js";
 
@@ -14,6 +15,54 @@ const csv = z
       .filter(Boolean),
   )
   .pipe(z.array(region));
+
+const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+// sts:ExternalId: 2 to 1,224 characters of [\w+=,.@:/-] (AWS STS API reference, AssumeRole).
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * A member account deniedby reads through a role it assumes (docs/sources.md, "Many accounts"): LookupEvents in
+ * `regions` (default DENIEDBY_LOOKUP_REGIONS) and the S3 `buckets` listed, each with the role's credentials.
+ */
+export const MemberAccount = z
+  .object({
+    accountId: z.string().regex(/^\d{12}$/, "a 12-digit account id"),
+    roleArn: z
+      .string()
+      .regex(ROLE_ARN, "an IAM role ARN such as arn:aws:iam::111122223333:role/deniedby-reader"),
+    externalId: z
+      .string()
+      .regex(EXTERNAL_ID, "2 to 1,224 characters of letters, digits and +=,.@:/-")
+      .optional(),
+    regions: z.array(region).min(1).optional(),
+    buckets: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name")).optional(),
+  })
+  .strict()
+  .refine((a) => ROLE_ARN.exec(a.roleArn)?.[1] === a.accountId, {
+    message: "the role ARN names another account",
+    path: ["roleArn"],
+  });
+export type MemberAccount = z.infer<typeof MemberAccount>;
+
+/**
+ * DENIEDBY_ACCOUNTS: role ARNs separated by spaces or newlines, each with `|<external id>` when its trust policy
+ * wants one (neither ever holds a space or a '|'; both may hold commas).
+ */
+const accountList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((entry) => {
+        const [roleArn = "", externalId] = entry.split("|");
+        return { accountId: ROLE_ARN.exec(roleArn)?.[1] ?? "", roleArn, externalId } as Record<
+          string,
+          unknown
+        >;
+      }),
+  )
+  .pipe(z.array(MemberAccount));
 
 /** An SQS queue URL: `https://sqs.<region>.amazonaws.com/<account>/<name>` (any host, for local stand-ins). */
 export const QUEUE_URL = /^https?:\/\/[^/]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/;
@@ -35,6 +84,9 @@ export const Config = z.object({
   DENIEDBY_LOOKUP_REGIONS: csv.default([]),
   DENIEDBY_LOOKUP_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   DENIEDBY_LOOKUP_LOOKBACK_HOURS: z.coerce.number().min(1).max(2160).default(24),
+  // Member accounts read through roles deniedby assumes (docs/sources.md, "Many accounts"); or a file of them.
+  DENIEDBY_ACCOUNTS: accountList.default([]),
+  DENIEDBY_ACCOUNTS_FILE: z.string().min(1).optional(),
   // Athena over the trail in S3 (docs/sources.md). Enabled in `npm start` when the database is set.
   DENIEDBY_ATHENA_DATABASE: z
     .string()
@@ -89,13 +141,67 @@ export class ConfigError extends DomainError<"config.invalid"> {
   }
 }
 
-/** Parses configuration from an environment (process.env by default); empty strings count as unset. */
+const issuesOf = (error: z.ZodError, prefix: string) =>
+  error.issues.map((i) => `${[prefix, ...i.path].filter((p) => p !== "").join(".")}: ${i.message}`);
+
+/**
+ * The member accounts of DENIEDBY_ACCOUNTS_FILE, `{ "<account id>": { "roleArn", "externalId"?, "regions"?,
+ * "buckets"? }, … }`, validated; every problem named by its account key in the file.
+ */
+function readAccountsFile(path: string): MemberAccount[] {
+  let value: unknown;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError([`DENIEDBY_ACCOUNTS_FILE: cannot read ${path}: ${(error as Error).message}`]);
+  }
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text around the fault: say where the file is, not what it holds.
+    throw new ConfigError([`DENIEDBY_ACCOUNTS_FILE: ${path} is not valid JSON`]);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigError(["DENIEDBY_ACCOUNTS_FILE: must be a JSON object keyed by account id"]);
+  const accounts: MemberAccount[] = [];
+  const issues: string[] = [];
+  for (const [accountId, entry] of Object.entries(value)) {
+    const parsed = MemberAccount.safeParse(
+      typeof entry === "object" && entry !== null ? { accountId, ...entry } : entry,
+    );
+    if (parsed.success) accounts.push(parsed.data);
+    else issues.push(...issuesOf(parsed.error, `DENIEDBY_ACCOUNTS_FILE.${accountId}`));
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return accounts;
+}
+
+/** Member accounts listed twice would be read twice, each with its own limiter: the quota would be spent twice. */
+function checkAccounts(accounts: MemberAccount[]): void {
+  const seen = new Set<string>();
+  for (const a of accounts) {
+    if (seen.has(a.accountId))
+      throw new ConfigError([`DENIEDBY_ACCOUNTS: account ${a.accountId} is listed twice`]);
+    seen.add(a.accountId);
+  }
+}
+
+/**
+ * Parses configuration from an environment (process.env by default); empty strings count as unset. Reads
+ * DENIEDBY_ACCOUNTS_FILE when it is set.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = Config.safeParse(cleaned);
-  if (!parsed.success) {
-    // Never echo the value: it may be a secret (API token, signing secret, webhook URL).
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  // Never echo the value: it may be a secret (API token, signing secret, webhook URL).
+  if (!parsed.success) throw new ConfigError(issuesOf(parsed.error, ""));
+  const config = parsed.data;
+  if (config.DENIEDBY_ACCOUNTS_FILE !== undefined) {
+    if (config.DENIEDBY_ACCOUNTS.length > 0)
+      throw new ConfigError(["DENIEDBY_ACCOUNTS and DENIEDBY_ACCOUNTS_FILE: give one of them, not both"]);
+    config.DENIEDBY_ACCOUNTS = readAccountsFile(config.DENIEDBY_ACCOUNTS_FILE);
   }
-  return parsed.data;
+  checkAccounts(config.DENIEDBY_ACCOUNTS);
+  return config;
 }

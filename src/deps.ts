@@ -44,6 +44,7 @@ function awsClientsFor(config: Config, clock: Clock): AwsClients {
     s3PathStyle: config.DENIEDBY_S3_PATH_STYLE === "on",
     sqsRegion: config.DENIEDBY_SQS_REGION ?? (queue !== undefined ? queueRegion(queue) : undefined),
     sqsWaitSeconds: config.DENIEDBY_SQS_WAIT_SECONDS,
+    accounts: config.DENIEDBY_ACCOUNTS,
   });
 }
 

@@ -15,7 +15,11 @@ export const metricNamespace = "deniedby";
  * exported to CloudWatch; a source that fails again and again is what these filters can see.
  */
 export const sourceFailureMessage = "live source read failed";
-export const sourceFailureLogs = [{ source: "lookup-events" }, { source: "athena" }] as const;
+export const sourceFailureLogs = [
+  { source: "lookup-events" },
+  { source: "athena" },
+  { source: "sqs" },
+] as const;
 
 export interface AlarmsProps {
   loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -24,7 +28,7 @@ export interface AlarmsProps {
   deadLetters?: sqs.IQueue;
   alarmTopicArn?: string;
   /** Which live sources run, so that only their failure filters are made. */
-  sources: ("lookup-events" | "athena")[];
+  sources: (typeof sourceFailureLogs)[number]["source"][];
 }
 
 /** CloudWatch alarms on what goes wrong with deniedby: 5xx answers, no healthy task, failing sources, dead letters. */

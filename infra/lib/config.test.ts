@@ -69,4 +69,29 @@ describe("parseDeployConfig", () => {
       }),
     ).toEqual([expect.stringMatching(/^slackWebhookSecretArn: a complete Secrets Manager secret ARN/)]);
   });
+
+  it("refuses a queue without the trail bucket, a queue key without a queue, and deniedby's own account as a member", () => {
+    const queue = "arn:aws:sqs:eu-west-1:111122223333:trail-files";
+    expect(failure({ ...minimalParameters, trailQueueArn: queue }).join("\n")).toMatch(
+      /^trailQueueArn: .*trailBucket/m,
+    );
+    expect(
+      failure({
+        ...minimalParameters,
+        trailQueueKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/77777777-8888-9999-aaaa-bbbbbbbbbbbb",
+      }).join("\n"),
+    ).toMatch(/^trailQueueKmsKeyArn:/m);
+    expect(
+      failure({
+        ...minimalParameters,
+        memberRoleArns: "arn:aws:iam::111122223333:role/deniedby-reader",
+      }).join("\n"),
+    ).toMatch(/^memberRoleArns: .*own account/m);
+    expect(failure({ ...minimalParameters, memberExternalId: "abc" }).join("\n")).toMatch(
+      /^memberExternalId:/m,
+    );
+    expect(
+      failure({ ...minimalParameters, memberRoleArns: "arn:aws:iam::444455556666:user/x" }).join("\n"),
+    ).toMatch(/^memberRoleArns\.0:/m);
+  });
 });

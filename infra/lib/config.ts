@@ -12,6 +12,8 @@ const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
 // Secrets Manager appends six characters to a secret's name; the task definition and IAM need the complete ARN.
 const SECRET_ARN = /^arn:aws[\w-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+const QUEUE_ARN = /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/;
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]{1,512}$/;
 const KMS_KEY_ARN =
   /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/;
 
@@ -107,6 +109,24 @@ const DeployFields = z.object({
     .regex(/^[A-Za-z0-9._-]{1,128}$/, "a workgroup name")
     .default("deniedby"),
 
+  /**
+   * The SQS queue the trail bucket (or the trail's SNS topic) notifies of new log files: deniedby reads it live and
+   * the task role may receive and delete its messages. Needs trailBucket (the files are read from there).
+   */
+  trailQueueArn: z.string().regex(QUEUE_ARN, "an SQS queue ARN").optional(),
+  /** The customer managed key the queue is encrypted with, if any. */
+  trailQueueKmsKeyArn: z.string().regex(KMS_KEY_ARN, "a KMS key ARN").optional(),
+  /**
+   * Roles deniedby assumes in member accounts (LookupEvents there, docs/sources.md "Many accounts"): the task role may
+   * assume exactly these. Role names with commas cannot be listed here.
+   */
+  memberRoleArns: list(z.string().regex(ROLE_ARN, "IAM role ARNs")).default([]),
+  /** The external id the member roles' trust policies require (their sts:ExternalId condition). */
+  memberExternalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, "2 to 1,224 characters of letters, digits and +=,.@:/-")
+    .optional(),
+
   /** Regions deniedby polls with LookupEvents ("none" for no polling). Default: this region and us-east-1. */
   lookupRegions: z
     .preprocess((v) => (v === "none" ? [] : v), list(z.string().regex(REGION, "regions")))
@@ -169,6 +189,30 @@ export const DeployConfig = DeployFields.superRefine((c, ctx) => {
       code: "custom",
       path: ["trailAccounts"],
       message: "several trail accounts need the orgId (an organisation trail)",
+    });
+  if (c.trailQueueArn !== undefined && c.trailBucket === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["trailQueueArn"],
+      message: "the queue's log files are read from the trail bucket: give trailBucket too",
+    });
+  if (c.trailQueueKmsKeyArn !== undefined && c.trailQueueArn === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["trailQueueKmsKeyArn"],
+      message: "a queue key needs the trailQueueArn",
+    });
+  if (c.memberExternalId !== undefined && c.memberRoleArns.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["memberExternalId"],
+      message: "an external id needs memberRoleArns",
+    });
+  if (c.memberRoleArns.some((arn) => arn.split(":")[4] === c.account))
+    ctx.addIssue({
+      code: "custom",
+      path: ["memberRoleArns"],
+      message: "deniedby reads its own account with its task role: list only other accounts' roles",
     });
   if (c.forwardRegions?.includes(c.region))
     ctx.addIssue({

@@ -120,6 +120,7 @@ export class DeniedbyStack extends Stack {
       sources: [
         ...(config.lookupRegions.length > 0 ? (["lookup-events"] as const) : []),
         ...(this.athena ? (["athena"] as const) : []),
+        ...(config.trailQueueArn !== undefined ? (["sqs"] as const) : []),
       ],
     });
 

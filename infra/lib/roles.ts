@@ -115,6 +115,7 @@ export function taskRoleStatements(config: DeployConfig, targets: TaskRoleTarget
         decryptThrough("DecryptTrailLogs", config.trailKmsKeyArn, `s3.${config.trailBucketRegion}`),
       );
   }
+  statements.push(...memberStatements(config));
   // Litestream runs in the same task (it wraps deniedby's process), so its S3 calls use the task role too.
   statements.push(
     new iam.PolicyStatement({
@@ -129,6 +130,38 @@ export function taskRoleStatements(config: DeployConfig, targets: TaskRoleTarget
       conditions: { StringLike: { "s3:prefix": [`${targets.replicaPrefix}*`] } },
     }),
   );
+  return statements;
+}
+
+/** The new-log-file queue (receive, delete; DeleteMessageBatch is authorised as DeleteMessage) and member roles. */
+function memberStatements(config: DeployConfig): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  if (config.trailQueueArn !== undefined) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "ReadLogFileQueue",
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+        resources: [config.trailQueueArn],
+      }),
+    );
+    if (config.trailQueueKmsKeyArn !== undefined)
+      statements.push(
+        decryptThrough(
+          "DecryptLogFileQueue",
+          config.trailQueueKmsKeyArn,
+          `sqs.${config.trailQueueArn.split(":")[3]}`,
+        ),
+      );
+  }
+  if (config.memberRoleArns.length > 0)
+    // Exactly the listed roles: each member account's trust policy names this role and the external id.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "AssumeMemberRoles",
+        actions: ["sts:AssumeRole"],
+        resources: [...config.memberRoleArns],
+      }),
+    );
   return statements;
 }
 

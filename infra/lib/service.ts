@@ -52,6 +52,12 @@ function subnets(scope: Construct, ids: string[]): ec2.SubnetSelection {
   return { subnets: selected };
 }
 
+/** A queue's URL from its ARN (`arn:PARTITION:sqs:REGION:ACCOUNT:NAME`). */
+export function queueUrl(arn: string): string {
+  const [, partition, , region, account, name] = arn.split(":");
+  return `https://sqs.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}/${account}/${name}`;
+}
+
 /** deniedby's settings as container environment: nothing secret (secrets come from Secrets Manager). */
 function environment(props: ServiceProps): Record<string, string> {
   const { config } = props;
@@ -62,6 +68,14 @@ function environment(props: ServiceProps): Record<string, string> {
     DENIEDBY_EXAMPLES: "off",
     DENIEDBY_PUBLIC_URL: `https://${config.domainName}`,
     ...(config.lookupRegions.length > 0 ? { DENIEDBY_LOOKUP_REGIONS: config.lookupRegions.join(",") } : {}),
+    ...(config.trailQueueArn !== undefined ? { DENIEDBY_SQS_QUEUE_URL: queueUrl(config.trailQueueArn) } : {}),
+    ...(config.memberRoleArns.length > 0
+      ? {
+          DENIEDBY_ACCOUNTS: config.memberRoleArns
+            .map((arn) => (config.memberExternalId !== undefined ? `${arn}|${config.memberExternalId}` : arn))
+            .join(" "),
+        }
+      : {}),
     ...props.athenaEnvironment,
   };
 }

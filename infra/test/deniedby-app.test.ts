@@ -10,7 +10,13 @@ import { glueTableFromDdl } from "../lib/glue-table.js";
 import { cloudTrailPushPattern } from "../lib/push-pattern.js";
 import { cloudTrailEvent, matches } from "./event-pattern.js";
 import { actionFacts, patternsOverlap } from "./iam-check.js";
-import { fullParameters, minimalParameters, type Synthesized, synthesize } from "./synth.js";
+import {
+  fullParameters,
+  minimalParameters,
+  type Synthesized,
+  sourcesParameters,
+  synthesize,
+} from "./synth.js";
 
 type Json = Record<string, unknown>;
 interface Statement {
@@ -23,8 +29,11 @@ interface Statement {
 
 let full: Synthesized;
 let minimal: Synthesized;
+let sources: Synthesized;
 beforeAll(() => {
   full = synthesize(fullParameters);
+  // The SQS source and member accounts on top of everything.
+  sources = synthesize(sourcesParameters);
   // Internal load balancer, no push, no trail bucket (LookupEvents only), no Slack, no organisation.
   minimal = synthesize({
     ...minimalParameters,
@@ -169,6 +178,38 @@ describe("the task role", () => {
     expect(statementsOf(minimal, "task")[1]?.Resource).toEqual(under(replica, "/deniedby/*"));
   });
 
+  it("receives and deletes the new-log-file queue's messages and assumes exactly the member roles given", () => {
+    const before = statementsOf(full, "task");
+    const withSources = statementsOf(sources, "task");
+    const added = withSources.filter((s) => !before.some((b) => b.Sid === s.Sid));
+    expect(added).toEqual([
+      {
+        Sid: "ReadLogFileQueue",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+        Resource: sourcesParameters.trailQueueArn,
+      },
+      {
+        Sid: "DecryptLogFileQueue",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: sourcesParameters.trailQueueKmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com" } },
+      },
+      {
+        Sid: "AssumeMemberRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: sourcesParameters.memberRoleArns.split(","),
+      },
+    ]);
+    // Everything else is as without them: the trail bucket's read serves the queue's files.
+    expect(withSources.filter((s) => before.some((b) => b.Sid === s.Sid)).map((s) => s.Sid)).toEqual(
+      before.map((s) => s.Sid),
+    );
+    expect(before.flatMap(actionsOf).filter((a) => /^(sqs|sts):/.test(a))).toEqual([]);
+  });
+
   it("may be assumed only by ECS tasks of this account", () => {
     expect(roleOf(full, "task").AssumeRolePolicyDocument).toEqual(
       trustedByEcsTasks({
@@ -249,7 +290,7 @@ describe("both roles", () => {
   }
 
   it("name no wildcard action, and use '*' only for the two actions iam-data says have no resource-level permission", async () => {
-    for (const s of [full, minimal])
+    for (const s of [full, minimal, sources])
       for (const role of ["task", "execution"] as const)
         for (const statement of statementsOf(s, role)) {
           expect(statement.Effect).toBe("Allow");
@@ -274,7 +315,7 @@ describe("both roles", () => {
   });
 
   it("keep launch work off the task role and the application's calls off the execution role", () => {
-    for (const s of [full, minimal]) {
+    for (const s of [full, minimal, sources]) {
       const task = statementsOf(s, "task").flatMap(actionsOf);
       const execution = statementsOf(s, "execution").flatMap(actionsOf);
       expect(task.filter((a) => /^(ecr|logs|secretsmanager):/.test(a))).toEqual([]);
@@ -379,6 +420,31 @@ describe("the service", () => {
     expect(container(minimal).Secrets).toEqual([
       { Name: "DENIEDBY_API_TOKEN", ValueFrom: { Ref: logicalId(minimal, minimal.main.apiToken) } },
     ]);
+  });
+
+  it("tells deniedby the queue's URL and the member roles with their external id", () => {
+    const environment = Object.fromEntries(
+      (container(sources).Environment as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]),
+    );
+    const parsed = Config.parse({ ...environment, DENIEDBY_API_TOKEN: "a".repeat(48) });
+    expect(parsed.DENIEDBY_SQS_QUEUE_URL).toBe(
+      "https://sqs.eu-west-1.amazonaws.com/111122223333/trail-files",
+    );
+    expect(parsed.DENIEDBY_ACCOUNTS).toEqual([
+      {
+        accountId: "444455556666",
+        roleArn: "arn:aws:iam::444455556666:role/deniedby-reader",
+        externalId: "deniedby-3f9a1c",
+      },
+      {
+        accountId: "777788889999",
+        roleArn: "arn:aws:iam::777788889999:role/security/deniedby-reader",
+        externalId: "deniedby-3f9a1c",
+      },
+    ]);
+    const names = (container(full).Environment as { Name: string }[]).map((e) => e.Name);
+    expect(names).not.toContain("DENIEDBY_SQS_QUEUE_URL");
+    expect(names).not.toContain("DENIEDBY_ACCOUNTS");
   });
 
   it("logs to its own log group, kept three months", () => {

@@ -37,6 +37,16 @@ export const fullParameters = {
   alarmTopicArn: "arn:aws:sns:eu-west-1:111122223333:deniedby-alarms",
 } as const;
 
+/** Every parameter, and the new-log-file queue (encrypted) and two member accounts' roles with an external id. */
+export const sourcesParameters = {
+  ...fullParameters,
+  trailQueueArn: "arn:aws:sqs:eu-west-1:111122223333:trail-files",
+  trailQueueKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/77777777-8888-9999-aaaa-bbbbbbbbbbbb",
+  memberRoleArns:
+    "arn:aws:iam::444455556666:role/deniedby-reader,arn:aws:iam::777788889999:role/security/deniedby-reader",
+  memberExternalId: "deniedby-3f9a1c",
+} as const;
+
 /** The fewest parameters: no trail bucket (LookupEvents only), no Slack, no organisation. */
 export const minimalParameters = {
   account: "111122223333",

@@ -1,5 +1,5 @@
 /**
- * Environment variables a test sets and puts back: `set` remembers each variable's value before its first change,
+ * Environment variables a test sets or unsets and puts back: `set` and `unset` remember each variable's value before its first change,
  * `restore` brings every one back (deleting those that were unset).
  */
 export function scopedEnv() {
@@ -9,6 +9,13 @@ export function scopedEnv() {
       for (const [k, v] of Object.entries(vars)) {
         if (!saved.has(k)) saved.set(k, process.env[k]);
         process.env[k] = v;
+      }
+    },
+    /** Removes variables for the test (credentials a developer's shell may hold). */
+    unset(...names: string[]) {
+      for (const k of names) {
+        if (!saved.has(k)) saved.set(k, process.env[k]);
+        delete process.env[k];
       }
     },
     restore() {

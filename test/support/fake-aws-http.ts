@@ -28,6 +28,11 @@ export function isSigned(headers: IncomingHttpHeaders): boolean {
   return String(headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256");
 }
 
+/** The access key id a SigV4 Authorization header names (`Credential=<id>/<date>/…`), or null. */
+export function signingKeyOf(headers: IncomingHttpHeaders): string | null {
+  return /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ""))?.[1] ?? null;
+}
+
 /** Listens on a free port of 127.0.0.1 and answers every request with `handle`. */
 export async function listen(
   handle: (call: HttpCall) => HttpReply | Promise<HttpReply>,

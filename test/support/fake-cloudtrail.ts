@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { signingKeyOf } from "./fake-aws-http.js";
 
 /** A reply of an AWS JSON 1.1 service: a body, or a service error of the `{"__type", "message"}` shape. */
 export type JsonReply =
@@ -109,6 +110,13 @@ export interface LookupRequest {
   nextToken: string | null;
   /** Time of arrival on the injected clock (or Date.now()). */
   at: number;
+  /** Time of arrival on the wall clock, whatever clock the test injects. */
+  wallAt: number;
+  /** The access key id the request was signed with, and the session token sent with it (temporary credentials). */
+  accessKeyId: string | null;
+  securityToken: string | null;
+  /** Whose event history answered: the account of the signing key (`accountOf`), else "default". */
+  account: string;
 }
 
 export type Fault =
@@ -118,7 +126,8 @@ export type Fault =
 
 export interface FakeCloudTrail extends JsonServer {
   requests: LookupRequest[];
-  add(events: FakeTrailEvent[]): void;
+  /** Adds events to an account's history ("default": the one every unknown key reads). */
+  add(events: FakeTrailEvent[], account?: string): void;
   /** Faults answered instead of the next requests, one each, in order. */
   fail(...faults: Fault[]): void;
   /** Called before each LookupEvents request with its 1-based number; a fault it returns is answered instead. */
@@ -202,20 +211,23 @@ export function fakeEvent(
  * with InvalidNextTokenException when the time parameters differ from the call that issued it or it has expired.
  */
 export async function startFakeCloudTrail(
-  options: { events?: FakeTrailEvent[]; now?: () => number } = {},
+  options: {
+    events?: FakeTrailEvent[];
+    now?: () => number;
+    /** The account whose history a request signed with this key reads (an assumed role's): default "default". */
+    accountOf?: (accessKeyId: string | null) => string | undefined;
+  } = {},
 ): Promise<FakeCloudTrail> {
   const now = options.now ?? Date.now;
-  // Newest first; equal times by id, descending, so that the order is total and stable.
-  let events: FakeTrailEvent[] = [];
-  const sort = () => {
-    events.sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  };
+  // Each account's events, newest first; equal times by id, descending, so that the order is total and stable.
+  const histories = new Map<string, FakeTrailEvent[]>();
+  const historyOf = (account: string) => histories.get(account) ?? [];
   let generation = 0;
   const faults: Fault[] = [];
   const requests: LookupRequest[] = [];
 
   /** First index whose time is <= t (events are descending). */
-  const firstAtOrBefore = (t: number) => {
+  const firstAtOrBefore = (events: FakeTrailEvent[], t: number) => {
     let lo = 0;
     let hi = events.length;
     while (lo < hi) {
@@ -244,9 +256,10 @@ export async function startFakeCloudTrail(
     url: "",
     close: async () => {},
     requests,
-    add(more) {
-      events = events.concat(more);
-      sort();
+    add(more, account = "default") {
+      const events = historyOf(account).concat(more);
+      events.sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      histories.set(account, events);
     },
     fail(...more) {
       faults.push(...more);
@@ -270,7 +283,16 @@ export async function startFakeCloudTrail(
         maxResults: typeof input.MaxResults === "number" ? input.MaxResults : null,
         nextToken: typeof input.NextToken === "string" ? input.NextToken : null,
         at: now(),
+        wallAt: Date.now(),
+        accessKeyId: signingKeyOf(call.headers),
+        securityToken:
+          typeof call.headers["x-amz-security-token"] === "string"
+            ? call.headers["x-amz-security-token"]
+            : null,
+        account: "default",
       };
+      request.account = options.accountOf?.(request.accessKeyId) ?? "default";
+      const events = historyOf(request.account);
       requests.push(request);
       const scripted = fake.onRequest?.(requests.length, request) ?? faults.shift();
       if (scripted) return faultReply(scripted);
@@ -294,8 +316,9 @@ export async function startFakeCloudTrail(
           };
         offset = state.o;
       }
-      const begin = request.endTime === null ? 0 : firstAtOrBefore(request.endTime);
-      const stop = request.startTime === null ? events.length : firstAtOrBefore(request.startTime - 1);
+      const begin = request.endTime === null ? 0 : firstAtOrBefore(events, request.endTime);
+      const stop =
+        request.startTime === null ? events.length : firstAtOrBefore(events, request.startTime - 1);
       const from = begin + offset;
       const page = events.slice(from, Math.min(from + max, stop));
       const more = from + max < stop;

@@ -8,6 +8,7 @@ import {
   type HttpReply,
   isSigned,
   listen,
+  signingKeyOf,
 } from "./fake-aws-http.js";
 
 export type S3Operation = "ListObjectsV2" | "GetObject" | "HeadObject" | "Unsupported";
@@ -24,6 +25,8 @@ export interface S3Request {
   at: number;
   /** The status answered. */
   status: number;
+  /** The access key id the request was signed with. */
+  accessKeyId: string | null;
 }
 
 /** An S3 error reply: the status and the `<Code>` of the XML error body. */
@@ -136,6 +139,7 @@ function describe(call: HttpCall, at: number): S3Request {
     key,
     at,
     status: 0,
+    accessKeyId: signingKeyOf(call.headers),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudTrailClient, type CloudTrailClientConfig } from "@aws-sdk/client-cloudtrail";
 
 export interface CloudTrailClientOptions {
   region: string;
@@ -7,8 +7,11 @@ export interface CloudTrailClientOptions {
    * (and `AWS_ENDPOINT_URL`) variables and the shared config file's `endpoint_url`.
    */
   endpoint?: string;
-  /** Static credentials for tests; left unset, the SDK's default chain (env, SSO, ECS task role, IMDS) applies. */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Left unset, the SDK's default chain (env, SSO, ECS task role, IMDS) applies; a member account's assumed role, or
+   * static credentials in tests, otherwise.
+   */
+  credentials?: CloudTrailClientConfig["credentials"];
   requestTimeoutMs?: number;
 }
 

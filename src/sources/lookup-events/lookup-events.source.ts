@@ -289,6 +289,14 @@ async function* request(
 ): AsyncGenerator<SourceChunk, LookupEventsCommandOutput | "refused"> {
   const { options, signal } = run;
   for (let attempt = 1; ; attempt++) {
+    try {
+      // Credentials first (a member account's AssumeRole): a slot taken before them would be spent waiting on STS,
+      // and the request would reach CloudTrail closer than the spacing to the next one.
+      await options.client.config.credentials();
+    } catch (error) {
+      await backOff(run.policy, attempt, error);
+      continue;
+    }
     const slot = await options.limiter.acquire(signal);
     if (slot !== null) {
       run.lastRequestAt = slot;

@@ -14,6 +14,11 @@ export interface RateLimiter {
 export interface RateLimiterOptions {
   /** Requests per second. LookupEvents allows 2 per account and region, and the quota cannot be raised. */
   perSecond: number;
+  /**
+   * Added to the spacing, for the jitter between a slot and the request's arrival (the checkpoint's commit, the
+   * network): two requests in any second on arrival need three in a row to span a second there. Default 0.
+   */
+  marginMs?: number;
   clock: Clock;
 }
 
@@ -22,8 +27,8 @@ export interface RateLimiterOptions {
  * than `perSecond` requests (a larger bucket would let a burst after an idle spell exceed the quota). Slots are
  * reserved synchronously, so concurrent callers queue in call order.
  */
-export function createRateLimiter({ perSecond, clock }: RateLimiterOptions): RateLimiter {
-  const spacing = 1000 / perSecond;
+export function createRateLimiter({ perSecond, clock, marginMs = 0 }: RateLimiterOptions): RateLimiter {
+  const spacing = 1000 / perSecond + marginMs;
   let next = Number.NEGATIVE_INFINITY;
   return {
     async acquire(signal) {
