@@ -10,7 +10,7 @@ import { type Db, openDb } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { refreshCatalog } from "../src/pipeline/refresh-catalog.js";
 import { storeInput } from "../test/support/store-input.js";
-import { median, time } from "./report.js";
+import { median, time, timeAsync } from "./report.js";
 
 const ROLES = 10_000;
 const EVENTS = 1_000_000;
@@ -129,7 +129,7 @@ export function syntheticInput(): ClassifierInput {
 /** Prints how long recomputing the catalogue takes, in memory and through a file database. */
 export async function benchClassify(): Promise<void> {
   benchInMemory();
-  benchStore();
+  await benchStore();
 }
 
 /** classifyRoles over the synthetic input held in memory. */
@@ -164,14 +164,14 @@ function storeOf(path: string): Db {
 }
 
 /** refreshCatalog through a file database: the first on a new connection, then after nothing, a batch, a rewrite. */
-function benchStore(): void {
+async function benchStore(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "deniedby-bench-"));
   try {
     const db = storeOf(join(dir, "bench.db"));
     // One store for the connection, as a process holds it (its caches live as long as it does).
     const store = createStore(db);
     // The first recompute on a new connection: nothing parsed or saved by this process yet.
-    const [, coldWall, coldCpu] = time(() => refreshCatalog(store));
+    const [, coldWall, coldCpu] = await timeAsync(() => refreshCatalog(store));
     const phases = { load: [] as number[][], classify: [] as number[][], save: [] as number[][] };
     const steady: number[][] = [];
     const batch: number[][] = [];
@@ -182,16 +182,16 @@ function benchStore(): void {
     let roles = 0;
     for (let i = 0; i < RUNS; i++) {
       // Nothing new since the last recompute.
-      const [result, w, c] = time(() => refreshCatalog(store));
+      const [result, w, c] = await timeAsync(() => refreshCatalog(store));
       roles = result.roles;
       steady.push([w, c]);
       // After a batch that saw 1 role in 10 again (a later lastSeen): those rows are rewritten.
       touch.run(i % 10);
-      const [, bw, bc] = time(() => refreshCatalog(store));
+      const [, bw, bc] = await timeAsync(() => refreshCatalog(store));
       batch.push([bw, bc]);
       // Every row written (the first recompute of a store).
       db.$client.exec("DELETE FROM role_catalog");
-      const [, rw, rc] = time(() => refreshCatalog(store));
+      const [, rw, rc] = await timeAsync(() => refreshCatalog(store));
       rewrite.push([rw, rc]);
       // The same three steps refreshCatalog runs, timed one by one.
       const [loaded, lw, lc] = time(() => store.facts.loadFacts(agentClass));

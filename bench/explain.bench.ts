@@ -13,7 +13,7 @@ import { catalogLookup } from "../src/pipeline/catalog.js";
 import { explainStoredDenial } from "../src/pipeline/explanations.js";
 import { loadExplainCases } from "../test/support/explain-cases.js";
 import { rng } from "../test/support/records.js";
-import { median, time } from "./report.js";
+import { median, time, timeAsync } from "./report.js";
 
 const N = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -157,7 +157,7 @@ export async function benchExplain(): Promise<void> {
       const path = join(dir, `run-${run}.db`);
       copyFileSync(seeded, path);
       const db = openDb({ path });
-      const [r, w, c] = time(() => analysePendingDenials(createStore(db)));
+      const [r, w, c] = await timeAsync(() => analysePendingDenials(createStore(db)));
       result = r;
       sw.push(w);
       sc.push(c);

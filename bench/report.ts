@@ -19,3 +19,12 @@ export function time<T>(fn: () => T): [T, number, number] {
   const used = process.cpuUsage(cpu);
   return [result, performance.now() - start, (used.user + used.system) / 1000];
 }
+
+/** `time` for work that resolves a promise (the pipeline's stages, which wait for the write lock between commits). */
+export async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const result = await fn();
+  const used = process.cpuUsage(cpu);
+  return [result, performance.now() - start, (used.user + used.system) / 1000];
+}

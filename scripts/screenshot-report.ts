@@ -20,7 +20,7 @@ export async function screenshotScenarioReport(outDir: string): Promise<{ html: 
   mkdirSync(outDir, { recursive: true });
   const db = openDb({ path: ":memory:" });
   await ingestPaths(db, [scenario]);
-  runStages(db);
+  await runStages(db);
   // The scenario is one day, 2026-11-16: a week ending that day.
   const report = leastPrivilegeReport(
     db,

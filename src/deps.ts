@@ -4,6 +4,7 @@ import { openDb } from "./db/client.js";
 import { createStore } from "./db/store.js";
 import type { AppDeps } from "./http/app-deps.js";
 import { createExplanations } from "./pipeline/explanations.js";
+import { createStageRunner } from "./pipeline/stage-runner.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import { type Logger, silentLogger } from "./shared/logger.js";
 import { createMetrics } from "./shared/metrics.js";
@@ -17,21 +18,24 @@ export interface Deps extends AppDeps {
   aws: AwsClients;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations">>;
+export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations" | "stages">>;
 
 export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const db = overrides.db ?? openDb({ path: config.DENIEDBY_DB });
-  const store = createStore(db);
+  const store = createStore(db, { lockWaitMs: config.DENIEDBY_LOCK_WAIT_SECONDS * 1000 });
   const clock = overrides.clock ?? systemClock;
+  const logger =
+    overrides.logger ?? pino({ level: config.DENIEDBY_LOG_LEVEL, base: { service: "deniedby" } });
   return {
     config,
     db,
     store,
-    logger: overrides.logger ?? pino({ level: config.DENIEDBY_LOG_LEVEL, base: { service: "deniedby" } }),
+    logger,
     metrics: overrides.metrics ?? createMetrics(),
     clock,
     aws: overrides.aws ?? awsClientsFor(config, clock),
     explanations: createExplanations(store),
+    stages: createStageRunner({ store, logger }),
   };
 }
 

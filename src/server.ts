@@ -70,6 +70,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
 
   const live = startLiveSources({
     store: deps.store,
+    stages: deps.stages,
     sources: liveSources(sourceContext(deps)),
     clock: deps.clock,
     logger,

@@ -2,6 +2,18 @@ import { existsSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { type Db, openDb } from "../db/client.js";
+import { createStore, type Store } from "../db/store.js";
+
+/**
+ * How long a command's writes wait for another process's write lock (the server, another ingest) before failing:
+ * a command has nothing else to do, so it waits longer than the server lets a push wait.
+ */
+export const COMMAND_LOCK_WAIT_MS = 5 * 60_000;
+
+/** The store a command works through. */
+export function commandStore(db: Db): Store {
+  return createStore(db, { lockWaitMs: COMMAND_LOCK_WAIT_MS });
+}
 
 /** What a command says about a wrong command line: the message and its usage; exit code 2. */
 export function usageFailure(command: string, usage: string, message: string): number {

@@ -3,11 +3,11 @@ import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { loadConfig } from "../config.js";
 import { openDb } from "../db/client.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
-import { createStore } from "../db/store.js";
 import type { Explanation } from "../explain/explanation.schema.js";
 import { analysePendingDenials } from "../pipeline/analyse-denials.js";
 import { createExplanations } from "../pipeline/explanations.js";
 import { escapeTerminal } from "../shared/text-escape.js";
+import { commandStore } from "./command-line.js";
 
 const USAGE =
   "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID] [--include-noise] [--limit N] [--format table|json]\n" +
@@ -103,8 +103,8 @@ export async function denialsCommand(argv: string[]): Promise<number> {
   }
   const db = openDb({ path: values.db ?? defaultDbPath() });
   try {
-    const store = createStore(db);
-    analysePendingDenials(store);
+    const store = commandStore(db);
+    await analysePendingDenials(store);
     const explanations = createExplanations(store);
     explanations.sync();
     const page = listDenials(db, {

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.js";
 import { openDb, tuneForBulkIngest } from "../db/client.js";
-import { createStore, type Store } from "../db/store.js";
+import type { Store } from "../db/store.js";
 import { sourceContext } from "../deps.js";
 import { IngestSession, type IngestSummary, type RejectionReport } from "../pipeline/ingest-session.js";
 import { rejectReasons } from "../pipeline/reject-reasons.js";
@@ -13,6 +13,7 @@ import {
   SourceOptionError,
   type SourceOptionValues,
 } from "../sources/source.js";
+import { commandStore } from "./command-line.js";
 import { err, formatNumber, out, UsageError } from "./output.js";
 
 export const ingestUsage = `usage: deniedby ingest [--db PATH] [--format text|json] ${sourceRegistry
@@ -77,7 +78,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   const sources = sourcesOf(definition, config, positionals, values);
   const db = openDb({ path: typeof values.db === "string" ? values.db : config.DENIEDBY_DB });
   tuneForBulkIngest(db);
-  const store = createStore(db);
+  const store = commandStore(db);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
@@ -86,7 +87,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       signal: controller.signal,
       progress: values.format === "text" && process.stderr.isTTY === true,
     });
-    runStagesAfterStore(store);
+    await runStagesAfterStore(store);
     if (values.format === "json") out(JSON.stringify(summary));
     else printSummary(summary);
     return summary.rejected.total > 0 ? 1 : 0;

@@ -11,6 +11,7 @@ import { openDb } from "../db/client.js";
 import { createStore } from "../db/store.js";
 import { sourceContext } from "../deps.js";
 import { collectSourceMetrics, startLiveSources } from "../pipeline/live.js";
+import { createStageRunner } from "../pipeline/stage-runner.js";
 import { systemClock } from "../shared/clock.js";
 import { silentLogger } from "../shared/logger.js";
 import { createMetrics } from "../shared/metrics.js";
@@ -94,8 +95,10 @@ describe("the SQS source in the server", () => {
       DENIEDBY_SQS_WAIT_SECONDS: "1",
     });
     const db = openDb({ path: ":memory:" });
+    const store = createStore(db);
     const live = startLiveSources({
-      store: createStore(db),
+      store,
+      stages: createStageRunner({ store, logger: silentLogger }),
       sources: liveSources(sourceContext({ config })),
       clock: systemClock,
       logger: silentLogger,

@@ -1,8 +1,7 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { createStore } from "../db/store.js";
 import { listRoleEntries } from "../pipeline/catalog.js";
 import { runStagesAfterStore } from "../pipeline/stages.js";
-import { openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
+import { commandStore, openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 import { formatTable } from "./output.js";
 
 const USAGE = `usage: deniedby roles [--db PATH] [--format table|json] [--kind KIND]
@@ -54,7 +53,7 @@ export async function rolesCommand(argv: string[]): Promise<number> {
   if (db === null) return 1;
   try {
     // The catalogue and the analyses that depend on it, brought up to date together.
-    runStagesAfterStore(createStore(db));
+    await runStagesAfterStore(commandStore(db));
     const entries: RoleCatalogEntry[] = [];
     let cursor: string | undefined;
     do {

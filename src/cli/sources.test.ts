@@ -9,6 +9,7 @@ import { openDb } from "../db/client.js";
 import { createStore } from "../db/store.js";
 import { sourceContext } from "../deps.js";
 import { startLiveSources } from "../pipeline/live.js";
+import { createStageRunner } from "../pipeline/stage-runner.js";
 import { systemClock } from "../shared/clock.js";
 import { silentLogger } from "../shared/logger.js";
 import { createAwsClients } from "../sources/aws-clients.js";
@@ -135,8 +136,10 @@ describe("startLiveSources", () => {
           credentials: { accessKeyId: "t", secretAccessKey: "t" },
         }),
     });
+    const store = createStore(db);
     const live = startLiveSources({
-      store: createStore(db),
+      store,
+      stages: createStageRunner({ store, logger: silentLogger }),
       sources: liveSources(sourceContext({ config, aws })),
       clock: systemClock,
       logger: silentLogger,

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema.js";
+import { isBusy } from "./write-lock.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -24,6 +25,9 @@ export interface OpenDbOptions {
 export function openDb({ path, readonly = false }: OpenDbOptions): Db {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new Database(path, { readonly });
+  // First: switching to WAL and migrating may meet another process doing the same to a new file. A synchronous
+  // wait is right here (nothing else runs yet); writes later take the lock without it (write-lock.ts).
+  client.pragma("busy_timeout = 5000");
   // Page size only takes effect before the first table exists; 16 KiB pages insert faster (docs/performance.md).
   if (!readonly) client.pragma("page_size = 16384");
   // WAL lets HTTP readers see the last committed batch while an ingest writes; NORMAL sync is durable against a
@@ -31,13 +35,34 @@ export function openDb({ path, readonly = false }: OpenDbOptions): Db {
   if (!readonly) client.pragma("journal_mode = WAL");
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
-  client.pragma("busy_timeout = 5000");
   // 32 MiB of pages: the OS page cache holds the rest, and a larger cache grows the ingest's memory.
   client.pragma("cache_size = -32768");
   client.pragma("temp_store = MEMORY");
   const db = drizzle({ client, schema });
-  if (!readonly) migrate(db, { migrationsFolder });
+  if (!readonly) migrateOnce(db);
   return db;
+}
+
+/**
+ * Applies pending migrations. Two processes opening a new file together both find it unmigrated; the second's
+ * migration then fails (busy, or "table already exists") once the first has committed. It tries again, and finds
+ * nothing left to apply.
+ */
+function migrateOnce(db: Db): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      // drizzle wraps SQLite's error in its own (as `cause`).
+      const raced = [error, error instanceof Error ? error.cause : undefined].some(
+        (e) => isBusy(e) || (e instanceof Error && /already exists/.test(e.message)),
+      );
+      if (!raced || attempt >= 5) throw error;
+      // Synchronous like the rest of opening: nothing else of this process uses the database yet.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 * attempt);
+    }
+  }
 }
 
 /**

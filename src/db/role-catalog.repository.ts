@@ -45,6 +45,8 @@ interface SavedCatalog {
 export function createCatalogWriter(db: Db) {
   const c = db.$client;
   let saved: SavedCatalog | null = null;
+  /** Roles whose leading kind a save changed, until the analysis of their denials has caught up (`settle`). */
+  const unsettled = new Set<string>();
   const upsert = c.prepare(
     `INSERT INTO role_catalog (role_arn, account_id, role_name, kind, confidence, kinds, dual_use, first_seen,
        last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -98,7 +100,16 @@ export function createCatalogWriter(db: Db) {
         .immediate();
       // Remembered only once committed: a failed commit must not leave a memory of rows that are not there.
       saved = { generation: after, entries: new Map(entries.map((e) => [e.roleArn, e])) };
+      for (const role of kindChanged) unsettled.add(role);
       return { written, deleted, kindChanged: kindChanged.sort() };
+    },
+    /** Roles whose kind a committed save changed and whose denials were not analysed again since (sorted). */
+    unsettled(): string[] {
+      return [...unsettled].sort();
+    },
+    /** The denials of `role` were analysed again with the catalogue saved. */
+    settle(role: string): void {
+      unsettled.delete(role);
     },
     /** Moves whenever any row of role_catalog is written or deleted, by anyone (migration 0006). */
     generation(): number {

@@ -8,6 +8,7 @@ import { createFactsReader, type FactsReader } from "./facts.repository.js";
 import { createIngestWriter, type IngestWriter } from "./ingest.repository.js";
 import { type CatalogWriter, createCatalogWriter } from "./role-catalog.repository.js";
 import { createUsageDayRepository, type UsageDayRepository } from "./usage-days.repository.js";
+import { createWriteLock, type WriteLockOptions } from "./write-lock.js";
 
 /** The generations a reader of derived data checks with one read: both move when what they count is written. */
 export interface StoreGenerations {
@@ -15,13 +16,26 @@ export interface StoreGenerations {
   analysis: number;
 }
 
+export interface StoreOptions {
+  /**
+   * How long a write may wait for another process to release the database's write lock before it fails with
+   * `store.busy` (nothing written). The server answers a push within it; a command line can afford to wait longer.
+   */
+  lockWaitMs?: number;
+  /** Waits between attempts to take the lock (tests pass a virtual clock). */
+  sleep?: WriteLockOptions["sleep"];
+}
+
+/** The server's default: a push waits this long for a concurrent ingest's transaction before it answers 503. */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
+
 /**
  * Everything that reads or writes the database, built once per connection (in buildDeps, or by a command). Its
  * repositories keep their prepared statements and their caches (parsed evidence, the last catalogue saved) as
  * fields of this object: nothing about a connection lives in module state. Each repository is prepared on first
  * use, so a store that only reads prepares no writes.
  */
-export function createStore(db: Db) {
+export function createStore(db: Db, options: StoreOptions = {}) {
   const lazy = <T>(build: () => T): (() => T) => {
     let value: T | undefined;
     return () => {
@@ -35,6 +49,12 @@ export function createStore(db: Db) {
   const catalog = lazy(() => createCatalogWriter(db));
   const analysis = lazy(() => createDenialAnalysisRepository(db));
   const pages = lazy(() => createDenialPages(db));
+  const writeLock = lazy(() =>
+    createWriteLock(db.$client, {
+      maxWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    }),
+  );
   // Two prepared statements rather than one SELECT over pragma_data_version: that table-valued function prepares and
   // finalises a PRAGMA statement inside every run. total_changes() opens no transaction.
   const dataVersion = lazy(() => db.$client.prepare("PRAGMA data_version").pluck());
@@ -67,9 +87,13 @@ export function createStore(db: Db) {
     get denialPages(): DenialPages {
       return pages();
     },
-    /** Runs `fn` in one transaction (nested calls become savepoints). */
-    transaction<T>(fn: () => T): T {
-      return db.$client.transaction(fn)();
+    /**
+     * Runs `fn` in one transaction that takes the write lock first (BEGIN IMMEDIATE), waiting for another process's
+     * transaction to end without blocking the event loop (bounded: `store.busy` past `lockWaitMs`). Resolves once
+     * committed; rejects only when nothing was committed. Every write of the pipeline goes through here.
+     */
+    write<T>(fn: () => T): Promise<T> {
+      return writeLock()(fn);
     },
     /**
      * A number that moves whenever anything is committed to the database: by another connection (PRAGMA

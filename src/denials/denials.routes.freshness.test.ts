@@ -55,13 +55,13 @@ describe("GET /v1/denials reads what was committed last", () => {
     // The other connection is a CLI ingest against the same file.
     const cli = openDb({ path });
     await ingestPaths(cli, ["-"], { stdin: JSON.stringify({ Records: [denial(1)] }) });
-    runStages(cli);
+    await runStages(cli);
     const first = await listed(app);
     expect(first.map((d) => d.id)).toEqual([uuidFor(1, 6)]);
     expect(first[0]?.kind).not.toBe("lambda");
 
     await ingestPaths(cli, ["-"], { stdin: JSON.stringify({ Records: [denial(2)] }) });
-    runStages(cli);
+    await runStages(cli);
     // After the ingest: its classify step rebuilds the catalogue from the trail.
     catalogueAsLambda(cli);
     expect(await listed(app)).toEqual(bothAsLambda);

@@ -3,6 +3,9 @@ import { ingestPush } from "../pipeline/push.js";
 import type { IngestResult } from "./events.schemas.js";
 
 /** Stores a pushed body (one transaction), runs the stages after storing and says what was stored. */
-export function pushEvents(deps: Pick<Deps, "store" | "metrics">, body: unknown): Promise<IngestResult> {
-  return ingestPush(deps.store, deps.metrics, body);
+export function pushEvents(
+  deps: Pick<Deps, "store" | "metrics" | "stages">,
+  body: unknown,
+): Promise<IngestResult> {
+  return ingestPush(deps, body);
 }

@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Store } from "../db/store.js";
 import type { Explanations } from "../pipeline/explanations.js";
+import type { StageRunner } from "../pipeline/stage-runner.js";
 import type { Clock } from "../shared/clock.js";
 import type { Metrics } from "../shared/metrics.js";
 
@@ -20,4 +21,6 @@ export interface AppDeps {
   clock: Clock;
   /** Explanations of stored denials, cached per catalogue and analysis generation. */
   explanations: Explanations;
+  /** The stages after storing (catalogue, analysis), one run at a time, after every commit of the process. */
+  stages: StageRunner;
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { StoreBusyError, type StoreErrorCode } from "../db/write-lock.js";
 import type { DenialErrorCode } from "../denials/denials.errors.js";
 import type { IncidentErrorCode } from "../incidents/incidents.errors.js";
 import type { ImportErrorCode } from "../policy/imports/import.errors.js";
@@ -31,7 +32,8 @@ export type ErrorCode =
   | RoleErrorCode
   | SlackErrorCode
   | PolicyErrorCode
-  | ImportErrorCode;
+  | ImportErrorCode
+  | StoreErrorCode;
 
 /**
  * THE mapping from error code to HTTP status, one row per code: the type makes a code declared by a feature and
@@ -64,6 +66,7 @@ export const errorStatus = {
   "slack.invalid_message": 500,
   "internal.error": 500,
   "service.unavailable": 503,
+  "store.busy": 503,
   "slack.not_configured": 503,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
@@ -91,6 +94,8 @@ function isMapped(code: string): code is ErrorCode {
  * a bug) is logged with the request id and answered as a bare 500 that says nothing of its cause.
  */
 export function answerError(error: Error, c: Context<AppEnv>, fallbackLogger: Logger): Response {
+  // Nothing was stored: the client may send the same events again (ingestion is idempotent).
+  if (error instanceof StoreBusyError) c.header("retry-after", "5");
   if (error instanceof DomainError && isMapped(error.code))
     return errorResponse(c, error.code, error.message, error.field);
   if (error instanceof HTTPException && error.status === 400)

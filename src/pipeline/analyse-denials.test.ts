@@ -77,8 +77,8 @@ describe("the analysis of stored denials", () => {
     for (const c of golden) seedDenial(db, c.record);
   });
 
-  it("fills the analysis columns using the stored catalogue and groups repeats into one incident", () => {
-    const result = analysePendingDenials(db);
+  it("fills the analysis columns using the stored catalogue and groups repeats into one incident", async () => {
+    const result = await analysePendingDenials(db);
     expect(result.analysed).toBe(12 + golden.length);
     const d = getDenial(db, "evt-0003");
     expect(d).toMatchObject({
@@ -102,23 +102,23 @@ describe("the analysis of stored denials", () => {
     expect(JSON.parse(incident?.sampleEventIds ?? "[]")).toHaveLength(5);
   });
 
-  it("is idempotent: a second run changes nothing", () => {
-    analysePendingDenials(db);
+  it("is idempotent: a second run changes nothing", async () => {
+    await analysePendingDenials(db);
     const before = { d: db.select().from(denials).all(), i: db.select().from(incidents).all() };
-    expect(analysePendingDenials(db)).toEqual({ analysed: 0, incidents: 0 });
+    expect(await analysePendingDenials(db)).toEqual({ analysed: 0, incidents: 0 });
     expect({ d: db.select().from(denials).all(), i: db.select().from(incidents).all() }).toEqual(before);
   });
 
-  it("adds new denials to the existing incident without recounting the old ones", () => {
-    analysePendingDenials(db);
+  it("adds new denials to the existing incident without recounting the old ones", async () => {
+    await analysePendingDenials(db);
     seedDenial(db, instanceFallback(40, "i-0ccccccccccccccc3"));
-    analysePendingDenials(db);
+    await analysePendingDenials(db);
     const d = getDenial(db, "evt-0040");
     expect(d?.incidentId && getIncident(db, d.incidentId)?.count).toBe(14);
   });
 
-  it("copies each incident's noise flag onto its denials, also onto a denial that joins a stored incident", () => {
-    analysePendingDenials(db);
+  it("copies each incident's noise flag onto its denials, also onto a denial that joins a stored incident", async () => {
+    await analysePendingDenials(db);
     const flags = () =>
       db.$client
         .prepare(
@@ -129,7 +129,7 @@ describe("the analysis of stored denials", () => {
     const noisy = golden.find((c) => c.name === "Console browsing probe by an SSO user is noise")?.record;
     if (!noisy) throw new Error("fixture missing");
     seedDenial(db, { ...noisy, eventID: "evt-late-probe" });
-    analysePendingDenials(db);
+    await analysePendingDenials(db);
     expect(flags().find((f) => f.eventId === "evt-late-probe")).toEqual({
       eventId: "evt-late-probe",
       denial: 1,
@@ -138,8 +138,8 @@ describe("the analysis of stored denials", () => {
     expect(flags().filter((f) => f.denial !== f.incident)).toEqual([]);
   });
 
-  it("lists newest first with a keyset cursor, filters by kind through the catalogue, and hides noise unless asked", () => {
-    analysePendingDenials(db);
+  it("lists newest first with a keyset cursor, filters by kind through the catalogue, and hides noise unless asked", async () => {
+    await analysePendingDenials(db);
     const all: string[] = [];
     let cursor: string | undefined;
     for (;;) {

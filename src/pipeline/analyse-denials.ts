@@ -56,15 +56,15 @@ function analyseAll(denials: DenialToAnalyse[], catalog: CatalogLookup): Analyse
  * the stored catalogue as context. Each transaction reads its denials and writes their analysis and incidents, up
  * to COMMIT_EVERY denials, so the columns and the incident counts always commit together. Idempotent.
  */
-export function analysePendingDenials(
+export async function analysePendingDenials(
   store: Store,
   catalog: CatalogLookup = catalogLookup(store.db),
-): { analysed: number; incidents: number } {
+): Promise<{ analysed: number; incidents: number }> {
   const touched = new Set<string>();
   let analysed = 0;
   let after: { time: number; id: string } | undefined;
   for (;;) {
-    const rows = store.transaction(() => {
+    const rows = await store.write(() => {
       let read = 0;
       const write = store.analysis.begin();
       while (read < COMMIT_EVERY) {
@@ -89,17 +89,18 @@ export function analysePendingDenials(
  * Analyses again every denial of roles whose catalogue entry changed kind, and rebuilds their incidents: a denial's
  * noise depends on its role's kind (a service-linked role's denials are noise), and the stored analysis is what
  * listings, incidents, Slack and the report read. One transaction per role; roles with no analysed denial are
- * skipped (the pending analysis covers them).
+ * skipped (the pending analysis covers them). Each role done is settled with the catalogue writer, so a run that
+ * fails half-way leaves the rest to the next run.
  */
-export function reanalyseRoles(
+export async function reanalyseRoles(
   store: Store,
   roles: readonly string[],
   catalog: CatalogLookup = catalogLookup(store.db),
-): { roles: number; denials: number } {
+): Promise<{ roles: number; denials: number }> {
   let done = 0;
   let denials = 0;
   for (const role of roles) {
-    const n = store.transaction(() => {
+    const n = await store.write(() => {
       if (!store.analysis.hasIncidents(role)) return -1;
       const all = store.analysis.ofRole(role);
       const write = store.analysis.begin({ replacing: role });
@@ -107,6 +108,7 @@ export function reanalyseRoles(
       write.finish();
       return all.length;
     });
+    store.catalog.settle(role);
     if (n < 0) continue;
     done++;
     denials += n;

@@ -19,6 +19,6 @@ export async function loadExamplesIfEmpty(store: Store): Promise<IngestSummary |
     .map((f) => resolve(examplesDir, f));
   if (trails.length === 0) return null;
   const { summary } = await ingestSource(store, fileSource(trails, { name: "examples" }));
-  runStagesAfterStore(store);
+  await runStagesAfterStore(store);
   return summary;
 }

@@ -7,6 +7,7 @@ import type {
   StoredEvent,
 } from "../db/ingest.repository.js";
 import type { Store } from "../db/store.js";
+import type { UsageDayReplacement } from "../db/usage-days.repository.js";
 import {
   type Checkpoint,
   type DailyUsage,
@@ -17,7 +18,6 @@ import {
   type Place,
   type Progress,
   type Source,
-  type SourceChunk,
   type SourceItem,
 } from "../sources/source.js";
 import { type RejectReason, rejectReasons } from "./reject-reasons.js";
@@ -81,8 +81,11 @@ export class IngestSession {
   private rejections: QuarantineEntry[] = [];
   private filesDone: FileMark[] = [];
   private checkpoints: Checkpoint[] = [];
+  private usageDays: UsageDayReplacement[] = [];
   /** Events accepted since the last file boundary: the count a file mark records. */
   private fileEvents = 0;
+  /** Set by an item after which what is pending must be committed before the next item is taken. */
+  private commitDue = false;
 
   constructor(private readonly options: IngestSessionOptions) {
     this.store = options.store;
@@ -124,16 +127,16 @@ export class IngestSession {
       for (;;) {
         const next = await reader.next();
         if (next.done) return next.value;
-        this.acceptChunk(next.value);
+        for (const item of next.value) {
+          this.accept(item);
+          // A checkpoint, a full batch or a day of usage commits before the next item is taken.
+          if (this.commitDue) await this.commit();
+        }
         options.onChunk?.();
       }
     } finally {
-      this.flush();
+      await this.commit();
     }
-  }
-
-  acceptChunk(chunk: SourceChunk): void {
-    for (const item of chunk) this.accept(item);
   }
 
   accept(item: SourceItem): void {
@@ -157,10 +160,10 @@ export class IngestSession {
         break;
       case "checkpoint":
         this.checkpoints.push(item.checkpoint);
-        this.flush();
+        this.commitDue = true;
         break;
       case "commit":
-        this.flush();
+        this.commitDue = true;
         break;
       case "usage-day":
         this.replaceUsageDay(item.day, item.rows, item.checkpoint);
@@ -168,7 +171,7 @@ export class IngestSession {
       case "credential-request":
         this.credentialRequests.push({ request: item.request, raw: item.raw, occurrence: item.occurrence });
         this.fileEvents++;
-        if (this.credentialRequests.length >= this.batchSize) this.flush();
+        if (this.credentialRequests.length >= this.batchSize) this.commitDue = true;
         break;
     }
   }
@@ -212,7 +215,7 @@ export class IngestSession {
     this.fileEvents++;
     const keep = raw !== null && !unwrapped ? raw : JSON.stringify(checked.record);
     this.events.push({ event, raw: event.class === "usage" ? "" : keep });
-    if (this.events.length >= this.batchSize) this.flush();
+    if (this.events.length >= this.batchSize) this.commitDue = true;
   }
 
   reject(reason: RejectReason, detail: string, raw: string, place: Place): void {
@@ -238,14 +241,20 @@ export class IngestSession {
     this.summary.files.read++;
   }
 
-  /** Commits what is pending. */
-  flush(): void {
+  /**
+   * Commits what is pending in one transaction: the batch, then the days of usage a source replaced after it, in the
+   * order they were read. Waits for the write lock when another process holds it.
+   */
+  async commit(): Promise<void> {
+    this.commitDue = false;
+    const days = this.usageDays;
     if (
       this.events.length === 0 &&
       this.credentialRequests.length === 0 &&
       this.rejections.length === 0 &&
       this.filesDone.length === 0 &&
-      this.checkpoints.length === 0
+      this.checkpoints.length === 0 &&
+      days.length === 0
     )
       return;
     const batch: Batch = {
@@ -261,28 +270,33 @@ export class IngestSession {
     this.rejections = [];
     this.filesDone = [];
     this.checkpoints = [];
-    const result = this.store.ingest.writeBatch(batch);
+    this.usageDays = [];
+    const result = await this.store.write(() => {
+      const stored = this.store.ingest.writeBatch(batch);
+      for (const day of days) this.store.usageDays.replaceDay(day);
+      return stored;
+    });
     const s = this.summary.stored;
     s.denials += result.denials;
     s.evidence += result.evidence;
     s.usage += result.usage;
     this.summary.duplicates += result.duplicates;
     this.summary.credentialRequests += result.credentialRequests;
+    this.summary.usageDaysReplaced += days.length;
   }
 
-  /** Flushes and returns the final summary. */
-  finish(): IngestSummary {
-    this.flush();
+  /** Commits and returns the final summary. */
+  async finish(): Promise<IngestSummary> {
+    await this.commit();
     this.summary.durationMs = this.now() - this.started;
     return this.summary;
   }
 
   /**
    * A day of aggregates a source computed: their resources folded as ingest folds them (S3 keys to folders), rows
-   * that then share a key merged, and the stored day replaced after everything read before it is committed.
+   * that then share a key merged, and the stored day replaced after everything read before it, in the same commit.
    */
   private replaceUsageDay(day: string, rows: DailyUsage[], checkpoint: Checkpoint | null): void {
-    this.flush();
     const byKey = new Map<string, DailyUsage>();
     for (const row of rows) {
       const folded = { ...row, resource: usageResource(row.resource) };
@@ -290,8 +304,8 @@ export class IngestSession {
       const prior = byKey.get(key);
       byKey.set(key, prior ? mergeDailyUsage(prior, folded) : folded);
     }
-    this.store.usageDays.replaceDay({ day, rows: [...byKey.values()], checkpoint });
-    this.summary.usageDaysReplaced++;
+    this.usageDays.push({ day, rows: [...byKey.values()], checkpoint });
+    this.commitDue = true;
   }
 }
 
@@ -319,5 +333,5 @@ export async function ingestSource<R>(
     ...(signal ? { signal } : {}),
     ...(onChunk ? { onChunk } : {}),
   });
-  return { summary: session.finish(), result };
+  return { summary: await session.finish(), result };
 }

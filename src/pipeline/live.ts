@@ -5,7 +5,7 @@ import { countIngest, type Metrics } from "../shared/metrics.js";
 import { createPoller, type PollError, type Poller } from "../shared/poller.js";
 import type { LiveSource, SourceLabels } from "../sources/source.js";
 import { IngestSession, type IngestSummary, storedAnything } from "./ingest-session.js";
-import { runStagesAfterStore } from "./stages.js";
+import type { StageRunner } from "./stage-runner.js";
 
 /**
  * The warn line every live source writes when a read fails, with its labels (`source`, `region`) and the error as
@@ -34,6 +34,7 @@ export interface LiveSources {
 
 export interface LiveSourcesOptions {
   store: Store;
+  stages: StageRunner;
   sources: readonly LiveSource[];
   clock: Clock;
   logger: Logger;
@@ -64,9 +65,9 @@ export function startLiveSources(options: LiveSourcesOptions): LiveSources {
         try {
           await session.read(source, { signal });
         } finally {
-          const summary = session.finish();
+          const summary = await session.finish();
           state.events += summary.events + summary.rejected.total;
-          if (storedAnything(summary)) runStagesAfterStore(store);
+          if (storedAnything(summary)) await options.stages.afterCommit();
           if (options.metrics) countIngest(options.metrics, source.name, counts(summary));
           if (summary.events > 0) logger.info({ ...source.labels, ...counts(summary) }, `${name}: stored`);
         }

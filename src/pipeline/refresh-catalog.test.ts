@@ -16,8 +16,8 @@ beforeEach(() => {
 });
 
 describe("refreshCatalog", () => {
-  it("classifies what the store holds and stores one row per principal", () => {
-    expect(refreshCatalog(store)).toEqual({
+  it("classifies what the store holds and stores one row per principal", async () => {
+    expect(await refreshCatalog(store)).toEqual({
       roles: 4,
       written: 4,
       deleted: 0,
@@ -38,17 +38,17 @@ describe("refreshCatalog", () => {
     expect(row?.firstSeen).toBe(T - 86_400_000);
   });
 
-  it("gives the same catalogue when run twice", () => {
-    refreshCatalog(store);
+  it("gives the same catalogue when run twice", async () => {
+    await refreshCatalog(store);
     const first = listRoleEntries(db, { limit: 100 });
-    refreshCatalog(store);
+    await refreshCatalog(store);
     expect(listRoleEntries(db, { limit: 100 })).toEqual(first);
   });
 });
 
 describe("listCatalog and saveCatalog", () => {
-  it("pages in role-ARN order with a cursor and filters on the leading kind", () => {
-    refreshCatalog(store);
+  it("pages in role-ARN order with a cursor and filters on the leading kind", async () => {
+    await refreshCatalog(store);
     const p1 = listRoleEntries(db, { limit: 3 });
     expect(p1.roles).toHaveLength(3);
     expect(p1.nextCursor).toBe(p1.roles[2]?.roleArn);
@@ -60,8 +60,8 @@ describe("listCatalog and saveCatalog", () => {
     expect(listRoleEntries(db, { kind: "ecs-task" }).roles.map((r) => r.roleArn)).toEqual([TASK]);
   });
 
-  it("replaces the whole table contents", () => {
-    refreshCatalog(store);
+  it("replaces the whole table contents", async () => {
+    await refreshCatalog(store);
     const only: RoleCatalogEntry = {
       roleArn: `arn:aws:iam::${A}:role/x`,
       accountId: A,

@@ -11,8 +11,8 @@ export interface CatalogRefresh {
 }
 
 /** Recomputes the whole role catalogue from the store (load facts → classify → save what changed). */
-export function refreshCatalog(store: Store): CatalogRefresh {
+export async function refreshCatalog(store: Store): Promise<CatalogRefresh> {
   const entries = classifyFacts(store.facts.loadFacts(agentClass));
-  const saved = store.catalog.save(entries);
+  const saved = await store.write(() => store.catalog.save(entries));
   return { roles: entries.length, ...saved };
 }

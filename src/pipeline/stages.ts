@@ -11,15 +11,16 @@ export interface StagesResult {
 
 /**
  * The stages after storing, run after every ingest of any source: recompute the role catalogue from the stored
- * evidence, sessions and usage (classify); analyse again the denials of roles whose kind changed; then explain new
- * denials into incidents (explain), with the catalogue just saved.
+ * evidence, sessions and usage (classify); analyse again the denials of roles whose kind changed (this save's, and
+ * any an earlier run saved but did not get to); then explain new denials into incidents (explain), with the
+ * catalogue just saved. Each step commits on its own, so a run that fails (another writer held the lock too long)
+ * leaves the rest for the next run.
  */
-export function runStagesAfterStore(store: Store): StagesResult {
-  const refresh = refreshCatalog(store);
+export async function runStagesAfterStore(store: Store): Promise<StagesResult> {
+  const refresh = await refreshCatalog(store);
   const catalog = catalogLookup(store.db);
+  const unsettled = store.catalog.unsettled();
   const reanalysed =
-    refresh.kindChanged.length > 0
-      ? reanalyseRoles(store, refresh.kindChanged, catalog)
-      : { roles: 0, denials: 0 };
-  return { catalog: refresh, reanalysed, analysed: analysePendingDenials(store, catalog) };
+    unsettled.length > 0 ? await reanalyseRoles(store, unsettled, catalog) : { roles: 0, denials: 0 };
+  return { catalog: refresh, reanalysed, analysed: await analysePendingDenials(store, catalog) };
 }

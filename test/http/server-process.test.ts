@@ -1,32 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { request } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.js";
 import { tempDir } from "../support/db.js";
+import { startServerProcess as startServer } from "../support/processes.js";
 import { makeRecord, uuidFor } from "../support/records.js";
-
-const root = resolve(import.meta.dirname, "../..");
-
-function startServer(
-  db: string,
-): Promise<{ child: ChildProcess; url: string; consoleUrl: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", DENIEDBY_DB: db, DENIEDBY_EXAMPLES: "off", DENIEDBY_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return new Promise((ok, fail) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /serving (http:\/\/\S+)\n {2}console: open (\S+) in a browser/.exec(out);
-      if (m?.[1] && m[2]) ok({ child, url: m[1], consoleUrl: m[2], exited });
-    });
-    child.on("exit", (code) => fail(new Error(`server exited early (${code}): ${out}`)));
-  });
-}
 
 /** Sends a POST whose body arrives in two halves, with `between` run after the first half is on the wire. */
 function postInHalves(

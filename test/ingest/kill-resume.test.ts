@@ -54,7 +54,7 @@ describe("an ingest killed with SIGKILL and run again", () => {
 
     const reference = openDb({ path: join(dir, "reference.db") });
     await ingestPaths(reference, [file]);
-    runStages(reference); // what the command runs after storing
+    await runStages(reference); // what the command runs after storing
     const expected = dumpData(reference);
     reference.$client.close();
     expect(expected.ingested_events).toHaveLength(TOTAL);

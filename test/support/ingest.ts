@@ -23,6 +23,6 @@ export async function ingestPaths(
 }
 
 /** What every ingest runs after storing: the catalogue refresh, re-analysis and the analysis of new denials. */
-export function runStages(db: Db): void {
-  runStagesAfterStore(createStore(db));
+export async function runStages(db: Db): Promise<void> {
+  await runStagesAfterStore(createStore(db));
 }

@@ -10,7 +10,7 @@ export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [
     join(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
   ]);
-  runStages(db);
+  await runStages(db);
 }
 
 export const ACCOUNT = "111122223333";

@@ -32,7 +32,7 @@ export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [
     resolve(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
   ]);
-  runStages(db);
+  await runStages(db);
 }
 
 /**

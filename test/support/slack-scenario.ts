@@ -21,5 +21,5 @@ export const scenarioRecords = (
 /** Stores the scenario trail and runs classify + explain, as every ingest does. */
 export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [scenarioPath]);
-  runStages(db);
+  await runStages(db);
 }

@@ -1,0 +1,57 @@
+import type { Store } from "../db/store.js";
+import type { Logger } from "../shared/logger.js";
+import { runStagesAfterStore } from "./stages.js";
+
+/**
+ * The stages after storing, as a long-running process runs them: one run at a time, and a burst of commits served by
+ * one more run rather than a run each. A failed run is logged and never thrown to the writer that asked for it:
+ * its commit stands (a push is answered 200, not 500), and the stages stay due until a later run succeeds.
+ */
+export interface StageRunner {
+  /** Runs the stages after a commit: resolves once a run that started after the call has ended. */
+  afterCommit(): Promise<void>;
+  /** Runs the stages only when a failed run left them due (the housekeeping poller calls this). */
+  catchUp(): Promise<void>;
+  /** True while a failed run's work is still to do. */
+  due(): boolean;
+}
+
+export function createStageRunner(options: { store: Store; logger: Logger }): StageRunner {
+  const { store, logger } = options;
+  const state = {
+    current: null as Promise<void> | null,
+    next: null as Promise<void> | null,
+    due: false,
+  };
+  const runOnce = async (): Promise<void> => {
+    try {
+      await runStagesAfterStore(store);
+      state.due = false;
+    } catch (error) {
+      state.due = true;
+      logger.warn(
+        { err: error },
+        "stages after storing failed; what was stored is kept and they run again later",
+      );
+    }
+  };
+  const schedule = (): Promise<void> => {
+    if (state.current === null) {
+      state.current = runOnce().finally(() => {
+        state.current = null;
+      });
+      return state.current;
+    }
+    // A run is under way, begun before this caller's commit: one more run after it serves every such caller.
+    state.next ??= state.current.then(() => {
+      state.next = null;
+      return schedule();
+    });
+    return state.next;
+  };
+  return {
+    afterCommit: schedule,
+    catchUp: () => (state.due ? schedule() : Promise.resolve()),
+    due: () => state.due,
+  };
+}
