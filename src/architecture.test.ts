@@ -30,6 +30,7 @@ const levels: { level: number; name: string; paths: string[] }[] = [
       "report/",
       "slack/",
       "console/",
+      "quarantine/",
     ],
   },
   {

@@ -4,6 +4,7 @@ import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
+import { quarantineCommand } from "./quarantine.command.js";
 import { reportCommand } from "./report.command.js";
 import { rolesCommand } from "./roles.command.js";
 import { serveCommand } from "./serve.command.js";
@@ -19,6 +20,7 @@ commands:
   explain --message "TEXT"  explain a pasted access-denied message alone
   report           weekly least-privilege report per role (markdown, html or json)
   athena ddl       print the Athena table DDL for a CloudTrail bucket
+  quarantine       list, show or retry the input ingestion set aside
 
 Run 'deniedby <command> --help' for a command's options.`;
 
@@ -32,6 +34,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   athena: athenaCommand,
   report: reportCommand,
+  quarantine: quarantineCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */

@@ -6,6 +6,7 @@ import {
 import { createDenialPages, type DenialPages } from "./denial-pages.repository.js";
 import { createFactsReader, type FactsReader } from "./facts.repository.js";
 import { createIngestWriter, type IngestWriter } from "./ingest.repository.js";
+import { createQuarantineRepository, type QuarantineRepository } from "./quarantine.repository.js";
 import { type CatalogWriter, createCatalogWriter } from "./role-catalog.repository.js";
 import { createUsageDayRepository, type UsageDayRepository } from "./usage-days.repository.js";
 import { createWriteLock, type WriteLockOptions } from "./write-lock.js";
@@ -29,6 +30,15 @@ export interface StoreOptions {
 /** The server's default: a push waits this long for a concurrent ingest's transaction before it answers 503. */
 export const DEFAULT_LOCK_WAIT_MS = 30_000;
 
+/** A value built on first use and kept (by the closure: each store has its own). */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
 /**
  * Everything that reads or writes the database, built once per connection (in buildDeps, or by a command). Its
  * repositories keep their prepared statements and their caches (parsed evidence, the last catalogue saved) as
@@ -36,19 +46,13 @@ export const DEFAULT_LOCK_WAIT_MS = 30_000;
  * use, so a store that only reads prepares no writes.
  */
 export function createStore(db: Db, options: StoreOptions = {}) {
-  const lazy = <T>(build: () => T): (() => T) => {
-    let value: T | undefined;
-    return () => {
-      value ??= build();
-      return value;
-    };
-  };
   const ingest = lazy(() => createIngestWriter(db));
   const usageDays = lazy(() => createUsageDayRepository(db));
   const facts = lazy(() => createFactsReader(db));
   const catalog = lazy(() => createCatalogWriter(db));
   const analysis = lazy(() => createDenialAnalysisRepository(db));
   const pages = lazy(() => createDenialPages(db));
+  const quarantine = lazy(() => createQuarantineRepository(db));
   const writeLock = lazy(() =>
     createWriteLock(db.$client, {
       maxWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
@@ -86,6 +90,9 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     },
     get denialPages(): DenialPages {
       return pages();
+    },
+    get quarantine(): QuarantineRepository {
+      return quarantine();
     },
     /**
      * Runs `fn` in one transaction that takes the write lock first (BEGIN IMMEDIATE), waiting for another process's

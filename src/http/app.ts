@@ -6,6 +6,7 @@ import { registerDenialRoutes } from "../denials/denials.routes.js";
 import { registerEventRoutes } from "../events/events.routes.js";
 import { registerHealthRoutes } from "../health/health.routes.js";
 import { registerIncidentRoutes } from "../incidents/incidents.routes.js";
+import { registerQuarantineRoutes } from "../quarantine/quarantine.routes.js";
 import { registerReportRoutes } from "../report/report.routes.js";
 import { registerRoleRoutes } from "../roles/roles.routes.js";
 import { registerSlackRoutes } from "../slack/slack.routes.js";
@@ -79,6 +80,7 @@ export function createApp(deps: Deps) {
   registerDenialRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerRoleRoutes(app, deps);
+  registerQuarantineRoutes(app, deps);
   registerReportRoutes(app, deps);
   registerSlackRoutes(app, deps);
   registerConsoleRoutes(app, deps);

@@ -82,6 +82,10 @@ export class IngestSession {
   private filesDone: FileMark[] = [];
   private checkpoints: Checkpoint[] = [];
   private usageDays: UsageDayReplacement[] = [];
+  /** Quarantine rows whose input this session read again (a retry): deleted in the commit that stores it. */
+  private resolvedQuarantine: number[] = [];
+  /** Quarantine rows deleted by this session's commits. */
+  quarantineResolved = 0;
   /** Events accepted since the last file boundary: the count a file mark records. */
   private fileEvents = 0;
   /** Set by an item after which what is pending must be committed before the next item is taken. */
@@ -234,6 +238,14 @@ export class IngestSession {
     this.options.onReject?.({ ...place, reason, detail: text });
   }
 
+  /**
+   * A quarantined row whose text was accepted again (a retry): the row is deleted in the same transaction as the
+   * events read from it, so it is never both stored and still quarantined.
+   */
+  resolveQuarantined(id: number): void {
+    this.resolvedQuarantine.push(id);
+  }
+
   /** Marks a file as read to the end; committed with its last events, so a crash never marks it early. */
   fileDone(file: FileIdentity | null): void {
     if (file !== null) this.filesDone.push({ ...file, records: this.fileEvents });
@@ -254,6 +266,7 @@ export class IngestSession {
       this.rejections.length === 0 &&
       this.filesDone.length === 0 &&
       this.checkpoints.length === 0 &&
+      this.resolvedQuarantine.length === 0 &&
       days.length === 0
     )
       return;
@@ -271,9 +284,12 @@ export class IngestSession {
     this.filesDone = [];
     this.checkpoints = [];
     this.usageDays = [];
+    const resolved = this.resolvedQuarantine;
+    this.resolvedQuarantine = [];
     const result = await this.store.write(() => {
       const stored = this.store.ingest.writeBatch(batch);
       for (const day of days) this.store.usageDays.replaceDay(day);
+      this.quarantineResolved += this.store.quarantine.remove(resolved);
       return stored;
     });
     const s = this.summary.stored;
