@@ -1,5 +1,6 @@
 import { ConfigError } from "../config.js";
 import { athenaCommand } from "./athena.command.js";
+import { backupCommand } from "./backup.command.js";
 import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
@@ -21,6 +22,7 @@ commands:
   report           weekly least-privilege report per role (markdown, html or json)
   athena ddl       print the Athena table DDL for a CloudTrail bucket
   quarantine       list, show or retry the input ingestion set aside
+  backup FILE      copy the database while it is in use (online backup), checked
 
 Run 'deniedby <command> --help' for a command's options.`;
 
@@ -35,6 +37,7 @@ const commands: Record<string, Command> = {
   athena: athenaCommand,
   report: reportCommand,
   quarantine: quarantineCommand,
+  backup: backupCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */
