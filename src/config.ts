@@ -84,6 +84,8 @@ export const Config = z.object({
   // How long the server's writes (a push, a live source's batch) wait for another process's write lock (a
   // `deniedby ingest` on the same file) before giving up: a push then answers 503 store.busy, nothing stored.
   DENIEDBY_LOCK_WAIT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  // When set, the server prunes once a day what is older than this many days (docs/operations.md, "Retention").
+  DENIEDBY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   DENIEDBY_LOOKUP_REGIONS: csv.default([]),
   DENIEDBY_LOOKUP_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   DENIEDBY_LOOKUP_LOOKBACK_HOURS: z.coerce.number().min(1).max(2160).default(24),

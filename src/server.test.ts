@@ -119,3 +119,52 @@ describe("startServer with DENIEDBY_SLACK_WEBHOOK_URL", () => {
     }
   });
 });
+
+describe("startServer with DENIEDBY_RETENTION_DAYS", () => {
+  it("prunes what is older than the retention at start (then daily), and brings the analysis up to date", async () => {
+    const now = Date.parse("2026-11-20T12:00:00Z");
+    const denial = (n: number, time: string) =>
+      makeRecord({
+        eventId: uuidFor(n, 71),
+        eventTime: time,
+        errorCode: "AccessDeniedException",
+        errorMessage:
+          "User: arn:aws:sts::111122223333:assumed-role/checkout-task/abc is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-1:111122223333:table/orders because no identity-based policy allows the dynamodb:GetItem action",
+      });
+    const config = loadConfig({
+      PORT: "0",
+      DENIEDBY_DB: join(tempDir(), "deniedby.db"),
+      DENIEDBY_EXAMPLES: "off",
+      DENIEDBY_RETENTION_DAYS: "30",
+    });
+    const first = await startServer(
+      { ...config, DENIEDBY_RETENTION_DAYS: undefined },
+      { logger: pino({ level: "silent" }), clock: clockAt(() => now) },
+    );
+    const count = (server: typeof first) =>
+      server.deps.db.$client.prepare("SELECT count(*) FROM denials").pluck().get() as number;
+    try {
+      const pushed = await fetch(`${first.url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([denial(1, "2026-09-01T10:00:00Z"), denial(2, "2026-11-19T10:00:00Z")]),
+      });
+      expect(pushed.status).toBe(200);
+      expect(count(first)).toBe(2);
+    } finally {
+      await first.close();
+    }
+    const server = await startServer(config, {
+      logger: pino({ level: "silent" }),
+      clock: clockAt(() => now),
+    });
+    try {
+      for (let i = 0; i < 100 && count(server) > 1; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(count(server)).toBe(1);
+      const incident = server.deps.db.$client.prepare("SELECT count, first_seen FROM incidents").get();
+      expect(incident).toEqual({ count: 1, first_seen: Date.parse("2026-11-19T10:00:00Z") });
+    } finally {
+      await server.close();
+    }
+  });
+});

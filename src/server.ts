@@ -6,6 +6,7 @@ import { buildDeps, type Deps, type DepsOverrides, sourceContext } from "./deps.
 import { createApp } from "./http/app.js";
 import { loadExamplesIfEmpty } from "./pipeline/examples.js";
 import { collectSourceMetrics, type LiveSources, startLiveSources } from "./pipeline/live.js";
+import { startRetention } from "./pipeline/retention.js";
 import { createSlackNotifier, type SlackNotifier } from "./slack/notifier.js";
 import { liveSources } from "./sources/registry.js";
 
@@ -80,6 +81,11 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
 
   // Posts new incidents to Slack on its own poller: ingestion never waits on Slack.
   const slack = startSlack(deps);
+  const days = config.DENIEDBY_RETENTION_DAYS;
+  const retention =
+    days === undefined
+      ? null
+      : startRetention({ store: deps.store, stages: deps.stages, clock: deps.clock, logger, days });
 
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((ok) => {
@@ -104,6 +110,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
         // Sources stop after the last request, so a batch in flight commits before the database closes.
         await live.stop();
         await slack?.stop();
+        await retention?.stop();
         deps.db.$client.close();
         logger.info("deniedby stopped");
       })();

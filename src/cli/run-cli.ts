@@ -5,6 +5,7 @@ import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
+import { pruneCommand } from "./prune.command.js";
 import { quarantineCommand } from "./quarantine.command.js";
 import { reportCommand } from "./report.command.js";
 import { rolesCommand } from "./roles.command.js";
@@ -23,6 +24,7 @@ commands:
   athena ddl       print the Athena table DDL for a CloudTrail bucket
   quarantine       list, show or retry the input ingestion set aside
   backup FILE      copy the database while it is in use (online backup), checked
+  prune            delete what is older than a retention (--older-than 400d)
 
 Run 'deniedby <command> --help' for a command's options.`;
 
@@ -38,6 +40,7 @@ const commands: Record<string, Command> = {
   report: reportCommand,
   quarantine: quarantineCommand,
   backup: backupCommand,
+  prune: pruneCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */
