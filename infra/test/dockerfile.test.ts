@@ -98,7 +98,8 @@ describe("the Dockerfile", () => {
     const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as {
       scripts: { start: string };
     };
-    expect(pkg.scripts.start).toBe("node dist/index.js");
+    // npm start runs the same command, exec'd: npm forwards SIGTERM to its child, which must be node, not a shell.
+    expect(pkg.scripts.start).toBe("exec node dist/index.js");
   });
 });
 

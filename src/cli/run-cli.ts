@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { ConfigError } from "../config.js";
 import { athenaCommand } from "./athena.command.js";
 import { backupCommand } from "./backup.command.js";
@@ -26,7 +27,13 @@ commands:
   backup FILE      copy the database while it is in use (online backup), checked
   prune            delete what is older than a retention (--older-than 400d)
 
-Run 'deniedby <command> --help' for a command's options.`;
+Run 'deniedby <command> --help' for a command's options; 'deniedby --version' (-v) prints the version.`;
+
+/** package.json's version: read beside src/ and dist/ alike (both sit one level under the package root). */
+export function packageVersion(): string {
+  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
+}
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -49,6 +56,10 @@ export async function runCli(argv: string[]): Promise<number> {
   if (!name || name === "--help" || name === "-h" || name === "help") {
     out(usage);
     return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    out(`deniedby ${packageVersion()}`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {
