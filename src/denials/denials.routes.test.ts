@@ -157,3 +157,55 @@ describe("POST /v1/explain", () => {
     expect(deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get()).toEqual(before);
   });
 });
+
+describe("POST /v1/explain with a pasted message", () => {
+  const configMessage =
+    "User: arn:aws:sts::111122223333:assumed-role/config-recorder-role/AWSConfig-Describe is not authorized to perform: SNS:Publish on resource: arn:aws:sns:eu-west-1:111122223333:config-changes because no identity-based policy allows the SNS:Publish action";
+
+  it("explains the message alone with the stored catalogue's kind for its role, storing nothing", async () => {
+    const before = deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get();
+    const res = await app.request("/v1/explain", postJson({ message: configMessage }));
+    expect(res.status).toBe(200);
+    const body = ExplainResult.parse(await res.json());
+    expect(body.skipped).toEqual([]);
+    expect(body.rejected).toEqual([]);
+    expect(body.explanations).toHaveLength(1);
+    const e = body.explanations[0];
+    // The ARN alone says nothing of the role's kind: the scenario's catalogue knows it is Config's service role.
+    expect(e).toMatchObject({
+      eventId: "message",
+      action: "sns:Publish",
+      resource: "arn:aws:sns:eu-west-1:111122223333:config-changes",
+      principal: {
+        roleArn: "arn:aws:iam::111122223333:role/config-recorder-role",
+        kind: "service-role",
+        service: "config.amazonaws.com",
+      },
+      fix: { target: "service-role" },
+    });
+    expect(e?.caveats.map((c) => c.code)).toContain("message-only");
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get()).toEqual(before);
+  });
+
+  it("takes the service when the message does not say it, and says what it could not know", async () => {
+    const res = await app.request("/v1/explain", postJson({ message: "Access Denied", service: "s3" }));
+    const [e] = ExplainResult.parse(await res.json()).explanations;
+    expect(e?.eventSource).toBe("s3.amazonaws.com");
+    expect(e?.caveats.map((c) => c.code)).toEqual(
+      expect.arrayContaining(["message-only", "message-no-principal", "message-no-resource"]),
+    );
+  });
+
+  it("refuses an empty message or an unknown key, naming the field", async () => {
+    expect(await error("/v1/explain", postJson({ message: "  " }))).toEqual({
+      status: 400,
+      code: "request.invalid",
+      field: "message",
+    });
+    expect(await error("/v1/explain", postJson({ message: configMessage, servce: "sns" }))).toEqual({
+      status: 400,
+      code: "request.invalid",
+      field: "servce",
+    });
+  });
+});

@@ -1,9 +1,15 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { PushBody } from "../events/events.schemas.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { commonErrors, jsonResponse, notFound } from "../http/openapi.js";
-import { DenialDetail, DenialList, DenialQuery, EventIdParam, ExplainResult } from "./denials.schemas.js";
+import {
+  DenialDetail,
+  DenialList,
+  DenialQuery,
+  EventIdParam,
+  ExplainBody,
+  ExplainResult,
+} from "./denials.schemas.js";
 import { createDenialUsecases } from "./denials.usecases.js";
 
 /**
@@ -48,10 +54,16 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "post",
       path: "/v1/explain",
-      summary: "Explain the given events without storing them (alert enrichment)",
-      description: "Accepts the same bodies as POST /v1/events. The stored role catalogue is the context.",
+      summary: "Explain the given events, or a pasted error message, without storing them",
+      description:
+        'Accepts the same bodies as POST /v1/events, or {"message": "…", "service"?: "…"}: a pasted access-denied message explained alone (no event: the explanation\'s caveats say what it could not know). The stored role catalogue is the context.',
       security: [{ bearer: [] }],
-      request: { body: { required: true, content: { "application/json": { schema: PushBody } } } },
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: ExplainBody } },
+        },
+      },
       responses: { 200: jsonResponse(ExplainResult, "An explanation per denial"), ...commonErrors },
     }),
     (c) => c.json(denials.explainBody(c.req.valid("json")), 200),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
-import { Rejection } from "../events/events.schemas.js";
+import { PushBody, Rejection } from "../events/events.schemas.js";
 import { Explanation } from "../explain/explanation.schema.js";
 import { TaskContext } from "../pipeline/task-context.js";
 
@@ -34,6 +34,33 @@ export const ExplainResult = z
   })
   .openapi("ExplainResult");
 export type ExplainResult = z.infer<typeof ExplainResult>;
+
+/**
+ * A pasted access-denied message to explain on its own, with no CloudTrail event: POST /v1/explain takes it in
+ * place of records (a body whose top level has `message`).
+ */
+export const ExplainMessageBody = z
+  .strictObject({
+    message: z.string().trim().min(1).max(16_384).openapi({
+      description: "An access-denied error message as an SDK, the CLI or the console showed it",
+      example:
+        "User: arn:aws:sts::111122223333:assumed-role/checkout-task-role/1f2e3d is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:eu-west-1:111122223333:orders because no identity-based policy allows the sqs:SendMessage action",
+    }),
+    service: z.string().min(1).max(64).optional().openapi({
+      description:
+        "The service the message came from (`s3`, `Secrets Manager`), when the message does not say",
+    }),
+  })
+  .openapi("ExplainMessageBody");
+export type ExplainMessageBody = z.infer<typeof ExplainMessageBody>;
+
+/** What POST /v1/explain takes: CloudTrail records as POST /v1/events does, or a pasted message. */
+export const ExplainBody = z.union([ExplainMessageBody, PushBody]);
+
+/** A body with `message` at its top level is a pasted message; no CloudTrail record or envelope has that key. */
+export function isMessageBody(body: unknown): boolean {
+  return typeof body === "object" && body !== null && !Array.isArray(body) && Object.hasOwn(body, "message");
+}
 
 const time = z.iso
   .datetime({ offset: true })

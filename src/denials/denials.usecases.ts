@@ -1,12 +1,19 @@
 import { bodyRecords } from "../cloudtrail/normalise.js";
 import { createDenialPages, type DenialFilters } from "../db/denial-pages.repository.js";
 import { getDenial } from "../db/denials.repository.js";
+import { explainMessage } from "../explain/message.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { taskOfSession } from "../pipeline/task-context.js";
 import { InvalidInputError } from "../shared/errors.js";
 import { DenialNotFoundError } from "./denials.errors.js";
-import type { DenialDetail, DenialQuery, ExplainResult } from "./denials.schemas.js";
+import {
+  type DenialDetail,
+  type DenialQuery,
+  ExplainMessageBody,
+  type ExplainResult,
+  isMessageBody,
+} from "./denials.schemas.js";
 
 /** The listing filters as the store takes them: ISO times become epoch ms, and until must follow since. */
 export function denialFilters(q: DenialQuery): DenialFilters & { limit: number; cursor?: string } {
@@ -26,6 +33,16 @@ export function denialFilters(q: DenialQuery): DenialFilters & { limit: number; 
     limit: q.limit,
     ...(q.cursor ? { cursor: q.cursor } : {}),
   };
+}
+
+/** A message body checked strictly (unknown keys are errors), as the route checks every other input. */
+function messageBody(body: unknown): ExplainMessageBody {
+  const parsed = ExplainMessageBody.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field =
+    issue?.code === "unrecognized_keys" ? (issue.keys[0] ?? "") : (issue?.path.join(".") ?? "message");
+  throw new InvalidInputError(field, `${field}: ${issue?.message ?? "invalid message body"}`);
 }
 
 const LIST_HEAD = Buffer.from('{"denials":[');
@@ -66,6 +83,15 @@ export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations">) {
     /** The denials of a body explained with the stored catalogue as context; nothing is stored. */
     explainBody(body: unknown): ExplainResult {
       explanations.sync();
+      if (isMessageBody(body)) {
+        const { message, service } = messageBody(body);
+        const pasted = service === undefined ? { message } : { message, service };
+        return {
+          explanations: [explainMessage(pasted, { catalog: explanations.catalog })],
+          skipped: [],
+          rejected: [],
+        };
+      }
       const result: ExplainResult = { explanations: [], skipped: [], rejected: [] };
       for (const given of explainGivenRecords(bodyRecords(body), explanations.catalog)) {
         const { position } = given;
