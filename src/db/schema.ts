@@ -296,3 +296,72 @@ export const slackPosts = sqliteTable("slack_posts", {
   outcome: text("outcome").notNull(),
 });
 export type SlackPostRow = typeof slackPosts.$inferSelect;
+
+/**
+ * The policy store (docs/policies.md): what the policy model is rebuilt from, in time order. An import a user ran
+ * once (`deniedby import iam|org|resource-policy`), kept as the snapshot it parsed to, with where it came from and
+ * when it was captured: trail changes after that time are applied over it, older ones are already in it.
+ */
+export const policyImports = sqliteTable(
+  "policy_imports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** 'iam', 'org', 'org-none' or 'resource-policy'. */
+    kind: text("kind").notNull(),
+    /** What the import describes: the accounts of an IAM import, 'organization', or the resource's ARN. */
+    subject: text("subject").notNull(),
+    /** The file or directory it was read from ('--none' for `import org --none`). */
+    ref: text("ref").notNull(),
+    /** When the data was captured (epoch ms): the file's modification time unless the user said otherwise. */
+    capturedAt: integer("captured_at").notNull(),
+    importedAt: integer("imported_at").notNull(),
+    /** sha256 of the snapshot: importing the same data again stores nothing. */
+    contentHash: text("content_hash").notNull(),
+    /** JSON: the parsed snapshot (src/policy/imports), as the model applies it. */
+    snapshot: text("snapshot").notNull(),
+    /** JSON: the entries set aside or read in part, each with its place and code. */
+    problems: text("problems").notNull(),
+  },
+  (t) => [
+    uniqueIndex("policy_imports_content_idx").on(t.kind, t.subject, t.contentHash),
+    index("policy_imports_time_idx").on(t.capturedAt, t.id),
+  ],
+);
+export type PolicyImportRow = typeof policyImports.$inferSelect;
+
+/**
+ * What each successful policy event of the trail did to the policy model (src/policy/trail: one event can make
+ * several changes), extracted by the pipeline from the stored evidence events. Keyed by event and position, so
+ * extracting again stores nothing twice.
+ */
+export const policyChanges = sqliteTable(
+  "policy_changes",
+  {
+    eventId: text("event_id").notNull(),
+    seq: integer("seq").notNull(),
+    /** The event time, epoch ms: the order changes are applied in. */
+    at: integer("at").notNull(),
+    /** '<service>:<eventName>', e.g. 'iam:PutRolePolicy'. */
+    event: text("event").notNull(),
+    /** What it changed: a principal or policy ARN, a resource ARN, or an organisation policy id. */
+    subject: text("subject").notNull(),
+    /** JSON: the change as src/policy/trail describes it. */
+    change: text("change").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.seq] }),
+    index("policy_changes_time_idx").on(t.at, t.eventId, t.seq),
+    index("policy_changes_subject_idx").on(t.subject, t.at),
+  ],
+);
+export type PolicyChangeRow = typeof policyChanges.$inferSelect;
+
+/**
+ * How far a stage after storing has read an append-only table: the policy-change extraction keeps the last
+ * evidence_events rowid it read, and the evidence generation then (updates or deletes of evidence start it over).
+ */
+export const stageCursors = sqliteTable("stage_cursors", {
+  stage: text("stage").primaryKey(),
+  position: integer("position").notNull(),
+  generation: integer("generation").notNull(),
+});

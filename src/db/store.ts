@@ -6,6 +6,7 @@ import {
 import { createDenialPages, type DenialPages } from "./denial-pages.repository.js";
 import { createFactsReader, type FactsReader } from "./facts.repository.js";
 import { createIngestWriter, type IngestWriter } from "./ingest.repository.js";
+import { createPolicyStore, type PolicyStore } from "./policy-store.repository.js";
 import { createQuarantineRepository, type QuarantineRepository } from "./quarantine.repository.js";
 import { type CatalogWriter, createCatalogWriter } from "./role-catalog.repository.js";
 import { createUsageDayRepository, type UsageDayRepository } from "./usage-days.repository.js";
@@ -15,6 +16,39 @@ import { createWriteLock, type WriteLockOptions } from "./write-lock.js";
 export interface StoreGenerations {
   catalog: number;
   analysis: number;
+  /** The policy store's: moves with every import and every stored policy change. */
+  policy: number;
+}
+
+/**
+ * Values derived from the database (the policy model, built by the pipeline), kept in the store object until their
+ * stamp (a generation) moves, and the consistent reads that build them. The store does not know what a value is:
+ * whoever builds it names it by key.
+ */
+function createDerived(db: Db) {
+  const memos = new Map<string, { stamp: unknown; value: unknown }>();
+  return {
+    /** Runs `fn` (reads only) in one deferred transaction: what it reads is one committed state. Takes no lock. */
+    read<T>(fn: () => T): T {
+      return db.$client.transaction(fn).deferred();
+    },
+    /** The value under `key` for `stamp`; `build` gets what was held before, to bring it up to date. */
+    remember<T>(
+      key: string,
+      stamp: unknown,
+      build: (previous: { stamp: unknown; value: T } | undefined) => T,
+    ): T {
+      const held = memos.get(key) as { stamp: unknown; value: T } | undefined;
+      if (held && held.stamp === stamp) return held.value;
+      const value = build(held);
+      memos.set(key, { stamp, value });
+      return value;
+    },
+    /** True when a value is remembered under `key` (whatever its stamp). */
+    holds(key: string): boolean {
+      return memos.has(key);
+    },
+  };
 }
 
 export interface StoreOptions {
@@ -53,6 +87,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   const analysis = lazy(() => createDenialAnalysisRepository(db));
   const pages = lazy(() => createDenialPages(db));
   const quarantine = lazy(() => createQuarantineRepository(db));
+  const policies = lazy(() => createPolicyStore(db));
   const writeLock = lazy(() =>
     createWriteLock(db.$client, {
       maxWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
@@ -67,7 +102,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     db.$client
       .prepare(
         `SELECT (SELECT generation FROM table_generations WHERE table_name = 'role_catalog'),
-           coalesce((SELECT generation FROM table_generations WHERE table_name = 'denial_analysis'), 0)`,
+           coalesce((SELECT generation FROM table_generations WHERE table_name = 'denial_analysis'), 0),
+           coalesce((SELECT generation FROM table_generations WHERE table_name = 'policy_store'), 0)`,
       )
       .raw(true),
   );
@@ -94,6 +130,10 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     get quarantine(): QuarantineRepository {
       return quarantine();
     },
+    get policies(): PolicyStore {
+      return policies();
+    },
+    ...createDerived(db),
     /**
      * Runs `fn` in one transaction that takes the write lock first (BEGIN IMMEDIATE), waiting for another process's
      * transaction to end without blocking the event loop (bounded: `store.busy` past `lockWaitMs`). Resolves once
@@ -109,10 +149,10 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     changeStamp(): string {
       return `${dataVersion().get() as number}:${totalChanges().get() as number}`;
     },
-    /** The role catalogue's and the denial analysis's generations, read together. */
+    /** The role catalogue's, the denial analysis's and the policy store's generations, read together. */
     generations(): StoreGenerations {
-      const [catalog, analysis] = generations().get() as [number, number];
-      return { catalog, analysis };
+      const [catalog, analysis, policy] = generations().get() as [number, number, number];
+      return { catalog, analysis, policy };
     },
     close(): void {
       db.$client.close();

@@ -135,3 +135,40 @@ export interface AnalysedDenial {
   denial: DenialToAnalyse;
   analysis: DenialAnalysisColumns | null;
 }
+
+/** One import of the policy store (`deniedby import …`), without its snapshot. */
+export interface StoredPolicyImport {
+  id: number;
+  kind: string;
+  subject: string;
+  ref: string;
+  capturedAt: number;
+  importedAt: number;
+  /** JSON text of the problems the import set aside. */
+  problems: string;
+}
+
+/** An import with its snapshot's JSON text, as the model is rebuilt from it. */
+export interface StoredPolicySnapshot extends StoredPolicyImport {
+  snapshot: string;
+}
+
+/** One policy change of the trail, as the pipeline extracted it from a stored evidence event. */
+export interface StoredPolicyChange {
+  eventId: string;
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  event: string;
+  subject: string;
+  /** JSON text of the change. */
+  change: string;
+}
+
+/** A stored evidence event as the policy-change extraction reads it. */
+export interface EvidenceToExtract {
+  rowid: number;
+  eventSource: string;
+  eventName: string;
+  raw: string;
+}

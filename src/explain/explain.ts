@@ -8,11 +8,13 @@ import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { primaryResource } from "../cloudtrail/resource.js";
 import { agentClassOf } from "../cloudtrail/user-agents.js";
+import { type DenialEvaluation, evaluateDenial, type PolicyView } from "../policy/index.js";
 import { ecsConsoleTexts } from "./ecs-console.js";
 import type { Explanation, Fix, PolicyDocument } from "./explanation.schema.js";
 import { inspectCommands } from "./fix.js";
 import { fingerprintDenial, noiseReason } from "./incident.js";
 import { bestKind, kindFromTrail } from "./kind-from-trail.js";
+import { describeEvaluation } from "./policy-evaluation.js";
 import {
   type Caveat,
   caveats as caveatTexts,
@@ -35,6 +37,8 @@ export interface ExplainContext {
   catalog?: (roleArn: string) => RoleCatalogEntry | undefined;
   /** The record stands for a pasted message alone (message.ts): say what an event would have added. */
   messageOnly?: boolean;
+  /** The policy model: when given, the denied request is evaluated against it (`evaluation`). */
+  policies?: PolicyView;
 }
 
 /** The analysis columns of a denial: what the store keeps and incidents group on (no fix, no prose). */
@@ -247,12 +251,29 @@ function buildFix(facts: DenialFacts, a: DenialAnalysis, decision: Decision, cav
   };
 }
 
-/** The rule that decides a denial, and the explanation it gives. */
+/** The denial evaluated against the policy model, with the message's action and resource. */
+function evaluateAgainstModel(
+  record: CloudTrailRecord,
+  a: DenialAnalysis,
+  policies: PolicyView,
+): DenialEvaluation {
+  // No resource named (a dependency's key, a message without one): `*`, not the event's own resource.
+  return evaluateDenial(record, policies, {
+    ...(a.action === null ? {} : { action: a.action }),
+    resource: a.resource ?? "*",
+  });
+}
+
+/**
+ * The rule that decides a denial, the explanation it gives and, with a policy model in the context, the model's
+ * evaluation of the request (its request and policy set, to evaluate again with a fix applied).
+ */
 export function explainWithRule(
   record: CloudTrailRecord,
   context: ExplainContext = {},
-): { rule: string; explanation: Explanation } {
+): { rule: string; explanation: Explanation; evaluation: DenialEvaluation | null } {
   const a = analyseDenial(record, context);
+  const evaluation = context.policies ? evaluateAgainstModel(record, a, context.policies) : null;
   const facts = denialFacts(record, a);
   const rule = firstRule(facts);
   const decision = rule.decide(facts);
@@ -285,6 +306,7 @@ export function explainWithRule(
     messageForm: parsed.form,
     dependency: a.dependency,
     encodedMessage: parsed.encodedMessage ?? null,
+    evaluation: evaluation ? describeEvaluation(evaluation, parsed.deniedBy) : null,
     caveats: [...caveats].map((code) => ({ code, text: caveatTexts[code] })),
     fix,
     summary: "",
@@ -293,7 +315,7 @@ export function explainWithRule(
     noiseReason: noise ? { code: noise, text: noiseReasons[noise] } : null,
   };
   explanation.summary = summarise(explanation, fix, a);
-  return { rule: rule.name, explanation };
+  return { rule: rule.name, explanation, evaluation };
 }
 
 /**

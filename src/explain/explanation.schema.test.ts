@@ -27,6 +27,7 @@ describe("the Explanation schema", () => {
         "messageForm",
         "dependency",
         "encodedMessage",
+        "evaluation",
         "caveats",
         "fix",
         "summary",

@@ -66,6 +66,61 @@ export type CaveatItem = z.infer<typeof CaveatItem>;
 export const NoiseReasonItem = z.object({ code: codes(noiseReasons), text: z.string() });
 export type NoiseReasonItem = z.infer<typeof NoiseReasonItem>;
 
+/** A statement of the policy model, as answers name it: the policy (kind, name, ARN), where, and which statement. */
+export const StatementRef = z
+  .object({
+    layer: z.enum(["scp", "rcp", "resource", "identity", "permissions-boundary", "session"]),
+    policyKind: z
+      .string()
+      .meta({ description: "service control policy, key policy, trust policy, identity policy, …" }),
+    policyName: z.string(),
+    policyArn: z.string().nullable(),
+    /** The organisation level (root, OU or account id) of an SCP or RCP. */
+    target: z.string().nullable(),
+    sid: z.string().nullable(),
+    /** Zero-based position of the statement in its policy. */
+    index: z.number().int().min(0),
+  })
+  .meta({ id: "StatementRef" });
+export type StatementRef = z.infer<typeof StatementRef>;
+
+/**
+ * What the policy model makes of the denied request (docs/policies.md): the deciding statement or the layer where
+ * no statement allows it, a short trace, and what the model does not know. The message-derived fields (deniedBy,
+ * the fix's target) stay the truth: when the two disagree the model is incomplete and `note` says so.
+ */
+export const PolicyEvaluation = z
+  .object({
+    decision: z.enum(["allowed", "explicitly-denied", "implicitly-denied", "unknown"]),
+    /** The explicit deny, or for an allowed request the statement that granted it. */
+    decidedBy: StatementRef.nullable(),
+    /** For an implicit denial: the layer in which no statement allows the request. */
+    missingAllow: z
+      .object({
+        layer: StatementRef.shape.layer,
+        policyKind: z.string(),
+        target: z.string().nullable(),
+        message: z.string(),
+      })
+      .nullable(),
+    /** One line: the deciding statement, or where nothing allows it, or why the model cannot say. */
+    summary: z.string(),
+    /** Every layer consulted and what it said: `scp r-ab12: allow (FullAWSAccess, statement 0)`. */
+    trace: z.array(z.string()),
+    /** What the model lacks, each naming its layer: `identity: …`, `scp: the organisation was never imported …`. */
+    unknowns: z.array(z.string()),
+    /** Context keys a matching statement's condition consulted that the request (the trail) did not carry. */
+    missingContextKeys: z.array(z.string()),
+    /** Context keys that applied to the call but that the trail cannot supply. */
+    unavailableContextKeys: z.array(z.string()),
+    /** How the model's answer compares with the message's policy type. */
+    agreement: z.enum(["agrees", "disagrees", "unknown", "message-silent", "not-modelled"]),
+    /** When they disagree: "the model is incomplete; the message wins", and why. */
+    note: z.string().nullable(),
+  })
+  .meta({ id: "PolicyEvaluation" });
+export type PolicyEvaluation = z.infer<typeof PolicyEvaluation>;
+
 export const Explanation = z
   .object({
     eventId: z.string(),
@@ -97,6 +152,8 @@ export const Explanation = z
     /** A KMS (or other) dependency of the called service was denied, not the call itself. */
     dependency: z.boolean(),
     encodedMessage: z.string().nullable(),
+    /** The policy model's evaluation of the request; null when no model was consulted. */
+    evaluation: PolicyEvaluation.nullable(),
     caveats: z.array(CaveatItem),
     fix: Fix,
     summary: z.string(),

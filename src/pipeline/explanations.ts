@@ -4,7 +4,9 @@ import type { DenialRow } from "../db/schema.js";
 import type { Store, StoreGenerations } from "../db/store.js";
 import { type Explanation, explainDenial } from "../explain/explain.js";
 import { type NoiseReason, noiseReasons } from "../explain/reasons.js";
+import type { PolicyView } from "../policy/index.js";
 import { catalogLookup } from "./catalog.js";
+import { currentPolicies } from "./policy-model.js";
 
 /** How many explanations are kept: the pages on-call reads again and again. */
 const MAX_CACHED = 20_000;
@@ -25,8 +27,10 @@ function noiseReasonOf(code: string | null): Explanation["noiseReason"] {
 export function explainStoredDenial(
   row: Pick<DenialRow, "raw" | "incidentId" | "noise" | "noiseReason">,
   catalog: CatalogLookup,
+  policies?: PolicyView,
 ): Explanation {
-  const explanation = explainDenial(JSON.parse(row.raw) as CloudTrailRecord, { catalog });
+  const record = JSON.parse(row.raw) as CloudTrailRecord;
+  const explanation = explainDenial(record, { catalog, ...(policies ? { policies } : {}) });
   if (row.incidentId !== null) explanation.incidentId = row.incidentId;
   explanation.noise = row.noise;
   explanation.noiseReason = row.noise ? noiseReasonOf(row.noiseReason) : null;
@@ -35,20 +39,22 @@ export function explainStoredDenial(
 
 /**
  * Explanations of stored denials for everything that shows them (the API, Slack, the CLI), computed from the
- * stored catalogue and cached until the catalogue or the stored analysis changes (their generations, migration
- * 0006 and the analysis writer): after a role is reclassified, every body, listing and incident agrees again.
+ * stored catalogue and the policy model, and cached until the catalogue, the stored analysis or the policy store
+ * changes (their generations, migration 0006, the analysis writer, the policy store): after a role is reclassified
+ * or a policy imported, every body, listing and incident agrees again.
  */
 export function createExplanations(store: Store) {
-  let generations: StoreGenerations = { catalog: -1, analysis: -1 };
+  let generations: StoreGenerations = { catalog: -1, analysis: -1, policy: -1 };
   let stamp = "";
   let catalog: CatalogLookup = () => undefined;
+  let policies: PolicyView | undefined;
   /**
    * Each explanation with its JSON as UTF-8 bytes, so a page is answered by concatenating buffers rather than
    * measuring and encoding the whole body again on every response.
    */
   const cache = new Map<string, { explanation: Explanation; json: Buffer }>();
   const remember = (row: DenialRow) => {
-    const explanation = explainStoredDenial(row, catalog);
+    const explanation = explainStoredDenial(row, catalog, policies);
     const entry = { explanation, json: Buffer.from(JSON.stringify(explanation)) };
     if (cache.size >= MAX_CACHED) {
       const oldest = cache.keys().next();
@@ -64,9 +70,11 @@ export function createExplanations(store: Store) {
     if (changed === stamp) return;
     stamp = changed;
     const now = store.generations();
-    if (now.catalog === generations.catalog && now.analysis === generations.analysis) return;
+    const same = now.catalog === generations.catalog && now.analysis === generations.analysis;
+    if (same && now.policy === generations.policy) return;
+    if (!same) catalog = catalogLookup(store.db);
+    if (now.policy !== generations.policy) policies = currentPolicies(store);
     generations = now;
-    catalog = catalogLookup(store.db);
     cache.clear();
   };
 
@@ -74,6 +82,8 @@ export function createExplanations(store: Store) {
     /** Brings the catalogue up to date; call once per request (or scan) before explaining. */
     sync,
     catalog: (roleArn: string) => catalog(roleArn),
+    /** The policy model the explanations were evaluated against (after `sync`). */
+    policies: () => policies,
     explain(row: DenialRow): Explanation {
       return (cache.get(row.eventId) ?? remember(row)).explanation;
     },

@@ -1,6 +1,14 @@
 /** deniedby's local IAM policy evaluator: compile policies once, evaluate requests against them. */
 export { loadActionFacts } from "./action-facts.js";
+export { catalogueActionFacts } from "./catalogue-action-facts.js";
 export { type CompiledPolicy, compilePolicy, type PolicyInput, type PolicyKind } from "./compile.js";
+export {
+  type DenialEvaluation,
+  type DenialMessageFacts,
+  evaluateDenial,
+  type PolicyView,
+} from "./denial/evaluate-denial.js";
+export { evaluateWithStatement, type StatementPlace, withStatements } from "./denial/with-statement.js";
 export { type ActionFacts, type EvaluateOptions, evaluateRequest } from "./evaluate.js";
 export type * from "./imports/account-snapshot.js";
 export { parseAuthorizationDetails } from "./imports/authorization-details.js";
@@ -34,11 +42,27 @@ export {
   applyResourcePolicySnapshot,
   markNoOrganization,
 } from "./model/apply-import.js";
+export {
+  type EffectivePolicies,
+  type EffectivePoliciesInput,
+  type EffectivePolicy,
+  type EffectivePolicyKind,
+  effectivePoliciesOf,
+  type PolicySource,
+} from "./model/effective-policies.js";
 export { createPolicyCompiler, type PolicyCompiler } from "./model/policy-compiler.js";
 export { contentFrom, type PolicyContent } from "./model/policy-content.js";
 export type * from "./model/policy-model.js";
 export { emptyModel, modelKey } from "./model/policy-model.js";
 export { type AssembledPolicySet, type PolicySetInput, policySetFor } from "./model/policy-set-for.js";
+export {
+  applyHistoryEntry,
+  applyImport,
+  type PolicyHistoryEntry,
+  type PolicyImport,
+  type PolicyImportKind,
+  replayHistory,
+} from "./model/replay.js";
 export { PolicyError, type PolicyErrorCode, policyErrorCodes } from "./policy.errors.js";
 export { PolicyDocument, PolicyStatement, parsePolicyDocument } from "./policy.schema.js";
 export type * from "./policy.types.js";

@@ -7,13 +7,13 @@ import { modelKey, type PolicyModel, type ResourcePolicyEntry } from "./policy-m
 import type { PolicySetInput } from "./policy-set-for.js";
 
 /** An S3 object's policy is its bucket's: `arn:aws:s3:::bucket/key` → `arn:aws:s3:::bucket`. */
-function policyHolder(arn: string): string {
+export function policyHolder(arn: string): string {
   const m = /^(arn:aws[\w-]*:s3:::[^/]+)\//.exec(arn);
   return m?.[1] ?? arn;
 }
 
 /** A secret named without its random suffix matches the full ARN, and the other way round. */
-function findEntry(model: PolicyModel, arn: string): ResourcePolicyEntry | undefined {
+export function findEntry(model: PolicyModel, arn: string): ResourcePolicyEntry | undefined {
   const exact = model.resourcePolicies[arn];
   if (exact || !arn.includes(":secretsmanager:")) return exact;
   return Object.values(model.resourcePolicies).find(

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { memoryDb } from "../../test/support/db.js";
+import { ingestPaths } from "../../test/support/ingest.js";
+import {
+  ACCOUNT,
+  allowDocument,
+  createRole,
+  policyEvent,
+  putRolePolicy,
+} from "../../test/support/policy-events.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import type { Db } from "../db/client.js";
+import { createStore } from "../db/store.js";
+import { extractPolicyChanges } from "./policy-changes.js";
+
+const ingest = (db: Db, records: CloudTrailRecord[]) =>
+  ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: records }) });
+const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
+
+describe("extracting the trail's policy changes from stored evidence", () => {
+  it("stores each change once, reading only evidence stored since the last run", async () => {
+    const db = memoryDb();
+    const store = createStore(db);
+    await ingest(db, [
+      createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
+      putRolePolicy(
+        "11111111-0000-4000-8000-000000000002",
+        "2026-03-01T09:01:00Z",
+        "app",
+        "data",
+        allowDocument("s3:GetObject"),
+      ),
+      // A failed call changed nothing.
+      {
+        ...putRolePolicy(
+          "11111111-0000-4000-8000-000000000003",
+          "2026-03-01T09:02:00Z",
+          "app",
+          "x",
+          allowDocument("*"),
+        ),
+        errorCode: "MalformedPolicyDocument",
+      },
+    ]);
+    expect(await extractPolicyChanges(store)).toEqual({ read: 2, changes: 2 });
+    expect(await extractPolicyChanges(store)).toEqual({ read: 0, changes: 0 });
+    await ingest(db, [
+      policyEvent("11111111-0000-4000-8000-000000000004", "2026-03-01T09:03:00Z", {
+        source: "iam",
+        name: "DeleteRolePolicy",
+        params: { roleName: "app", policyName: "data" },
+      }),
+    ]);
+    expect(await extractPolicyChanges(store)).toEqual({ read: 1, changes: 1 });
+    expect(store.policies.changes().map((c) => `${c.event} ${c.subject}`)).toEqual([
+      `iam:CreateRole ${roleArn}`,
+      `iam:PutRolePolicy ${roleArn}`,
+      `iam:DeleteRolePolicy ${roleArn}`,
+    ]);
+  });
+
+  it("starts over when stored evidence is rewritten", async () => {
+    const db = memoryDb();
+    const store = createStore(db);
+    await ingest(db, [
+      createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
+      putRolePolicy(
+        "11111111-0000-4000-8000-000000000002",
+        "2026-03-01T09:01:00Z",
+        "app",
+        "data",
+        allowDocument("s3:GetObject"),
+      ),
+    ]);
+    await extractPolicyChanges(store);
+    db.$client.prepare("DELETE FROM evidence_events WHERE event_name = 'PutRolePolicy'").run();
+    expect(await extractPolicyChanges(store)).toEqual({ read: 1, changes: 1 });
+    expect(store.policies.changes().map((c) => c.event)).toEqual(["iam:CreateRole"]);
+  });
+});
