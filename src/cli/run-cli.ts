@@ -4,6 +4,7 @@ import { athenaCommand } from "./athena.command.js";
 import { backupCommand } from "./backup.command.js";
 import { denialsCommand } from "./denials.command.js";
 import { explainCommand } from "./explain.command.js";
+import { importCommand } from "./import.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out, UsageError } from "./output.js";
 import { pruneCommand } from "./prune.command.js";
@@ -17,6 +18,7 @@ const usage = `usage: deniedby <command> [options]
 commands:
   serve            run the HTTP API (what npm start runs)
   ingest PATH...   store CloudTrail from files, directories or - (stdin)
+  import WHAT ...  store IAM, organisation or resource policies the trail cannot show (iam, org, resource-policy)
   roles            the role catalogue: kind, confidence and evidence per role
   denials          list stored denials, explained (table or JSON lines)
   explain FILE|-   explain given events without storing them
@@ -39,6 +41,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
   ingest: ingestCommand,
+  import: importCommand,
   denials: denialsCommand,
   roles: rolesCommand,
   explain: explainCommand,
