@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeOrgDirectory } from "../../test/support/policy-events.js";
 
 type Json = Record<string, unknown>;
 
@@ -2603,6 +2604,235 @@ deny(
     noise: null,
   },
 );
+
+// ---- policy evidence (docs/policies.md): what the policy model reads ---------------------------------------
+// Appended last so every earlier event keeps its id. IAM changes come from Terraform (its session allows iam:*);
+// the resource policies were set by the account's root user while bootstrapping, before any task ran.
+const doc = (...statements: Json[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const allow = (sid: string, action: string | string[], resource: string | string[] = "*"): Json => ({
+  Sid: sid,
+  Effect: "Allow",
+  Action: action,
+  Resource: resource,
+});
+function admin(
+  time: string,
+  who: Json,
+  source: string,
+  name: string,
+  req: Json,
+  resp: Json | null = null,
+): void {
+  rec({
+    time,
+    who,
+    source,
+    name,
+    req,
+    resp,
+    ua: who === tf ? TERRAFORM : CLI,
+    ip: who === tf ? "20.55.14.201" : CI_IP,
+  });
+}
+const ciArn = `arn:aws:iam::${A}:user/ci-deployer`;
+admin(
+  "09:10:40",
+  tf,
+  "iam",
+  "CreateUser",
+  { userName: "ci-deployer", path: "/" },
+  {
+    user: { path: "/", userName: "ci-deployer", userId: "AIDAEXAMPLECIDEPLOYER1", arn: ciArn },
+  },
+);
+admin("09:10:41", tf, "iam", "PutUserPolicy", {
+  userName: "ci-deployer",
+  policyName: "ci-deploy",
+  policyDocument: doc(
+    allow("Deploy", ["ecs:*", "events:PutTargets", "application-autoscaling:*", "codedeploy:*"]),
+    allow(
+      "PassDeployedRoles",
+      "iam:PassRole",
+      [checkoutTask, checkoutExec, billingTask, defaultExec, workerTask, eventsRole, serviceRole].map(arnOf),
+    ),
+  ),
+});
+const boundaryArn = `arn:aws:iam::${A}:policy/orders-api-boundary`;
+const boundaryDoc = doc(
+  allow(
+    "OrdersData",
+    ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+    `arn:aws:dynamodb:${REGION}:${A}:table/orders`,
+  ),
+  allow(
+    "OrdersQueue",
+    ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+    `arn:aws:sqs:${REGION}:${A}:orders-inbound`,
+  ),
+);
+admin(
+  "09:11:50",
+  tf,
+  "iam",
+  "CreatePolicy",
+  { policyName: "orders-api-boundary", path: "/", policyDocument: boundaryDoc },
+  {
+    policy: { policyName: "orders-api-boundary", arn: boundaryArn, defaultVersionId: "v1", path: "/" },
+  },
+);
+admin("09:11:51", tf, "iam", "PutRolePermissionsBoundary", {
+  roleName: irsa.name,
+  permissionsBoundary: boundaryArn,
+});
+
+const bucketPolicy = (bucket: string, ...statements: Json[]) => {
+  const secure: Json = {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+  admin("08:45:00", rootUser, "s3", "PutBucketPolicy", {
+    bucketName: bucket,
+    bucketPolicy: JSON.parse(doc(secure, ...statements)),
+  });
+};
+for (const bucket of ["acme-checkout-receipts", "acme-billing-exports", "acme-reports"]) bucketPolicy(bucket);
+// The thumbnails bucket takes only encrypted objects: the function's unencrypted write meets the explicit deny.
+bucketPolicy("acme-thumbnails", {
+  Sid: "DenyUnencryptedUploads",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:PutObject",
+  Resource: "arn:aws:s3:::acme-thumbnails/*",
+  Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
+});
+for (const queue of ["worker-results", "orders-inbound"])
+  admin(
+    "08:45:10",
+    rootUser,
+    "sqs",
+    "CreateQueue",
+    { queueName: queue },
+    {
+      queueUrl: `https://sqs.${REGION}.amazonaws.com/${A}/${queue}`,
+    },
+  );
+const secretPolicy = (secret: string, readers: string[]) =>
+  admin("08:45:20", rootUser, "secretsmanager", "PutResourcePolicy", {
+    secretId: secret,
+    resourcePolicy: doc({
+      Sid: "Readers",
+      Effect: "Allow",
+      Principal: { AWS: readers },
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+    }),
+  });
+secretPolicy(stripe, [roleArn("checkout-migrations-role")]);
+secretPolicy(invSecret, [roleArn("inventory-sync")]);
+// The receipts key: the default "Enable IAM User Permissions" statement (the task role needs an identity policy)
+// and the execution role, which reads the checkout secrets; not account B.
+admin("08:45:30", rootUser, "kms", "PutKeyPolicy", {
+  keyId: cmk,
+  policyName: "default",
+  policy: doc(
+    {
+      Sid: "Enable IAM User Permissions",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${A}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "CheckoutSecrets",
+      Effect: "Allow",
+      Principal: { AWS: arnOf(checkoutExec) },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+    },
+  ),
+});
+
+// The organisation as `deniedby import org` reads it (docs/policies.md writes it with the aws CLI).
+const orgId = "o-a1b2c3d4e5";
+const OU = "ou-ab12-workload1";
+writeOrgDirectory(join(here, "org"), {
+  organizationId: orgId,
+  managementAccount: ORG,
+  root: "r-ab12",
+  ous: { [OU]: "r-ab12" },
+  accounts: { [A]: OU, [B]: OU, [ORG]: "r-ab12" },
+  policies: [
+    {
+      id: "p-FullAWSAccess",
+      name: "FullAWSAccess",
+      type: "SERVICE_CONTROL_POLICY",
+      document: JSON.parse(doc(allow("FullAWSAccess", "*"))),
+      targets: ["r-ab12", OU, A, B, ORG],
+    },
+    {
+      id: "p-deny0public",
+      name: "deny-public-objects",
+      type: "SERVICE_CONTROL_POLICY",
+      document: JSON.parse(
+        doc({
+          Sid: "DenyPublicAcls",
+          Effect: "Deny",
+          Action: ["s3:PutObjectAcl", "s3:PutBucketAcl"],
+          Resource: "*",
+          Condition: { StringEquals: { "s3:x-amz-acl": ["public-read", "public-read-write"] } },
+        }),
+      ),
+      targets: [OU],
+    },
+    {
+      id: "p-2kgnabcd",
+      name: "deny-iam-users",
+      type: "SERVICE_CONTROL_POLICY",
+      document: JSON.parse(
+        doc({
+          Sid: "NoLongLivedUsers",
+          Effect: "Deny",
+          Action: ["iam:CreateUser", "iam:CreateAccessKey"],
+          Resource: "*",
+        }),
+      ),
+      targets: ["r-ab12"],
+    },
+    {
+      id: "p-RCPFullAWSAccess",
+      name: "RCPFullAWSAccess",
+      type: "RESOURCE_CONTROL_POLICY",
+      document: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+      },
+      targets: ["r-ab12", OU, A, B, ORG],
+    },
+    {
+      id: "p-rcp0data1",
+      name: "receipts-stay-home",
+      type: "RESOURCE_CONTROL_POLICY",
+      document: JSON.parse(
+        doc({
+          Sid: "OnlyThisAccountReadsReceipts",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::acme-checkout-receipts/*",
+          Condition: {
+            StringNotEqualsIfExists: { "aws:PrincipalAccount": A },
+            BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+          },
+        }),
+      ),
+      targets: [A],
+    },
+  ],
+});
 
 // ---- write ---------------------------------------------------------------------------------------------------
 records.sort(

@@ -65,7 +65,7 @@ describe("the model's answer next to the message", () => {
       decidedBy: { sid: "NoPublicAcl", target: "ou-ab12-11111111", policyArn: scpDeny.policyArn },
     });
     expect(d.summary).toBe(
-      `explicit deny in the service control policy ${scpDeny.policyArn} attached to ou-ab12-11111111 (deny-public-acl, Sid NoPublicAcl)`,
+      `explicit deny in the service control policy deny-public-acl (${scpDeny.policyArn}) attached to ou-ab12-11111111 (Sid NoPublicAcl)`,
     );
     expect(d.trace).toEqual([
       "scp ou-ab12-11111111: deny (deny-public-acl, Sid NoPublicAcl)",

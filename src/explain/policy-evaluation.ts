@@ -51,15 +51,23 @@ function traceLine(t: TraceEntry): string {
   return `${where}: ${t.result}${t.statement ? ` (${statementLabel(t.statement)})` : ""}`;
 }
 
+/** The policy a statement sits in: a resource policy's name says what it is, others are named by kind. */
+function policyOf(r: ModelRef): string {
+  if (r.layer === "resource") return r.policyName;
+  const arn = r.policyArn !== undefined && r.policyArn !== r.policyName ? ` (${r.policyArn})` : "";
+  return `the ${r.policyKind} ${r.policyName}${arn}`;
+}
+
 function summaryOf(e: DenialEvaluation): string {
   const r = e.result;
   const by = r.decidedBy;
   const at = by?.target === undefined ? "" : ` attached to ${by.target}`;
+  const statement = (s: ModelRef) => (s.sid ? `Sid ${s.sid}` : `statement ${s.index}`);
   if (r.decision === "explicitly-denied" && by)
-    return `explicit deny in the ${by.policyKind} ${by.policyArn ?? by.policyName}${at} (${statementLabel(by)})`;
+    return `explicit deny in ${policyOf(by)}${at} (${statement(by)})`;
   if (r.decision === "implicitly-denied" && r.missingAllow) return r.missingAllow.message;
   if (r.decision === "allowed")
-    return `the model finds it allowed${by ? ` by the ${by.policyKind} ${statementLabel(by)}` : ""}`;
+    return `the model finds it allowed${by ? ` by ${policyOf(by)} (${statement(by)})` : ""}`;
   return `unknown: ${e.unknowns[0] ?? "the model lacks a policy that decides it"}`;
 }
 

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { beforeAll } from "vitest";
 import type { Db } from "../../src/db/client.js";
+import { createStore } from "../../src/db/store.js";
+import { importOrgDirectory } from "../../src/pipeline/policy-imports.js";
 import { errorOf, getJson, testApp } from "./app.js";
 import { ingestPaths, runStages } from "./ingest.js";
 
@@ -27,12 +30,29 @@ export const scenarioLabels = JSON.parse(
   readFileSync(resolve(scenarioDir, "labels.json"), "utf8"),
 ) as ScenarioLabels;
 
-/** Stores the team's scenario trail the way `deniedby ingest` does: ingest, classify, explain. */
+/** When the scenario's organisation directory was captured: before the day's trail. */
+export const scenarioOrgCapturedAt = Date.parse("2026-11-16T08:00:00Z");
+
+/** `deniedby import org examples/scenario/org`: the scenario's SCPs and RCPs and where they apply. */
+export async function importScenarioOrg(db: Db): Promise<void> {
+  const dir = resolve(scenarioDir, "org");
+  await importOrgDirectory(
+    createStore(db),
+    (path) => readFile(resolve(dir, path), "utf8").catch(() => undefined),
+    { ref: dir, capturedAt: scenarioOrgCapturedAt, now: scenarioOrgCapturedAt },
+  );
+}
+
+/**
+ * Stores the team's scenario trail the way `deniedby ingest` does (ingest, classify, explain), and its
+ * organisation the way `deniedby import org` does.
+ */
 export async function loadScenario(db: Db): Promise<void> {
   await ingestPaths(db, [
     resolve(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
   ]);
   await runStages(db);
+  await importScenarioOrg(db);
 }
 
 /**
