@@ -36,6 +36,12 @@ export function roleArnOf(principal: RequestPrincipal): string | undefined {
   return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : undefined;
 }
 
+/** The IAM identity whose policies decide for the caller: a session's role, or the user; undefined for others. */
+export function identityArnOf(principal: RequestPrincipal): string | undefined {
+  if (principal.kind === "role-session") return roleArnOf(principal);
+  return principal.kind === "user" ? principal.arn : undefined;
+}
+
 const principalTypes: Partial<Record<RequestPrincipal["kind"], string>> = {
   "role-session": "AssumedRole",
   user: "User",

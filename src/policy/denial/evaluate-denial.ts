@@ -8,7 +8,7 @@ import { policySetFor } from "../model/policy-set-for.js";
 import { findEntry, policyHolder } from "../model/resource-layer.js";
 import type { EvaluationRequest, EvaluationResult, PolicySet, RequestPrincipal } from "../policy.types.js";
 import { type DenialExtras, requestFromDenial, requestPrincipalOf } from "../request/request-from-denial.js";
-import { roleArnOf } from "../request.js";
+import { identityArnOf } from "../request.js";
 
 /**
  * One denied call evaluated against the policy model: the request rebuilt from the event, the policy set the model
@@ -91,12 +91,7 @@ export function evaluateDenial(
  * only in part may be missing, and a condition on them must stay unknown), and its organisation and path.
  */
 function modelExtras(principal: RequestPrincipal, model: PolicyModel): DenialExtras {
-  const arn =
-    principal.kind === "role-session"
-      ? roleArnOf(principal)
-      : principal.kind === "user"
-        ? principal.arn
-        : undefined;
+  const arn = identityArnOf(principal);
   const entry = arn === undefined ? undefined : model.principals[modelKey(arn)];
   const extras: DenialExtras = {};
   if (entry?.complete) extras.principalTags = entry.tags;

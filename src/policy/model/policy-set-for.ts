@@ -1,6 +1,6 @@
 import type { AwsManagedPolicies } from "../managed/aws-managed-policies.js";
 import type { PolicyLayer, PolicySet, RequestPrincipal } from "../policy.types.js";
-import { roleArnOf } from "../request.js";
+import { identityArnOf } from "../request.js";
 import { orgLevels } from "./org-layers.js";
 import { LayerBuilder, type PolicyCompiler } from "./policy-compiler.js";
 import { modelKey, type PolicyModel, type PrincipalEntry } from "./policy-model.js";
@@ -66,12 +66,7 @@ function scpAccount(principal: RequestPrincipal, model: PolicyModel): string | u
 }
 
 function identityEntry(principal: RequestPrincipal, model: PolicyModel, identity: LayerBuilder) {
-  const arn =
-    principal.kind === "role-session"
-      ? roleArnOf(principal)
-      : principal.kind === "user"
-        ? principal.arn
-        : undefined;
+  const arn = identityArnOf(principal);
   if (arn === undefined) {
     if (principal.kind === "federated-user")
       identity.missing(
