@@ -110,7 +110,7 @@ function report(label: string, wall: number[], cpu: number[], tail: string): voi
 }
 
 /** Every stored denial's record and stored analysis, streamed (what explainStoredDenial reads). */
-function* listDenialsForBench(
+export function* listDenialsForBench(
   db: Db,
 ): Generator<{ raw: string; incidentId: string | null; noise: boolean; noiseReason: string | null }> {
   for (const row of db.$client

@@ -4,6 +4,7 @@ import { benchHttp } from "./http.bench.js";
 import { benchIngest } from "./ingest.bench.js";
 import { benchLookupEvents } from "./lookup-events.bench.js";
 import { benchPolicy } from "./policy.bench.js";
+import { benchPolicyDenials } from "./policy-denials.bench.js";
 import { benchPolicyImport } from "./policy-import.bench.js";
 import { line } from "./report.js";
 
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   http: benchHttp,
   policy: benchPolicy,
   "policy-import": benchPolicyImport,
+  "policy-denials": benchPolicyDenials,
 };
 
 const wanted = process.argv.slice(2);
