@@ -6,6 +6,7 @@ import { buildDeps, type Deps, type DepsOverrides, sourceContext } from "./deps.
 import { createApp } from "./http/app.js";
 import { loadExamplesIfEmpty } from "./pipeline/examples.js";
 import { collectSourceMetrics, type LiveSources, startLiveSources } from "./pipeline/live.js";
+import { currentPolicies } from "./pipeline/policy-model.js";
 import { startRetention } from "./pipeline/retention.js";
 import { createSlackNotifier, type SlackNotifier } from "./slack/notifier.js";
 import { liveSources } from "./sources/registry.js";
@@ -38,6 +39,7 @@ function startSlack(deps: Deps): SlackNotifier | null {
   if (!config.DENIEDBY_SLACK_WEBHOOK_URL) return null;
   const slack = createSlackNotifier({
     db: deps.db,
+    policies: () => currentPolicies(deps.store),
     logger,
     clock: deps.clock.now,
     webhookUrl: config.DENIEDBY_SLACK_WEBHOOK_URL,

@@ -57,6 +57,8 @@ export function formatTable(list: Explanation[], details = false): string {
     for (const e of list) {
       const t = escapeTerminal;
       out += `\n${t(e.eventId)}: ${t(e.summary)}\n  ${t(e.fix.summary)}\n`;
+      if (e.evaluation) out += `  policy model: ${t(e.evaluation.summary)}\n`;
+      for (const u of e.evaluation?.unknowns ?? []) out += `  unknown: ${t(u)}\n`;
       for (const c of e.fix.commands) out += `  $ ${t(c)}\n`;
       for (const text of e.fix.consoleTexts) out += `  console: ${t(text)}\n`;
       for (const c of e.caveats) out += `  note: ${t(c.text)}\n`;

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { explainCase } from "../../test/support/explain-cases.js";
+import { loadScenario, scenarioDir, scenarioLabels } from "../../test/support/scenario.js";
 import { openDb } from "../db/client.js";
 import { createStore } from "../db/store.js";
 import { explainDenial } from "../explain/explain.js";
@@ -142,5 +143,44 @@ describe("denials command", () => {
     expect(await denialsCommand(["--db", db, "--since", "yesterday-ish"])).toBe(2);
     expect(await denialsCommand(["--db", db, "--format", "json", "--since", "7d"])).toBe(0);
     expect(io.out()).toBe("");
+  });
+});
+
+describe("the policy model in the command line's answers", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const scpDenial = Object.entries(scenarioLabels.denials).find(([, l]) => l.deniedBy === "scp")?.[0] ?? "";
+
+  it("shows the deciding statement in `denials --format json` and in `explain`'s table, from the stored model", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "deniedby-model-")), "d.db");
+    const db = openDb({ path });
+    await loadScenario(db);
+    db.$client.close();
+    const listed = capture();
+    expect(
+      await denialsCommand(["--db", path, "--format", "json", "--limit", "500", "--include-noise"]),
+    ).toBe(0);
+    const scp = listed
+      .out()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { eventId: string; evaluation: { decidedBy: { sid: string } | null } })
+      .find((e) => e.eventId === scpDenial);
+    expect(scp?.evaluation.decidedBy?.sid).toBe("DenyPublicAcls");
+    vi.restoreAllMocks();
+
+    const trail = JSON.parse(
+      readFileSync(
+        join(scenarioDir, "111122223333_CloudTrail_eu-west-1_20261116T0900Z_scenario.json"),
+        "utf8",
+      ),
+    ) as { Records: { eventID: string }[] };
+    const file = join(mkdtempSync(join(tmpdir(), "deniedby-one-")), "one.json");
+    writeFileSync(file, JSON.stringify(trail.Records.find((r) => r.eventID === scpDenial)));
+    const io = capture();
+    expect(await explainCommand([file, "--db", path, "--format", "table"])).toBe(0);
+    expect(io.out()).toContain(
+      "policy model: explicit deny in the service control policy deny-public-objects",
+    );
+    expect(io.out()).toContain("(Sid DenyPublicAcls)");
   });
 });

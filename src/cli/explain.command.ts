@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { bodyRecords, unwrapEnvelope } from "../cloudtrail/normalise.js";
-import { openDb } from "../db/client.js";
+import { type Db, openDb } from "../db/client.js";
+import { createStore } from "../db/store.js";
 import type { Explanation } from "../explain/explanation.schema.js";
 import { explainMessage } from "../explain/message.js";
 import { catalogLookup } from "../pipeline/catalog.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
+import { currentPolicies } from "../pipeline/policy-model.js";
+import type { PolicyView } from "../policy/index.js";
 import { defaultDbPath, formatTable } from "./denials.command.js";
 
 const USAGE =
@@ -15,13 +18,31 @@ const USAGE =
 
 type Catalog = (roleArn: string) => RoleCatalogEntry | undefined;
 
-/** The stored catalogue as a lookup; never creates a database just to read a catalogue from it. */
-function storedCatalog(dbPath: string): Catalog {
-  if (!existsSync(dbPath)) return () => undefined;
+/** What a stored database gives an explanation: the catalogue and the policy model. */
+interface Stored {
+  catalog: Catalog;
+  policies?: PolicyView;
+}
+
+/** A database written by a deniedby before the policy store has no model to read (it is opened read-only). */
+function holdsPolicyStore(db: Db): boolean {
+  const found = db.$client
+    .prepare(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('policy_imports', 'policy_changes')",
+    )
+    .pluck()
+    .get();
+  return found === 2;
+}
+
+/** The stored catalogue and policy model; never creates a database just to read them. */
+function storedContext(dbPath: string): Stored {
+  if (!existsSync(dbPath)) return { catalog: () => undefined };
   const db = openDb({ path: dbPath, readonly: true });
   const catalog = catalogLookup(db);
+  const policies = holdsPolicyStore(db) ? currentPolicies(createStore(db)) : undefined;
   db.$client.close();
-  return catalog;
+  return policies ? { catalog, policies } : { catalog };
 }
 
 function print(out: Explanation[], format: string): void {
@@ -71,19 +92,24 @@ export async function explainCommand(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const catalog = storedCatalog(values.db ?? defaultDbPath());
+  const stored = storedContext(values.db ?? defaultDbPath());
   if (message !== undefined) {
     print(
-      [explainMessage({ message, ...(values.service ? { service: values.service } : {}) }, { catalog })],
+      [
+        explainMessage(
+          { message, ...(values.service ? { service: values.service } : {}) },
+          { catalog: stored.catalog },
+        ),
+      ],
       format,
     );
     return 0;
   }
-  return explainFile(positionals[0] ?? "-", catalog, format);
+  return explainFile(positionals[0] ?? "-", stored, format);
 }
 
 /** Explains the denials of a file (or stdin) of records; exits 1 when none is a denial. */
-async function explainFile(file: string, catalog: Catalog, format: string): Promise<number> {
+async function explainFile(file: string, stored: Stored, format: string): Promise<number> {
   let text: string;
   try {
     text = file === "-" ? await readStdin() : readFileSync(file, "utf8");
@@ -100,7 +126,7 @@ async function explainFile(file: string, catalog: Catalog, format: string): Prom
   }
   const out: Explanation[] = [];
   const items = values.map((value, i) => ({ position: `record ${i}`, value }));
-  for (const given of explainGivenRecords(items, catalog)) {
+  for (const given of explainGivenRecords(items, stored.catalog, stored.policies)) {
     if ("rejection" in given) {
       const { reason, detail } = given.rejection;
       process.stderr.write(`${given.position}: skipped, ${reason}: ${detail}\n`);

@@ -122,6 +122,20 @@ describe("console pages, no token", () => {
     expect(html).toContain("&lt;script&gt;alert(4)&lt;/script&gt;");
   });
 
+  it("shows what the policy model says: the SCP's deciding statement and its trace; for an unseen role, what it lacks", async () => {
+    const scpDenial = "b1591239-da94-4bfe-ac32-d6ce040b7280";
+    const html = await (await app.request(`/denials/${scpDenial}`)).text();
+    const model = html.slice(html.indexOf("What the policy model says"), html.indexOf("What to change"));
+    expect(model).toContain("<code>DenyPublicAcls</code> in service control policy");
+    expect(model).toContain("attached to <code>ou-ab12-workload1</code>");
+    expect(model).toMatch(/<summary>Evaluation trace \(\d+ steps\)<\/summary>/);
+    expect(model).toContain("<code>identity: no-allow</code>");
+    const evil = await (await app.request(`/denials/${encodeURIComponent(eventId)}`)).text();
+    expect(evil).toContain("What the model does not know");
+    expect(evil).toContain("was never imported or seen in the trail");
+    expectInert(evil);
+  });
+
   it("shows what a role is and why, its sessions, usage, denials and the report's recommendation", async () => {
     const arn = "arn:aws:iam::111122223333:role/ecsTaskExecutionRole";
     const html = await (await app.request(`/roles?arn=${encodeURIComponent(arn)}`)).text();

@@ -108,6 +108,21 @@ describe("GET /v1/denials", () => {
     expect(await error("/v1/denials/no-such-event")).toEqual({ status: 404, code: "denials.not_found" });
   });
 
+  it("carries the policy model's evaluation in the list, the detail and POST /v1/explain alike", async () => {
+    const scpDenial = Object.entries(scenarioLabels.denials).find(([, l]) => l.deniedBy === "scp")?.[0] ?? "";
+    const { explanation: e, raw } = await get(`/v1/denials/${scpDenial}`, DenialDetail);
+    expect(e.evaluation).toMatchObject({
+      decision: "explicitly-denied",
+      agreement: "agrees",
+      decidedBy: { layer: "scp", policyName: "deny-public-objects", sid: "DenyPublicAcls" },
+    });
+    const listed = await get("/v1/denials?action=s3:PutObjectAcl&includeNoise=true&limit=500", DenialList);
+    expect(listed.denials.find((d) => d.eventId === scpDenial)?.evaluation).toEqual(e.evaluation);
+    const res = await app.request("/v1/explain", postJson({ Records: [raw] }));
+    const given = ExplainResult.parse(await res.json());
+    expect(given.explanations[0]?.evaluation).toEqual(e.evaluation);
+  });
+
   it("rejects bad query parameters with 400 naming the field", async () => {
     expect(await error("/v1/denials?limit=0")).toMatchObject({
       status: 400,

@@ -93,7 +93,11 @@ export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations">) {
         };
       }
       const result: ExplainResult = { explanations: [], skipped: [], rejected: [] };
-      for (const given of explainGivenRecords(bodyRecords(body), explanations.catalog)) {
+      for (const given of explainGivenRecords(
+        bodyRecords(body),
+        explanations.catalog,
+        explanations.policies(),
+      )) {
         const { position } = given;
         if ("rejection" in given) {
           result.rejected.push({ position, reason: given.rejection.reason, detail: given.rejection.detail });

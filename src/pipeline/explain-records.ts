@@ -3,6 +3,7 @@ import { isDenial } from "../cloudtrail/denial.js";
 import { type Rejection, validateRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { type Explanation, explainDenial } from "../explain/explain.js";
+import type { PolicyView } from "../policy/index.js";
 
 /** One record of a given body: rejected (not a valid record), valid but not a denial, or a denial explained. */
 export type GivenRecord =
@@ -16,7 +17,9 @@ export type GivenRecord =
 export function* explainGivenRecords(
   items: Iterable<{ position: string; value: unknown }>,
   catalog: (roleArn: string) => RoleCatalogEntry | undefined,
+  policies?: PolicyView,
 ): Generator<GivenRecord> {
+  const context = { catalog, ...(policies ? { policies } : {}) };
   for (const { position, value } of items) {
     const checked = validateRecord(value);
     if ("rejection" in checked) {
@@ -31,7 +34,7 @@ export function* explainGivenRecords(
     yield {
       position,
       record,
-      explanation: isDenial(code, message) ? explainDenial(record, { catalog }) : null,
+      explanation: isDenial(code, message) ? explainDenial(record, context) : null,
     };
   }
 }

@@ -4,6 +4,7 @@ import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
 import type { IncidentRow } from "../db/schema.js";
 import { getRoleEntry } from "../pipeline/catalog.js";
+import type { PolicyView } from "../policy/index.js";
 import {
   explanationLinks,
   kindLabel,
@@ -113,13 +114,18 @@ function roleMessage(
  * Answers `/deniedby <event id | role ARN | role name>` with an ephemeral Block Kit message. Only local SQLite
  * reads by key, so it answers well within Slack's 3 seconds.
  */
-export function answerSlashCommand(db: Db, cmd: SlashCommand, publicUrl: string | undefined): SlackMessage {
+export function answerSlashCommand(
+  db: Db,
+  cmd: SlashCommand,
+  publicUrl: string | undefined,
+  policies?: PolicyView,
+): SlackMessage {
   const q = cmd.text;
   if (!q || q === "help") return usage(cmd.command);
 
   const denial = getDenial(db, q);
   if (denial) {
-    const m = messageForStoredDenial(db, denial, publicUrl);
+    const m = messageForStoredDenial(db, denial, publicUrl, { policies });
     return ephemeral({ text: m.text, blocks: m.blocks });
   }
   if (q.startsWith("arn:")) {

@@ -6,6 +6,7 @@ import type { Explanation } from "../explain/explain.js";
 import { lazyCatalogLookup } from "../pipeline/catalog.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { explainStoredDenial } from "../pipeline/explanations.js";
+import type { PolicyView } from "../policy/index.js";
 import {
   buildDenialMessage,
   type DenialMessageInput,
@@ -22,14 +23,17 @@ export function storedStats(row: IncidentRow): IncidentStats {
   return { id: row.id, count: row.count, firstSeen: row.firstSeen, lastSeen: row.lastSeen, scope: "stored" };
 }
 
-/** The message for a denial stored in the database, with its stored incident. */
+/**
+ * The message for a denial stored in the database, with its stored incident; with the policy model, its deciding
+ * statement too.
+ */
 export function messageForStoredDenial(
   db: Db,
   row: DenialRow,
   publicUrl: string | undefined,
-  extra: Pick<DenialMessageInput, "repeat"> = {},
+  { policies, ...extra }: Pick<DenialMessageInput, "repeat"> & { policies?: PolicyView | undefined } = {},
 ): EnrichedMessage {
-  const explanation = explainStoredDenial(row, lazyCatalogLookup(db));
+  const explanation = explainStoredDenial(row, lazyCatalogLookup(db), policies);
   const incident = getIncident(db, explanation.incidentId);
   return toMessage(explanation, incident ? storedStats(incident) : null, publicUrl, extra);
 }
@@ -62,16 +66,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * event, an array of either, or a log-file body `{"Records": […]}`. Records of one incident make one message (an
  * alert storm is one message); records that are not denials are skipped with a reason. Reads only.
  */
-export function enrichAlert(db: Db, body: unknown, publicUrl: string | undefined): EnrichResult {
+export function enrichAlert(
+  db: Db,
+  body: unknown,
+  publicUrl: string | undefined,
+  policies?: PolicyView,
+): EnrichResult {
   if (isObject(body) && typeof body.eventId === "string" && !("eventName" in body)) {
     const row = getDenial(db, body.eventId);
     if (!row) return { kind: "not_found", eventId: body.eventId };
-    return { kind: "messages", messages: [messageForStoredDenial(db, row, publicUrl)], skipped: [] };
+    return {
+      kind: "messages",
+      messages: [messageForStoredDenial(db, row, publicUrl, { policies })],
+      skipped: [],
+    };
   }
   const catalog = lazyCatalogLookup(db);
   const skipped: EnrichSkip[] = [];
   const groups = new Map<string, { explanation: Explanation; count: number; first: number; last: number }>();
-  for (const given of explainGivenRecords(bodyRecords(body), catalog)) {
+  for (const given of explainGivenRecords(bodyRecords(body), catalog, policies)) {
     const { position } = given;
     if ("rejection" in given) {
       skipped.push({ position, reason: "record.invalid", detail: given.rejection.detail });

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
+import type { PolicyView } from "../policy/index.js";
 import { createPoller, type Poller } from "../shared/poller.js";
 import { checkMessage } from "./block-kit.js";
 import { messageForStoredDenial } from "./enrich.js";
@@ -16,6 +17,8 @@ export interface NotifierLogger {
 
 export interface SlackNotifierOptions {
   db: Db;
+  /** The policy model the posted explanations are evaluated against (held by the store, per generation). */
+  policies?: () => PolicyView;
   logger: NotifierLogger;
   /** Epoch milliseconds. */
   clock: () => number;
@@ -118,7 +121,10 @@ function messageFor(n: Notifier, due: DueIncident): SlackMessage | null {
   const repeat = due.post
     ? { repeat: { newSince: due.incident.count - due.post.lastCount, lastPostedAt: due.post.postedAt } }
     : {};
-  const message = messageForStoredDenial(n.o.db, row, n.o.publicUrl, repeat);
+  const message = messageForStoredDenial(n.o.db, row, n.o.publicUrl, {
+    ...repeat,
+    policies: n.o.policies?.(),
+  });
   return { text: message.text, blocks: message.blocks };
 }
 

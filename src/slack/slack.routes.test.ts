@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { postJson, testApp } from "../../test/support/app.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
+import { importScenarioOrg } from "../../test/support/scenario.js";
 import { labels, loadScenario, scenarioRecords } from "../../test/support/slack-scenario.js";
 import { ErrorEnvelope } from "../http/openapi.js";
 import { checkMessage, unescapeMrkdwn } from "./block-kit.js";
@@ -21,6 +22,7 @@ beforeAll(async () => {
     DENIEDBY_PUBLIC_URL: "https://deniedby.example.com",
   });
   await loadScenario(built.deps.db);
+  await importScenarioOrg(built.deps.db);
   app = built.app;
   const withToken = testApp({ DENIEDBY_SLACK_SIGNING_SECRET: SECRET, DENIEDBY_API_TOKEN: TOKEN });
   await loadScenario(withToken.deps.db);
@@ -114,6 +116,18 @@ describe("POST /v1/slack/enrich", () => {
     expect(parsed.skipped).toEqual([
       expect.objectContaining({ position: "record 1000", reason: "record.not_denial" }),
     ]);
+  });
+
+  it("says in one line which statement the policy model finds deciding", async () => {
+    const scpDenial = Object.entries(labels.denials).find(([, l]) => l.deniedBy === "scp")?.[0] ?? "";
+    const { body } = await enrich({ eventId: scpDenial });
+    const m = EnrichResponse.parse(body).messages[0];
+    if (!m) throw new Error("no message");
+    expect(checkMessage(m)).toEqual([]);
+    expect(text(m)).toContain(
+      "*Policy model:* explicit deny in the service control policy deny-public-objects",
+    );
+    expect(text(m)).toContain("attached to ou-ab12-workload1 (Sid DenyPublicAcls)");
   });
 
   it("answers 404 for an unknown eventId", async () => {

@@ -1,5 +1,6 @@
 import { DenialNotFoundError } from "../denials/denials.errors.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
+import { currentPolicies } from "../pipeline/policy-model.js";
 import type { Logger } from "../shared/logger.js";
 import { checkMessage } from "./block-kit.js";
 import { answerSlashCommand, parseSlashCommand } from "./command.js";
@@ -31,11 +32,11 @@ export interface SignedCommand {
 }
 
 /** What the Slack routes do: enrich an alert, answer a signed slash command. Every message is checked first. */
-export function createSlackUsecases(deps: Pick<Deps, "db" | "config" | "clock">) {
+export function createSlackUsecases(deps: Pick<Deps, "db" | "store" | "config" | "clock">) {
   const publicUrl = deps.config.DENIEDBY_PUBLIC_URL;
   return {
     enrich(body: unknown, log: Logger): EnrichResponse {
-      const result = enrichAlert(deps.db, body, publicUrl);
+      const result = enrichAlert(deps.db, body, publicUrl, currentPolicies(deps.store));
       if (result.kind === "not_found") throw new DenialNotFoundError(result.eventId, { field: "eventId" });
       const [first] = result.skipped;
       if (result.messages.length === 0)
@@ -52,7 +53,12 @@ export function createSlackUsecases(deps: Pick<Deps, "db" | "config" | "clock">)
       const check = verifySlackSignature(secret, request, deps.clock.now());
       if (!check.ok) throw new SlackSignatureError(check.reason, check.detail);
       const form = new URLSearchParams(Buffer.from(request.rawBody).toString("utf8"));
-      const answer = answerSlashCommand(deps.db, parseSlashCommand(form), publicUrl);
+      const answer = answerSlashCommand(
+        deps.db,
+        parseSlashCommand(form),
+        publicUrl,
+        currentPolicies(deps.store),
+      );
       return { ...guard(answer, log), response_type: answer.response_type ?? "ephemeral" };
     },
   };

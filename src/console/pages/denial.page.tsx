@@ -53,6 +53,58 @@ const What: FC<{ e: Explanation; time: number }> = ({ e, time }) => (
   </section>
 );
 
+/** The policy model's answer: the deciding statement (or where nothing allows it), the trace and what it lacks. */
+const Model: FC<{ e: Explanation }> = ({ e }) => {
+  const v = e.evaluation;
+  if (!v) return null;
+  const by = v.decidedBy;
+  return (
+    <section aria-labelledby="model">
+      <h2 id="model">What the policy model says</h2>
+      <p>{v.summary}</p>
+      {by ? (
+        <dl class="facts">
+          <dt>Deciding statement</dt>
+          <dd>
+            {by.sid ? <code>{by.sid}</code> : <>statement {by.index}</>} in {by.policyKind}{" "}
+            <code>{by.policyArn ?? by.policyName}</code>
+            {by.target ? (
+              <>
+                {" "}
+                attached to <code>{by.target}</code>
+              </>
+            ) : null}
+          </dd>
+        </dl>
+      ) : null}
+      {v.note ? <p class="muted">{v.note}</p> : null}
+      {v.unknowns.length ? (
+        <>
+          <h3>What the model does not know</h3>
+          <ul class="plain">
+            {v.unknowns.map((u) => (
+              <li>{u}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {v.unavailableContextKeys.length ? (
+        <p class="muted small">Context keys the trail cannot supply: {v.unavailableContextKeys.join(", ")}</p>
+      ) : null}
+      <details>
+        <summary>Evaluation trace ({v.trace.length} steps)</summary>
+        <ul class="plain small">
+          {v.trace.map((t) => (
+            <li>
+              <code>{t}</code>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+};
+
 const Evidence: FC<{ role: RoleCatalogEntry }> = ({ role }) => {
   const lead = role.kinds[0];
   if (!lead || lead.evidence.length === 0) return null;
@@ -142,6 +194,7 @@ export const DenialPage: FC<{ view: DenialView; chrome: PageChrome }> = ({ view,
       </h1>
       <p class="lead">{e.summary}</p>
       <What e={e} time={view.row.eventTime} />
+      <Model e={e} />
       <Change e={e} role={view.role} />
       <Fix e={e} />
       {e.caveats.length ? (
