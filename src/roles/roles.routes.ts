@@ -2,10 +2,17 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { commonErrors, jsonResponse, notFound } from "../http/openapi.js";
-import { LookupQuery, RoleList, RoleLookup, RolesQuery } from "./roles.schemas.js";
+import {
+  LookupQuery,
+  PoliciesQuery,
+  RoleList,
+  RoleLookup,
+  RolePolicies,
+  RolesQuery,
+} from "./roles.schemas.js";
 import { createRoleUsecases } from "./roles.usecases.js";
 
-/** GET /v1/roles and GET /v1/roles/lookup. */
+/** GET /v1/roles, GET /v1/roles/lookup and GET /v1/roles/policies. */
 export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   const roles = createRoleUsecases(deps);
 
@@ -40,5 +47,24 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
       },
     }),
     (c) => c.json(roles.lookup(c.req.valid("query").arn), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/roles/policies",
+      summary:
+        "The effective policies of a role or user, with where each came from, and what the model lacks",
+      description:
+        "From the policy model (docs/policies.md): inline and managed identity policies (managed ones by version), the permissions boundary, the trust policy, the SCPs and RCPs of the account's organisation levels. ARNs go in the query string.",
+      security: [{ bearer: [] }],
+      request: { query: PoliciesQuery },
+      responses: {
+        200: jsonResponse(RolePolicies, "The policies with their provenance, and the unknowns"),
+        ...commonErrors,
+        404: notFound,
+      },
+    }),
+    (c) => c.json(roles.policies(c.req.valid("query").arn), 200),
   );
 }

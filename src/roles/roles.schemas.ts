@@ -41,3 +41,70 @@ export const RolesQuery = z.object({
 export type RolesQuery = z.infer<typeof RolesQuery>;
 
 export const LookupQuery = z.object({ arn: z.string().startsWith("arn:").max(2048) });
+
+/** Unknown parameters are errors. */
+export const PoliciesQuery = z
+  .object({
+    arn: z.string().startsWith("arn:").max(2048).openapi({
+      description: "A role ARN (with or without its path), an assumed-role session ARN, or a user ARN",
+    }),
+  })
+  .strict();
+
+/** Where the model learnt a policy: an import, a trail event, or the AWS managed policy package by version. */
+export const PolicySource = z
+  .object({
+    source: z.enum(["trail", "iam-import", "org-import", "resource-policy-import", "aws-managed-policies"]),
+    /** The event's time, or when the import's data was captured (absent for the package's latest version). */
+    at: z.string().optional(),
+    /** The event id, the imported file or directory, or the package and its version. */
+    ref: z.string(),
+  })
+  .openapi("PolicySource");
+
+export const EffectivePolicy = z
+  .object({
+    kind: z.enum([
+      "inline",
+      "customer-managed",
+      "aws-managed",
+      "permissions-boundary",
+      "service-control-policy",
+      "resource-control-policy",
+      "trust-policy",
+    ]),
+    name: z.string(),
+    arn: z.string().nullable(),
+    versionId: z.string().nullable(),
+    /** The organisation level (root, OU or account id) an SCP or RCP is attached to. */
+    target: z.string().nullable(),
+    /** The group a user has the policy through. */
+    via: z.string().nullable(),
+    /** The IAM policy document as the model holds it; null when it is unknown (`unknown` says why). */
+    document: z.record(z.string(), z.unknown()).nullable(),
+    unknown: z.string().nullable(),
+    from: PolicySource.nullable(),
+  })
+  .openapi("EffectivePolicy");
+
+/** The policies that apply to a role or user, with provenance, and what the model does not know about them. */
+export const RolePolicies = z
+  .object({
+    arn: z.string(),
+    principal: z
+      .object({
+        arn: z.string(),
+        type: z.enum(["role", "user", "group"]),
+        account: z.string(),
+        /** An import listed it or the trail saw it created: no policy of it is missing. */
+        complete: z.boolean(),
+        basis: z.string(),
+        deleted: PolicySource.nullable(),
+      })
+      .nullable(),
+    policies: z.array(EffectivePolicy),
+    /** Why the list may be incomplete, each naming its layer (`identity: …`, `scp: …`, `trust policy: …`). */
+    unknowns: z.array(z.string()),
+  })
+  .openapi("RolePolicies");
+export type RolePolicies = z.infer<typeof RolePolicies>;
