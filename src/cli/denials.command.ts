@@ -59,6 +59,7 @@ export function formatTable(list: Explanation[], details = false): string {
       out += `\n${t(e.eventId)}: ${t(e.summary)}\n  ${t(e.fix.summary)}\n`;
       if (e.evaluation) out += `  policy model: ${t(e.evaluation.summary)}\n`;
       for (const u of e.evaluation?.unknowns ?? []) out += `  unknown: ${t(u)}\n`;
+      if (e.fix.verified) out += `  fix verified: ${t(e.fix.verified)}\n`;
       for (const c of e.fix.commands) out += `  $ ${t(c)}\n`;
       for (const text of e.fix.consoleTexts) out += `  console: ${t(text)}\n`;
       for (const c of e.caveats) out += `  note: ${t(c.text)}\n`;

@@ -182,5 +182,6 @@ describe("the policy model in the command line's answers", () => {
       "policy model: explicit deny in the service control policy deny-public-objects",
     );
     expect(io.out()).toContain("(Sid DenyPublicAcls)");
+    expect(io.out()).toContain("fix verified: still denied by the identity policy");
   });
 });

@@ -130,6 +130,9 @@ describe("console pages, no token", () => {
     expect(model).toContain("attached to <code>ou-ab12-workload1</code>");
     expect(model).toMatch(/<summary>Evaluation trace \(\d+ steps\)<\/summary>/);
     expect(model).toContain("<code>identity: no-allow</code>");
+    expect(html).toContain(
+      "<strong>Verified in the policy model:</strong> still denied by the identity policy: no statement allows it in the identity policy",
+    );
     const evil = await (await app.request(`/denials/${encodeURIComponent(eventId)}`)).text();
     expect(evil).toContain("What the model does not know");
     expect(evil).toContain("was never imported or seen in the trail");

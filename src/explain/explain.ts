@@ -25,6 +25,7 @@ import {
 import { firstRule } from "./rules/index.js";
 import type { Decision, DenialFacts } from "./rules/rule.js";
 import { summarise } from "./summary.js";
+import { verifyFix, withVerdict } from "./verify-fix.js";
 
 export type { Explanation, Fix } from "./explanation.schema.js";
 
@@ -248,6 +249,7 @@ function buildFix(facts: DenialFacts, a: DenialAnalysis, decision: Decision, cav
     policy,
     commands,
     consoleTexts: decision.console.map((c) => ecsConsoleTexts[c](consoleFacts)),
+    verified: null,
   };
 }
 
@@ -278,7 +280,11 @@ export function explainWithRule(
   const rule = firstRule(facts);
   const decision = rule.decide(facts);
   const caveats = caveatsOf(record, a, decision, context.messageOnly === true);
-  const fix = buildFix(facts, a, decision, caveats);
+  const built = buildFix(facts, a, decision, caveats);
+  const fix =
+    evaluation && context.policies
+      ? withVerdict(built, verifyFix(built, evaluation, context.policies))
+      : built;
   const { principal, parsed, noise } = a;
   // One object literal with every field, in the order clients see: V8 builds it in one go (a spread does not).
   const explanation: Explanation = {

@@ -55,6 +55,11 @@ export const Fix = z.object({
   commands: z.array(z.string()),
   /** Texts the ECS console/agent shows for this failure, to match against. */
   consoleTexts: z.array(z.string()),
+  /**
+   * The request evaluated again in the policy model with the fix applied (docs/policies.md): `allowed`, `still
+   * denied by …` (the summary then says what else must change) or `unknown: …`; null without a model or a statement.
+   */
+  verified: z.string().nullable(),
 });
 export type Fix = z.infer<typeof Fix>;
 

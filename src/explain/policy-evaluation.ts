@@ -58,16 +58,18 @@ function policyOf(r: ModelRef): string {
   return `the ${r.policyKind} ${r.policyName}${arn}`;
 }
 
+/** `the service control policy deny-public-acl (arn:…) attached to ou-… (Sid NoPublicAcl)`. */
+export function policyPhrase(r: ModelRef): string {
+  const at = r.target === undefined ? "" : ` attached to ${r.target}`;
+  return `${policyOf(r)}${at} (${r.sid ? `Sid ${r.sid}` : `statement ${r.index}`})`;
+}
+
 function summaryOf(e: DenialEvaluation): string {
   const r = e.result;
   const by = r.decidedBy;
-  const at = by?.target === undefined ? "" : ` attached to ${by.target}`;
-  const statement = (s: ModelRef) => (s.sid ? `Sid ${s.sid}` : `statement ${s.index}`);
-  if (r.decision === "explicitly-denied" && by)
-    return `explicit deny in ${policyOf(by)}${at} (${statement(by)})`;
+  if (r.decision === "explicitly-denied" && by) return `explicit deny in ${policyPhrase(by)}`;
   if (r.decision === "implicitly-denied" && r.missingAllow) return r.missingAllow.message;
-  if (r.decision === "allowed")
-    return `the model finds it allowed${by ? ` by ${policyOf(by)} (${statement(by)})` : ""}`;
+  if (r.decision === "allowed") return `the model finds it allowed${by ? ` by ${policyPhrase(by)}` : ""}`;
   return `unknown: ${e.unknowns[0] ?? "the model lacks a policy that decides it"}`;
 }
 

@@ -118,3 +118,44 @@ describe("the scenario without its organisation import", () => {
     );
   });
 });
+
+describe("fix.verified: each proposed fix applied in the model and the request evaluated again", () => {
+  let all: Map<string, Explanation>;
+  beforeAll(async () => {
+    const db = memoryDb();
+    await loadScenario(db);
+    all = explainAll(db);
+  });
+
+  it("gives every fix with a statement a verdict, and never shows one the model refutes as if it worked", () => {
+    const verdicts = [...all.values()].map((e) => e.fix.verified).filter((v) => v !== null);
+    expect(verdicts.length).toBeGreaterThan(20);
+    for (const v of verdicts) expect(v).toMatch(/^(allowed$|still denied by |unknown: )/);
+    for (const e of all.values())
+      if (e.fix.verified?.startsWith("still denied"))
+        expect(e.fix.summary, e.eventId).toMatch(/^This change alone does not make the call succeed/);
+    // A missing identity allow on a role the model knows completely: the proposed grant works.
+    const [put] = byAction(all, "dynamodb:PutItem");
+    expect(put?.fix.verified).toBe("allowed");
+  });
+
+  it("says both changes when an SCP blocks and the role's own policy does not allow it either", () => {
+    const [acl] = byAction(all, "s3:PutObjectAcl");
+    expect(acl?.fix.target).toBe("organization-policy");
+    expect(acl?.fix.verified).toBe(
+      "still denied by the identity policy: no statement allows it in the identity policy",
+    );
+    expect(acl?.fix.summary).toMatch(/^This change alone does not make the call succeed in the policy model/);
+  });
+
+  it("finds an allow added to a bucket policy still denied by its explicit deny, and will not judge a condition the trail cannot see", () => {
+    const put = byAction(all, "s3:PutObject").find((e) => e.resource?.includes("acme-thumbnails"));
+    expect(put?.fix.verified).toMatch(/^still denied by .*acme-thumbnails.*\(Sid DenyUnencryptedUploads\)$/);
+    const pass = byAction(all, "iam:PassRole").filter((e) => e.fix.policy !== null);
+    expect(pass.length).toBeGreaterThan(0);
+    for (const e of pass)
+      expect(e.fix.verified).toBe(
+        "unknown: the fix's condition needs iam:PassedToService, which the trail does not record for this call",
+      );
+  });
+});

@@ -157,14 +157,16 @@ function headline(e: Explanation): SectionBlock {
 }
 
 /** One line: the statement the policy model finds deciding (or where nothing allows it), and whether it agrees. */
-function modelLine(v: NonNullable<Explanation["evaluation"]>): ContextBlock {
+function modelLine(v: NonNullable<Explanation["evaluation"]>, verified: string | null): ContextBlock {
   const caveat =
     v.agreement === "disagrees"
       ? " _(the model is incomplete; the message wins)_"
       : v.unknowns.length > 0 && v.decision !== "unknown"
         ? ` _(${v.unknowns.length} unknown${v.unknowns.length === 1 ? "" : "s"})_`
         : "";
-  return { type: "context", elements: [mrkdwn(`*Policy model:* ${esc(v.summary, 600)}${caveat}`)] };
+  const elements = [mrkdwn(`*Policy model:* ${esc(v.summary, 600)}${caveat}`)];
+  if (verified) elements.push(mrkdwn(`*Fix verified:* ${esc(verified, 600)}`));
+  return { type: "context", elements };
 }
 
 function fixFields(e: Explanation): SectionBlock {
@@ -222,7 +224,7 @@ export function buildDenialMessage(input: DenialMessageInput): SlackMessage {
     );
   // The headline and the fix fields say what the one-sentence summary says; it stays the notification text only.
   blocks.push(headline(e));
-  if (e.evaluation) blocks.push(modelLine(e.evaluation));
+  if (e.evaluation) blocks.push(modelLine(e.evaluation, e.fix.verified));
   blocks.push(fixFields(e));
   if (e.fix.summary) blocks.push(section(`*Fix:* ${esc(e.fix.summary, 1800)}`));
 

@@ -128,6 +128,8 @@ describe("POST /v1/slack/enrich", () => {
       "*Policy model:* explicit deny in the service control policy deny-public-objects",
     );
     expect(text(m)).toContain("attached to ou-ab12-workload1 (Sid DenyPublicAcls)");
+    // Exempting the role from the SCP alone would not do: the fix says so.
+    expect(text(m)).toContain("*Fix verified:* still denied by the identity policy");
   });
 
   it("answers 404 for an unknown eventId", async () => {

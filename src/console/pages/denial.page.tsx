@@ -158,6 +158,11 @@ const Change: FC<{ e: Explanation; role: RoleCatalogEntry | null }> = ({ e, role
 const Fix: FC<{ e: Explanation }> = ({ e }) => (
   <section aria-labelledby="fix">
     <h2 id="fix">The fix</h2>
+    {e.fix.verified ? (
+      <p>
+        <strong>Verified in the policy model:</strong> {e.fix.verified}
+      </p>
+    ) : null}
     {e.fix.policy ? (
       <CopyBlock
         id="fix-policy"

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { allowDocument, createRole, deniedCall, policyEvent } from "../../test/support/policy-events.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import {
+  createPolicyCompiler,
+  type PolicyHistoryEntry,
+  type PolicyView,
+  policyChangesFrom,
+  replayHistory,
+} from "../policy/index.js";
+import { explainDenial, explainWithRule } from "./explain.js";
+import type { Fix } from "./explanation.schema.js";
+import { verifyFix, withVerdict } from "./verify-fix.js";
+
+/** A model replayed from the given trail events (in no organisation), as the store's pipeline builds it. */
+function viewOf(events: CloudTrailRecord[]): PolicyView {
+  const none: PolicyHistoryEntry = {
+    type: "import",
+    entry: { kind: "org-none", from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "--none" } },
+  };
+  const entries: PolicyHistoryEntry[] = [
+    none,
+    ...events.flatMap((e) => policyChangesFrom(e).map((change) => ({ type: "change" as const, change }))),
+  ];
+  return { model: replayHistory(entries), compiler: createPolicyCompiler() };
+}
+
+const at = "2026-03-01T09:00:00Z";
+const boundaryArn = "arn:aws:iam::111122223333:policy/app-boundary";
+const app = createRole("e-1", at, "app");
+const boundary = [
+  policyEvent("e-2", at, {
+    source: "iam",
+    name: "CreatePolicy",
+    params: {
+      policyName: "app-boundary",
+      path: "/",
+      policyDocument: JSON.stringify(allowDocument("s3:GetObject")),
+    },
+    response: { policy: { policyName: "app-boundary", arn: boundaryArn, defaultVersionId: "v1", path: "/" } },
+  }),
+  policyEvent("e-3", at, {
+    source: "iam",
+    name: "PutRolePermissionsBoundary",
+    params: { roleName: "app", permissionsBoundary: boundaryArn },
+  }),
+];
+const putItem = deniedCall("d-1", "2026-03-01T10:00:00Z", {
+  roleName: "app",
+  source: "dynamodb",
+  name: "PutItem",
+  action: "dynamodb:PutItem",
+  resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
+  because: "because no identity-based policy allows the dynamodb:PutItem action",
+  params: { tableName: "orders" },
+});
+
+describe("verifying a fix in the policy model", () => {
+  it("finds the proposed identity grant allowed when nothing else blocks", () => {
+    const e = explainDenial(putItem, { policies: viewOf([app]) });
+    expect(e.fix.policy).not.toBeNull();
+    expect(e.fix.verified).toBe("allowed");
+    expect(e.fix.summary).not.toMatch(/^This change alone/);
+  });
+
+  it("says the boundary still denies, and puts that before the fix's own summary", () => {
+    const e = explainDenial(putItem, { policies: viewOf([app, ...boundary]) });
+    expect(e.fix.verified).toBe(
+      "still denied by the permissions boundary: no statement allows it in the permissions boundary",
+    );
+    expect(e.fix.summary).toMatch(
+      /^This change alone does not make the call succeed in the policy model: it is still denied by the permissions boundary/,
+    );
+    expect(e.fix.reasoning.at(-1)).toMatch(/^This change alone/);
+  });
+
+  it("cannot judge a role the model never saw, and says what it lacks", () => {
+    const e = explainDenial(putItem, { policies: viewOf([]) });
+    expect(e.fix.verified).toBe(
+      "unknown: identity: arn:aws:iam::111122223333:role/app was never imported or seen in the trail",
+    );
+  });
+
+  it("gives no verdict without a model, and refuses a resource-policy statement without a Principal", () => {
+    expect(explainDenial(putItem).fix.verified).toBeNull();
+    const view = viewOf([app]);
+    const { explanation, evaluation } = explainWithRule(putItem, { policies: view });
+    if (!evaluation) throw new Error("no evaluation");
+    // The identity grant names no Principal: as a resource-policy statement it cannot be held.
+    const misplaced: Fix = { ...explanation.fix, target: "resource-policy", verified: null };
+    expect(verifyFix(misplaced, evaluation, view)).toMatch(
+      /^unknown: the fix's statement does not fit the resource \(/,
+    );
+    expect(withVerdict(misplaced, "allowed")).toEqual({ ...misplaced, verified: "allowed" });
+  });
+});

@@ -1,0 +1,117 @@
+import {
+  type DenialEvaluation,
+  type EvaluationResult,
+  evaluateRequest,
+  evaluateWithStatement,
+  type PolicyStatement,
+  type PolicyView,
+  parsePolicyDocument,
+  type StatementPlace,
+} from "../policy/index.js";
+import type { Fix } from "./explanation.schema.js";
+import { policyPhrase } from "./policy-evaluation.js";
+
+/**
+ * Issue 13 step 4: the proposed fix applied to the proposed place and the request evaluated again. `allowed`, `still
+ * denied by …` (the change alone does not make the call succeed: the fix says what else must change), or `unknown:
+ * …` (a layer the model does not know completely). Null when there is nothing to apply: no statement (a setting, a
+ * VPC endpoint policy, the task definition) or no model.
+ */
+
+/** The inline policy the fix's command writes, so the statement joins that policy if the role already has it. */
+function policyNameOf(commands: readonly string[]): string {
+  for (const c of commands) {
+    const m = /--policy-name (\S+)/.exec(c);
+    if (m?.[1]) return m[1];
+  }
+  return "deniedby-fix";
+}
+
+/** Where the fix's statement goes, by its target; undefined for targets that change no policy statement. */
+function placeOf(fix: Fix): StatementPlace | undefined {
+  switch (fix.target) {
+    case "resource-policy":
+    case "trust-policy":
+      return { layer: "resource" };
+    case "permissions-boundary":
+      return { layer: "permissions-boundary" };
+    case "session-policy":
+      return { layer: "session" };
+    case "organization-policy":
+    case "vpc-endpoint-policy":
+    case "task-definition":
+      return undefined;
+    case "unknown":
+      // A role of no known kind still gets the grant in its own policy when the fix names it.
+      return fix.roleArn ? { layer: "identity", policyName: policyNameOf(fix.commands) } : undefined;
+    default:
+      return { layer: "identity", policyName: policyNameOf(fix.commands) };
+  }
+}
+
+/** The verdict as the fix carries it. */
+export function verdictOf(result: EvaluationResult, unknowns: readonly string[]): string {
+  if (result.decision === "allowed") return "allowed";
+  if (result.decision === "explicitly-denied" && result.decidedBy)
+    return `still denied by ${policyPhrase(result.decidedBy)}`;
+  const missing = result.missingAllow;
+  if (result.decision === "implicitly-denied" && missing)
+    return `still denied by the ${missing.policyKind}${missing.target ? ` at ${missing.target}` : ""}: ${missing.message}`;
+  const lacking =
+    unknowns.length > 0 ? unknowns : result.unknownLayers.map((l) => `${l}: not known completely`);
+  return `unknown: ${lacking.join("; ") || "the model lacks a policy that decides it"}`;
+}
+
+/** An organisation policy cannot take an allow: the fix is that it stops denying, so evaluate without SCPs or RCPs. */
+function withoutOrganisation(evaluation: DenialEvaluation, view: PolicyView): EvaluationResult {
+  const { scps: _scps, rcps: _rcps, ...rest } = evaluation.policies;
+  return evaluateRequest(evaluation.request, rest, view.actionFacts ? { actionFacts: view.actionFacts } : {});
+}
+
+/**
+ * Condition keys of the fix's statements that the evaluation consulted and the request lacked: the call carried
+ * them (`iam:PassedToService`, `kms:ViaService`), the trail does not, so the fix cannot be judged on them.
+ */
+function conditionKeysLacking(statements: readonly PolicyStatement[], result: EvaluationResult): string[] {
+  const keys = new Set(
+    statements
+      .flatMap((st) => Object.values(st.Condition ?? {}).flatMap((c) => Object.keys(c)))
+      .map((k) => k.toLowerCase()),
+  );
+  return result.missingContextKeys.filter((k) => keys.has(k.toLowerCase()));
+}
+
+/** The fix's verdict (see the module comment); null when the fix applies no statement the model could add. */
+export function verifyFix(fix: Fix, evaluation: DenialEvaluation, view: PolicyView): string | null {
+  const unknownsOf = (r: EvaluationResult) =>
+    evaluation.unknowns.filter((u) => r.unknownLayers.some((l) => u.startsWith(`${l}:`)));
+  if (fix.target === "organization-policy") {
+    const result = withoutOrganisation(evaluation, view);
+    return verdictOf(result, unknownsOf(result));
+  }
+  const place = placeOf(fix);
+  if (!place || !fix.policy) return null;
+  try {
+    const statements = [parsePolicyDocument(fix.policy).Statement].flat();
+    const result = evaluateWithStatement(
+      evaluation,
+      place,
+      statements,
+      view.actionFacts ? { actionFacts: view.actionFacts } : {},
+    );
+    const needed = conditionKeysLacking(statements, result);
+    if (result.decision !== "allowed" && needed.length > 0)
+      return `unknown: the fix's condition needs ${needed.join(", ")}, which the trail does not record for this call`;
+    return verdictOf(result, unknownsOf(result));
+  } catch (error) {
+    // A statement the place cannot hold (a resource policy without Principal) is the fix's fault: say so.
+    return `unknown: the fix's statement does not fit the ${place.layer} (${(error as Error).message})`;
+  }
+}
+
+/** The fix as shown when the model says the change alone will not do: what else blocks comes first. */
+export function withVerdict(fix: Fix, verified: string | null): Fix {
+  if (!verified?.startsWith("still denied")) return { ...fix, verified };
+  const alone = `This change alone does not make the call succeed in the policy model: it is ${verified}; change that too.`;
+  return { ...fix, verified, summary: `${alone} ${fix.summary}`, reasoning: [...fix.reasoning, alone] };
+}
