@@ -1,11 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { normaliseRecord, validateRecord } from "../src/cloudtrail/normalise.js";
+import { openDb } from "../src/db/client.js";
 import { RecordSplitter } from "../src/sources/files/split-records.js";
-import { ensureCorpus } from "./corpus.js";
+import { type Corpus, ensureCorpus } from "./corpus.js";
 import { line } from "./report.js";
+import { ensureSparseCorpus } from "./sparse-corpus.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -16,14 +18,51 @@ function filesOf(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** End-to-end ingest of 1,000,000 events in its own process (one core), then where the time goes, stage by stage. */
-export async function benchIngest(): Promise<void> {
-  const corpus = ensureCorpus(1_000_000);
-  line(
-    `corpus: ${corpus.events.toLocaleString()} events, ${corpus.files} files, ${(corpus.jsonBytes / 1e6).toFixed(0)} MB JSON ` +
-      `(${(corpus.gzipBytes / 1e6).toFixed(0)} MB gzip), ${corpus.denials.toLocaleString()} denials, in ${corpus.dir}`,
-  );
-  const dbPath = join(corpus.dir, "..", `deniedby-bench-${process.pid}.db`);
+/** Single-thread raw decode: gunzip and one JSON.parse per file, nothing kept. Wall and CPU seconds. */
+function rawDecode(files: string[]): { seconds: number; cpuSeconds: number } {
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  let records = 0;
+  for (const file of files) {
+    const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as { Records: unknown[] };
+    records += parsed.Records.length;
+  }
+  if (records === 0) throw new Error("raw decode found no records");
+  const used = process.cpuUsage(cpu);
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
+}
+
+interface Run {
+  seconds: number;
+  cpuSeconds: number;
+  /** The main thread's share of cpuSeconds (null off Linux). */
+  mainCpuSeconds: number | null;
+  maxRssKb: number;
+  events: number;
+  usageRows: number;
+  rows: number;
+  dbBytes: number;
+}
+
+const COUNTED = [
+  "ingested_events",
+  "denials",
+  "denial_raw",
+  "evidence_events",
+  "usage_daily",
+  "role_sessions",
+  "quarantine",
+  "source_files",
+  "role_catalog",
+  "incidents",
+];
+
+/** `deniedby ingest DIR` as users run it (post-ingest stages included), in its own process. */
+function ingestOnce(corpus: Corpus, workers: number): Run {
+  const dbPath = join(corpus.dir, "..", `deniedby-bench-${process.pid}-${workers}.db`);
   try {
     const output = execFileSync(
       process.execPath,
@@ -31,48 +70,104 @@ export async function benchIngest(): Promise<void> {
       {
         cwd: root,
         encoding: "utf8",
+        env: { ...process.env, DENIEDBY_INGEST_WORKERS: String(workers) },
+        maxBuffer: 64 * 1024 * 1024,
       },
-    );
-    const r = JSON.parse(output) as {
-      seconds: number;
-      events: number;
-      denials: number;
-      chars: number;
-      maxRssKb: number;
-    };
-    line(
-      `ingest end to end: ${Math.round(r.events / r.seconds).toLocaleString()} events/s, ` +
-        `${(r.chars / 1e6 / r.seconds).toFixed(0)} MB/s of JSON, ${r.seconds.toFixed(1)} s, ` +
-        `peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB, ${r.denials.toLocaleString()} denials stored`,
-    );
+    ).trim();
+    const lines = output.split("\n");
+    const summary = JSON.parse(lines[0] ?? "{}") as { events: number };
+    const measures = JSON.parse(lines.at(-1) ?? "{}") as Omit<
+      Run,
+      "events" | "usageRows" | "rows" | "dbBytes"
+    >;
+    const db = openDb({ path: dbPath, readonly: true });
+    const count = (table: string) =>
+      (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const usageRows = count("usage_daily");
+    const rows = COUNTED.reduce((n, table) => n + count(table), 0);
+    db.$client.close();
+    return { ...measures, events: summary.events, usageRows, rows, dbBytes: statSync(dbPath).size };
   } finally {
     for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
   }
+}
 
-  // Where the time goes: each stage alone, over a sample of files held in memory.
+function perMillion(n: number, events: number): string {
+  return Math.round((n / events) * 1e6).toLocaleString();
+}
+
+/**
+ * One corpus: the ingest with no decode workers and with two, each next to a raw decode of the same files run just
+ * before it (the machine is shared: a ratio of neighbouring runs is steadier than either rate).
+ */
+function benchCorpus(name: string, corpus: Corpus): void {
+  line(
+    `${name}: ${corpus.events.toLocaleString()} events, ${corpus.files} files, ${(corpus.jsonBytes / 1e6).toFixed(0)} MB JSON ` +
+      `(${(corpus.gzipBytes / 1e6).toFixed(0)} MB gzip), ${corpus.denials.toLocaleString()} denials, in ${corpus.dir}`,
+  );
+  const files = filesOf(corpus.dir);
+  rawDecode(files.slice(0, 10)); // warm-up
+  for (const workers of [0, 2]) {
+    const raw = rawDecode(files);
+    const rawRate = corpus.events / raw.seconds;
+    const r = ingestOnce(corpus, workers);
+    const rate = r.events / r.seconds;
+    line(
+      `  ${workers} decode workers: deniedby ingest ${Math.round(rate).toLocaleString()} events/s, raw decode ` +
+        `${Math.round(rawRate).toLocaleString()} events/s just before: ratio ${(rate / rawRate).toFixed(2)}; ` +
+        `${r.seconds.toFixed(1)} s, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB, ` +
+        `usage rows ${perMillion(r.usageRows, r.events)}/M events, all rows ${perMillion(r.rows, r.events)}/M, ` +
+        `database ${(((r.dbBytes / r.events) * 1e6) / 1e6).toFixed(0)} MB/M events`,
+    );
+    line(`    CPU: ${cpuLine(r, raw.cpuSeconds, workers)}`);
+  }
+}
+
+/**
+ * The same run in CPU seconds, which a loaded machine disturbs less than wall time: the ingest's process and main
+ * thread, raw decode's, and what two idle cores would give: the main thread's own time, or half of all, whichever
+ * is longer.
+ */
+function cpuLine(r: Run, rawCpu: number, workers: number): string {
+  const main = r.mainCpuSeconds;
+  const parts = [
+    `ingest ${r.cpuSeconds.toFixed(1)} s (main thread ${main === null ? "?" : main.toFixed(1)} s)`,
+    `raw decode ${rawCpu.toFixed(1)} s`,
+  ];
+  if (main !== null) {
+    const twoCores = workers > 0 ? Math.max(main, r.cpuSeconds / 2) : r.cpuSeconds;
+    parts.push(`on two idle cores ≈ ${twoCores.toFixed(1)} s, ratio ≈ ${(rawCpu / twoCores).toFixed(2)}`);
+  }
+  return parts.join(", ");
+}
+
+/** Where decode time goes on one thread: each step alone, over a sample of files held in memory. */
+function decodeSteps(corpus: Corpus): void {
   const sample = filesOf(corpus.dir).slice(0, 20);
   const buffers = sample.map((f) => readFileSync(f));
-  let events = 0;
+  const texts = buffers.map((b) => gunzipSync(b).toString("utf8"));
+  const units: string[] = [];
+  const split = () => {
+    units.length = 0;
+    for (const t of texts) {
+      const s = new RecordSplitter();
+      for (const u of [...s.push(t), ...s.end()]) if (u.kind === "unit") units.push(u.text);
+    }
+  };
+  split();
+  const events = units.length;
   const time = (label: string, fn: () => void) => {
     const t = process.hrtime.bigint();
     fn();
     const s = Number(process.hrtime.bigint() - t) / 1e9;
     line(
-      `  ${label.padEnd(34)} ${((s * 1e6) / Math.max(events, 1)).toFixed(2)} µs/event  (${Math.round(events / s).toLocaleString()} events/s)`,
+      `  ${label.padEnd(34)} ${((s * 1e6) / events).toFixed(2)} µs/event  (${Math.round(events / s).toLocaleString()} events/s)`,
     );
   };
-  const texts: string[] = [];
-  events = sample.length * 5_000;
   time("gunzip + utf-8 decode", () => {
-    for (const b of buffers) texts.push(gunzipSync(b).toString("utf8"));
+    for (const b of buffers) gunzipSync(b).toString("utf8");
   });
-  const units: string[] = [];
-  time("split into record texts", () => {
-    for (const t of texts) {
-      const s = new RecordSplitter();
-      for (const u of [...s.push(t), ...s.end()]) if (u.kind === "unit") units.push(u.text);
-    }
-  });
+  time("split into record texts", split);
   const parsed: unknown[] = [];
   time("JSON.parse per record", () => {
     for (const u of units) parsed.push(JSON.parse(u));
@@ -83,4 +178,17 @@ export async function benchIngest(): Promise<void> {
       if ("record" in v) normaliseRecord(v.record);
     }
   });
+}
+
+/**
+ * `deniedby ingest DIR` end to end against single-thread raw decode of the same files, on the dense corpus
+ * (1,000,000 events, 200 files) and a sparse one (7 days, 5 accounts, 150 roles, thousands of resources per role).
+ */
+export async function benchIngest(): Promise<void> {
+  const dense = ensureCorpus(1_000_000);
+  const sparse = ensureSparseCorpus();
+  benchCorpus("dense corpus", dense);
+  benchCorpus("sparse corpus", sparse);
+  line("where one thread's decode time goes (dense corpus, 20 files):");
+  decodeSteps(dense);
 }
