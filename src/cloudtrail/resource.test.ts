@@ -4,6 +4,7 @@ import {
   foldLogStream,
   foldS3Key,
   generaliseResource,
+  primaryResource,
   resourcePattern,
   s3BucketOf,
   usageResource,
@@ -85,5 +86,61 @@ describe("one folding for usage rows, incidents and policies", () => {
       "",
     ])
       expect(athena(r), r).toBe(usageResource(r));
+  });
+});
+
+describe("usage rows fold names that change from call to call", () => {
+  it.each([
+    // Log streams to their group (one per task or Lambda instance).
+    [
+      "arn:aws:logs:eu-west-1:1:log-group:/ecs/web:log-stream:ecs/app/0123456789abcdef0123456789abcdef",
+      "arn:aws:logs:eu-west-1:1:log-group:/ecs/web:log-stream:*",
+    ],
+    [
+      "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/fn:log-stream:2026/11/16/[$LATEST]0123abcd",
+      "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/fn:log-stream:*",
+    ],
+    // Task IDs to a pattern.
+    [`arn:aws:ecs:eu-west-1:1:task/prod/${"c".repeat(32)}`, "arn:aws:ecs:eu-west-1:1:task/prod/*"],
+    // Date-stamped names, with or without separators; the account and region are never taken for dates.
+    [
+      "arn:aws:dynamodb:eu-west-1:201611160000:table/events-20261116-5",
+      "arn:aws:dynamodb:eu-west-1:201611160000:table/events-*-5",
+    ],
+    [
+      "arn:aws:ssm:eu-west-1:1:parameter/jobs/2026-11-16/config",
+      "arn:aws:ssm:eu-west-1:1:parameter/jobs/*/config",
+    ],
+    ["arn:aws:s3:::exports/daily/2026/11/16/part-1.csv", "arn:aws:s3:::exports/daily/*/*"],
+    // Not dates: a 13th month, a longer number, a version.
+    ["arn:aws:dynamodb:eu-west-1:1:table/t-20261316", "arn:aws:dynamodb:eu-west-1:1:table/t-20261316"],
+    ["arn:aws:sqs:eu-west-1:1:q-1202611160", "arn:aws:sqs:eu-west-1:1:q-1202611160"],
+    ["arn:aws:lambda:eu-west-1:1:function:fn:12", "arn:aws:lambda:eu-west-1:1:function:fn:12"],
+    ["", ""],
+  ])("%s → %s", (resource, folded) => {
+    expect(usageResource(resource)).toBe(folded);
+  });
+
+  it("keys a KMS call by its key whatever the per-object encryption context", () => {
+    const key = "arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0";
+    const resources = ["a/1.csv", "b/2.csv"].map((object) =>
+      usageResource(
+        primaryResource({
+          eventVersion: "1.10",
+          eventID: object,
+          eventTime: "2026-11-16T00:00:00Z",
+          eventSource: "kms.amazonaws.com",
+          eventName: "Decrypt",
+          awsRegion: "eu-west-1",
+          recipientAccountId: "111122223333",
+          requestParameters: {
+            encryptionAlgorithm: "SYMMETRIC_DEFAULT",
+            encryptionContext: { "aws:s3:arn": `arn:aws:s3:::data/${object}` },
+          },
+          resources: [{ accountId: "111122223333", type: "AWS::KMS::Key", ARN: key }],
+        }),
+      ),
+    );
+    expect(resources).toEqual([key, key]);
   });
 });

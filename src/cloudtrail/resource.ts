@@ -128,12 +128,30 @@ export function foldRotatingNames(resource: string): string {
   return out;
 }
 
+/** A calendar date in a name: 20261116, 2026-11-16, 2026_11_16, 2026/11/16, 2026.11.16 (one separator). */
+const DATE_STAMP =
+  /(?<![0-9])(?:19|20)[0-9]{2}([-_/.]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])(?![0-9])/;
+/** An ARN's head up to and including its account field: dates are looked for only in the name after it. */
+const ARN_HEAD = /^arn:[^:]*:[^:]*:[^:]*:[^:]*:/;
+
+/** Dates in a resource's name (`events-20261116`, `/jobs/2026-11-16/config`) → `*`: tomorrow's name is another. */
+export function foldDateStamps(resource: string): string {
+  const head = ARN_HEAD.exec(resource)?.[0] ?? "";
+  const name = resource.slice(head.length);
+  // No global flag on the shared pattern (it would carry state between calls): dates are rare, so a global copy
+  // is made only for a name that has one.
+  return DATE_STAMP.test(name) ? head + name.replace(new RegExp(DATE_STAMP, "g"), "*") : resource;
+}
+
 /**
- * The resource a usage aggregate is keyed by: S3 object keys folded to their folder, so that a bucket with millions
- * of objects stays a handful of rows. The Athena usage query folds the same way.
+ * The resource a usage aggregate is keyed by: S3 object keys folded to their folder, names that rotate with every
+ * task or host (log streams, task, instance and container-instance IDs) and dates in names folded to `*`, so that
+ * a bucket with millions of objects or a service with thousands of tasks a day stays a handful of rows. A KMS call
+ * is keyed by its key alone: the per-object encryption context is in the request, never in the resource. The
+ * Athena usage query folds S3 keys in SQL; its rows are folded again with this as they are stored.
  */
 export function usageResource(resource: string | null): string {
-  return resource ? foldS3Key(resource) : "";
+  return resource ? foldDateStamps(foldRotatingNames(foldS3Key(resource))) : "";
 }
 
 /** The resource an incident groups on: the same failure from many tasks, hosts or objects is one incident. */
