@@ -80,6 +80,9 @@ export const Config = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(5 * 1024 * 1024),
+  // Threads that decode files for `deniedby ingest` (gunzip, parse, normalise, fold); 0 decodes on the main thread.
+  // Unset: one per core (docs/performance.md).
+  DENIEDBY_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   DENIEDBY_EXAMPLES: z.enum(["on", "off"]).default("on"),
   // How long the server's writes (a push, a live source's batch) wait for another process's write lock (a
   // `deniedby ingest` on the same file) before giving up: a push then answers 503 store.busy, nothing stored.

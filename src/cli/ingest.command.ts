@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.js";
 import { openDb, tuneForBulkIngest } from "../db/client.js";
@@ -85,6 +86,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   try {
     const summary = await readAll(store, definition.name, sources, {
       signal: controller.signal,
+      decodeWorkers: config.DENIEDBY_INGEST_WORKERS ?? availableParallelism(),
       progress: values.format === "text" && process.stderr.isTTY === true,
     });
     await runStagesAfterStore(store);
@@ -125,10 +127,11 @@ async function readAll(
   store: Store,
   name: string,
   sources: Source[],
-  options: { signal: AbortSignal; progress: boolean },
+  options: { signal: AbortSignal; progress: boolean; decodeWorkers: number },
 ): Promise<IngestSummary> {
   const session = new IngestSession({
     store,
+    decodeWorkers: options.decodeWorkers,
     source: sources[0]?.name ?? name,
     onReject: rejectionReporter(),
   });

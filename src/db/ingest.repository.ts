@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import type { NormalisedEvent } from "../cloudtrail/normalise.js";
-import { usageResource } from "../cloudtrail/resource.js";
-import type { Checkpoint, CredentialRequest, DailyUsage, FileMark } from "../sources/source.js";
+import type { Checkpoint, CredentialRequest, FileMark } from "../sources/source.js";
 import type { Db } from "./client.js";
+import { eventKey } from "./event-key.js";
+import { Aggregates, type FoldedEvents, foldedKey, MAX_AGENTS, type UsageAggregate } from "./usage-fold.js";
+
+export type { UsageAggregate } from "./usage-fold.js";
 
 /** An event ready to store, with the record's JSON text (kept for denials and evidence). */
 export interface StoredEvent {
@@ -27,10 +30,24 @@ export interface LoggedCredentialRequest {
   occurrence: number;
 }
 
+/**
+ * A piece of a file as decode workers hand it over (src/pipeline/file-decode.ts): denials and evidence as events,
+ * usage events folded into rows, and where each stored event stood among the folded ones, so that the ledger sees
+ * every event in the order of the file.
+ */
+export interface DecodedEvents {
+  stored: StoredEvent[];
+  /** stored[j] came just before folded event storedAt[j] (folded.count: after them all). */
+  storedAt: number[];
+  folded: FoldedEvents;
+}
+
 /** Everything one transaction commits: events, rejects, and the progress marks that must move with them. */
 export interface Batch {
   source: string;
   events: StoredEvent[];
+  /** Events decoded and folded ahead (by a decode worker, or the same code on this thread). */
+  decoded: DecodedEvents[];
   credentialRequests: LoggedCredentialRequest[];
   rejections: QuarantineEntry[];
   filesDone: FileMark[];
@@ -46,65 +63,11 @@ export interface BatchResult {
   quarantined: number;
 }
 
-/** How many distinct user agents a usage row keeps. */
-const MAX_AGENTS = 5;
-const MAX_AGENT_LENGTH = 256;
-
-/**
- * The key an event is remembered by: the hour of its eventTime (4 bytes, big-endian) then its id — the 16 bytes of
- * a UUID (CloudTrail's usual form), otherwise the UTF-8 text behind a 0xff byte. Leading with the hour keeps each
- * batch's inserts in a narrow range of the B-tree: with random UUIDs alone every batch dirtied pages all over the
- * table (and the WAL grew by the whole table per commit). The same event always carries the same time, so the
- * key stays a pure function of the event.
- */
-export function eventKey(eventId: string, eventTime: number): Buffer {
-  const hour = Math.max(0, Math.floor(eventTime / 3_600_000));
-  if (
-    eventId.length === 36 &&
-    eventId.charCodeAt(8) === 45 &&
-    eventId.charCodeAt(13) === 45 &&
-    eventId.charCodeAt(18) === 45 &&
-    eventId.charCodeAt(23) === 45
-  ) {
-    const key = Buffer.allocUnsafe(20);
-    key.writeUInt32BE(hour, 0);
-    if (writeUuid(eventId, key)) return key;
-  }
-  const text = Buffer.from(eventId, "utf8");
-  const key = Buffer.allocUnsafe(5 + text.length);
-  key.writeUInt32BE(hour, 0);
-  key[4] = 0xff;
-  text.copy(key, 5);
-  return key;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const lower = c | 32;
-  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
-}
-
-/** Writes a dashed UUID's 16 bytes at offset 4; false when a character is not hex. */
-function writeUuid(id: string, key: Buffer): boolean {
-  let out = 4;
-  for (let i = 0; i < 36; i += 2) {
-    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
-    const hi = hexDigit(id.charCodeAt(i));
-    const lo = hexDigit(id.charCodeAt(i + 1));
-    if (hi < 0 || lo < 0) return false;
-    key[out++] = (hi << 4) | lo;
-  }
-  return true;
-}
-
 /** Union of two JSON arrays of user agents, keeping the lexically smallest few: the same whatever the order. */
 export function mergeAgents(a: string, b: string): string {
   const set = new Set<string>([...(JSON.parse(a) as string[]), ...(JSON.parse(b) as string[])]);
   return JSON.stringify([...set].sort().slice(0, MAX_AGENTS));
 }
-
-/** One usage_daily row as it is written (by file/push/LookupEvents ingest here, by the Athena source as a whole). */
-export type UsageAggregate = DailyUsage;
 
 /** The INSERT of one usage_daily row; its values in the order `usageValues` gives. */
 export const INSERT_USAGE = `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id,
@@ -127,18 +90,6 @@ export function usageValues(u: UsageAggregate): (string | number | null)[] {
     u.lastSeen,
     JSON.stringify(u.userAgents),
   ];
-}
-
-interface SessionAgg {
-  roleArn: string;
-  shape: string;
-  delivery: string;
-  provider: string;
-  invokedBy: string;
-  sample: string;
-  calls: number;
-  firstSeen: number;
-  lastSeen: number;
 }
 
 /** The ingest statements of one connection, prepared once. */
@@ -164,7 +115,8 @@ function ingestStatements(sqlite: Db["$client"]) {
        ON CONFLICT (day, principal_arn, event_source, event_name, resource) DO UPDATE SET
          calls = calls + excluded.calls, errors = errors + excluded.errors,
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-         user_agents = deniedby_merge_agents(user_agents, excluded.user_agents)`,
+         user_agents = CASE WHEN user_agents = excluded.user_agents THEN user_agents
+           ELSE deniedby_merge_agents(user_agents, excluded.user_agents) END`,
     ),
     upsertSession: sqlite.prepare(
       `INSERT INTO role_sessions (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by,
@@ -204,62 +156,92 @@ interface BatchWrite {
   s: IngestStatements;
   batch: Batch;
   result: BatchResult;
-  usage: Map<string, UsageAggregate>;
-  sessions: Map<string, SessionAgg>;
+  aggregates: Aggregates;
 }
 
-/** Stores each new event (denials and evidence in full), folding usage and sessions into the batch's aggregates. */
-function storeEvents({ s, batch, result, usage, sessions }: BatchWrite): void {
-  for (const { event: e, raw } of batch.events) {
-    if (s.markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
-      result.duplicates++;
-      continue;
+/** Stores a new event (denials and evidence in full), folding usage and sessions into the batch's aggregates. */
+function storeEvent({ s, batch, result, aggregates }: BatchWrite, e: NormalisedEvent, raw: string): void {
+  if (s.markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
+    result.duplicates++;
+    return;
+  }
+  const p = e.principal;
+  if (e.class === "denial") {
+    aggregates.addEvent(e, false);
+    const stored = s.insertDenial.run(
+      e.eventId,
+      e.eventTime,
+      e.accountId,
+      e.region,
+      e.eventSource,
+      e.eventName,
+      e.errorCode,
+      e.errorMessage,
+      p.type,
+      p.arn,
+      p.roleArn,
+      p.sessionName,
+      e.userAgent,
+      e.sourceIp,
+      batch.source,
+    ).changes;
+    // Another event already holds this eventID (at another time): CloudTrail ids are unique, edited data not.
+    if (stored === 0) result.duplicates++;
+    else {
+      s.insertDenialRaw.run(e.eventId, raw);
+      result.denials++;
     }
-    const p = e.principal;
-    if (p.roleArn !== null) addSession(sessions, e);
-    if (e.class === "denial") {
-      const stored = s.insertDenial.run(
-        e.eventId,
-        e.eventTime,
-        e.accountId,
-        e.region,
-        e.eventSource,
-        e.eventName,
-        e.errorCode,
-        e.errorMessage,
-        p.type,
-        p.arn,
-        p.roleArn,
-        p.sessionName,
-        e.userAgent,
-        e.sourceIp,
-        batch.source,
-      ).changes;
-      // Another event already holds this eventID (at another time): CloudTrail ids are unique, edited data not.
-      if (stored === 0) result.duplicates++;
-      else {
-        s.insertDenialRaw.run(e.eventId, raw);
-        result.denials++;
+    return;
+  }
+  if (e.class === "evidence") {
+    result.evidence += s.insertEvidence.run(
+      e.eventId,
+      e.eventTime,
+      e.accountId,
+      e.region,
+      e.eventSource,
+      e.eventName,
+      p.arn,
+      p.roleArn,
+      batch.source,
+      raw,
+    ).changes;
+    // A service assuming a role is the role's birth, not a use of permissions by anyone.
+    aggregates.addEvent(e, p.type !== "AWSService");
+    return;
+  }
+  result.usage++;
+  aggregates.addEvent(e, true);
+}
+
+/**
+ * Stores decoded pieces in the order of their file. Folded usage events only need their ledger key stored: when
+ * all are new (the usual case) their rows are added as folded; otherwise only the new ones are counted, one by
+ * one, so a file read twice is never counted twice.
+ */
+function storeDecoded(write: BatchWrite): void {
+  const { s, result, aggregates } = write;
+  for (const { stored, storedAt, folded: f } of write.batch.decoded) {
+    let seen: Uint8Array | null = null;
+    let next = 0;
+    for (let i = 0; i <= f.count; i++) {
+      for (; next < stored.length && storedAt[next] === i; next++) {
+        const { event, raw } = stored[next] as StoredEvent;
+        storeEvent(write, event, raw);
       }
+      if (i === f.count || s.markSeen.run(foldedKey(f, i)).changes === 1) continue;
+      seen ??= new Uint8Array(f.count);
+      seen[i] = 1;
+      result.duplicates++;
+    }
+    if (seen === null) {
+      result.usage += f.count;
+      aggregates.addFolded(f);
       continue;
     }
-    if (e.class === "evidence") {
-      result.evidence += s.insertEvidence.run(
-        e.eventId,
-        e.eventTime,
-        e.accountId,
-        e.region,
-        e.eventSource,
-        e.eventName,
-        p.arn,
-        p.roleArn,
-        batch.source,
-        raw,
-      ).changes;
-      // A service assuming a role is the role's birth, not a use of permissions by anyone.
-      if (p.type === "AWSService") continue;
-    } else result.usage++;
-    addUsage(usage, e);
+    const old = seen;
+    result.usage += old.reduce((n, x) => n - x, f.count);
+    aggregates.addFoldedEvents(f, (i) => old[i] === 0);
   }
 }
 
@@ -291,9 +273,9 @@ function storeCredentialRequests({ s, batch, result }: BatchWrite): void {
 }
 
 /** The batch's aggregates, rejects and progress marks. */
-function storeTheRest({ s, batch, result, usage, sessions }: BatchWrite): void {
-  for (const u of usage.values()) s.upsertUsage.run(usageValues(u));
-  for (const x of sessions.values())
+function storeTheRest({ s, batch, result, aggregates }: BatchWrite): void {
+  for (const u of aggregates.usage.values()) s.upsertUsage.run(usageValues(u));
+  for (const x of aggregates.sessions.values())
     s.upsertSession.run(
       x.roleArn,
       x.shape,
@@ -329,10 +311,10 @@ export function createIngestWriter(db: Db) {
       s,
       batch,
       result: { credentialRequests: 0, denials: 0, evidence: 0, usage: 0, duplicates: 0, quarantined: 0 },
-      usage: new Map(),
-      sessions: new Map(),
+      aggregates: new Aggregates(),
     };
-    storeEvents(write);
+    for (const { event, raw } of batch.events) storeEvent(write, event, raw);
+    storeDecoded(write);
     storeCredentialRequests(write);
     storeTheRest(write);
     return write.result;
@@ -364,75 +346,3 @@ export function createIngestWriter(db: Db) {
 }
 
 export type IngestWriter = ReturnType<typeof createIngestWriter>;
-
-function addUsage(usage: Map<string, UsageAggregate>, e: NormalisedEvent): void {
-  const p = e.principal;
-  const resource = usageResource(e.resource);
-  const key = `${e.day}\0${p.key}\0${e.eventSource}\0${e.eventName}\0${resource}`;
-  let agg = usage.get(key);
-  if (!agg) {
-    agg = {
-      day: e.day,
-      principalArn: p.key,
-      principalType: p.type,
-      roleArn: p.roleArn,
-      // The principal's own account: the same for every call under this key, whatever order they arrive in.
-      accountId: p.accountId || e.accountId,
-      eventSource: e.eventSource,
-      eventName: e.eventName,
-      resource,
-      calls: 0,
-      errors: 0,
-      firstSeen: e.eventTime,
-      lastSeen: e.eventTime,
-      userAgents: [],
-    };
-    usage.set(key, agg);
-  }
-  if (e.errorCode) agg.errors++;
-  else agg.calls++;
-  if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
-  if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
-  if (e.userAgent) keepSmallest(agg.userAgents, e.userAgent.slice(0, MAX_AGENT_LENGTH));
-}
-
-/** Inserts into a sorted array of distinct strings that keeps only the MAX_AGENTS smallest. */
-function keepSmallest(sorted: string[], value: string): void {
-  const last = sorted.at(-1);
-  if (sorted.length === MAX_AGENTS && last !== undefined && value >= last) return;
-  let i = 0;
-  while (i < sorted.length && (sorted[i] as string) < value) i++;
-  if (sorted[i] === value) return;
-  sorted.splice(i, 0, value);
-  if (sorted.length > MAX_AGENTS) sorted.pop();
-}
-
-function addSession(sessions: Map<string, SessionAgg>, e: NormalisedEvent): void {
-  const p = e.principal;
-  if (p.roleArn === null) return;
-  const shape = e.sessionShape ?? "other";
-  const delivery = p.ec2RoleDelivery ?? "";
-  const provider = p.federatedProvider ?? "";
-  const invokedBy = p.invokedBy ?? "";
-  const key = `${p.roleArn}\0${shape}\0${delivery}\0${provider}\0${invokedBy}`;
-  const session = p.sessionName ?? "";
-  const agg = sessions.get(key);
-  if (!agg) {
-    sessions.set(key, {
-      roleArn: p.roleArn,
-      shape,
-      delivery,
-      provider,
-      invokedBy,
-      sample: session,
-      calls: 1,
-      firstSeen: e.eventTime,
-      lastSeen: e.eventTime,
-    });
-    return;
-  }
-  agg.calls++;
-  if (session < agg.sample) agg.sample = session;
-  if (e.eventTime < agg.firstSeen) agg.firstSeen = e.eventTime;
-  if (e.eventTime > agg.lastSeen) agg.lastSeen = e.eventTime;
-}

@@ -20,7 +20,7 @@ import {
  */
 
 /**
- * One row per event ever ingested, keyed by hour + event id (see eventKey in ingest.repository.ts).
+ * One row per event ever ingested, keyed by hour + event id (see eventKey in event-key.ts).
  * Rebuilt WITHOUT ROWID by migration 0001 so the 20-byte key is stored once.
  */
 export const ingestedEvents = sqliteTable("ingested_events", {

@@ -1,7 +1,9 @@
-import { normaliseRecord, unwrapEnvelope, validateRecord } from "../cloudtrail/normalise.js";
+import { normaliseRecord } from "../cloudtrail/normalise.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { usageResource } from "../cloudtrail/resource.js";
 import type {
   Batch,
+  DecodedEvents,
   LoggedCredentialRequest,
   QuarantineEntry,
   StoredEvent,
@@ -20,6 +22,9 @@ import {
   type Source,
   type SourceItem,
 } from "../sources/source.js";
+import { decodePool } from "./decode-pool.js";
+import { type DecodedPart, type FileDecoder, inlineDecoder } from "./file-decode.js";
+import { type DecodedReject, type DecodeSink, decodeText, decodeValue } from "./record-decoder.js";
 import { type RejectReason, rejectReasons } from "./reject-reasons.js";
 
 export interface RejectionReport extends Place {
@@ -56,6 +61,11 @@ export interface IngestSessionOptions {
   /** Called for every rejected piece of input, as it happens. */
   onReject?: (report: RejectionReport) => void;
   now?: () => number;
+  /**
+   * Threads that read and decode the files a source hands over (gunzip, split, parse, check, normalise, fold);
+   * 0 (the default) decodes them on this thread. The stored result is the same whatever the number.
+   */
+  decodeWorkers?: number;
 }
 
 /** Whether anything reached the store that the stages after storing should see. */
@@ -77,6 +87,13 @@ export class IngestSession {
   private readonly started: number;
   private readonly store: Store;
   private events: StoredEvent[] = [];
+  private decoded: DecodedEvents[] = [];
+  /** Events in `decoded`. */
+  private decodedEvents = 0;
+  private readonly sink: DecodeSink = {
+    record: (record, raw) => this.acceptRecord(record, raw),
+    reject: (r) => this.rejectDecoded(r),
+  };
   private credentialRequests: LoggedCredentialRequest[] = [];
   private rejections: QuarantineEntry[] = [];
   private filesDone: FileMark[] = [];
@@ -127,20 +144,66 @@ export class IngestSession {
   async read<R>(source: Source<R>, options: { signal?: AbortSignal; onChunk?: () => void } = {}): Promise<R> {
     const signal = options.signal ?? new AbortController().signal;
     const reader = source.read({ signal, progress: this.progress });
+    const workers = this.options.decodeWorkers ?? 0;
+    let decoder: FileDecoder | null = null;
+    const ahead = new Ahead();
     try {
       for (;;) {
         const next = await reader.next();
-        if (next.done) return next.value;
-        for (const item of next.value) {
-          this.accept(item);
-          // A checkpoint, a full batch or a day of usage commits before the next item is taken.
-          if (this.commitDue) await this.commit();
+        if (next.done) {
+          await this.drain(ahead, 0);
+          return next.value;
         }
+        for (const item of next.value) {
+          if (item.kind !== "file") ahead.items.push({ item });
+          else {
+            decoder ??= workers > 0 ? decodePool(workers) : inlineDecoder;
+            ahead.items.push({ item, parts: decoder.decode(item.file) });
+            ahead.files++;
+          }
+        }
+        await this.drain(ahead, decoder?.lookahead ?? 0);
         options.onChunk?.();
       }
     } finally {
+      await decoder?.close();
       await this.commit();
     }
+  }
+
+  /**
+   * Takes items in order until no more than `lookahead` files are decoding ahead. A checkpoint, a full batch or a
+   * day of usage commits before the next item or part is taken.
+   */
+  private async drain(ahead: Ahead, lookahead: number): Promise<void> {
+    for (;;) {
+      const head = ahead.items[0];
+      if (head === undefined || (head.parts !== undefined && ahead.files <= lookahead)) return;
+      ahead.items.shift();
+      if (head.parts === undefined) {
+        this.accept(head.item);
+        if (this.commitDue) await this.commit();
+        continue;
+      }
+      ahead.files--;
+      for await (const part of head.parts) {
+        this.acceptPart(part);
+        if (this.commitDue) await this.commit();
+      }
+    }
+  }
+
+  /** A part of a file decoded elsewhere: its rejects, events and folded usage join the batch. */
+  acceptPart(part: DecodedPart): void {
+    this.summary.chars += part.chars;
+    for (const r of part.rejects) this.rejectDecoded(r);
+    this.summary.events += part.records;
+    this.fileEvents += part.records;
+    if (part.records > 0) {
+      this.decoded.push(part.events);
+      this.decodedEvents += part.records;
+    }
+    if (this.events.length + this.decodedEvents >= this.batchSize) this.commitDue = true;
   }
 
   accept(item: SourceItem): void {
@@ -155,6 +218,8 @@ export class IngestSession {
       case "reject":
         this.reject(item.reason, item.detail, item.raw, item.place);
         break;
+      case "file":
+        throw new Error("a file item is decoded by read(), not accepted alone");
       case "file-done":
         this.fileDone(item.file);
         break;
@@ -183,43 +248,24 @@ export class IngestSession {
   /** One JSON text holding a record, an EventBridge event, an array of them or a {"Records":[…]} document. */
   acceptText(text: string, place: Place): void {
     this.summary.chars += text.length;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      this.reject("json.invalid", (error as Error).message, text, place);
-      return;
-    }
-    this.acceptValue(value, text, place);
+    decodeText(text, place, this.sink);
   }
 
   /** An already parsed value; `raw` is its original text when known (kept as is for denials and evidence). */
   acceptValue(value: unknown, raw: string | null, place: Place): void {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        this.acceptValue(item, null, { ...place, position: joinPosition(place.position, `record ${i}`) });
-      });
-      return;
-    }
-    const records =
-      typeof value === "object" && value !== null ? (value as { Records?: unknown }).Records : undefined;
-    if (Array.isArray(records)) {
-      this.acceptValue(records, null, place);
-      return;
-    }
-    const checked = validateRecord(value);
-    if ("rejection" in checked) {
-      const { reason, detail } = checked.rejection;
-      this.reject(reason, detail, raw ?? JSON.stringify(value), place);
-      return;
-    }
-    const unwrapped = unwrapEnvelope(value) !== value;
-    const event = normaliseRecord(checked.record);
+    decodeValue(value, raw, place, this.sink);
+  }
+
+  private acceptRecord(record: CloudTrailRecord, raw: string): void {
+    const event = normaliseRecord(record);
     this.summary.events++;
     this.fileEvents++;
-    const keep = raw !== null && !unwrapped ? raw : JSON.stringify(checked.record);
-    this.events.push({ event, raw: event.class === "usage" ? "" : keep });
-    if (this.events.length >= this.batchSize) this.commitDue = true;
+    this.events.push({ event, raw: event.class === "usage" ? "" : raw });
+    if (this.events.length + this.decodedEvents >= this.batchSize) this.commitDue = true;
+  }
+
+  private rejectDecoded(r: DecodedReject): void {
+    this.reject(r.reason, r.detail, r.raw, r.place);
   }
 
   reject(reason: RejectReason, detail: string, raw: string, place: Place): void {
@@ -262,6 +308,7 @@ export class IngestSession {
     const days = this.usageDays;
     if (
       this.events.length === 0 &&
+      this.decoded.length === 0 &&
       this.credentialRequests.length === 0 &&
       this.rejections.length === 0 &&
       this.filesDone.length === 0 &&
@@ -273,12 +320,15 @@ export class IngestSession {
     const batch: Batch = {
       source: this.options.source,
       events: this.events,
+      decoded: this.decoded,
       credentialRequests: this.credentialRequests,
       rejections: this.rejections,
       filesDone: this.filesDone,
       checkpoints: this.checkpoints,
     };
     this.events = [];
+    this.decoded = [];
+    this.decodedEvents = 0;
     this.credentialRequests = [];
     this.rejections = [];
     this.filesDone = [];
@@ -325,8 +375,11 @@ export class IngestSession {
   }
 }
 
-function joinPosition(outer: string, inner: string): string {
-  return outer ? `${outer}, ${inner}` : inner;
+/** Items read ahead of the writer: files decoding (with their parts to come) and the items between them. */
+class Ahead {
+  readonly items: { item: SourceItem; parts?: AsyncIterable<DecodedPart> }[] = [];
+  /** Files among them. */
+  files = 0;
 }
 
 export interface IngestRun<R> {

@@ -137,6 +137,8 @@ export type SourceItem =
   | { kind: "value"; value: unknown; raw: string | null; place: Place }
   /** Input the source could not even turn into a value: quarantined with its text. */
   | { kind: "reject"; reason: SourceRejectReason; detail: string; raw: string; place: Place }
+  /** A file to read and decode whole: the pipeline does it (on decode workers when it has them), then its file-done. */
+  | { kind: "file"; file: FileIdentity }
   /** A file read to the end (null: standard input, counted but not remembered). */
   | { kind: "file-done"; file: FileIdentity | null }
   | { kind: "file-skipped"; path: string }

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.js";
 import { dumpData, tempDir } from "../support/db.js";
@@ -22,10 +23,24 @@ async function writeCorpus(path: string): Promise<void> {
   await new Promise<void>((r) => out.end(r));
 }
 
-function runIngest(db: string, file: string) {
+/** The same records as CloudTrail delivers them: `.json.gz` files of 5,000 records each. */
+function writeGzipCorpus(dir: string): void {
+  mkdirSync(dir);
+  const records = [...generateRecords(TOTAL, { seed: 7, denialRate: 0.05 })];
+  for (let i = 0; i * 5_000 < TOTAL; i++) {
+    const name = `111122223333_CloudTrail_eu-west-1_20261116T${String(i).padStart(4, "0")}Z_x.json.gz`;
+    writeFileSync(
+      join(dir, name),
+      gzipSync(JSON.stringify({ Records: records.slice(i * 5_000, (i + 1) * 5_000) })),
+    );
+  }
+}
+
+function runIngest(db: string, file: string, workers = 0) {
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "ingest", "--db", db, file], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, DENIEDBY_INGEST_WORKERS: String(workers) },
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child.on("exit", (code, signal) => r({ code, signal })),
@@ -46,41 +61,57 @@ function committedEvents(db: string): number {
   }
 }
 
+/** Ingests `input` in a child, kills it with SIGKILL once some batches are committed, and runs it again. */
+async function killAndResume(dir: string, input: string, workers: number) {
+  const reference = openDb({ path: join(dir, "reference.db") });
+  await ingestPaths(reference, [input]);
+  await runStages(reference); // what the command runs after storing
+  const expected = dumpData(reference);
+  reference.$client.close();
+  expect(expected.ingested_events).toHaveLength(TOTAL);
+
+  const db = join(dir, "killed.db");
+  const first = runIngest(db, input, workers);
+  let atKill = 0;
+  for (let waited = 0; waited < 60_000; waited += 10) {
+    atKill = committedEvents(db);
+    if (atKill > 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  first.child.kill("SIGKILL");
+  const killed = await first.exited;
+  expect(killed.signal).toBe("SIGKILL");
+  // Really mid-way: some batches committed, not all.
+  const committed = committedEvents(db);
+  expect(committed).toBeGreaterThan(0);
+  expect(committed).toBeLessThan(TOTAL);
+
+  const second = runIngest(db, input, workers);
+  const resumed = await second.exited;
+  const after = openDb({ path: db });
+  const data = dumpData(after);
+  after.$client.close();
+  return { expected, data, code: resumed.code };
+}
+
 describe("an ingest killed with SIGKILL and run again", () => {
   it("ends with exactly the database one uninterrupted run gives", async () => {
     const dir = tempDir();
     const file = join(dir, "corpus.jsonl");
     await writeCorpus(file);
+    const { expected, data, code } = await killAndResume(dir, file, 0);
+    expect(code).toBe(1); // the bad lines are reported again: the file was not finished before the kill
+    expect(data).toEqual(expected);
+  }, 120_000);
 
-    const reference = openDb({ path: join(dir, "reference.db") });
-    await ingestPaths(reference, [file]);
-    await runStages(reference); // what the command runs after storing
-    const expected = dumpData(reference);
-    reference.$client.close();
-    expect(expected.ingested_events).toHaveLength(TOTAL);
-
-    const db = join(dir, "killed.db");
-    const first = runIngest(db, file);
-    let atKill = 0;
-    for (let waited = 0; waited < 60_000; waited += 10) {
-      atKill = committedEvents(db);
-      if (atKill > 0) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    first.child.kill("SIGKILL");
-    const killed = await first.exited;
-    expect(killed.signal).toBe("SIGKILL");
-    // Really mid-way: some batches committed, not all.
-    const committed = committedEvents(db);
-    expect(committed).toBeGreaterThan(0);
-    expect(committed).toBeLessThan(TOTAL);
-
-    const second = runIngest(db, file);
-    const resumed = await second.exited;
-    expect(resumed.code).toBe(1); // the bad lines are reported again: the file was not finished before the kill
-
-    const after = openDb({ path: db });
-    expect(dumpData(after)).toEqual(expected);
-    after.$client.close();
+  it("does the same with files decoded on two worker threads", async () => {
+    const dir = tempDir();
+    const input = join(dir, "trail");
+    writeGzipCorpus(input);
+    const { expected, data, code } = await killAndResume(dir, input, 2);
+    expect(code).toBe(0);
+    expect(data).toEqual(expected);
+    // Every file ends marked done.
+    expect(data.source_files).toHaveLength(TOTAL / 5_000);
   }, 120_000);
 });

@@ -9,7 +9,7 @@ import { fileSource } from "../../src/sources/files/files.source.js";
 export async function ingestPaths(
   db: Db,
   paths: string[],
-  options: { stdin?: string | Buffer; batchSize?: number } = {},
+  options: { stdin?: string | Buffer; batchSize?: number; decodeWorkers?: number } = {},
 ): Promise<{ summary: IngestSummary; rejections: RejectionReport[] }> {
   const rejections: RejectionReport[] = [];
   const source = fileSource(paths, {
@@ -18,6 +18,7 @@ export async function ingestPaths(
   const { summary } = await ingestSource(createStore(db), source, {
     onReject: (r) => rejections.push(r),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.decodeWorkers ? { decodeWorkers: options.decodeWorkers } : {}),
   });
   return { summary, rejections };
 }

@@ -14,19 +14,50 @@ export function checkPaths(paths: string[], what: string): void {
   if (missing.length > 0) throw new SourceOptionError(`no such file or directory: ${missing.join(", ")}`);
 }
 
+/** A new reader of one file's text: chunks in, items out; `end` flushes what it holds back. */
+export type TextReader = (location: string) => { push(text: string): SourceChunk; end(): SourceChunk };
+
 /**
- * Every file the paths name (directories walked for the names `accept` takes), each read by `read` as text chunks
- * turned into items by `items`, then marked done. A file already read to the end with the same size and mtime is
- * skipped without reading. A file that cannot be read, or whose gzip stream breaks, is reported once for the file
- * after everything decoded before the damage.
+ * One file's (or standard input's) items, read by `reader`. A file that cannot be read, or whose gzip stream
+ * breaks, is reported once for the file after everything decoded before the damage.
+ */
+export async function* fileChunks(
+  path: string,
+  location: string,
+  reader: TextReader,
+  stdin?: Readable,
+): AsyncGenerator<SourceChunk> {
+  const read = reader(location);
+  try {
+    for await (const text of readText(path, stdin)) yield read.push(text);
+    yield read.end();
+  } catch (error) {
+    if (!(error instanceof InputReadError)) throw error;
+    yield [
+      {
+        kind: "reject",
+        reason: error.reason,
+        detail: error.message,
+        raw: "",
+        place: { location, position: "" },
+      },
+    ];
+  }
+}
+
+/**
+ * Every file the paths name (directories walked for the names `accept` takes), each read by `reader` as text
+ * chunks turned into items, then marked done. With `handOver`, a file is yielded as a `file` item for the pipeline
+ * to read and decode (standard input is still read here). A file already read to the end with the same size and
+ * mtime is skipped without reading.
  */
 export async function* eachFile(options: {
   paths: string[];
   accept?: (name: string) => boolean;
   progress: Progress;
   stdin?: Readable | undefined;
-  /** A new reader of one file's text: chunks in, items out; `end` flushes what it holds back. */
-  reader: (location: string) => { push(text: string): SourceChunk; end(): SourceChunk };
+  reader: TextReader;
+  handOver?: boolean;
 }): AsyncGenerator<SourceChunk> {
   for await (const path of expandPaths(options.paths, options.accept)) {
     let identity: FileIdentity | null = null;
@@ -38,23 +69,8 @@ export async function* eachFile(options: {
         continue;
       }
     }
-    const location = identity?.path ?? "-";
-    const reader = options.reader(location);
-    try {
-      for await (const text of readText(path, options.stdin)) yield reader.push(text);
-      yield reader.end();
-    } catch (error) {
-      if (!(error instanceof InputReadError)) throw error;
-      yield [
-        {
-          kind: "reject",
-          reason: error.reason,
-          detail: error.message,
-          raw: "",
-          place: { location, position: "" },
-        },
-      ];
-    }
+    if (identity !== null && options.handOver) yield [{ kind: "file", file: identity }];
+    else yield* fileChunks(path, identity?.path ?? "-", options.reader, options.stdin);
     yield [{ kind: "file-done", file: identity }];
   }
 }

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
-import type { Source, SourceItem } from "../source.js";
-import { eachFile } from "./each-file.js";
+import type { Source, SourceChunk, SourceItem } from "../source.js";
+import { eachFile, fileChunks } from "./each-file.js";
 import { RecordSplitter, type SplitItem } from "./split-records.js";
 
 export interface FileSourceOptions {
@@ -28,12 +28,20 @@ export function recordReader(location: string) {
 
 /**
  * CloudTrail from files, directories (recursively) and '-' (standard input). Files already read to the end with the
- * same size and mtime are skipped; any other file is read whole, and the event-id ledger makes re-reading the part
- * of a file that an interrupted run had already stored harmless. Yields a chunk per piece of text read.
+ * same size and mtime are skipped; any other file is handed over whole (a `file` item: the pipeline reads and
+ * decodes it with `fileRecordChunks`, on decode workers when it has them), and the event-id ledger makes
+ * re-reading the part of a file that an interrupted run had already stored harmless. Standard input is read here,
+ * a chunk per piece of text read.
  */
 export function fileSource(paths: string[], options: FileSourceOptions = {}): Source<void> {
   return {
     name: options.name ?? "file",
-    read: ({ progress }) => eachFile({ paths, progress, stdin: options.stdin, reader: recordReader }),
+    read: ({ progress }) =>
+      eachFile({ paths, progress, stdin: options.stdin, reader: recordReader, handOver: true }),
   };
+}
+
+/** The record texts of one file a file source handed over, as items. */
+export function fileRecordChunks(path: string): AsyncGenerator<SourceChunk> {
+  return fileChunks(path, path, recordReader);
 }

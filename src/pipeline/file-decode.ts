@@ -1,0 +1,96 @@
+import { normaliseRecord } from "../cloudtrail/normalise.js";
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import type { DecodedEvents, StoredEvent } from "../db/ingest.repository.js";
+import { UsageFolder } from "../db/usage-fold.js";
+import { fileRecordChunks } from "../sources/files/files.source.js";
+import type { FileIdentity, Place } from "../sources/source.js";
+import { type DecodedReject, type DecodeSink, decodeText } from "./record-decoder.js";
+
+/**
+ * A file decoded to what the store takes: denials and evidence as events with their text, usage events already
+ * folded into rows, and rejects. The same function runs on a decode worker and, with none, on the main thread, so
+ * the stored result is the same whatever the number of workers.
+ */
+export interface DecodedPart {
+  events: DecodedEvents;
+  rejects: DecodedReject[];
+  /** Valid records: stored plus folded. */
+  records: number;
+  /** Characters of JSON read. */
+  chars: number;
+}
+
+/** Records per part: a file larger than this is handed over in several parts, so memory stays flat. */
+export const PART_RECORDS = 5_000;
+
+class PartBuilder implements DecodeSink {
+  readonly stored: StoredEvent[] = [];
+  readonly storedAt: number[] = [];
+  readonly rejects: DecodedReject[] = [];
+  readonly folder = new UsageFolder();
+  chars = 0;
+
+  get records(): number {
+    return this.stored.length + this.folder.count;
+  }
+
+  record(record: CloudTrailRecord, raw: string, _place: Place): void {
+    const event = normaliseRecord(record);
+    if (event.class === "usage") this.folder.add(event);
+    else {
+      this.stored.push({ event, raw });
+      this.storedAt.push(this.folder.count);
+    }
+  }
+
+  reject(reject: DecodedReject): void {
+    this.rejects.push(reject);
+  }
+
+  take(): DecodedPart {
+    return {
+      events: { stored: this.stored, storedAt: this.storedAt, folded: this.folder.take() },
+      rejects: this.rejects,
+      records: this.records,
+      chars: this.chars,
+    };
+  }
+}
+
+/** Reads, splits, parses, checks, normalises and folds one file, a part at a time. */
+export async function* decodeFile(
+  file: FileIdentity,
+  partRecords = PART_RECORDS,
+): AsyncGenerator<DecodedPart> {
+  let part = new PartBuilder();
+  for await (const chunk of fileRecordChunks(file.path)) {
+    for (const item of chunk) {
+      if (item.kind === "text") {
+        part.chars += item.text.length;
+        decodeText(item.text, item.place, part);
+      } else if (item.kind === "reject")
+        part.reject({ reason: item.reason, detail: item.detail, raw: item.raw, place: item.place });
+      if (part.records >= partRecords) {
+        yield part.take();
+        part = new PartBuilder();
+      }
+    }
+  }
+  if (part.records > 0 || part.rejects.length > 0 || part.chars > 0) yield part.take();
+}
+
+/** What reads the files a source hands over: on the main thread, or on a pool of decode workers. */
+export interface FileDecoder {
+  /** How many files may be decoding ahead of the one being stored. */
+  readonly lookahead: number;
+  /** The file's parts in order; a pool starts decoding at once. */
+  decode(file: FileIdentity): AsyncIterable<DecodedPart>;
+  close(): Promise<void>;
+}
+
+/** Decodes each file on the main thread when its turn comes. */
+export const inlineDecoder: FileDecoder = {
+  lookahead: 0,
+  decode: (file) => decodeFile(file),
+  close: async () => {},
+};
