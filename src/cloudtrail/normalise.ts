@@ -2,7 +2,7 @@ import { type SessionShape, sessionShape } from "./arn.js";
 import { isDenial } from "./denial.js";
 import { isEvidence } from "./evidence-events.js";
 import { extractPrincipal, type Principal } from "./principal.js";
-import type { CloudTrailRecord } from "./record.js";
+import { CloudTrailRecord, isCloudTrailRecord, parseEventTime } from "./record.js";
 import { primaryResource } from "./resource.js";
 
 /** Why a record was set aside. Stable codes: summaries, the quarantine table and clients match on them. */
@@ -17,7 +17,8 @@ export const rejectReasons = {
   "record.truncated": "the input ends inside a record",
   "record.missing_event_id": "the record has no eventID",
   "record.missing_event_time": "the record has no eventTime",
-  "record.invalid_event_time": "the record's eventTime is not a timestamp",
+  "record.invalid_event_time": "the record's eventTime is not a CloudTrail time (2026-11-16T10:00:00Z)",
+  "record.invalid_field": "a field the record schema names has the wrong JSON type",
   "record.missing_event_name": "the record has no eventSource or eventName",
   "record.invalid_cloudtrail_event": "the LookupEvents result's CloudTrailEvent is not a JSON object",
 } as const;
@@ -79,13 +80,58 @@ export function bodyRecords(body: unknown): { position: string; value: unknown }
     : [{ position: "", value: body }];
 }
 
-/** Checks the fields deniedby cannot do without; everything else is read defensively later. */
+/** What a value is, in words, for a rejection's detail. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return value === "" ? "an empty string" : "a string";
+  return `a ${typeof value}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path)
+    v = typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+const absent = (v: unknown) => v === undefined || v === null || v === "";
+
+/** The rejection for the first field of a record the schema refused, named by its path. */
+function fieldRejection(
+  v: Record<string, unknown>,
+  path: readonly PropertyKey[],
+  expected: string,
+): Rejection {
+  const name = path.map(String).join(".");
+  const found = valueAt(v, path);
+  const id = typeof v.eventID === "string" ? `eventID ${v.eventID.slice(0, 80)}: ` : "";
+  if (name === "eventID" && absent(found))
+    return { reason: "record.missing_event_id", detail: "eventID is missing or empty" };
+  if (name === "eventTime" && absent(found))
+    return { reason: "record.missing_event_time", detail: `${id}eventTime is missing` };
+  if (name === "eventTime" && typeof found === "string")
+    return {
+      reason: "record.invalid_event_time",
+      detail: `${id}eventTime ${JSON.stringify(found.slice(0, 80))} is not a CloudTrail time (2026-11-16T10:00:00Z)`,
+    };
+  if ((name === "eventSource" || name === "eventName") && absent(found))
+    return { reason: "record.missing_event_name", detail: `${id}eventSource/eventName missing` };
+  return {
+    reason: "record.invalid_field",
+    detail: `${id}${name}: expected ${expected}, found ${kindOf(found)}`,
+  };
+}
+
+/**
+ * Checks a record against the record schema (src/cloudtrail/record.ts) before anything of it is stored: a field of
+ * the wrong type or an impossible eventTime sets this record aside, with the field named, and nothing else.
+ */
 export function validateRecord(value: unknown): { record: CloudTrailRecord } | { rejection: Rejection } {
   const v = unwrapEnvelope(value);
   if (!isObject(v))
-    return {
-      rejection: { reason: "record.not_object", detail: `found ${Array.isArray(v) ? "array" : typeof v}` },
-    };
+    return { rejection: { reason: "record.not_object", detail: `found ${kindOf(v).replace(/^an? /, "")}` } };
   if (!("eventID" in v || "eventTime" in v || "eventName" in v || "eventSource" in v))
     return {
       rejection: {
@@ -93,46 +139,33 @@ export function validateRecord(value: unknown): { record: CloudTrailRecord } | {
         detail: `keys: ${Object.keys(v).slice(0, 8).join(", ")}`,
       },
     };
-  if (typeof v.eventID !== "string" || v.eventID === "")
-    return { rejection: { reason: "record.missing_event_id", detail: "eventID is missing or empty" } };
   // Logstash-style exports move eventTime to @timestamp; the instant is the same.
-  if ((typeof v.eventTime !== "string" || v.eventTime === "") && typeof v["@timestamp"] === "string")
+  if (absent(v.eventTime) && typeof v["@timestamp"] === "string")
     return validateRecord({ ...v, eventTime: v["@timestamp"] });
-  if (typeof v.eventTime !== "string" || v.eventTime === "")
-    return {
-      rejection: {
-        reason: "record.missing_event_time",
-        detail: `eventID ${v.eventID}: eventTime is missing`,
-      },
-    };
-  if (Number.isNaN(Date.parse(v.eventTime)))
-    return {
-      rejection: {
-        reason: "record.invalid_event_time",
-        detail: `eventID ${v.eventID}: eventTime ${JSON.stringify(v.eventTime).slice(0, 80)}`,
-      },
-    };
-  if (typeof v.eventSource !== "string" || typeof v.eventName !== "string" || !v.eventName)
-    return {
-      rejection: {
-        reason: "record.missing_event_name",
-        detail: `eventID ${v.eventID}: eventSource/eventName missing`,
-      },
-    };
-  return { record: v as CloudTrailRecord };
+  if (isCloudTrailRecord(v)) return { record: v };
+  // Only a refused record pays for zod's parse, which names the field.
+  const checked = CloudTrailRecord.safeParse(v);
+  if (checked.success) return { record: v as CloudTrailRecord };
+  const issue = checked.error.issues[0];
+  const expected =
+    issue === undefined
+      ? "a valid value"
+      : issue.code === "invalid_type"
+        ? `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`
+        : issue.message;
+  return { rejection: fieldRejection(v, issue?.path ?? [], expected.replace(/^expected /, "")) };
 }
 
-/** CloudTrail writes eventTime as UTC 'YYYY-MM-DDTHH:MM:SSZ': its first ten characters are the day. */
-const UTC_ISO = /^\d{4}-\d{2}-\d{2}T[^+]*Z$/;
-
+/** CloudTrail writes eventTime in UTC ('…Z'): its first ten characters are the day; an offset time is converted. */
 function utcDay(text: string, ms: number): string {
-  return UTC_ISO.test(text) ? text.slice(0, 10) : new Date(ms).toISOString().slice(0, 10);
+  return text.endsWith("Z") ? text.slice(0, 10) : new Date(ms).toISOString().slice(0, 10);
 }
 
 /** Reduces a valid record to a stored event and decides where it goes: denials, evidence, or usage aggregates. */
 export function normaliseRecord(record: CloudTrailRecord): NormalisedEvent {
   const principal = extractPrincipal(record);
-  const eventTime = Date.parse(record.eventTime);
+  // Validated by the record schema: never null here.
+  const eventTime = parseEventTime(record.eventTime) ?? Number.NaN;
   const errorCode = record.errorCode || null;
   const errorMessage = typeof record.errorMessage === "string" ? record.errorMessage : null;
   const cls: EventClass = isDenial(errorCode ?? undefined, errorMessage ?? undefined)

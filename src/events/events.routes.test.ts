@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testApp } from "../../test/support/app.js";
 import { pushedDenial as denial, eventBridge, push, pushedUsage as usage } from "../../test/support/push.js";
+import { uuidFor } from "../../test/support/records.js";
 import { ErrorEnvelope } from "../http/openapi.js";
 import { IngestResult } from "./events.schemas.js";
 
@@ -51,6 +52,29 @@ describe("POST /v1/events", () => {
     // Another body with a bad record at the same position is kept apart.
     await push(app, [denial(3), { ...noId, eventName: "Other" }]);
     expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 3 });
+  });
+
+  it("sets aside a record with a field of the wrong JSON type and stores the rest, never answering 500", async () => {
+    const { app, deps } = testApp();
+    const identity = denial(2).userIdentity as Record<string, unknown>;
+    const res = await push(app, [
+      denial(1),
+      { ...denial(2), awsRegion: true },
+      { ...denial(3), userIdentity: { ...identity, arn: ["a", "b"] } },
+      { ...denial(4), awsRegion: [], errorCode: ["AccessDenied", "x"] },
+    ]);
+    expect(res.status).toBe(200);
+    const body = IngestResult.parse(res.body);
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r) => [r.position, r.reason])).toEqual([
+      ["record 1", "record.invalid_field"],
+      ["record 2", "record.invalid_field"],
+      ["record 3", "record.invalid_field"],
+    ]);
+    expect(body.rejected[1]?.detail).toContain("userIdentity.arn: expected a string, found an array");
+    expect(deps.db.$client.prepare("SELECT event_id, region FROM denials").all()).toEqual([
+      { event_id: uuidFor(1, 4), region: "eu-west-1" },
+    ]);
   });
 
   it("answers 400 request.invalid_json for a body that is not JSON", async () => {

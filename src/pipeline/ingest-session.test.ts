@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dumpData, memoryDb, tempDir } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestPaths, runStages } from "../../test/support/ingest.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
 
 const T = "2026-11-16T10:00:00Z";
@@ -329,5 +330,104 @@ describe("bad input", () => {
     await ingestPaths(db, ["-"], { stdin: `${JSON.stringify(usage(1))}\nnot json\n` });
     await ingestPaths(db, ["-"], { stdin: `${JSON.stringify(usage(1))}\nnot json\n` });
     expect(count(db, "quarantine")).toBe(1);
+  });
+});
+
+describe("fields of the wrong JSON type", () => {
+  const denialOf = (n: number) => denial(n);
+  /** A record with `path` set to `value` (a deep copy). */
+  const withField = (record: Record<string, unknown>, path: string[], value: unknown) => {
+    const copy = structuredClone(record);
+    let node = copy;
+    for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    node[path.at(-1) as string] = value;
+    return copy;
+  };
+
+  it("set aside their record only, naming the field, and a re-run stores nothing twice and blocks nothing", async () => {
+    const bad: [string[], unknown][] = [
+      [["awsRegion"], true],
+      [["recipientAccountId"], { id: "111122223333" }],
+      [["userIdentity", "type"], { type: "AssumedRole" }],
+      [["userIdentity", "arn"], ["arn:aws:sts::111122223333:assumed-role/a/b"]],
+      [["awsRegion"], []],
+    ];
+    const records = [
+      denialOf(1),
+      ...bad.map(([path, value], i) => withField(denialOf(10 + i), path, value)),
+      withField(withField(denialOf(20), ["awsRegion"], []), ["errorCode"], ["AccessDenied", "shifted"]),
+      denialOf(2),
+    ];
+    const dir = tempDir();
+    writeFileSync(join(dir, "f.json"), JSON.stringify({ Records: records }));
+    const db = memoryDb();
+    const first = await ingestPaths(db, [dir]);
+    expect(first.summary.stored.denials).toBe(2);
+    expect(first.rejections.map((r) => r.reason)).toEqual(Array(6).fill("record.invalid_field"));
+    expect(first.rejections.map((r) => r.detail.split(": ").slice(1, 2)[0])).toEqual([
+      "awsRegion",
+      "recipientAccountId",
+      "userIdentity.type",
+      "userIdentity.arn",
+      "awsRegion",
+      "awsRegion",
+    ]);
+    // No row with shifted columns: every stored denial is one of the two good records, as they were.
+    const rows = db.$client
+      .prepare("SELECT event_id, region, error_code FROM denials ORDER BY event_id")
+      .all();
+    expect(rows).toEqual([
+      { event_id: uuidFor(1, 2), region: "eu-west-1", error_code: "AccessDenied" },
+      { event_id: uuidFor(2, 2), region: "eu-west-1", error_code: "AccessDenied" },
+    ]);
+    const again = await ingestPaths(db, [dir]);
+    expect(again.summary.stored.denials).toBe(0);
+    expect(again.summary.duplicates).toBe(2);
+    expect(count(db, "quarantine")).toBe(6);
+  });
+
+  it("never throw and never lose a good record of the batch, whatever field is given whatever type", async () => {
+    const json = fc.oneof(
+      fc.boolean(),
+      fc.integer(),
+      fc.double(),
+      fc.constant(null),
+      fc.string(),
+      fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 }),
+      fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 }),
+    );
+    const paths = (value: unknown, prefix: string[] = []): string[][] =>
+      typeof value !== "object" || value === null || Array.isArray(value)
+        ? []
+        : Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...paths(v, [...prefix, k])]);
+    const template = [denialOf(1), registerTaskDefinition(1), usage(1)];
+    const mutation = fc
+      .constantFrom(...template.map((_, i) => i))
+      .chain((i) => fc.tuple(fc.constant(i), fc.constantFrom(...paths(template[i])), json));
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (mutations) => {
+        // Record k of the batch is a copy of template[k % 3] with its own id; mutated ones follow the good ones.
+        const good = [denial(100), registerTaskDefinition(100), usage(100)];
+        const mutated = mutations.map(([i, path, value], k) => {
+          const copy = withField(template[i] as Record<string, unknown>, ["eventID"], uuidFor(500 + k, 9));
+          return withField(copy, path, value);
+        });
+        const db = memoryDb();
+        const { summary } = await ingestPaths(db, ["-"], {
+          stdin: `${[good[0], ...mutated, good[1], good[2]].map((r) => JSON.stringify(r)).join("\n")}\n`,
+        });
+        await runStages(db);
+        const ids = new Set(
+          (
+            db.$client.prepare("SELECT hex(event_key) AS k FROM ingested_events").all() as { k: string }[]
+          ).map((r) => r.k),
+        );
+        expect(ids.size).toBeGreaterThanOrEqual(3);
+        expect(summary.events + summary.rejected.total).toBe(3 + mutated.length);
+        expect(count(db, "denials")).toBeGreaterThanOrEqual(1);
+        expect(count(db, "evidence_events")).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

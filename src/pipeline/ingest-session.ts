@@ -107,6 +107,8 @@ export class IngestSession {
   private fileEvents = 0;
   /** Set by an item after which what is pending must be committed before the next item is taken. */
   private commitDue = false;
+  /** Rejects since the last file boundary: a file with any is not marked done, so a fixed re-run reads it again. */
+  private fileRejects = 0;
 
   constructor(private readonly options: IngestSessionOptions) {
     this.store = options.store;
@@ -226,6 +228,7 @@ export class IngestSession {
       case "file-skipped":
         this.summary.files.skipped++;
         this.fileEvents = 0;
+        this.fileRejects = 0;
         break;
       case "checkpoint":
         this.checkpoints.push(item.checkpoint);
@@ -269,6 +272,7 @@ export class IngestSession {
   }
 
   reject(reason: RejectReason, detail: string, raw: string, place: Place): void {
+    this.fileRejects++;
     const r = this.summary.rejected;
     r.total++;
     r.byReason[reason] = (r.byReason[reason] ?? 0) + 1;
@@ -292,10 +296,14 @@ export class IngestSession {
     this.resolvedQuarantine.push(id);
   }
 
-  /** Marks a file as read to the end; committed with its last events, so a crash never marks it early. */
+  /**
+   * Marks a file as read to the end; committed with its last events, so a crash never marks it early. A file that
+   * had rejects is not marked: a re-run after a fix reads it again (what it stored is then counted as duplicates).
+   */
   fileDone(file: FileIdentity | null): void {
-    if (file !== null) this.filesDone.push({ ...file, records: this.fileEvents });
+    if (file !== null && this.fileRejects === 0) this.filesDone.push({ ...file, records: this.fileEvents });
     this.fileEvents = 0;
+    this.fileRejects = 0;
     this.summary.files.read++;
   }
 
