@@ -83,9 +83,9 @@ describe("deniedby ingest --from ecs-audit", () => {
       ),
     ).toEqual([{ i: INSTANCE }]);
 
-    // The same file again: skipped by its mark, nothing stored.
+    // The same file again: it had rejects, so it carries no done mark and is read again; nothing is stored twice.
     const again = await ingestAudit(db, logs);
-    expect(again.summary).toMatchObject({ files: { read: 0, skipped: 1 }, credentialRequests: 0 });
+    expect(again.summary).toMatchObject({ files: { read: 1, skipped: 0 }, credentialRequests: 0 });
 
     // The agent rotates the log and starts a new one: the rotated copy stores nothing new, the new lines are stored.
     renameSync(join(logs, "audit.log"), join(logs, "audit.log.2026-11-18-11"));

@@ -12,9 +12,10 @@ import { compileCheck, type JsonSchema } from "../shared/json-schema-check.js";
 
 /**
  * CloudTrail's eventTime: an ISO-8601 UTC date and time, `2026-11-16T10:00:00Z` (AWS documents UTC; exports and
- * log shippers add fractions of a second, and an offset is accepted in case one ever appears). Nothing else: no
- * bare dates, no other layouts, no impossible dates, nothing before 1970 (the event ledger keys events by their
- * hour since the epoch). Read by character codes rather than a regular expression: it runs once per event.
+ * log shippers add fractions of a second, and an offset is accepted in case one ever appears), and the form records
+ * exported through Athena carry, `2025-01-21 17:49:47.000000000` (a space, no zone: UTC). Nothing else: no bare
+ * dates, no other layouts, no impossible dates, nothing before 1970 (the event ledger keys events by their hour since
+ * the epoch). Read by character codes rather than a regular expression: it runs once per event.
  */
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -42,7 +43,8 @@ function zoneOffset(text: string, at: number): number | null {
 
 /** The instant of a CloudTrail eventTime (epoch ms), or null when it is not one of CloudTrail's forms. */
 export function parseEventTime(text: string): number | null {
-  if (text.length < 20 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T") return null;
+  const athena = text[10] === " ";
+  if (text.length < 19 || text[4] !== "-" || text[7] !== "-" || (text[10] !== "T" && !athena)) return null;
   if (text[13] !== ":" || text[16] !== ":") return null;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
@@ -63,12 +65,15 @@ export function parseEventTime(text: string): number | null {
     ms = digits(`${text.slice(20, Math.min(end, 23))}00`, 0, 3);
     at = end;
   }
-  const offset = zoneOffset(text, at);
+  // Athena and the exports built on it write `2025-01-21 17:49:47.000000000`: UTC, without a zone designator.
+  const offset = athena ? (at === text.length ? 0 : null) : zoneOffset(text, at);
   if (offset === null) return null;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
 }
 
-const text = z.string().optional();
+/** An optional string field; null is JSON's way of saying it is absent, as some exports write it. */
+const text = z.string().nullable().optional();
+const flag = z.union([z.boolean(), z.string()]).nullable().optional();
 /** A JSON object (not an array), whose fields are read one by one, defensively. */
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -101,6 +106,9 @@ export const UserIdentity = z.object({
   sessionContext: SessionContext.optional(),
 });
 
+/** A resource of `resources`, as CloudTrail writes it. */
+export const ResourceEntry = z.object({ ARN: text, accountId: text, type: text });
+
 /** The record schema. Validation only: the record itself is kept as it came, unknown fields and all. */
 export const CloudTrailRecord = z.object({
   eventVersion: text,
@@ -116,12 +124,17 @@ export const CloudTrailRecord = z.object({
   errorMessage: text,
   requestParameters: jsonObject.nullable().optional(),
   responseElements: jsonObject.nullable().optional(),
-  resources: z.array(z.object({ ARN: text, accountId: text, type: text })).optional(),
+  // Hand-written and exported records list a resource as its ARN alone; both forms are read.
+  resources: z
+    .array(z.union([ResourceEntry, z.string()]))
+    .nullable()
+    .optional(),
   recipientAccountId: text,
   sharedEventID: text,
   eventType: text,
-  readOnly: z.boolean().optional(),
-  managementEvent: z.boolean().optional(),
+  // Booleans, written as "true"/"false" by some exports.
+  readOnly: flag,
+  managementEvent: flag,
   vpcEndpointId: text,
 });
 
@@ -139,6 +152,7 @@ export function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
 }
 
 export type SessionIssuer = z.infer<typeof SessionIssuer>;
+export type ResourceEntry = z.infer<typeof ResourceEntry>;
 export type SessionContext = z.infer<typeof SessionContext>;
 export type UserIdentity = z.infer<typeof UserIdentity>;
 /**

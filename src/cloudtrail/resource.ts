@@ -1,5 +1,5 @@
 import { partitionOf } from "./arn.js";
-import { type CloudTrailRecord, field, stringField } from "./record.js";
+import { type CloudTrailRecord, field, type ResourceEntry, stringField } from "./record.js";
 
 /** The partition of a record: the caller's ARN says it, else the region (`cn-…`, `us-gov-…`). */
 export function recordPartition(record: CloudTrailRecord): string {
@@ -23,7 +23,11 @@ function firstString(value: unknown): string | undefined {
  */
 export function primaryResource(record: CloudTrailRecord): string | null {
   // S3 data events list the bucket first and the object second: the object is the one that was touched.
-  const listed = record.resources?.filter((r) => typeof r?.ARN === "string" && r.ARN !== "") ?? [];
+  const listed =
+    record.resources?.filter(
+      (r): r is ResourceEntry & { ARN: string } =>
+        typeof r === "object" && typeof r?.ARN === "string" && r.ARN !== "",
+    ) ?? [];
   const object = listed.find((r) => r.type === "AWS::S3::Object");
   if (object?.ARN) return object.ARN;
   if (listed[0]?.ARN) return listed[0].ARN;

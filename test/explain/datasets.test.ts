@@ -49,7 +49,7 @@ function loadRecords(): CloudTrailRecord[] {
 describe.skipIf(!present)("real CloudTrail datasets (../shared/datasets)", () => {
   const records = present ? loadRecords() : [];
   const denials = records.filter((r) =>
-    isDenial(r.errorCode, typeof r.errorMessage === "string" ? r.errorMessage : undefined),
+    isDenial(r.errorCode ?? undefined, typeof r.errorMessage === "string" ? r.errorMessage : undefined),
   );
 
   it("finds the denials and none of the throttling, expired-token or not-found errors", () => {

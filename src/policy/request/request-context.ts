@@ -65,7 +65,7 @@ function networkContext(
   unavailable: string[],
 ): void {
   const invokedBy = principal.kind === "service" ? undefined : record.userIdentity?.invokedBy;
-  const ip = record.sourceIPAddress;
+  const ip = record.sourceIPAddress ?? undefined;
   if (record.vpcEndpointId) {
     context["aws:SourceVpce"] = record.vpcEndpointId;
     if (isIp(ip)) context["aws:VpcSourceIp"] = ip;

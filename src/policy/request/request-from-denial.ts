@@ -1,6 +1,6 @@
 import { iamActionFor } from "../../cloudtrail/action.js";
 import { extractPrincipal } from "../../cloudtrail/principal.js";
-import type { CloudTrailRecord } from "../../cloudtrail/record.js";
+import type { CloudTrailRecord, ResourceEntry } from "../../cloudtrail/record.js";
 import { primaryResource } from "../../cloudtrail/resource.js";
 import type { ActionFacts } from "../evaluate.js";
 import type { ContextValue, EvaluationRequest, RequestPrincipal } from "../policy.types.js";
@@ -55,7 +55,9 @@ export function requestPrincipalOf(record: CloudTrailRecord): RequestPrincipal {
 }
 
 function resourceAccountOf(record: CloudTrailRecord, resource: string): string | undefined {
-  const listed = record.resources?.find((r) => r.ARN === resource)?.accountId;
+  const listed = record.resources?.find(
+    (r): r is ResourceEntry => typeof r === "object" && r.ARN === resource,
+  )?.accountId;
   if (listed) return listed;
   const account = resource.startsWith("arn:") ? resource.split(":")[4] : undefined;
   return account || undefined;
