@@ -1,13 +1,12 @@
 import { parseArgs } from "node:util";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { loadConfig } from "../config.js";
-import { openDb } from "../db/client.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
 import type { Explanation } from "../explain/explanation.schema.js";
 import { analysePendingDenials } from "../pipeline/analyse-denials.js";
 import { createExplanations } from "../pipeline/explanations.js";
 import { escapeTerminal } from "../shared/text-escape.js";
-import { commandStore } from "./command-line.js";
+import { commandStore, openStoredDb } from "./command-line.js";
 
 const USAGE =
   "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID] [--include-noise] [--limit N] [--format table|json]\n" +
@@ -104,7 +103,8 @@ export async function denialsCommand(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const db = openDb({ path: values.db ?? defaultDbPath() });
+  const db = openStoredDb("denials", values.db);
+  if (db === null) return 1;
   try {
     const store = commandStore(db);
     await analysePendingDenials(store);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -138,11 +138,20 @@ describe("denials command", () => {
   afterEach(() => vi.restoreAllMocks());
   it("exits 2 on a bad kind or time, and lists an empty database", async () => {
     const db = join(mkdtempSync(join(tmpdir(), "deniedby-denials-")), "d.db");
+    openDb({ path: db }).$client.close();
     const io = capture();
     expect(await denialsCommand(["--db", db, "--kind", "martian"])).toBe(2);
     expect(await denialsCommand(["--db", db, "--since", "yesterday-ish"])).toBe(2);
     expect(await denialsCommand(["--db", db, "--format", "json", "--since", "7d"])).toBe(0);
     expect(io.out()).toBe("");
+  });
+
+  it("exits 1 without creating a database that does not exist, as roles and report do", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "deniedby-denials-")), "missing.db");
+    const io = capture();
+    expect(await denialsCommand(["--db", db])).toBe(1);
+    expect(io.err()).toMatch(/no database at/);
+    expect(existsSync(db)).toBe(false);
   });
 });
 
