@@ -162,9 +162,9 @@ describe("many accounts", () => {
       // Slots, not arrival times: arrivals lag their slot by however busy the machine is, which no test can bound.
       for (let i = 1; i < taken.length; i++)
         expect((taken[i] ?? 0) - (taken[i - 1] ?? 0)).toBeGreaterThanOrEqual(525);
-      arrivals(account).forEach((at, i) =>
-        expect(at).toBeGreaterThanOrEqual(taken[i] ?? Number.POSITIVE_INFINITY),
-      );
+      arrivals(account).forEach((at, i) => {
+        expect(at).toBeGreaterThanOrEqual(taken[i] ?? Number.POSITIVE_INFINITY);
+      });
     }
     // In parallel: one shared limiter would have spaced all six slots in a row, 5 × 525 ms from first to last.
     const all = [...(slots.get(A) ?? []), ...(slots.get(B) ?? [])];
