@@ -6,24 +6,16 @@ import type { Explanation } from "../explain/explanation.schema.js";
 import { analysePendingDenials } from "../pipeline/analyse-denials.js";
 import { createExplanations } from "../pipeline/explanations.js";
 import { escapeTerminal } from "../shared/text-escape.js";
+import { parseTime, TIME_FORMS } from "../shared/time.js";
 import { commandStore, openStoredDb } from "./command-line.js";
 
 const USAGE =
   "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID] [--include-noise] [--limit N] [--format table|json]\n" +
-  "  T: an ISO date/time, or a duration back from now (30m, 24h, 7d)\n";
+  `  T: ${TIME_FORMS}\n`;
 
 export function defaultDbPath(): string {
   // DENIEDBY_DB through the validated config, like every other command.
   return loadConfig().DENIEDBY_DB;
-}
-
-/** `24h`, `7d`, `30m` back from `now`, or an ISO timestamp. */
-export function parseTime(value: string, now: number): number | undefined {
-  const rel = /^(\d+)([mhd])$/.exec(value);
-  if (rel)
-    return now - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as "m" | "h" | "d"];
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : t;
 }
 
 /** A cell for the terminal: control characters made visible (trail text is attacker-controlled), then cut. */
@@ -82,8 +74,8 @@ export async function denialsCommand(argv: string[]): Promise<number> {
   const now = Date.now();
   const format = values.format ?? "table";
   const limit = values.limit === undefined ? 50 : Number(values.limit);
-  const since = values.since === undefined ? undefined : parseTime(values.since, now);
-  const until = values.until === undefined ? undefined : parseTime(values.until, now);
+  const since = values.since === undefined ? undefined : (parseTime(values.since, now) ?? undefined);
+  const until = values.until === undefined ? undefined : (parseTime(values.until, now) ?? undefined);
   const bad =
     (format !== "table" && format !== "json") ||
     !Number.isInteger(limit) ||

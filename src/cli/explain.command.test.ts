@@ -142,6 +142,9 @@ describe("denials command", () => {
     const io = capture();
     expect(await denialsCommand(["--db", db, "--kind", "martian"])).toBe(2);
     expect(await denialsCommand(["--db", db, "--since", "yesterday-ish"])).toBe(2);
+    // The API's parser (src/shared/time.ts): a day the calendar lacks is refused, not rolled over into March.
+    expect(await denialsCommand(["--db", db, "--since", "2026-02-30"])).toBe(2);
+    expect(await denialsCommand(["--db", db, "--format", "json", "--since", "2026-11-16"])).toBe(0);
     expect(await denialsCommand(["--db", db, "--format", "json", "--since", "7d"])).toBe(0);
     expect(io.out()).toBe("");
   });

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, jsonResponse, notFound } from "../http/openapi.js";
+import { commonErrors, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
 import {
   DenialDetail,
   DenialList,
@@ -40,7 +40,7 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
       path: "/v1/denials/{eventId}",
       summary: "One explained denial, with its raw CloudTrail record",
       security: [{ bearer: [] }],
-      request: { params: EventIdParam },
+      request: { query: NoQuery, params: EventIdParam },
       responses: {
         200: jsonResponse(DenialDetail, "The explanation and the record"),
         ...commonErrors,
@@ -59,6 +59,7 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
         'Accepts the same bodies as POST /v1/events, or {"message": "…", "service"?: "…"}: a pasted access-denied message explained alone (no event: the explanation\'s caveats say what it could not know). The stored role catalogue is the context.',
       security: [{ bearer: [] }],
       request: {
+        query: NoQuery,
         body: {
           required: true,
           content: { "application/json": { schema: ExplainBody } },

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { PushBody, Rejection } from "../events/events.schemas.js";
 import { Explanation } from "../explain/explanation.schema.js";
+import { timeParam } from "../http/openapi.js";
 import { TaskContext } from "../pipeline/task-context.js";
 
 /**
@@ -62,29 +63,27 @@ export function isMessageBody(body: unknown): boolean {
   return typeof body === "object" && body !== null && !Array.isArray(body) && Object.hasOwn(body, "message");
 }
 
-const time = z.iso
-  .datetime({ offset: true })
-  .openapi({ description: "ISO 8601 instant", example: "2026-11-16T00:00:00Z" });
-
 /** The filters of the denial listing; the incident listing takes the same (src/incidents). */
-export const DenialQuery = z.object({
-  since: time.optional(),
-  until: time.optional(),
-  roleArn: z.string().startsWith("arn:").optional(),
-  kind: z.enum(ROLE_KINDS as [RoleKind, ...RoleKind[]]).optional(),
-  action: z
-    .string()
-    .regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an IAM action such as s3:GetObject")
-    .optional(),
-  account: z
-    .string()
-    .regex(/^\d{12}$/, "a 12-digit account id")
-    .optional(),
-  incident: z.string().max(64).optional(),
-  includeNoise: z.enum(["true", "false"]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(512).optional(),
-});
+export const DenialQuery = z
+  .object({
+    since: timeParam.optional(),
+    until: timeParam.optional(),
+    roleArn: z.string().startsWith("arn:").optional(),
+    kind: z.enum(ROLE_KINDS as [RoleKind, ...RoleKind[]]).optional(),
+    action: z
+      .string()
+      .regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an IAM action such as s3:GetObject")
+      .optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, "a 12-digit account id")
+      .optional(),
+    incident: z.string().max(64).optional(),
+    includeNoise: z.enum(["true", "false"]).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(512).optional(),
+  })
+  .strict();
 export type DenialQuery = z.infer<typeof DenialQuery>;
 
 export const EventIdParam = z.object({ eventId: z.string().min(1).max(128) });

@@ -6,6 +6,7 @@ import type { AppDeps as Deps } from "../http/app-deps.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { taskOfSession } from "../pipeline/task-context.js";
 import { InvalidInputError } from "../shared/errors.js";
+import { parseTime, TIME_FORMS } from "../shared/time.js";
 import { DenialNotFoundError } from "./denials.errors.js";
 import {
   type DenialDetail,
@@ -15,10 +16,24 @@ import {
   isMessageBody,
 } from "./denials.schemas.js";
 
-/** The listing filters as the store takes them: ISO times become epoch ms, and until must follow since. */
-export function denialFilters(q: DenialQuery): DenialFilters & { limit: number; cursor?: string } {
-  const since = q.since === undefined ? undefined : Date.parse(q.since);
-  const until = q.until === undefined ? undefined : Date.parse(q.until);
+/** An optional time parameter as an instant (the schema has let through only what parseTime reads). */
+function instantOf(field: string, text: string | undefined, now: number): number | undefined {
+  if (text === undefined) return undefined;
+  const t = parseTime(text, now);
+  if (t === null) throw new InvalidInputError(field, `${field}: expected ${TIME_FORMS}`);
+  return t;
+}
+
+/**
+ * The listing filters as the store takes them: times (durations back from `now`, dates, date-times) become epoch
+ * ms, and until must follow since.
+ */
+export function denialFilters(
+  q: DenialQuery,
+  now: number,
+): DenialFilters & { limit: number; cursor?: string } {
+  const since = instantOf("since", q.since, now);
+  const until = instantOf("until", q.until, now);
   if (since !== undefined && until !== undefined && until <= since)
     throw new InvalidInputError("until", "until: must be later than since");
   return {
@@ -49,8 +64,8 @@ const LIST_HEAD = Buffer.from('{"denials":[');
 const COMMA = Buffer.from(",");
 
 /** What the denial routes do: list, show one, and explain given records without storing them. */
-export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations">) {
-  const { db, explanations } = deps;
+export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations" | "clock">) {
+  const { db, explanations, clock } = deps;
   const pages = createDenialPages(db);
   return {
     /**
@@ -59,7 +74,7 @@ export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations">) {
      */
     listJson(query: DenialQuery): Buffer<ArrayBuffer> {
       explanations.sync();
-      const { limit, cursor, ...filters } = denialFilters(query);
+      const { limit, cursor, ...filters } = denialFilters(query, clock.now());
       const page = pages.page(filters, limit, cursor);
       const items = explanations.jsonOf(page.eventIds, (ids) => pages.rows(ids));
       const parts: Buffer[] = [LIST_HEAD];

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, jsonResponse } from "../http/openapi.js";
+import { commonErrors, jsonResponse, NoQuery } from "../http/openapi.js";
 import { IngestResult, PushBody } from "./events.schemas.js";
 import { pushEvents } from "./events.usecases.js";
 
@@ -15,7 +15,10 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
       description:
         "Idempotent on eventID: sending the same events again stores nothing new. Bad records are rejected one by one, with reasons; the rest are stored.",
       security: [{ bearer: [] }],
-      request: { body: { required: true, content: { "application/json": { schema: PushBody } } } },
+      request: {
+        query: NoQuery,
+        body: { required: true, content: { "application/json": { schema: PushBody } } },
+      },
       responses: { 200: jsonResponse(IngestResult, "Counts of what was stored"), ...commonErrors },
     }),
     async (c) => c.json(await pushEvents(deps, c.req.valid("json")), 200),

@@ -9,6 +9,7 @@ import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { primaryResource } from "../cloudtrail/resource.js";
 import { agentClassOf } from "../cloudtrail/user-agents.js";
 import { type DenialEvaluation, evaluateDenial, type PolicyView } from "../policy/index.js";
+import { isoTimeOf } from "../shared/time.js";
 import { ecsConsoleTexts } from "./ecs-console.js";
 import type { Explanation, Fix, PolicyDocument } from "./explanation.schema.js";
 import { inspectCommands } from "./fix.js";
@@ -289,7 +290,7 @@ export function explainWithRule(
   // One object literal with every field, in the order clients see: V8 builds it in one go (a spread does not).
   const explanation: Explanation = {
     eventId: record.eventID,
-    eventTime: record.eventTime,
+    eventTime: isoTimeOf(record.eventTime),
     eventSource: record.eventSource,
     eventName: record.eventName,
     errorCode: a.errorCode,

@@ -129,7 +129,7 @@ export type PolicyEvaluation = z.infer<typeof PolicyEvaluation>;
 export const Explanation = z
   .object({
     eventId: z.string(),
-    eventTime: z.string(),
+    eventTime: z.string().describe("ISO-8601 UTC with milliseconds, as 2026-11-16T10:00:00.000Z"),
     eventSource: z.string(),
     eventName: z.string(),
     errorCode: z.string().nullable(),

@@ -1,8 +1,8 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { errorResponse } from "../http/errors.js";
-import { errorResponseOf, jsonResponse } from "../http/openapi.js";
+import { commonErrors, errorResponseOf, jsonResponse, NoQuery } from "../http/openapi.js";
 import { Health } from "./health.schemas.js";
 import { collectStoreMetrics, isReady } from "./health.usecases.js";
 
@@ -13,7 +13,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
       method: "get",
       path: "/healthz",
       summary: "The process is up",
-      responses: { 200: jsonResponse(Health, "Up") },
+      request: { query: NoQuery },
+      responses: { 200: jsonResponse(Health, "Up"), 400: commonErrors[400] },
     }),
     (c) => c.json({ status: "ok" as const }, 200),
   );
@@ -23,7 +24,12 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
       method: "get",
       path: "/readyz",
       summary: "The database is open and migrated",
-      responses: { 200: jsonResponse(Health, "Ready"), 503: errorResponseOf("Not ready") },
+      request: { query: NoQuery },
+      responses: {
+        200: jsonResponse(Health, "Ready"),
+        400: commonErrors[400],
+        503: errorResponseOf("Not ready"),
+      },
     }),
     (c) => {
       if (!isReady(deps))
@@ -33,7 +39,17 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
   );
 
   collectStoreMetrics(deps);
-  app.get("/metrics", (c) =>
-    c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/metrics",
+      summary: "Metrics in the Prometheus text format",
+      request: { query: NoQuery },
+      responses: {
+        200: { description: "The metrics", content: { "text/plain": { schema: z.string() } } },
+        400: commonErrors[400],
+      },
+    }),
+    (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
   );
 }

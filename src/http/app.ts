@@ -12,7 +12,7 @@ import { registerRoleRoutes } from "../roles/roles.routes.js";
 import { registerSlackRoutes } from "../slack/slack.routes.js";
 import type { AppDeps as Deps } from "./app-deps.js";
 import type { AppEnv } from "./app-env.js";
-import { answerError, errorResponse } from "./errors.js";
+import { answerError, answerInvalid, errorResponse } from "./errors.js";
 import { requestLog, requireBearer, requireJson } from "./middleware.js";
 import { serveOpenApi } from "./openapi.js";
 
@@ -21,19 +21,7 @@ import { serveOpenApi } from "./openapi.js";
  * database and call it with app.request().
  */
 export function createApp(deps: Deps) {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      const issue = result.error.issues[0];
-      const field = issue?.path.join(".") ?? "";
-      return errorResponse(
-        c,
-        "request.invalid",
-        `${field ? `${field}: ` : ""}${issue?.message ?? "invalid request"}`,
-        field,
-      );
-    },
-  });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: answerInvalid });
 
   app.use("*", requestId());
   app.use("*", async (c, next) => {

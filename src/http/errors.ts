@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
 import { StoreBusyError, type StoreErrorCode } from "../db/write-lock.js";
 import type { DenialErrorCode } from "../denials/denials.errors.js";
 import type { IncidentErrorCode } from "../incidents/incidents.errors.js";
@@ -82,6 +83,30 @@ export function errorResponse(c: Context<AppEnv>, code: ErrorCode, message: stri
     error: { code, message, requestId: c.get("requestId") ?? "", ...(field !== undefined ? { field } : {}) },
   };
   return c.json(body, errorStatus[code]);
+}
+
+/** The first issue of a failed schema check, as the field it names and a message that names it too. */
+function describeIssue(issue: z.core.$ZodIssue | undefined): { field: string; message: string } {
+  if (issue?.code === "unrecognized_keys") {
+    const field = [...issue.path, issue.keys[0] ?? ""].join(".");
+    return { field, message: `${field}: unknown parameter (${issue.keys.join(", ")} not accepted here)` };
+  }
+  const field = issue?.path.join(".") ?? "";
+  return { field, message: `${field ? `${field}: ` : ""}${issue?.message ?? "invalid request"}` };
+}
+
+/**
+ * The app's schema hook: a request that fails its route's schema is `request.invalid`, naming the field at fault:
+ * an unknown query parameter is refused by name (each route's query schema is strict).
+ */
+export function answerInvalid(
+  result: { success: true } | { success: false; error: z.ZodError },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (result.success) return;
+  const issues = result.error.issues;
+  const { field, message } = describeIssue(issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]);
+  return errorResponse(c, "request.invalid", message, field);
 }
 
 function isMapped(code: string): code is ErrorCode {

@@ -1,6 +1,20 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { parseTime, TIME_FORMS } from "../shared/time.js";
 import type { AppEnv } from "./app-env.js";
 import { errorCodes } from "./errors.js";
+
+/**
+ * A time query parameter, in the forms the CLI takes (src/shared/time.ts parses both): the route's use case turns
+ * it into an instant with the app's clock.
+ */
+export const timeParam = z
+  .string()
+  .max(64)
+  .refine((text) => parseTime(text, 0) !== null, `expected ${TIME_FORMS}`)
+  .openapi({ description: `An instant: ${TIME_FORMS}`, example: "24h" });
+
+/** The query of a route that takes no parameters: any parameter is refused by name, like on every other route. */
+export const NoQuery = z.object({}).strict();
 
 /** The error envelope as a schema: the OpenAPI document and the tests that parse error bodies use it. */
 export const ErrorEnvelope = z

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { DenialQuery } from "../denials/denials.schemas.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, jsonResponse, notFound } from "../http/openapi.js";
+import { commonErrors, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
 import { Incident, IncidentIdParam, IncidentList } from "./incidents.schemas.js";
 import { createIncidentUsecases } from "./incidents.usecases.js";
 
@@ -29,7 +29,7 @@ export function registerIncidentRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): vo
       path: "/v1/incidents/{id}",
       summary: "One incident with its latest explanation",
       security: [{ bearer: [] }],
-      request: { params: IncidentIdParam },
+      request: { query: NoQuery, params: IncidentIdParam },
       responses: { 200: jsonResponse(Incident, "The incident"), ...commonErrors, 404: notFound },
     }),
     (c) => c.json(incidents.get(c.req.valid("param").id), 200),

@@ -3,10 +3,9 @@ import type { IncidentRow } from "../db/schema.js";
 import type { DenialQuery } from "../denials/denials.schemas.js";
 import { denialFilters } from "../denials/denials.usecases.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
+import { isoTime } from "../shared/time.js";
 import { IncidentNotFoundError } from "./incidents.errors.js";
 import type { Incident, IncidentList } from "./incidents.schemas.js";
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function parseList(json: string): string[] {
   const v = JSON.parse(json) as unknown;
@@ -14,8 +13,8 @@ function parseList(json: string): string[] {
 }
 
 /** What the incident routes do: list (with the denial listing's filters) and show one, each with its latest explanation. */
-export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations">) {
-  const { db, explanations } = deps;
+export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations" | "clock">) {
+  const { db, explanations, clock } = deps;
   const view = (row: IncidentRow): Incident => {
     const latest = getDenial(db, row.latestEventId);
     return {
@@ -28,8 +27,8 @@ export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations">) 
       deniedBy: row.deniedBy,
       policyArn: row.policyArn,
       count: row.count,
-      firstSeen: iso(row.firstSeen),
-      lastSeen: iso(row.lastSeen),
+      firstSeen: isoTime(row.firstSeen),
+      lastSeen: isoTime(row.lastSeen),
       sampleEventIds: parseList(row.sampleEventIds),
       sessions: parseList(row.sessions),
       noise: row.noise,
@@ -40,7 +39,7 @@ export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations">) 
   return {
     list(query: DenialQuery): IncidentList {
       explanations.sync();
-      const page = listIncidents(db, denialFilters(query));
+      const page = listIncidents(db, denialFilters(query, clock.now()));
       return { incidents: page.incidents.map(view), nextCursor: page.nextCursor };
     },
     get(id: string): Incident {

@@ -15,15 +15,17 @@ const day = z
   .optional();
 
 /** The report's query: a window of UTC days, one role, a format. */
-export const ReportQuery = z.object({
-  from: day.openapi({ description: "First UTC day, inclusive. Default: 7 days before `to`." }),
-  to: day.openapi({ description: "Last UTC day, inclusive. Default: yesterday (UTC)." }),
-  role: z.string().min(1).optional().openapi({ description: "Only this role (ARN)" }),
-  format: z
-    .enum(REPORT_FORMATS)
-    .optional()
-    .openapi({ description: "json, md or html; overrides the Accept header" }),
-});
+export const ReportQuery = z
+  .object({
+    from: day.openapi({ description: "First UTC day, inclusive. Default: 7 days before `to`." }),
+    to: day.openapi({ description: "Last UTC day, inclusive. Default: yesterday (UTC)." }),
+    role: z.string().min(1).optional().openapi({ description: "Only this role (ARN)" }),
+    format: z
+      .enum(REPORT_FORMATS)
+      .optional()
+      .openapi({ description: "json, md or html; overrides the Accept header" }),
+  })
+  .strict();
 
 export const ReportWindow = z
   .object({

@@ -33,14 +33,16 @@ export const RoleList = z
   .openapi("RoleList");
 export type RoleList = z.infer<typeof RoleList>;
 
-export const RolesQuery = z.object({
-  kind: kind.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2048).optional(),
-});
+export const RolesQuery = z
+  .object({
+    kind: kind.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(2048).optional(),
+  })
+  .strict();
 export type RolesQuery = z.infer<typeof RolesQuery>;
 
-export const LookupQuery = z.object({ arn: z.string().startsWith("arn:").max(2048) });
+export const LookupQuery = z.object({ arn: z.string().startsWith("arn:").max(2048) }).strict();
 
 /** Unknown parameters are errors. */
 export const PoliciesQuery = z

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { PushBody } from "../events/events.schemas.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, errorResponseOf, jsonResponse, notFound } from "../http/openapi.js";
+import { commonErrors, errorResponseOf, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
 import { EnrichResponse, SlashCommandResponse } from "./slack.schemas.js";
 import { createSlackUsecases } from "./slack.usecases.js";
 
@@ -18,7 +18,10 @@ export function registerSlackRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
       description:
         'Body: `{"eventId": …}` of a stored denial, one CloudTrail record, one EventBridge event, an array of either, or a log-file body `{"Records": […]}`. One message per incident in the alert (identical denials make one message); each `text` + `blocks` can be posted to an incoming webhook as is. Reads only: nothing is stored.',
       security: [{ bearer: [] }],
-      request: { body: { required: true, content: { "application/json": { schema: PushBody } } } },
+      request: {
+        query: NoQuery,
+        body: { required: true, content: { "application/json": { schema: PushBody } } },
+      },
       responses: {
         200: jsonResponse(EnrichResponse, "Messages, one per incident"),
         ...commonErrors,
@@ -35,6 +38,7 @@ export function registerSlackRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
       summary: "Slack slash command: /deniedby <event id | role ARN | role name>",
       description:
         "Called by Slack with a form-encoded body, authenticated by Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp; DENIEDBY_SLACK_SIGNING_SECRET), not by the bearer token. Answers with an ephemeral message.",
+      request: { query: NoQuery },
       responses: {
         200: jsonResponse(SlashCommandResponse, "An ephemeral Block Kit answer"),
         401: errorResponseOf("Missing, stale or invalid Slack signature"),

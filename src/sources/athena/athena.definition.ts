@@ -1,5 +1,5 @@
 import { formatNumber } from "../../shared/format.js";
-import { parseSince } from "../../shared/time.js";
+import { parseTime } from "../../shared/time.js";
 import {
   type SourceContext,
   type SourceDefinition,
@@ -23,7 +23,7 @@ function settings(context: SourceContext, values: SourceOptionValues): AthenaSet
   const { config } = context;
   const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   const sinceText = text("since");
-  const since = sinceText === undefined ? undefined : parseSince(sinceText, context.clock.now());
+  const since = sinceText === undefined ? undefined : parseTime(sinceText, context.clock.now());
   if (since === null)
     throw new SourceOptionError("--since must be a duration such as 24h or 7d, or an ISO timestamp");
   return {

@@ -1,12 +1,12 @@
 import { formatNumber } from "../../shared/format.js";
-import { formatDate, parseSince } from "../../shared/time.js";
+import { formatDate, parseTime } from "../../shared/time.js";
 import type { MemberAccount } from "../member-accounts.js";
 import { type SourceContext, type SourceDefinition, SourceOptionError } from "../source.js";
 import { type LookupPullResult, lookupEventsSource } from "./lookup-events.source.js";
 
 function sinceOption(context: SourceContext, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const since = parseSince(String(value), context.clock.now());
+  const since = parseTime(String(value), context.clock.now());
   if (since === null)
     throw new SourceOptionError("--since must be a duration such as 24h or 7d, or an ISO timestamp");
   return since;
