@@ -87,3 +87,36 @@ describe("errors and the OpenAPI document", () => {
     );
   });
 });
+
+describe("media types", () => {
+  it("answers 415 to a body that is not JSON on every JSON route, json-seq included, and stores nothing", async () => {
+    const { app, deps } = testApp();
+    const body = `${JSON.stringify(usage(1))}\n`;
+    for (const path of ["/v1/events", "/v1/explain", "/v1/slack/enrich"])
+      for (const type of [
+        "application/json-seq",
+        "application/jsonl",
+        "text/plain",
+        "application/x-json-stream",
+      ]) {
+        const res = await app.request(path, { method: "POST", headers: { "content-type": type }, body });
+        expect(res.status, `${path} ${type}`).toBe(415);
+        expect(ErrorEnvelope.parse(await res.json()).error.code).toBe("request.unsupported_media_type");
+      }
+    expect(deps.store.db.$client.prepare("SELECT count(*) AS n FROM ingested_events").get()).toEqual({
+      n: 0,
+    });
+  });
+
+  it("takes JSON with parameters and +json types", async () => {
+    const { app } = testApp();
+    for (const type of [
+      "application/json",
+      "application/json; charset=utf-8",
+      "application/cloudevents+json",
+    ]) {
+      const res = await app.request("/v1/explain", postJson(usage(1), { "content-type": type }));
+      expect(res.status, type).toBe(200);
+    }
+  });
+});

@@ -24,12 +24,18 @@ export function requireBearer(token: string): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * application/json or a +json type, with parameters: not application/json-seq or jsonl, which share the prefix but
+ * are not one JSON document (hono's JSON parser failed on them with a 500).
+ */
+const JSON_TYPE = /^application\/([a-z0-9!#$&^_.-]+\+)?json\s*(;|$)/i;
+
 /** POST bodies must be JSON (Slack's form-encoded commands route opts out). */
 export function requireJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === "POST") {
       const type = c.req.header("content-type") ?? "";
-      if (!/^application\/(.+\+)?json\b/i.test(type))
+      if (!JSON_TYPE.test(type))
         return errorResponse(c, "request.unsupported_media_type", "send the body as application/json");
     }
     return next();
