@@ -124,4 +124,46 @@ describe("configuration", () => {
       ).toThrow(/listed twice/);
     });
   });
+
+  describe("the API token from a file (DENIEDBY_API_TOKEN_FILE)", () => {
+    const token = "file-token-0123456789abcdef";
+    const fileOf = (text: string) => {
+      const path = join(mkdtempSync(join(tmpdir(), "deniedby-token-")), "token");
+      writeFileSync(path, text);
+      return path;
+    };
+
+    it("trims a trailing newline and says so, never quoting the token", () => {
+      const config = loadConfig({ DENIEDBY_API_TOKEN_FILE: fileOf(`${token}\n`) });
+      expect(config.DENIEDBY_API_TOKEN).toBe(token);
+      expect(config.notices).toHaveLength(1);
+      expect(config.notices[0]).toMatch(/DENIEDBY_API_TOKEN_FILE .*trimmed/);
+      expect(config.notices.join("\n")).not.toContain(token);
+      expect(loadConfig({ DENIEDBY_API_TOKEN_FILE: fileOf(token) }).notices).toEqual([]);
+    });
+
+    it("trims a token given in the environment with whitespace too (a secret stored with its newline)", () => {
+      const config = loadConfig({ DENIEDBY_API_TOKEN: `${token}\r\n` });
+      expect(config.DENIEDBY_API_TOKEN).toBe(token);
+      expect(config.notices[0]).toMatch(/^DENIEDBY_API_TOKEN: .*trimmed/);
+      expect(loadConfig({ DENIEDBY_API_TOKEN: token }).notices).toEqual([]);
+    });
+
+    it("refuses both settings at once, an unreadable file and an empty or short token", () => {
+      const codes = (env: Record<string, string>) => {
+        try {
+          loadConfig(env);
+          return "loaded";
+        } catch (error) {
+          return (error as ConfigError).issues.map((i) => i.split(":")[0]).join(",");
+        }
+      };
+      expect(codes({ DENIEDBY_API_TOKEN: token, DENIEDBY_API_TOKEN_FILE: fileOf(token) })).toBe(
+        "DENIEDBY_API_TOKEN_FILE",
+      );
+      expect(codes({ DENIEDBY_API_TOKEN_FILE: "/nonexistent/token" })).toBe("DENIEDBY_API_TOKEN_FILE");
+      expect(codes({ DENIEDBY_API_TOKEN_FILE: fileOf("\n") })).toMatch(/^DENIEDBY_API_TOKEN_FILE/);
+      expect(codes({ DENIEDBY_API_TOKEN_FILE: fileOf("short\n") })).toBe("DENIEDBY_API_TOKEN");
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { DomainError } from "./shared/errors.js";
+import { DomainError, errorMessage } from "./shared/errors.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -73,6 +73,8 @@ export const Config = z.object({
   HOST: z.string().min(1).optional(),
   DENIEDBY_DB: z.string().min(1).default("./data/deniedby.db"),
   DENIEDBY_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // The token in a file instead (a mounted secret): read once at start, surrounding whitespace trimmed.
+  DENIEDBY_API_TOKEN_FILE: z.string().min(1).optional(),
   DENIEDBY_LOG_LEVEL: z.enum(logLevels).default("info"),
   DENIEDBY_BODY_LIMIT: z.coerce
     .number()
@@ -141,7 +143,10 @@ export const Config = z.object({
   // How often the notifier looks for incidents to post.
   DENIEDBY_SLACK_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
 });
-export type Config = z.infer<typeof Config>;
+export type Config = z.infer<typeof Config> & {
+  /** What loading changed and an operator should hear of (the server logs each as a warning); never a secret. */
+  readonly notices: readonly string[];
+};
 
 export class ConfigError extends DomainError<"config.invalid"> {
   constructor(readonly issues: string[]) {
@@ -196,15 +201,51 @@ function checkAccounts(accounts: MemberAccount[]): void {
 }
 
 /**
- * Parses configuration from an environment (process.env by default); empty strings count as unset. Reads
- * DENIEDBY_ACCOUNTS_FILE when it is set.
+ * The API token as configured, from DENIEDBY_API_TOKEN or the file DENIEDBY_API_TOKEN_FILE names, with surrounding
+ * whitespace trimmed: a secret written with `echo` ends in a newline, and a token kept with it made every request
+ * 401 with nothing said. A trim is reported in `notices`; the token itself never is.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = Config.safeParse(cleaned);
+function resolveApiToken(
+  env: Record<string, string>,
+  readText: (path: string) => string,
+  notices: string[],
+): Record<string, string> {
+  const file = env.DENIEDBY_API_TOKEN_FILE;
+  if (file === undefined && env.DENIEDBY_API_TOKEN === undefined) return env;
+  if (file !== undefined && env.DENIEDBY_API_TOKEN !== undefined)
+    throw new ConfigError([
+      "DENIEDBY_API_TOKEN_FILE: set either DENIEDBY_API_TOKEN or DENIEDBY_API_TOKEN_FILE, not both",
+    ]);
+  const setting = file === undefined ? "DENIEDBY_API_TOKEN" : `DENIEDBY_API_TOKEN_FILE (${file})`;
+  let raw: string;
+  try {
+    raw = file === undefined ? (env.DENIEDBY_API_TOKEN ?? "") : readText(file);
+  } catch (error) {
+    throw new ConfigError([`DENIEDBY_API_TOKEN_FILE: cannot read ${file}: ${errorMessage(error)}`]);
+  }
+  const token = raw.trim();
+  if (token !== raw)
+    notices.push(`${setting}: the token had surrounding whitespace (a trailing newline?); it was trimmed`);
+  if (token === "") throw new ConfigError([`${setting}: the token is empty`]);
+  return { ...env, DENIEDBY_API_TOKEN: token };
+}
+
+/**
+ * Parses configuration from an environment (process.env by default); empty strings count as unset. Reads the token
+ * file when DENIEDBY_API_TOKEN_FILE names one, and DENIEDBY_ACCOUNTS_FILE when it is set.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  readText: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""),
+  );
+  const notices: string[] = [];
+  const parsed = Config.safeParse(resolveApiToken(cleaned, readText, notices));
   // Never echo the value: it may be a secret (API token, signing secret, webhook URL).
   if (!parsed.success) throw new ConfigError(issuesOf(parsed.error, ""));
-  const config = parsed.data;
+  const config = { ...parsed.data, notices };
   if (config.DENIEDBY_ACCOUNTS_FILE !== undefined) {
     if (config.DENIEDBY_ACCOUNTS.length > 0)
       throw new ConfigError(["DENIEDBY_ACCOUNTS and DENIEDBY_ACCOUNTS_FILE: give one of them, not both"]);

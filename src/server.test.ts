@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -163,6 +164,36 @@ describe("startServer with DENIEDBY_RETENTION_DAYS", () => {
       expect(count(server)).toBe(1);
       const incident = server.deps.db.$client.prepare("SELECT count, first_seen FROM incidents").get();
       expect(incident).toEqual({ count: 1, first_seen: Date.parse("2026-11-19T10:00:00Z") });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("start-up warnings", () => {
+  it("logs a warning when the configured API token was trimmed, without the token", async () => {
+    const token = "file-token-0123456789abcdef";
+    const dir = tempDir();
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, `${token}\n`);
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DENIEDBY_DB: join(dir, "deniedby.db"),
+      DENIEDBY_EXAMPLES: "off",
+      DENIEDBY_API_TOKEN_FILE: tokenFile,
+    });
+    const server = await startServer(config, { logger });
+    try {
+      const warned = lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+      expect(
+        warned.filter((l) => l.level === 40 && /DENIEDBY_API_TOKEN_FILE.*trimmed/.test(l.msg)),
+      ).toHaveLength(1);
+      expect(lines.join("")).not.toContain(token);
+      const res = await fetch(`${server.url}/v1/roles`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
     } finally {
       await server.close();
     }

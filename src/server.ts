@@ -58,6 +58,7 @@ function startSlack(deps: Deps): SlackNotifier | null {
 export async function startServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
   const deps = buildDeps(config, overrides);
   const { logger } = deps;
+  for (const notice of config.notices) logger.warn(notice);
   logger.info({ db: resolve(config.DENIEDBY_DB) }, "database open and migrated");
 
   if (config.DENIEDBY_EXAMPLES === "on") {

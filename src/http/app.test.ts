@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { postJson, testApp } from "../../test/support/app.js";
 import { push, pushedUsage as usage } from "../../test/support/push.js";
@@ -46,6 +49,14 @@ describe("authentication", () => {
     const { app } = testApp({ DENIEDBY_API_TOKEN: token });
     expect((await app.request("/healthz")).status).toBe(200);
     expect((await app.request("/readyz")).status).toBe(200);
+  });
+
+  it("takes the token from DENIEDBY_API_TOKEN_FILE, trailing newline trimmed, instead of answering every request 401", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "deniedby-token-")), "token");
+    writeFileSync(path, `${token}\n`);
+    const { app } = testApp({ DENIEDBY_API_TOKEN_FILE: path });
+    expect((await push(app, usage(1), { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await push(app, usage(2))).status).toBe(401);
   });
 
   it("needs no token when none is configured", async () => {
