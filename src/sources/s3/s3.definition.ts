@@ -1,5 +1,5 @@
 import { formatNumber } from "../../shared/format.js";
-import { parseSince } from "../../shared/time.js";
+import { parseTime } from "../../shared/time.js";
 import {
   type SourceContext,
   type SourceDefinition,
@@ -12,7 +12,7 @@ import { parseS3Uri } from "./trail-layout.js";
 function instant(context: SourceContext, values: SourceOptionValues, name: "since" | "until") {
   const text = values[name];
   if (typeof text !== "string") return undefined;
-  const at = parseSince(text, context.clock.now());
+  const at = parseTime(text, context.clock.now());
   if (at === null)
     throw new SourceOptionError(`--${name} must be a duration such as 24h or 7d, or an ISO timestamp`);
   return at;
