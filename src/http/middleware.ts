@@ -42,6 +42,24 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * What a client's X-Request-Id must be to be kept: 1 to 128 letters, digits and `_.:=-` (enough for UUIDs, ULIDs
+ * and trace headers such as AWS's `Root=1-…`). Anything else could forge or break a log line, so it is neither
+ * logged nor echoed: the request gets a new id.
+ */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9_.:=-]{1,128}$/;
+
+/** Sets the request's id (the client's when acceptable, else a new UUID) and echoes it in X-Request-Id. */
+export function requestIds(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const given = c.req.header("x-request-id");
+    const id = given !== undefined && CLIENT_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("x-request-id", id);
+    await next();
+  };
+}
+
 /** One structured log line per request, and request counts by route and status for /metrics. */
 export function requestLog(onDone: (route: string, status: number) => void): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
