@@ -4,7 +4,6 @@ import { csrf } from "hono/csrf";
 import { raw } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { InvalidInputError } from "../shared/errors.js";
@@ -31,7 +30,10 @@ import { RolePage } from "./pages/role.page.js";
 import { SearchPage } from "./pages/search.page.js";
 import { SignInPage } from "./pages/sign-in.page.js";
 
-/** Every path the console answers; its security headers (and, once a token is set, its sign-in) cover these only. */
+/**
+ * Every path the console answers; once a token is set, its sign-in covers these. Its security headers (no inline
+ * script or style, no framing) are the app's, on every response (src/http/secure-headers.ts).
+ */
 const CONSOLE_PATHS = [
   "/",
   "/denials/*",
@@ -42,22 +44,6 @@ const CONSOLE_PATHS = [
   "/sign-in",
   "/sign-out",
 ];
-const ASSET_PATHS = ["/assets/console.css", "/assets/console.js"];
-
-/** Scripts, styles, images and requests from this site only; no inline script or style anywhere; no framing. */
-const consoleHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    baseUri: ["'none'"],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-});
 
 function page(c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 403 | 404 = 200) {
   c.header("cache-control", "no-store");
@@ -110,7 +96,6 @@ function sameOriginForms(publicUrl: string | undefined): MiddlewareHandler<AppEn
 }
 
 function registerAssets(app: OpenAPIHono<AppEnv>): void {
-  for (const path of ASSET_PATHS) app.use(path, consoleHeaders);
   app.get("/assets/console.css", (c) =>
     c.body(consoleCss, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "no-cache" }),
   );
@@ -225,7 +210,6 @@ function registerPages(app: OpenAPIHono<AppEnv>, deps: Deps, authOn: boolean): v
  */
 export function registerConsoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   const auth = createConsoleAuth(deps.config.DENIEDBY_API_TOKEN, deps.clock.now);
-  for (const path of CONSOLE_PATHS) app.use(path, consoleHeaders);
   registerAssets(app);
   registerSignIn(app, deps, auth);
   const session = requireSession(auth);

@@ -6,6 +6,7 @@ import { registerEventRoutes } from "../events/events.routes.js";
 import { registerHealthRoutes } from "../health/health.routes.js";
 import { registerIncidentRoutes } from "../incidents/incidents.routes.js";
 import { registerQuarantineRoutes } from "../quarantine/quarantine.routes.js";
+import { reportPageStyle } from "../report/report.render.html.js";
 import { registerReportRoutes } from "../report/report.routes.js";
 import { registerRoleRoutes } from "../roles/roles.routes.js";
 import { registerSlackRoutes } from "../slack/slack.routes.js";
@@ -14,8 +15,9 @@ import type { AppEnv } from "./app-env.js";
 import { answerError, answerInvalid, errorResponse } from "./errors.js";
 import { requestIds, requestLog, requireBearer, requireJson } from "./middleware.js";
 import { serveOpenApi } from "./openapi.js";
+import { securityHeaders } from "./secure-headers.js";
 
-/** Per request, first: its id (the client's when acceptable), its logger, its log line and count. */
+/** Per request, first: its id (the client's when acceptable), its logger, its log line and count, its headers. */
 function observeRequests(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   app.use("*", requestIds());
   app.use("*", async (c, next) => {
@@ -31,6 +33,7 @@ function observeRequests(app: OpenAPIHono<AppEnv>, deps: Deps): void {
       }),
     ),
   );
+  app.use("*", securityHeaders([reportPageStyle]));
 }
 
 /** The bearer token on /v1 once one is configured. */

@@ -337,6 +337,9 @@ export function reportCaveatsHtml(report: LeastPrivilegeReport): string {
   return `<h2 id="caveats">What the trail cannot tell</h2><ul class="small">${report.caveats.map((cv) => `<li>${esc(cv.text)}</li>`).join("")}</ul>`;
 }
 
+/** The text of the report page's one `<style>` element: the security headers allow it by its hash. */
+export const reportPageStyle = `${PAGE_CSS}${reportCss}`;
+
 /** The report as a self-contained HTML page. */
 export function renderHtml(report: LeastPrivilegeReport): string {
   return `<!doctype html>
@@ -345,7 +348,7 @@ export function renderHtml(report: LeastPrivilegeReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(reportTitle(report))}</title>
-<style>${PAGE_CSS}${reportCss}</style>
+<style>${reportPageStyle}</style>
 </head>
 <body class="report">
 ${reportOverviewHtml(report)}
