@@ -91,6 +91,8 @@ export const Config = z.object({
   DENIEDBY_LOCK_WAIT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   // When set, the server prunes once a day what is older than this many days (docs/operations.md, "Retention").
   DENIEDBY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  // Memory the cached explanations may hold (the pages on-call reads again and again).
+  DENIEDBY_EXPLANATION_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   DENIEDBY_LOOKUP_REGIONS: csv.default([]),
   DENIEDBY_LOOKUP_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   DENIEDBY_LOOKUP_LOOKBACK_HOURS: z.coerce.number().min(1).max(2160).default(24),

@@ -34,7 +34,7 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
     metrics: overrides.metrics ?? createMetrics(),
     clock,
     aws: overrides.aws ?? awsClientsFor(config, clock),
-    explanations: createExplanations(store),
+    explanations: createExplanations(store, { maxBytes: config.DENIEDBY_EXPLANATION_CACHE_MB * 1024 * 1024 }),
     stages: createStageRunner({ store, logger }),
   };
 }

@@ -8,8 +8,18 @@ import type { PolicyView } from "../policy/index.js";
 import { catalogLookup } from "./catalog.js";
 import { currentPolicies } from "./policy-model.js";
 
-/** How many explanations are kept: the pages on-call reads again and again. */
-const MAX_CACHED = 20_000;
+/**
+ * How much memory the cached explanations may hold: the pages on-call reads again and again. Bounded by bytes, not
+ * by count, since one explanation can be megabytes (a long message, many caveats and commands).
+ */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface Entry {
+  explanation: Explanation;
+  json: Buffer;
+  /** What the entry is charged: its JSON bytes, and the object it was made from counted at the same size again. */
+  bytes: number;
+}
 
 type CatalogLookup = (roleArn: string) => RoleCatalogEntry | undefined;
 
@@ -43,24 +53,36 @@ export function explainStoredDenial(
  * changes (their generations, migration 0006, the analysis writer, the policy store): after a role is reclassified
  * or a policy imported, every body, listing and incident agrees again.
  */
-export function createExplanations(store: Store) {
+export function createExplanations(store: Store, options: { maxBytes?: number } = {}) {
+  const maxBytes = options.maxBytes ?? DEFAULT_CACHE_BYTES;
   let generations: StoreGenerations = { catalog: -1, analysis: -1, policy: -1 };
   let stamp = "";
   let catalog: CatalogLookup = () => undefined;
   let policies: PolicyView | undefined;
   /**
    * Each explanation with its JSON as UTF-8 bytes, so a page is answered by concatenating buffers rather than
-   * measuring and encoding the whole body again on every response.
+   * measuring and encoding the whole body again on every response. Oldest first (Map order) for eviction.
    */
-  const cache = new Map<string, { explanation: Explanation; json: Buffer }>();
-  const remember = (row: DenialRow) => {
+  const cache = new Map<string, Entry>();
+  let cachedBytes = 0;
+  const evict = (id: string, entry: Entry) => {
+    cache.delete(id);
+    cachedBytes -= entry.bytes;
+  };
+  const remember = (row: DenialRow): Entry => {
     const explanation = explainStoredDenial(row, catalog, policies);
-    const entry = { explanation, json: Buffer.from(JSON.stringify(explanation)) };
-    if (cache.size >= MAX_CACHED) {
-      const oldest = cache.keys().next();
-      if (!oldest.done) cache.delete(oldest.value);
+    const json = Buffer.from(JSON.stringify(explanation));
+    const entry = { explanation, json, bytes: 2 * json.byteLength };
+    const previous = cache.get(row.eventId);
+    if (previous) evict(row.eventId, previous);
+    // An entry larger than the whole budget is answered but not kept.
+    if (entry.bytes > maxBytes) return entry;
+    for (const [id, old] of cache) {
+      if (cachedBytes + entry.bytes <= maxBytes) break;
+      evict(id, old);
     }
     cache.set(row.eventId, entry);
+    cachedBytes += entry.bytes;
     return entry;
   };
 
@@ -76,6 +98,7 @@ export function createExplanations(store: Store) {
     if (now.policy !== generations.policy) policies = currentPolicies(store);
     generations = now;
     cache.clear();
+    cachedBytes = 0;
   };
 
   return {
@@ -89,13 +112,21 @@ export function createExplanations(store: Store) {
     },
     /** The JSON (UTF-8) of each denial, in the order given; rows are fetched only for those not explained yet. */
     jsonOf(eventIds: string[], fetchRows: (ids: string[]) => DenialRow[]): Buffer[] {
-      const missing = eventIds.filter((id) => !cache.has(id));
-      if (missing.length > 0) for (const row of fetchRows(missing)) remember(row);
-      return eventIds.flatMap((id) => {
+      // Held here, not re-read from the cache: explaining the missing ones may evict others of the same page.
+      const found = new Map<string, Entry>();
+      for (const id of eventIds) {
         const entry = cache.get(id);
+        if (entry) found.set(id, entry);
+      }
+      const missing = eventIds.filter((id) => !found.has(id));
+      if (missing.length > 0) for (const row of fetchRows(missing)) found.set(row.eventId, remember(row));
+      return eventIds.flatMap((id) => {
+        const entry = found.get(id);
         return entry ? [entry.json] : [];
       });
     },
+    /** What the cache holds now: entries and bytes charged (for /metrics and tests). */
+    cacheSize: () => ({ entries: cache.size, bytes: cachedBytes }),
   };
 }
 
