@@ -1,6 +1,7 @@
 import pino from "pino";
 import type { Config } from "./config.js";
 import { openDb } from "./db/client.js";
+import { createStorageHealth } from "./db/storage-health.js";
 import { createStore } from "./db/store.js";
 import type { AppDeps } from "./http/app-deps.js";
 import { createExplanations } from "./pipeline/explanations.js";
@@ -18,7 +19,7 @@ export interface Deps extends AppDeps {
   aws: AwsClients;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations" | "stages">>;
+export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations" | "stages" | "storage">>;
 
 export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const db = overrides.db ?? openDb({ path: config.DENIEDBY_DB });
@@ -34,6 +35,7 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
     metrics: overrides.metrics ?? createMetrics(),
     clock,
     aws: overrides.aws ?? awsClientsFor(config, clock),
+    storage: createStorageHealth(db),
     explanations: createExplanations(store, { maxBytes: config.DENIEDBY_EXPLANATION_CACHE_MB * 1024 * 1024 }),
     stages: createStageRunner({ store, logger }),
   };

@@ -4,7 +4,7 @@ import type { AppEnv } from "../http/app-env.js";
 import { errorResponse } from "../http/errors.js";
 import { commonErrors, errorResponseOf, jsonResponse, NoQuery } from "../http/openapi.js";
 import { Health } from "./health.schemas.js";
-import { collectStoreMetrics, isReady } from "./health.usecases.js";
+import { collectStoreMetrics, unreadiness } from "./health.usecases.js";
 
 /** /healthz, /readyz and /metrics: open (no token), for load balancers, orchestrators and Prometheus. */
 export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
@@ -23,7 +23,7 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "get",
       path: "/readyz",
-      summary: "The database is open and migrated",
+      summary: "The database is open and migrated, and writes are not failing for want of space",
       request: { query: NoQuery },
       responses: {
         200: jsonResponse(Health, "Ready"),
@@ -32,8 +32,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
       },
     }),
     (c) => {
-      if (!isReady(deps))
-        return errorResponse(c, "service.unavailable", "the database is not open or not migrated") as never;
+      const why = unreadiness(deps);
+      if (why !== null) return errorResponse(c, "service.unavailable", why) as never;
       return c.json({ status: "ok" as const }, 200);
     },
   );

@@ -1,9 +1,11 @@
 import { migrationsApplied } from "../db/client.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 
-/** Ready when the database is open and every migration is applied. */
-export function isReady(deps: Pick<Deps, "db">): boolean {
-  return deps.db.$client.open && migrationsApplied(deps.db);
+/** Why the service is not ready, or null when it is: the database open and migrated, and writes not failing for want of space. */
+export function unreadiness(deps: Pick<Deps, "db" | "storage">): string | null {
+  if (!deps.db.$client.open || !migrationsApplied(deps.db)) return "the database is not open or not migrated";
+  if (!deps.storage.writable()) return "the database's disk is full: writes fail until space returns";
+  return null;
 }
 
 /** Gauges read at scrape time: the denials stored. */

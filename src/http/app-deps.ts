@@ -1,6 +1,7 @@
 import type pino from "pino";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
+import type { StorageHealth } from "../db/storage-health.js";
 import type { Store } from "../db/store.js";
 import type { Explanations } from "../pipeline/explanations.js";
 import type { StageRunner } from "../pipeline/stage-runner.js";
@@ -23,4 +24,6 @@ export interface AppDeps {
   explanations: Explanations;
   /** The stages after storing (catalogue, analysis), one run at a time, after every commit of the process. */
   stages: StageRunner;
+  /** Whether writes fail for want of space: a full disk answers 503 and turns /readyz 503 until space returns. */
+  storage: StorageHealth;
 }

@@ -86,7 +86,7 @@ export function createApp(deps: Deps) {
   checkBodies(app, deps);
   registerRoutes(app, deps);
   app.notFound((c) => errorResponse(c, "route.not_found", `no route ${c.req.method} ${c.req.path}`));
-  app.onError((error, c) => answerError(error, c, deps.logger));
+  app.onError((error, c) => answerError(error, c, deps));
   return app;
 }
 

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import type { StorageHealth } from "../db/storage-health.js";
 import { StoreBusyError, type StoreErrorCode } from "../db/write-lock.js";
 import type { DenialErrorCode } from "../denials/denials.errors.js";
 import type { IncidentErrorCode } from "../incidents/incidents.errors.js";
@@ -23,6 +24,7 @@ type HttpErrorCode =
   | "auth.invalid_token"
   | "route.not_found"
   | "service.unavailable"
+  | "storage.full"
   | "internal.error";
 
 /** Every code a response can carry: the API's own and those the features declare in their `*.errors.ts`. */
@@ -68,6 +70,7 @@ export const errorStatus = {
   "internal.error": 500,
   "service.unavailable": 503,
   "store.busy": 503,
+  "storage.full": 503,
   "slack.not_configured": 503,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
@@ -118,7 +121,11 @@ function isMapped(code: string): code is ErrorCode {
  * as JSON is `request.invalid_json`. Anything else (including a domain error whose code has no status, which is
  * a bug) is logged with the request id and answered as a bare 500 that says nothing of its cause.
  */
-export function answerError(error: Error, c: Context<AppEnv>, fallbackLogger: Logger): Response {
+export function answerError(
+  error: Error,
+  c: Context<AppEnv>,
+  deps: { logger: Logger; storage: StorageHealth },
+): Response {
   // Nothing was stored: the client may send the same events again (ingestion is idempotent).
   if (error instanceof StoreBusyError) c.header("retry-after", "5");
   if (error instanceof DomainError && isMapped(error.code))
@@ -126,6 +133,16 @@ export function answerError(error: Error, c: Context<AppEnv>, fallbackLogger: Lo
   if (error instanceof HTTPException && error.status === 400)
     return errorResponse(c, "request.invalid_json", "the body is not valid JSON");
   const requestId = c.get("requestId") ?? "";
-  (c.get("logger") ?? fallbackLogger).error({ err: error, requestId }, "unhandled error");
+  const logger = c.get("logger") ?? deps.logger;
+  if (deps.storage.noteFailure(error)) {
+    // The transaction was rolled back: nothing of this request is stored, and a retry later can succeed.
+    logger.error({ err: error, requestId }, "database write failed: no space left");
+    return errorResponse(
+      c,
+      "storage.full",
+      "the database's disk is full: nothing of this request was stored",
+    );
+  }
+  logger.error({ err: error, requestId }, "unhandled error");
   return errorResponse(c, "internal.error", "internal error");
 }
