@@ -115,6 +115,12 @@ describe("startServer with DENIEDBY_SLACK_WEBHOOK_URL", () => {
       expect(res.status).toBe(200);
       await expect.poll(() => bodies.length, { timeout: 5000, interval: 100 }).toBe(1);
       expect(bodies[0]).toContain("sqs:SendMessage");
+      await expect
+        .poll(async () => (await fetch(`${server.url}/metrics`)).text(), { timeout: 5000, interval: 100 })
+        .toMatch(/^deniedby_slack_posts_total\{outcome="posted"\} 1$/m);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(
+        /^# TYPE process_cpu_seconds_total counter$/m,
+      );
     } finally {
       await server.close();
     }

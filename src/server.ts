@@ -48,6 +48,7 @@ function startSlack(deps: Deps): SlackNotifier | null {
     includeNoise: config.DENIEDBY_SLACK_INCLUDE_NOISE === "on",
     lookbackMs: config.DENIEDBY_SLACK_LOOKBACK_HOURS * 3_600_000,
     intervalMs: config.DENIEDBY_SLACK_INTERVAL_SECONDS * 1000,
+    metrics: deps.metrics,
   });
   slack.start();
   logger.info({ quietMinutes: config.DENIEDBY_SLACK_QUIET_MINUTES }, "slack notifier started");
@@ -59,6 +60,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
   const deps = buildDeps(config, overrides);
   const { logger } = deps;
   for (const notice of config.notices) logger.warn(notice);
+  deps.metrics.collectProcessMetrics();
   logger.info({ db: resolve(config.DENIEDBY_DB) }, "database open and migrated");
 
   if (config.DENIEDBY_EXAMPLES === "on") {

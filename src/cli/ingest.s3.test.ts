@@ -109,7 +109,7 @@ describe("the SQS source in the server", () => {
     const settled = () =>
       live.status()[0]?.counters.messages_deleted === 1 && live.status()[0]?.lagSeconds != null;
     for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 50));
-    const text = metrics.render();
+    const text = await metrics.render();
     await live.stop();
     db.$client.close();
 

@@ -50,6 +50,6 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
         400: commonErrors[400],
       },
     }),
-    (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+    async (c) => c.text(await deps.metrics.render(), 200, { "content-type": deps.metrics.contentType }),
   );
 }

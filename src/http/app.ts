@@ -26,12 +26,16 @@ function observeRequests(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   });
   app.use(
     "*",
-    requestLog((route, status) =>
-      deps.metrics.inc("deniedby_http_requests_total", "HTTP requests by route and status", {
-        route,
-        status: String(status),
-      }),
-    ),
+    requestLog(({ route, status, seconds }) => {
+      const labels = { route, status: String(status) };
+      deps.metrics.inc("deniedby_http_requests_total", "HTTP requests by route and status", labels);
+      deps.metrics.observe(
+        "deniedby_http_request_duration_seconds",
+        "Seconds answering an HTTP request, by route and status",
+        labels,
+        seconds,
+      );
+    }),
   );
   app.use("*", securityHeaders([reportPageStyle]));
 }

@@ -61,20 +61,18 @@ export function requestIds(): MiddlewareHandler<AppEnv> {
 }
 
 /** One structured log line per request, and request counts by route and status for /metrics. */
-export function requestLog(onDone: (route: string, status: number) => void): MiddlewareHandler<AppEnv> {
+export function requestLog(
+  onDone: (request: { method: string; route: string; status: number; seconds: number }) => void,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
     // Middleware wildcards are not routes: a request that matched no route counts as "unmatched".
     const route = !c.req.routePath || c.req.routePath.endsWith("*") ? "unmatched" : c.req.routePath;
-    onDone(route, c.res.status);
+    const ms = performance.now() - started;
+    onDone({ method: c.req.method, route, status: c.res.status, seconds: ms / 1000 });
     c.get("logger").info(
-      {
-        method: c.req.method,
-        route,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      },
+      { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 },
       "request",
     );
   };

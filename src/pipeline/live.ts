@@ -1,7 +1,7 @@
 import type { Store } from "../db/store.js";
 import type { Clock } from "../shared/clock.js";
 import type { Logger } from "../shared/logger.js";
-import { countIngest, type Metrics } from "../shared/metrics.js";
+import { countIngest, type Metrics, timeIngest, timeStages } from "../shared/metrics.js";
 import { createPoller, type PollError, type Poller } from "../shared/poller.js";
 import type { LiveSource, SourceLabels } from "../sources/source.js";
 import { IngestSession, type IngestSummary, storedAnything } from "./ingest-session.js";
@@ -63,11 +63,12 @@ export function startLiveSources(options: LiveSourcesOptions): LiveSources {
       run: async (signal) => {
         const session = new IngestSession({ store, source: source.name, now: clock.now });
         try {
-          await session.read(source, { signal });
+          await timeIngest(options.metrics, source.name, () => session.read(source, { signal }));
         } finally {
           const summary = await session.finish();
           state.events += summary.events + summary.rejected.total;
-          if (storedAnything(summary)) await options.stages.afterCommit();
+          if (storedAnything(summary))
+            await timeStages(options.metrics, source.name, () => options.stages.afterCommit());
           if (options.metrics) countIngest(options.metrics, source.name, counts(summary));
           if (summary.events > 0) logger.info({ ...source.labels, ...counts(summary) }, `${name}: stored`);
         }

@@ -1,5 +1,5 @@
 import type { Store } from "../db/store.js";
-import { countIngest, type Metrics } from "../shared/metrics.js";
+import { countIngest, type Metrics, timeIngest, timeStages } from "../shared/metrics.js";
 import { pushSource } from "../sources/push/push.source.js";
 import { IngestSession, storedAnything } from "./ingest-session.js";
 import type { StageRunner } from "./stage-runner.js";
@@ -31,9 +31,9 @@ export async function ingestPush(deps: PushDeps, body: unknown): Promise<PushRes
     batchSize: Number.POSITIVE_INFINITY,
     onReject: (r) => rejected.push({ position: r.position, reason: r.reason, detail: r.detail }),
   });
-  await session.read(source);
+  await timeIngest(deps.metrics, source.name, () => session.read(source));
   const summary = await session.finish();
-  if (storedAnything(summary)) await deps.stages.afterCommit();
+  if (storedAnything(summary)) await timeStages(deps.metrics, source.name, () => deps.stages.afterCommit());
   countIngest(deps.metrics, source.name, {
     ...summary.stored,
     duplicates: summary.duplicates,

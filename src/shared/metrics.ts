@@ -1,59 +1,60 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
 /**
- * Counters and gauges in the Prometheus text format. Hand-written: deniedby needs a handful of labelled counters
- * and gauges, which is less code than wiring a client library's registry.
+ * deniedby's metrics, through prom-client: Prometheus's own text format and content type, histograms, and the
+ * process and event-loop metrics operators expect (collectProcessMetrics). Metrics are created on first use,
+ * named by the caller; counters end in `_total`. One registry per process (per app in tests), owned by deps.
  */
 type Labels = Record<string, string>;
 
-interface Family {
-  help: string;
-  type: "counter" | "gauge";
-  values: Map<string, { labels: Labels; value: number }>;
-}
-
-function labelKey(labels: Labels): string {
-  return Object.entries(labels)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}="${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`)
-    .join(",");
-}
+/** Seconds: from a fast read (a few ms) to a long ingest or pipeline run (a minute or more). */
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export function createMetrics() {
-  const families = new Map<string, Family>();
-  const family = (name: string, help: string, type: Family["type"]): Family => {
-    let f = families.get(name);
-    if (!f) {
-      f = { help, type, values: new Map() };
-      families.set(name, f);
+  const registry = new Registry();
+  // Labels sorted by name (prom-client writes them in the order given): every sample reads alike.
+  const sorted = (labels: Labels): Labels =>
+    Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  /** Each metric made on first use, named by its caller, with the label names of its first labels. */
+  const made = new Map<string, Counter | Gauge | Histogram>();
+  const metric = <M extends Counter | Gauge | Histogram>(
+    name: string,
+    labels: Labels,
+    make: (config: { name: string; labelNames: string[]; registers: Registry[] }) => M,
+  ): M => {
+    let m = made.get(name);
+    if (!m) {
+      m = make({ name, labelNames: Object.keys(labels).sort(), registers: [registry] });
+      made.set(name, m);
     }
-    return f;
+    return m as M;
   };
   /** Gauges computed at scrape time (stored denials, source lag). */
   const collectors: (() => void)[] = [];
   return {
     inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-      const f = family(name, help, "counter");
-      const key = labelKey(labels);
-      const v = f.values.get(key);
-      if (v) v.value += by;
-      else f.values.set(key, { labels, value: by });
+      metric(name, labels, (c) => new Counter({ ...c, help })).inc(sorted(labels), by);
     },
     set(name: string, help: string, labels: Labels, value: number): void {
-      family(name, help, "gauge").values.set(labelKey(labels), { labels, value });
+      metric(name, labels, (c) => new Gauge({ ...c, help })).set(sorted(labels), value);
+    },
+    /** Records a duration in seconds in a histogram. */
+    observe(name: string, help: string, labels: Labels, seconds: number): void {
+      const histogram = metric(name, labels, (c) => new Histogram({ ...c, help, buckets: DURATION_BUCKETS }));
+      histogram.observe(sorted(labels), seconds);
     },
     onCollect(collect: () => void): void {
       collectors.push(collect);
     },
-    render(): string {
+    /** Process metrics (CPU, memory, handles, GC) and event-loop lag: the server's, started once. */
+    collectProcessMetrics(): void {
+      collectDefaultMetrics({ register: registry });
+    },
+    /** The content type Prometheus expects for render()'s text. */
+    contentType: registry.contentType,
+    async render(): Promise<string> {
       for (const collect of collectors) collect();
-      const lines: string[] = [];
-      for (const [name, f] of families) {
-        lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-        for (const { labels, value } of f.values.values()) {
-          const key = labelKey(labels);
-          lines.push(`${name}${key ? `{${key}}` : ""} ${value}`);
-        }
-      }
-      return `${lines.join("\n")}\n`;
+      return registry.metrics();
     },
   };
 }
@@ -69,4 +70,42 @@ export function countIngest(
   const help = "Events ingested, by source and outcome";
   for (const [outcome, n] of Object.entries(counts))
     if (n > 0) metrics.inc("deniedby_ingest_events_total", help, { source, outcome }, n);
+}
+
+/** Runs `work` and records its duration in seconds under `name`, whether it succeeds or throws. */
+export async function timed<T>(
+  metrics: Metrics | undefined,
+  name: string,
+  help: string,
+  labels: Labels,
+  work: () => T | Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    metrics?.observe(name, help, labels, (performance.now() - started) / 1000);
+  }
+}
+
+/** Reads a source into the store (a push, one live source's poll), timed under deniedby_ingest_duration_seconds. */
+export function timeIngest<T>(metrics: Metrics | undefined, source: string, work: () => T | Promise<T>) {
+  return timed(
+    metrics,
+    "deniedby_ingest_duration_seconds",
+    "Seconds reading events into the store, by source",
+    { source },
+    work,
+  );
+}
+
+/** Runs the stages after storing, timed under deniedby_pipeline_duration_seconds by the source whose ingest ran them. */
+export function timeStages<T>(metrics: Metrics | undefined, source: string, work: () => T | Promise<T>) {
+  return timed(
+    metrics,
+    "deniedby_pipeline_duration_seconds",
+    "Seconds in the stages after storing (role catalogue, denial analysis), by source",
+    { source },
+    work,
+  );
 }

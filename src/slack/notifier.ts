@@ -2,6 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
 import type { PolicyView } from "../policy/index.js";
+import type { Metrics } from "../shared/metrics.js";
 import { createPoller, type Poller } from "../shared/poller.js";
 import { checkMessage } from "./block-kit.js";
 import { messageForStoredDenial } from "./enrich.js";
@@ -45,6 +46,8 @@ export interface SlackNotifierOptions {
   /** Injected in tests; rejects when the signal aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   fetch?: typeof fetch;
+  /** Counts post outcomes (deniedby_slack_posts_total{outcome}). */
+  metrics?: Metrics;
 }
 
 export interface ScanResult {
@@ -187,6 +190,9 @@ async function scanOnce(n: Notifier): Promise<ScanResult> {
     }
     if (i > 0) await n.sleep(o.spacingMs ?? 1100, n.stopping.signal);
     const outcome = await notifyOne(n, d);
+    o.metrics?.inc("deniedby_slack_posts_total", "Slack posts by outcome (posted, rejected, unreachable)", {
+      outcome,
+    });
     if (outcome === "unreachable") {
       // Keep the rest for the next scan rather than hammering Slack.
       result.deferred.push(...due.slice(i).map((x) => x.incident.id));
