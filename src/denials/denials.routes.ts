@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
+import { bodyErrors, commonErrors, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
 import {
   DenialDetail,
   DenialList,
@@ -24,6 +24,7 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "get",
       path: "/v1/denials",
+      operationId: "listDenials",
       summary: "Explained denials, newest first",
       security: [{ bearer: [] }],
       request: { query: DenialQuery },
@@ -38,6 +39,7 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "get",
       path: "/v1/denials/{eventId}",
+      operationId: "getDenial",
       summary: "One explained denial, with its raw CloudTrail record",
       security: [{ bearer: [] }],
       request: { query: NoQuery, params: EventIdParam },
@@ -54,6 +56,7 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "post",
       path: "/v1/explain",
+      operationId: "explainEvents",
       summary: "Explain the given events, or a pasted error message, without storing them",
       description:
         'Accepts the same bodies as POST /v1/events, or {"message": "…", "service"?: "…"}: a pasted access-denied message explained alone (no event: the explanation\'s caveats say what it could not know). The stored role catalogue is the context.',
@@ -65,7 +68,11 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
           content: { "application/json": { schema: ExplainBody } },
         },
       },
-      responses: { 200: jsonResponse(ExplainResult, "An explanation per denial"), ...commonErrors },
+      responses: {
+        200: jsonResponse(ExplainResult, "An explanation per denial"),
+        ...commonErrors,
+        ...bodyErrors,
+      },
     }),
     (c) => c.json(denials.explainBody(c.req.valid("json")), 200),
   );

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, jsonResponse, NoQuery } from "../http/openapi.js";
+import { bodyErrors, commonErrors, errorResponseOf, jsonResponse, NoQuery } from "../http/openapi.js";
 import { IngestResult, PushBody } from "./events.schemas.js";
 import { pushEvents } from "./events.usecases.js";
 
@@ -11,6 +11,7 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
     createRoute({
       method: "post",
       path: "/v1/events",
+      operationId: "pushEvents",
       summary: "Push CloudTrail events (EventBridge API destination, scripts)",
       description:
         "Idempotent on eventID: sending the same events again stores nothing new. Bad records are rejected one by one, with reasons; the rest are stored.",
@@ -19,7 +20,12 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
         query: NoQuery,
         body: { required: true, content: { "application/json": { schema: PushBody } } },
       },
-      responses: { 200: jsonResponse(IngestResult, "Counts of what was stored"), ...commonErrors },
+      responses: {
+        200: jsonResponse(IngestResult, "Counts of what was stored"),
+        ...commonErrors,
+        ...bodyErrors,
+        503: errorResponseOf("The database's disk is full (storage.full): nothing was stored"),
+      },
     }),
     async (c) => c.json(await pushEvents(deps, c.req.valid("json")), 200),
   );

@@ -12,6 +12,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "get",
       path: "/healthz",
+      operationId: "getHealth",
+      security: [],
       summary: "The process is up",
       request: { query: NoQuery },
       responses: { 200: jsonResponse(Health, "Up"), 400: commonErrors[400] },
@@ -23,6 +25,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "get",
       path: "/readyz",
+      operationId: "getReadiness",
+      security: [],
       summary: "The database is open and migrated, and writes are not failing for want of space",
       request: { query: NoQuery },
       responses: {
@@ -43,6 +47,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     createRoute({
       method: "get",
       path: "/metrics",
+      operationId: "getMetrics",
+      security: [],
       summary: "Metrics in the Prometheus text format",
       request: { query: NoQuery },
       responses: {

@@ -76,7 +76,7 @@ function registerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   registerReportRoutes(app, deps);
   registerSlackRoutes(app, deps);
   registerConsoleRoutes(app, deps);
-  serveOpenApi(app);
+  serveOpenApi(app, deps.config.DENIEDBY_PUBLIC_URL);
 }
 
 /**

@@ -44,17 +44,30 @@ export const commonErrors = {
   401: errorResponseOf("Missing or invalid bearer token"),
 } as const;
 
+/** The error responses of a route that reads a JSON body: too large, or not JSON. */
+export const bodyErrors = {
+  413: errorResponseOf("The body is larger than DENIEDBY_BODY_LIMIT"),
+  415: errorResponseOf("The body is not application/json"),
+} as const;
+
 export const notFound = errorResponseOf("Not found");
 
 /** Serves the OpenAPI document of every route registered with createRoute. */
-export function serveOpenApi(app: OpenAPIHono<AppEnv>): void {
+export function serveOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string | undefined): void {
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "deniedby",
       version: "1",
       description: "Why AWS said AccessDenied, and which role to fix: explained denials from CloudTrail.",
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
     },
+    // DENIEDBY_PUBLIC_URL when set (where people reach it), else this server, relative to the document.
+    servers: [{ url: publicUrl?.replace(/\/+$/, "") || "/", description: "deniedby" }],
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "DENIEDBY_API_TOKEN, required on /v1 routes once it is set",
+  });
 }

@@ -14,6 +14,7 @@ export function registerIncidentRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): vo
     createRoute({
       method: "get",
       path: "/v1/incidents",
+      operationId: "listIncidents",
       summary:
         "Denials grouped by fingerprint (role, action, resource pattern, denying policy), most recent first",
       security: [{ bearer: [] }],
@@ -27,6 +28,7 @@ export function registerIncidentRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): vo
     createRoute({
       method: "get",
       path: "/v1/incidents/{id}",
+      operationId: "getIncident",
       summary: "One incident with its latest explanation",
       security: [{ bearer: [] }],
       request: { query: NoQuery, params: IncidentIdParam },

@@ -11,6 +11,7 @@ export function registerQuarantineRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): 
     createRoute({
       method: "get",
       path: "/v1/quarantine",
+      operationId: "listQuarantine",
       summary: "Input set aside by ingestion (quarantined), newest first: where it came from and why",
       description:
         "Paged with nextCursor. Each item carries a bounded preview of its raw text, never all of it; `deniedby quarantine show ID` prints a row in full and `deniedby quarantine retry` stores what now parses.",

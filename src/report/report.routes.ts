@@ -9,6 +9,7 @@ import { contentTypes, leastPrivilegeReport, negotiateFormat, renderReport } fro
 const getReport = createRoute({
   method: "get",
   path: "/v1/reports/least-privilege",
+  operationId: "getLeastPrivilegeReport",
   summary: "Weekly least-privilege report",
   description:
     "Per role, grouped by kind: actions used and denied, a recommended least-privilege policy, granted-but-unused actions where the trail knows the role's policies, findings, and a comparison with the previous window. `format` or `Accept` (application/json, text/markdown, text/html) chooses the format.",

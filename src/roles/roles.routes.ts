@@ -20,6 +20,7 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
     createRoute({
       method: "get",
       path: "/v1/roles",
+      operationId: "listRoles",
       summary:
         "The role catalogue: every principal that acts in the trail, with kinds, confidence and evidence",
       security: [{ bearer: [] }],
@@ -33,6 +34,7 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
     createRoute({
       method: "get",
       path: "/v1/roles/lookup",
+      operationId: "lookupRole",
       summary: "One role by ARN (role ARN, or an assumed-role session ARN)",
       description: "ARNs hold '/' and ':', so they go in the query string rather than in the path.",
       security: [{ bearer: [] }],
@@ -53,6 +55,7 @@ export function registerRoleRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void {
     createRoute({
       method: "get",
       path: "/v1/roles/policies",
+      operationId: "getRolePolicies",
       summary:
         "The effective policies of a role or user, with where each came from, and what the model lacks",
       description:

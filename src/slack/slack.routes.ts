@@ -2,7 +2,14 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { PushBody } from "../events/events.schemas.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { commonErrors, errorResponseOf, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
+import {
+  bodyErrors,
+  commonErrors,
+  errorResponseOf,
+  jsonResponse,
+  NoQuery,
+  notFound,
+} from "../http/openapi.js";
 import { EnrichResponse, SlashCommandResponse } from "./slack.schemas.js";
 import { createSlackUsecases } from "./slack.usecases.js";
 
@@ -14,6 +21,7 @@ export function registerSlackRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
     createRoute({
       method: "post",
       path: "/v1/slack/enrich",
+      operationId: "enrichSlackAlert",
       summary: "Explain an alert as a Slack Block Kit message",
       description:
         'Body: `{"eventId": …}` of a stored denial, one CloudTrail record, one EventBridge event, an array of either, or a log-file body `{"Records": […]}`. One message per incident in the alert (identical denials make one message); each `text` + `blocks` can be posted to an incoming webhook as is. Reads only: nothing is stored.',
@@ -25,6 +33,7 @@ export function registerSlackRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
       responses: {
         200: jsonResponse(EnrichResponse, "Messages, one per incident"),
         ...commonErrors,
+        ...bodyErrors,
         404: notFound,
       },
     }),
@@ -35,6 +44,8 @@ export function registerSlackRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void 
     createRoute({
       method: "post",
       path: "/v1/slack/commands",
+      operationId: "answerSlackCommand",
+      security: [],
       summary: "Slack slash command: /deniedby <event id | role ARN | role name>",
       description:
         "Called by Slack with a form-encoded body, authenticated by Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp; DENIEDBY_SLACK_SIGNING_SECRET), not by the bearer token. Answers with an ephemeral message.",
