@@ -91,6 +91,9 @@ export const Config = z.object({
   DENIEDBY_LOCK_WAIT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   // When set, the server prunes once a day what is older than this many days (docs/operations.md, "Retention").
   DENIEDBY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  // On SIGTERM, how long requests in flight may take before their connections are closed (a stalled client, a
+  // slowloris): shorter than the 10 s after which the process exits anyway.
+  DENIEDBY_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(8).default(5),
   // Memory the cached explanations may hold (the pages on-call reads again and again).
   DENIEDBY_EXPLANATION_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   DENIEDBY_LOOKUP_REGIONS: csv.default([]),

@@ -55,6 +55,24 @@ function startSlack(deps: Deps): SlackNotifier | null {
   return slack;
 }
 
+/**
+ * Stops accepting and closes every connection: idle keep-alive ones at once, and those still open after the grace
+ * period (a client that stopped sending mid-request, a slowloris) then, so one stalled client cannot hold the
+ * shutdown until the forced exit. Requests in flight that keep moving finish within the grace period.
+ */
+function closeConnections(server: ReturnType<typeof serve>, graceMs: number): Promise<void> {
+  return new Promise<void>((done) => {
+    const stalled = setTimeout(() => {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearTimeout(stalled);
+      done();
+    });
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  });
+}
+
 /** Starts deniedby's main job: database (migrated), first-run examples, live sources and the HTTP API. */
 export async function startServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
   const deps = buildDeps(config, overrides);
@@ -107,11 +125,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
     url,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          // Idle keep-alive sockets would hold close() open; requests in flight still finish.
-          if ("closeIdleConnections" in server) server.closeIdleConnections();
-        });
+        await closeConnections(server, config.DENIEDBY_SHUTDOWN_GRACE_SECONDS * 1000);
         // Sources stop after the last request, so a batch in flight commits before the database closes.
         await live.stop();
         await slack?.stop();

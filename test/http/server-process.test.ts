@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.js";
@@ -70,5 +71,34 @@ describe("the real server process", () => {
     const conn = openDb({ path: db });
     expect(conn.$client.prepare("SELECT count(*) AS n FROM denials").get()).toEqual({ n: 210 });
     conn.$client.close();
+  }, 60_000);
+
+  it("on SIGTERM closes stalled connections after the grace period instead of waiting for the forced exit", async () => {
+    const { url, child, exited } = await startServer(join(tempDir(), "server.db"), {
+      DENIEDBY_SHUTDOWN_GRACE_SECONDS: "1",
+    });
+    const { hostname, port } = new URL(url);
+    /** A slowloris client: sends `text` and then nothing, holding its connection open. */
+    const stall = (text: string) =>
+      new Promise<{ socket: Socket; closed: Promise<void> }>((ok) => {
+        const socket = connect(Number(port), hostname, () =>
+          socket.write(text, () => ok({ socket, closed })),
+        );
+        const closed = new Promise<void>((r) => socket.on("close", () => r()));
+        socket.on("error", () => {});
+      });
+    const head = `POST /v1/events HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n`;
+    const clients = [
+      // Headers never finished.
+      await stall(head),
+      // A body promised and never sent: a request in flight that never moves.
+      await stall(`${head}Content-Length: 100000\r\n\r\n[{"eventID":`),
+    ];
+    // Both are connected before the signal: the server has them.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    child.kill("SIGTERM");
+    // The forced exit after 10 s would exit 1; closing the stalled connections lets the shutdown finish: 0.
+    expect(await exited).toBe(0);
+    await Promise.all(clients.map((c) => c.closed));
   }, 60_000);
 });
