@@ -12,13 +12,11 @@ export async function runMain(): Promise<void> {
     process.exit(2);
   }
   const server = await startServer(config);
-  process.stdout.write(
-    `\ndeniedby is serving ${server.url}\n` +
-      `  console: open ${server.url}/ in a browser\n` +
-      `  curl ${server.url}/v1/denials?limit=5\n` +
-      `  curl ${server.url}/v1/incidents\n` +
-      `  curl ${server.url}/v1/roles\n` +
-      `  curl ${server.url}/openapi.json\n\n`,
+  // The banner is a log line like every other (stdout carries JSON lines only), with the console's URL in its text.
+  const { url } = server;
+  server.deps.logger.info(
+    { url, console: `${url}/`, api: `${url}/v1/denials?limit=5`, openapi: `${url}/openapi.json` },
+    `deniedby is serving ${url}; console: open ${url}/ in a browser`,
   );
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {

@@ -24,7 +24,7 @@ export function startServerProcess(db: string, env: Record<string, string> = {})
       PORT: "0",
       DENIEDBY_DB: db,
       DENIEDBY_EXAMPLES: "off",
-      DENIEDBY_LOG_LEVEL: "warn",
+      DENIEDBY_LOG_LEVEL: "info",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -38,7 +38,11 @@ export function startServerProcess(db: string, env: Record<string, string> = {})
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /serving (http:\/\/\S+)\n {2}console: open (\S+) in a browser/.exec(out);
+      // The banner is a log line: stdout carries JSON lines only (a line that is not JSON fails here).
+      const lines = out.split("\n").slice(0, -1);
+      const msgs = lines.map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
+      const banner = /^deniedby is serving (http:\/\/\S+); console: open (\S+) in a browser$/;
+      const m = msgs.map((msg) => banner.exec(msg)).find(Boolean);
       if (m?.[1] && m[2]) ok({ child, url: m[1], consoleUrl: m[2], exited, stderr: () => err });
     });
     child.on("exit", (code) => fail(new Error(`server exited early (${code}): ${out}${err}`)));
