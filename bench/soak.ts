@@ -38,16 +38,21 @@ function p99(values: number[]): number {
 function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", DENIEDBY_DB: db, DENIEDBY_EXAMPLES: "on", DENIEDBY_LOG_LEVEL: "warn" },
+    // Info: the start-up banner (a log line) carries the URL; request logs after it are drained unread.
+    env: { ...process.env, PORT: "0", DENIEDBY_DB: db, DENIEDBY_EXAMPLES: "on", DENIEDBY_LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((ok, fail) => {
     let out = "";
-    child.stdout?.on("data", (c: Buffer) => {
+    const onData = (c: Buffer) => {
       out += c.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) ok({ child, url: m[1] });
-    });
+      const m = /deniedby is serving (http:\/\/[^\s;"]+)/.exec(out);
+      if (!m?.[1]) return;
+      child.stdout?.off("data", onData);
+      child.stdout?.resume();
+      ok({ child, url: m[1] });
+    };
+    child.stdout?.on("data", onData);
     child.once("exit", (code) => fail(new Error(`server exited with ${code}`)));
   });
 }
