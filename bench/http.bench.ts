@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, renameSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
@@ -45,23 +46,52 @@ function ensureDatabase(): string {
   return db;
 }
 
-function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
+/** A port free on loopback now: the bench picks it, so it needs no log line to learn the server's address. */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? ok(address.port) : fail(new Error("no port")),
+      );
+    });
+  });
+}
+
+async function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   // The compiled server, as production runs it (npm run bench builds first).
   const child = spawn(process.execPath, ["dist/index.js"], {
     cwd: root,
-    // Request logs at info would measure pino writing to a pipe; the bench runs with warnings only.
-    env: { ...process.env, PORT: "0", DENIEDBY_DB: db, DENIEDBY_EXAMPLES: "off", DENIEDBY_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
+    // Request logs at info would measure pino writing to a pipe; the bench runs with warnings only, so the start-up
+    // line (info) is not printed: the bench waits for /healthz instead.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DENIEDBY_DB: db,
+      DENIEDBY_EXAMPLES: "off",
+      DENIEDBY_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
   });
-  return new Promise((ok, fail) => {
-    let out = "";
-    child.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) ok({ child, url: m[1] });
-    });
-    child.on("exit", (code) => fail(new Error(`server exited (${code})`)));
+  let exited: number | null | undefined;
+  child.on("exit", (code) => {
+    exited = code;
   });
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (exited !== undefined) throw new Error(`server exited (${exited})`);
+    const up = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { child, url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error("server did not answer /healthz within 60 s");
 }
 
 /** GET /v1/denials with filters under load on loopback, 10 s, bounded connections; prints requests/s and p99. */

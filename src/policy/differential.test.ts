@@ -221,7 +221,7 @@ describe("the evaluator agrees with the iam-simulate oracle", () => {
       expect(decisions[d] ?? 0).toBeGreaterThan(1000);
     expect(oracleErrors).toBe(0);
     expect(disagreements).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 function sum(counts: Record<string, number>): number {
