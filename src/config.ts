@@ -85,6 +85,8 @@ export const Config = z.object({
   // Threads that decode files for `deniedby ingest` (gunzip, parse, normalise, fold); 0 decodes on the main thread.
   // Unset: one per core (docs/performance.md).
   DENIEDBY_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // Records (valid or not) one POST /v1/events may carry; past it the push is refused whole with 413.
+  DENIEDBY_PUSH_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   DENIEDBY_EXAMPLES: z.enum(["on", "off"]).default("on"),
   // How long the server's writes (a push, a live source's batch) wait for another process's write lock (a
   // `deniedby ingest` on the same file) before giving up: a push then answers 503 store.busy, nothing stored.

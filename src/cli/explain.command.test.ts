@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { awslogs, logsDataMessage, lookupEvent, lookupEventsOutput } from "../../test/support/envelopes.js";
 import { explainCase } from "../../test/support/explain-cases.js";
 import { loadScenario, scenarioDir, scenarioLabels } from "../../test/support/scenario.js";
 import { openDb } from "../db/client.js";
@@ -81,6 +82,31 @@ describe("explain command", () => {
     const io = capture();
     expect(await explainCommand([file, "--db", missingDb, "--format", "table"])).toBe(0);
     expect(io.out()).toContain("ecr:BatchGetImage");
+  });
+
+  it("accepts lookup-events output, a CloudWatch Logs message and the gzipped awslogs envelope", async () => {
+    const inputs: [string, unknown][] = [
+      ["lookup.json", lookupEventsOutput([layerPull, secretRead])],
+      [
+        "lookup-lines.json",
+        `${JSON.stringify(lookupEvent(layerPull))}\n${JSON.stringify(lookupEvent(secretRead))}\n`,
+      ],
+      ["logs.json", logsDataMessage([layerPull, secretRead])],
+      ["awslogs.json", awslogs(logsDataMessage([layerPull, secretRead]))],
+    ];
+    for (const [name, body] of inputs) {
+      const file = join(dir, name);
+      writeFileSync(file, typeof body === "string" ? body : JSON.stringify(body));
+      const io = capture();
+      expect(await explainCommand([file, "--db", missingDb])).toBe(0);
+      const ids = io
+        .out()
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { eventId: string }).eventId);
+      expect(ids, name).toEqual([layerPull.eventID, secretRead.eventID]);
+      vi.restoreAllMocks();
+    }
   });
 
   it("exits 2 on bad usage", async () => {

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { bodyRecords, unwrapEnvelope } from "../cloudtrail/normalise.js";
 import { type Db, openDb } from "../db/client.js";
 import { createStore } from "../db/store.js";
 import type { Explanation } from "../explain/explanation.schema.js";
@@ -9,7 +8,9 @@ import { explainMessage } from "../explain/message.js";
 import { catalogLookup } from "../pipeline/catalog.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { currentPolicies } from "../pipeline/policy-model.js";
+import { decodeChunks } from "../pipeline/record-decoder.js";
 import type { PolicyView } from "../policy/index.js";
+import { readText } from "../sources/files/read-text.js";
 import { defaultDbPath, formatTable } from "./denials.command.js";
 
 const USAGE =
@@ -48,20 +49,6 @@ function storedContext(dbPath: string): Stored {
 function print(out: Explanation[], format: string): void {
   if (format === "json") for (const e of out) process.stdout.write(`${JSON.stringify(e)}\n`);
   else process.stdout.write(formatTable(out, true));
-}
-
-/** Records from any input shape: one record, an array, {"Records": […]}, an EventBridge event, or JSON lines. */
-export function recordsFrom(text: string): unknown[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return text
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as unknown);
-  }
-  return bodyRecords(value).map((r) => unwrapEnvelope(r.value));
 }
 
 /**
@@ -108,34 +95,32 @@ export async function explainCommand(argv: string[]): Promise<number> {
   return explainFile(positionals[0] ?? "-", stored, format);
 }
 
-/** Explains the denials of a file (or stdin) of records; exits 1 when none is a denial. */
+/** Explains the denials of a file (or stdin) of records, in any shape ingest reads; exits 1 when none is a denial. */
 async function explainFile(file: string, stored: Stored, format: string): Promise<number> {
-  let text: string;
+  const items: { position: string; value: unknown }[] = [];
+  const where = (position: string) => (position ? `${position}: ` : "");
   try {
-    text = file === "-" ? await readStdin() : readFileSync(file, "utf8");
+    // The ingest path's own reader: every shape ingest accepts, gzip included, nesting and sizes bounded.
+    await decodeChunks(readText(file), file, {
+      record: (record, _raw, place) => items.push({ position: place.position, value: record }),
+      reject: (r) => process.stderr.write(`${where(r.place.position)}skipped, ${r.reason}: ${r.detail}\n`),
+      ignored: () => {},
+    });
   } catch (err) {
     process.stderr.write(`cannot read ${file}: ${(err as Error).message}\n`);
     return 1;
   }
-  let values: unknown[];
-  try {
-    values = recordsFrom(text);
-  } catch {
-    process.stderr.write(`${file}: not JSON or JSON lines\n`);
-    return 1;
-  }
   const out: Explanation[] = [];
-  const items = values.map((value, i) => ({ position: `record ${i}`, value }));
   for (const given of explainGivenRecords(items, stored.catalog, stored.policies)) {
     if ("rejection" in given) {
       const { reason, detail } = given.rejection;
-      process.stderr.write(`${given.position}: skipped, ${reason}: ${detail}\n`);
+      process.stderr.write(`${where(given.position)}skipped, ${reason}: ${detail}\n`);
     } else if (given.explanation) {
       out.push(given.explanation);
     } else {
       const r = given.record;
       process.stderr.write(
-        `${given.position} (${r.eventID}): skipped, not an access denial (errorCode ${r.errorCode ?? "none"})\n`,
+        `${where(given.position)}${r.eventID}: skipped, not an access denial (errorCode ${r.errorCode ?? "none"})\n`,
       );
     }
   }
@@ -155,10 +140,4 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }

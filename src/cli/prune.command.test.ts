@@ -18,11 +18,13 @@ beforeEach(async () => {
   const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
   await ingestSource(
     createStore(db),
-    pushSource([
-      makeRecord({ eventId: uuidFor(1, 81), eventTime: at(500), errorCode: "AccessDenied" }),
-      makeRecord({ eventId: uuidFor(2, 81), eventTime: at(2), errorCode: "AccessDenied" }),
-      makeRecord({ eventId: uuidFor(3, 81), eventTime: at(500) }),
-    ]),
+    pushSource(
+      JSON.stringify([
+        makeRecord({ eventId: uuidFor(1, 81), eventTime: at(500), errorCode: "AccessDenied" }),
+        makeRecord({ eventId: uuidFor(2, 81), eventTime: at(2), errorCode: "AccessDenied" }),
+        makeRecord({ eventId: uuidFor(3, 81), eventTime: at(500) }),
+      ]),
+    ),
   );
   db.$client.close();
   stdout = [];

@@ -14,6 +14,7 @@ export const rejectReasons = {
   "record.not_object": "the record is not a JSON object",
   "record.not_cloudtrail": "the object has none of CloudTrail's record fields",
   "record.too_large": "the record is larger than the size limit",
+  "record.too_deep": "the record nests deeper than the depth limit",
   "record.truncated": "the input ends inside a record",
   "record.missing_event_id": "the record has no eventID",
   "record.missing_event_time": "the record has no eventTime",

@@ -21,6 +21,10 @@ export interface QuarantineEntry {
   reason: string;
   detail: string;
   raw: string;
+  /** How many identical rejects (same input, reason and detail) the row stands for. */
+  count: number;
+  /** How many records the rejected text spans; null when that cannot be told. */
+  records: number | null;
 }
 
 /** A request an ECS agent logged, with the line it came from and how many identical lines came before it. */
@@ -125,9 +129,12 @@ function ingestStatements(sqlite: Db["$client"]) {
          sample_session = min(sample_session, excluded.sample_session), calls = calls + excluded.calls,
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
     ),
-    insertQuarantine: sqlite.prepare(
-      `INSERT OR IGNORE INTO quarantine (source, location, position, reason, detail, raw)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+    // A folded row's count is its run's running total: the larger count wins, so a re-run changes nothing.
+    upsertQuarantine: sqlite.prepare(
+      `INSERT INTO quarantine (source, location, position, reason, detail, raw, count, records)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source, location, position, reason) DO UPDATE SET count = max(count, excluded.count)
+       WHERE excluded.count > count`,
     ),
     upsertFile: sqlite.prepare(
       `INSERT INTO source_files (path, size, mtime_ms, records, etag) VALUES (?, ?, ?, ?, ?)
@@ -288,13 +295,15 @@ function storeTheRest({ s, batch, result, aggregates }: BatchWrite): void {
       x.lastSeen,
     );
   for (const q of batch.rejections)
-    result.quarantined += s.insertQuarantine.run(
+    result.quarantined += s.upsertQuarantine.run(
       q.source,
       q.location,
       q.position,
       q.reason,
       q.detail,
       q.raw,
+      q.count,
+      q.records,
     ).changes;
   for (const f of batch.filesDone) s.upsertFile.run(f.path, f.size, f.mtimeMs, f.records, f.etag ?? null);
   for (const c of batch.checkpoints) s.upsertCheckpoint.run(c.source, c.key, c.value);

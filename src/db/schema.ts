@@ -161,6 +161,10 @@ export const quarantine = sqliteTable(
     reason: text("reason").notNull(),
     detail: text("detail").notNull(),
     raw: text("raw").notNull(),
+    /** Identical rejects (same input, reason and detail) folded into this row, at the first one's position. */
+    count: integer("count").notNull().default(1),
+    /** How many records the rejected text spans; null when that cannot be told. */
+    records: integer("records"),
   },
   (t) => [uniqueIndex("quarantine_place_idx").on(t.source, t.location, t.position, t.reason)],
 );

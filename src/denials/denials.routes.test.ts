@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { postJson } from "../../test/support/app.js";
+import { awslogs, logsDataMessage, lookupEventsOutput } from "../../test/support/envelopes.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
 import { scenarioApp, scenarioLabels } from "../../test/support/scenario.js";
 import { DenialDetail, DenialList, ExplainResult } from "./denials.schemas.js";
@@ -170,6 +171,25 @@ describe("POST /v1/explain", () => {
     ]);
     expect(body.rejected).toMatchObject([{ position: "record 2", reason: "record.not_cloudtrail" }]);
     expect(deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get()).toEqual(before);
+  });
+
+  it("accepts lookup-events output and the awslogs envelope as POST /v1/events does", async () => {
+    const denial = makeRecord({
+      eventId: uuidFor(3, 7),
+      eventTime: "2026-11-16T11:00:00Z",
+      errorCode: "AccessDenied",
+      errorMessage:
+        "User: arn:aws:sts::111122223333:assumed-role/checkout-task-role/0f1e2d3c4b5a69788796a5b4c3d2e1f0 is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:eu-west-1:111122223333:orders because no identity-based policy allows the sqs:sendmessage action",
+    });
+    for (const body of [lookupEventsOutput([denial]), awslogs(logsDataMessage([denial]))]) {
+      const res = await app.request("/v1/explain", postJson(body));
+      expect(res.status).toBe(200);
+      expect(ExplainResult.parse(await res.json()).explanations.map((e) => e.eventId)).toEqual([
+        denial.eventID,
+      ]);
+    }
+    const bad = await app.request("/v1/explain", postJson("{not json"));
+    expect(bad.status).toBe(400);
   });
 });
 

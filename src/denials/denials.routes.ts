@@ -1,7 +1,14 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
-import { bodyErrors, commonErrors, jsonResponse, NoQuery, notFound } from "../http/openapi.js";
+import {
+  bodyErrors,
+  commonErrors,
+  errorResponseOf,
+  jsonResponse,
+  NoQuery,
+  notFound,
+} from "../http/openapi.js";
 import {
   DenialDetail,
   DenialList,
@@ -72,8 +79,11 @@ export function registerDenialRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
         200: jsonResponse(ExplainResult, "An explanation per denial"),
         ...commonErrors,
         ...bodyErrors,
+        413: errorResponseOf(
+          "The body is larger than DENIEDBY_BODY_LIMIT (request.too_large) or holds more than DENIEDBY_PUSH_MAX_RECORDS records (request.too_many_records)",
+        ),
       },
     }),
-    (c) => c.json(denials.explainBody(c.req.valid("json")), 200),
+    async (c) => c.json(denials.explainBody(await c.req.text()), 200),
   );
 }

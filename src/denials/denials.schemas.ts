@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
-import { PushBody, Rejection } from "../events/events.schemas.js";
+import { DocumentBody, Rejection } from "../events/events.schemas.js";
 import { Explanation } from "../explain/explanation.schema.js";
 import { timeParam } from "../http/openapi.js";
 import { TaskContext } from "../pipeline/task-context.js";
@@ -55,8 +55,14 @@ export const ExplainMessageBody = z
   .openapi("ExplainMessageBody");
 export type ExplainMessageBody = z.infer<typeof ExplainMessageBody>;
 
-/** What POST /v1/explain takes: CloudTrail records as POST /v1/events does, or a pasted message. */
-export const ExplainBody = z.union([ExplainMessageBody, PushBody]);
+/**
+ * What POST /v1/explain takes, for the OpenAPI document only: CloudTrail records in any shape POST /v1/events
+ * reads (the body is read as text by the ingest path's splitter), or a pasted message (ExplainMessageBody).
+ */
+export const ExplainBody = {
+  description: `${DocumentBody.description} Or {"message": "…", "service"?: "…"}: a pasted access-denied message (ExplainMessageBody).`,
+  oneOf: DocumentBody.oneOf,
+};
 
 /** A body with `message` at its top level is a pasted message; no CloudTrail record or envelope has that key. */
 export function isMessageBody(body: unknown): boolean {

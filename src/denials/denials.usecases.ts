@@ -1,12 +1,15 @@
-import { bodyRecords } from "../cloudtrail/normalise.js";
 import { createDenialPages, type DenialFilters } from "../db/denial-pages.repository.js";
 import { getDenial } from "../db/denials.repository.js";
 import { explainMessage } from "../explain/message.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
+import { decodeDocument } from "../pipeline/record-decoder.js";
 import { taskOfSession } from "../pipeline/task-context.js";
 import { InvalidInputError } from "../shared/errors.js";
+import { parseJson } from "../shared/json.js";
 import { parseTime, TIME_FORMS } from "../shared/time.js";
+import { bodyRefusal } from "../sources/push/push.source.js";
+import { InputRefusedError } from "../sources/source.js";
 import { DenialNotFoundError } from "./denials.errors.js";
 import {
   type DenialDetail,
@@ -60,11 +63,23 @@ function messageBody(body: unknown): ExplainMessageBody {
   throw new InvalidInputError(field, `${field}: ${issue?.message ?? "invalid message body"}`);
 }
 
+/**
+ * The pasted message a body holds, or undefined when it holds records. Only an object body is parsed here (records
+ * bodies are read by the decoder); its nesting is bounded like every other body.
+ */
+function pastedMessage(text: string): { message: string; service?: string } | undefined {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  const parsed = parseJson(text);
+  if (!parsed.ok || !isMessageBody(parsed.value)) return undefined;
+  const { message, service } = messageBody(parsed.value);
+  return service === undefined ? { message } : { message, service };
+}
+
 const LIST_HEAD = Buffer.from('{"denials":[');
 const COMMA = Buffer.from(",");
 
 /** What the denial routes do: list, show one, and explain given records without storing them. */
-export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations" | "clock">) {
+export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations" | "clock" | "config">) {
   const { db, explanations, clock } = deps;
   const pages = createDenialPages(db);
   return {
@@ -95,24 +110,39 @@ export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations" | "c
       };
     },
 
-    /** The denials of a body explained with the stored catalogue as context; nothing is stored. */
-    explainBody(body: unknown): ExplainResult {
-      explanations.sync();
-      if (isMessageBody(body)) {
-        const { message, service } = messageBody(body);
-        const pasted = service === undefined ? { message } : { message, service };
+    /**
+     * The denials of a body explained with the stored catalogue as context; nothing is stored. The body is read
+     * as pushes are, unless it is a pasted message (every shape, nesting bounded, at most DENIEDBY_PUSH_MAX_RECORDS records).
+     */
+    explainBody(text: string): ExplainResult {
+      const pasted = pastedMessage(text);
+      if (pasted) {
+        explanations.sync();
         return {
           explanations: [explainMessage(pasted, { catalog: explanations.catalog })],
           skipped: [],
           rejected: [],
         };
       }
+      const max = deps.config.DENIEDBY_PUSH_MAX_RECORDS;
       const result: ExplainResult = { explanations: [], skipped: [], rejected: [] };
-      for (const given of explainGivenRecords(
-        bodyRecords(body),
-        explanations.catalog,
-        explanations.policies(),
-      )) {
+      const items: { position: string; value: unknown }[] = [];
+      const read = decodeDocument(text, "request", {
+        record: (record, _raw, place) => {
+          if (items.length >= max)
+            throw new InputRefusedError(
+              "request.too_many_records",
+              `more than ${max} records in one request`,
+            );
+          items.push({ position: place.position, value: record });
+        },
+        reject: (r) =>
+          result.rejected.push({ position: r.place.position, reason: r.reason, detail: r.detail }),
+        ignored: () => {},
+      });
+      if (read.units === 0) throw bodyRefusal(text, read.firstProblem);
+      explanations.sync();
+      for (const given of explainGivenRecords(items, explanations.catalog, explanations.policies())) {
         const { position } = given;
         if ("rejection" in given) {
           result.rejected.push({ position, reason: given.rejection.reason, detail: given.rejection.detail });

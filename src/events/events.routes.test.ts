@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testApp } from "../../test/support/app.js";
+import { awslogs, logsDataMessage, lookupEventsOutput } from "../../test/support/envelopes.js";
 import { pushedDenial as denial, eventBridge, push, pushedUsage as usage } from "../../test/support/push.js";
 import { uuidFor } from "../../test/support/records.js";
 import { ErrorEnvelope } from "../http/openapi.js";
@@ -11,19 +12,29 @@ describe("POST /v1/events", () => {
     ["one EventBridge event", (n) => eventBridge(denial(n)), 1, 1],
     ["an array of records and EventBridge events", (n) => [denial(n), eventBridge(usage(n))], 2, 1],
     ["a CloudTrail log file body", (n) => ({ Records: [usage(n), denial(n)] }), 2, 1],
+    ["lookup-events output", (n) => lookupEventsOutput([usage(n), denial(n)]), 2, 1],
+    ["a CloudWatch Logs subscription message", (n) => logsDataMessage([denial(n), usage(n)]), 2, 1],
+    ["the awslogs envelope", (n) => awslogs(logsDataMessage([denial(n), usage(n)])), 2, 1],
   ];
   for (const [name, make, accepted, denials] of shapes) {
     it(`accepts ${name}, and stores nothing new when it comes again`, async () => {
       const { app, deps } = testApp();
       const first = await push(app, make(1));
       expect(first.status).toBe(200);
-      expect(IngestResult.parse(first.body)).toEqual({ accepted, denials, duplicates: 0, rejected: [] });
+      expect(IngestResult.parse(first.body)).toEqual({
+        accepted,
+        denials,
+        duplicates: 0,
+        rejected: [],
+        rejectedTotal: 0,
+      });
       const again = await push(app, make(1));
       expect(IngestResult.parse(again.body)).toEqual({
         accepted: 0,
         denials: 0,
         duplicates: accepted,
         rejected: [],
+        rejectedTotal: 0,
       });
       const stored = deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get() as { n: number };
       expect(stored.n).toBe(denials);
@@ -43,6 +54,7 @@ describe("POST /v1/events", () => {
         { position: "record 1", reason: "record.missing_event_id", detail: "eventID is missing or empty" },
         { position: "record 2", reason: "record.not_object", detail: "found number" },
       ],
+      rejectedTotal: 2,
     });
     expect(deps.db.$client.prepare("SELECT count(*) AS n FROM quarantine").get()).toEqual({ n: 2 });
     // The same bad body again: reported again, quarantined once.
@@ -75,6 +87,47 @@ describe("POST /v1/events", () => {
     expect(deps.db.$client.prepare("SELECT event_id, region FROM denials").all()).toEqual([
       { event_id: uuidFor(1, 4), region: "eu-west-1" },
     ]);
+  });
+
+  it("refuses a body with more records than DENIEDBY_PUSH_MAX_RECORDS with 413, storing nothing of it", async () => {
+    const { app, deps } = testApp({ DENIEDBY_PUSH_MAX_RECORDS: "3" });
+    const res = await push(app, [denial(1), denial(2), denial(3), denial(4)]);
+    expect(res.status).toBe(413);
+    expect(ErrorEnvelope.parse(res.body).error.code).toBe("request.too_many_records");
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get()).toEqual({ n: 0 });
+    expect((await push(app, [denial(1), denial(2), denial(3)])).status).toBe(200);
+  });
+
+  it("lists the first 100 rejects, counts them all, and quarantines identical rejects as one row", async () => {
+    const { app, deps } = testApp();
+    const { eventID: _drop, ...noId } = denial(2);
+    const res = await push(app, [denial(1), ...Array.from({ length: 250 }, () => noId)]);
+    expect(res.status).toBe(200);
+    const body = IngestResult.parse(res.body);
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toHaveLength(100);
+    expect(body.rejected[99]?.position).toBe("record 100");
+    expect(body.rejectedTotal).toBe(250);
+    const rows = () => deps.db.$client.prepare("SELECT position, reason, count FROM quarantine").all();
+    expect(rows()).toEqual([{ position: "record 1", reason: "record.missing_event_id", count: 250 }]);
+    await push(app, [denial(1), ...Array.from({ length: 250 }, () => noId)]);
+    expect(rows()).toEqual([{ position: "record 1", reason: "record.missing_event_id", count: 250 }]);
+  });
+
+  it("sets aside a record nested 100,000 deep and stores the records around it", async () => {
+    const { app, deps } = testApp();
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const text = `[${JSON.stringify(denial(1))},{"eventID":"x","nested":${deep}},${JSON.stringify(denial(3))}]`;
+    const res = await app.request("/v1/events", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: text,
+    });
+    expect(res.status).toBe(200);
+    const body = IngestResult.parse(await res.json());
+    expect(body.accepted).toBe(2);
+    expect(body.rejected.map((r) => [r.position, r.reason])).toEqual([["record 1", "record.too_deep"]]);
+    expect(deps.db.$client.prepare("SELECT count(*) AS n FROM denials").get()).toEqual({ n: 2 });
   });
 
   it("answers 400 request.invalid_json for a body that is not JSON", async () => {

@@ -12,6 +12,7 @@ import type { RoleErrorCode } from "../roles/roles.errors.js";
 import { DomainError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
 import type { SlackErrorCode } from "../slack/slack.errors.js";
+import type { InputRefusedCode } from "../sources/source.js";
 import type { AppEnv } from "./app-env.js";
 
 /** The API's own codes: what the HTTP layer itself refuses (schema checks, auth, media types, sizes). */
@@ -30,6 +31,7 @@ type HttpErrorCode =
 /** Every code a response can carry: the API's own and those the features declare in their `*.errors.ts`. */
 export type ErrorCode =
   | HttpErrorCode
+  | InputRefusedCode
   | DenialErrorCode
   | IncidentErrorCode
   | RoleErrorCode
@@ -65,6 +67,7 @@ export const errorStatus = {
   "incidents.not_found": 404,
   "roles.not_found": 404,
   "request.too_large": 413,
+  "request.too_many_records": 413,
   "request.unsupported_media_type": 415,
   "slack.invalid_message": 500,
   "internal.error": 500,

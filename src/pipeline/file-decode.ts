@@ -16,6 +16,8 @@ export interface DecodedPart {
   rejects: DecodedReject[];
   /** Valid records: stored plus folded. */
   records: number;
+  /** Input that is not a record and was not meant to be one (CloudWatch Logs control messages). */
+  ignored: number;
   /** Characters of JSON read. */
   chars: number;
 }
@@ -29,6 +31,7 @@ class PartBuilder implements DecodeSink {
   readonly rejects: DecodedReject[] = [];
   readonly folder = new UsageFolder();
   chars = 0;
+  ignoredCount = 0;
 
   get records(): number {
     return this.stored.length + this.folder.count;
@@ -47,11 +50,16 @@ class PartBuilder implements DecodeSink {
     this.rejects.push(reject);
   }
 
+  ignored(_place: Place): void {
+    this.ignoredCount++;
+  }
+
   take(): DecodedPart {
     return {
       events: { stored: this.stored, storedAt: this.storedAt, folded: this.folder.take() },
       rejects: this.rejects,
       records: this.records,
+      ignored: this.ignoredCount,
       chars: this.chars,
     };
   }
@@ -69,14 +77,21 @@ export async function* decodeFile(
         part.chars += item.text.length;
         decodeText(item.text, item.place, part);
       } else if (item.kind === "reject")
-        part.reject({ reason: item.reason, detail: item.detail, raw: item.raw, place: item.place });
+        part.reject({
+          reason: item.reason,
+          detail: item.detail,
+          raw: item.raw,
+          place: item.place,
+          records: item.records ?? null,
+        });
       if (part.records >= partRecords) {
         yield part.take();
         part = new PartBuilder();
       }
     }
   }
-  if (part.records > 0 || part.rejects.length > 0 || part.chars > 0) yield part.take();
+  if (part.records > 0 || part.rejects.length > 0 || part.ignoredCount > 0 || part.chars > 0)
+    yield part.take();
 }
 
 /** What reads the files a source hands over: on the main thread, or on a pool of decode workers. */

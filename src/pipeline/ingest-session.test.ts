@@ -4,6 +4,13 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dumpData, memoryDb, tempDir } from "../../test/support/db.js";
+import {
+  awslogs,
+  logsControlMessage,
+  logsDataMessage,
+  lookupEvent,
+  lookupEventsOutput,
+} from "../../test/support/envelopes.js";
 import { ingestPaths, runStages } from "../../test/support/ingest.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
 
@@ -190,6 +197,36 @@ describe("ingesting CloudTrail files", () => {
       [denial(1), denial(2), denial(3)].map((r) => r.eventID).sort(),
     );
     expect(raws.every((r) => !("detail-type" in JSON.parse(r.raw)))).toBe(true);
+  });
+
+  it("reads lookup-events output, CloudWatch Logs subscription messages and the awslogs envelope", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "lookup.json"),
+      JSON.stringify(lookupEventsOutput([usage(1), denial(1)]), null, 2),
+    );
+    writeFileSync(
+      join(dir, "lookup.jsonl"),
+      `${JSON.stringify(lookupEvent(usage(2)))}\n${JSON.stringify(lookupEvent(denial(2)))}\n`,
+    );
+    writeFileSync(
+      join(dir, "logs.jsonl"),
+      `${JSON.stringify(logsDataMessage([usage(3)]))}\n${JSON.stringify(logsControlMessage)}\n`,
+    );
+    writeFileSync(
+      join(dir, "lambda.json.gz"),
+      gzipSync(JSON.stringify(awslogs(logsDataMessage([denial(3), usage(4)])))),
+    );
+    const db = memoryDb();
+    const { summary, rejections } = await ingestPaths(db, [dir]);
+    expect(rejections).toEqual([]);
+    expect(summary.events).toBe(7);
+    expect(summary.stored.denials).toBe(3);
+    // The denial's stored text is the record CloudTrail wrote, not the Event or the log event around it.
+    const raws = db.$client.prepare("SELECT raw FROM denial_raw ORDER BY event_id").all() as {
+      raw: string;
+    }[];
+    expect(raws.map((r) => JSON.parse(r.raw))).toEqual([denial(1), denial(2), denial(3)]);
   });
 
   it("changes nothing when the same data is ingested again, under any file name", async () => {

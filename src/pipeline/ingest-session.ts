@@ -1,21 +1,17 @@
 import { normaliseRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { usageResource } from "../cloudtrail/resource.js";
-import type {
-  Batch,
-  DecodedEvents,
-  LoggedCredentialRequest,
-  QuarantineEntry,
-  StoredEvent,
-} from "../db/ingest.repository.js";
+import type { Batch, DecodedEvents, LoggedCredentialRequest, StoredEvent } from "../db/ingest.repository.js";
 import type { Store } from "../db/store.js";
 import type { UsageDayReplacement } from "../db/usage-days.repository.js";
+import { MAX_RECORD_CHARS } from "../sources/files/split-records.js";
 import {
   type Checkpoint,
   type DailyUsage,
   dailyUsageKey,
   type FileIdentity,
   type FileMark,
+  InputRefusedError,
   mergeDailyUsage,
   type Place,
   type Progress,
@@ -25,11 +21,21 @@ import {
 import { decodePool } from "./decode-pool.js";
 import { type DecodedPart, type FileDecoder, inlineDecoder } from "./file-decode.js";
 import { type DecodedReject, type DecodeSink, decodeText, decodeValue } from "./record-decoder.js";
+import { RejectFolds } from "./reject-folds.js";
 import { type RejectReason, rejectReasons } from "./reject-reasons.js";
 
 export interface RejectionReport extends Place {
   reason: RejectReason;
   detail: string;
+  /** How many records the rejected input spans; null when that cannot be told. */
+  records: number | null;
+}
+
+/** More records than a session may take (a push past its cap): nothing of it is stored. */
+export class RecordLimitError extends InputRefusedError {
+  constructor(readonly limit: number) {
+    super("request.too_many_records", `more than ${limit} records in one request`);
+  }
 }
 
 export interface IngestSummary {
@@ -39,7 +45,14 @@ export interface IngestSummary {
   events: number;
   stored: { denials: number; evidence: number; usage: number };
   duplicates: number;
-  rejected: { total: number; byReason: Partial<Record<RejectReason, number>> };
+  rejected: {
+    total: number;
+    byReason: Partial<Record<RejectReason, number>>;
+    /** Records the rejects span, summed over those where it can be told; `unknown` counts the others. */
+    spans: { records: number; unknown: number };
+  };
+  /** Input that is not a record and was not meant to be one (CloudWatch Logs control messages). */
+  ignored: number;
   /** Days of usage aggregates replaced by a source that aggregates by itself (Athena). */
   usageDaysReplaced: number;
   /** Requests for task credentials that ECS agents logged, stored (duplicates are counted with the events'). */
@@ -48,9 +61,6 @@ export interface IngestSummary {
   chars: number;
   durationMs: number;
 }
-
-/** Raw text kept for a rejected piece of input, enough to see what it was. */
-const MAX_RAW = 64 * 1024;
 
 export interface IngestSessionOptions {
   /** Stored with what is ingested (denials.source, quarantine.source). */
@@ -66,6 +76,10 @@ export interface IngestSessionOptions {
    * 0 (the default) decodes them on this thread. The stored result is the same whatever the number.
    */
   decodeWorkers?: number;
+  /** At most this many records and rejects in all: past it the session throws RecordLimitError. */
+  maxRecords?: number;
+  /** The record size limit, in characters: what a rejected record's raw text is kept up to. */
+  maxRecordChars?: number;
 }
 
 /** Whether anything reached the store that the stages after storing should see. */
@@ -90,12 +104,12 @@ export class IngestSession {
   private decoded: DecodedEvents[] = [];
   /** Events in `decoded`. */
   private decodedEvents = 0;
-  private readonly sink: DecodeSink = {
-    record: (record, raw) => this.acceptRecord(record, raw),
-    reject: (r) => this.rejectDecoded(r),
-  };
   private credentialRequests: LoggedCredentialRequest[] = [];
-  private rejections: QuarantineEntry[] = [];
+  private readonly rejections = new RejectFolds();
+  private readonly sink: DecodeSink;
+  private readonly maxRecordChars: number;
+  /** Records and rejects taken so far, against `maxRecords`. */
+  private taken = 0;
   private filesDone: FileMark[] = [];
   private checkpoints: Checkpoint[] = [];
   private usageDays: UsageDayReplacement[] = [];
@@ -113,7 +127,15 @@ export class IngestSession {
   constructor(private readonly options: IngestSessionOptions) {
     this.store = options.store;
     this.batchSize = options.batchSize ?? 10_000;
+    this.maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
     this.now = options.now ?? Date.now;
+    this.sink = {
+      record: (record, raw) => this.acceptRecord(record, raw),
+      reject: (r) => this.rejectDecoded(r),
+      ignored: () => {
+        this.summary.ignored++;
+      },
+    };
     this.started = this.now();
     this.summary = {
       source: options.source,
@@ -121,7 +143,8 @@ export class IngestSession {
       events: 0,
       stored: { denials: 0, evidence: 0, usage: 0 },
       duplicates: 0,
-      rejected: { total: 0, byReason: {} },
+      rejected: { total: 0, byReason: {}, spans: { records: 0, unknown: 0 } },
+      ignored: 0,
       usageDaysReplaced: 0,
       credentialRequests: 0,
       chars: 0,
@@ -167,6 +190,10 @@ export class IngestSession {
         await this.drain(ahead, decoder?.lookahead ?? 0);
         options.onChunk?.();
       }
+    } catch (error) {
+      // Input refused as a whole (a push past its record cap, a body that is not JSON) leaves nothing behind.
+      if (error instanceof InputRefusedError) this.discard();
+      throw error;
     } finally {
       await decoder?.close();
       await this.commit();
@@ -199,6 +226,8 @@ export class IngestSession {
   acceptPart(part: DecodedPart): void {
     this.summary.chars += part.chars;
     for (const r of part.rejects) this.rejectDecoded(r);
+    this.summary.ignored += part.ignored;
+    this.taken += part.records;
     this.summary.events += part.records;
     this.fileEvents += part.records;
     if (part.records > 0) {
@@ -218,7 +247,7 @@ export class IngestSession {
         this.acceptValue(item.value, item.raw, item.place);
         break;
       case "reject":
-        this.reject(item.reason, item.detail, item.raw, item.place);
+        this.reject(item.reason, item.detail, item.raw, item.place, item.records ?? null);
         break;
       case "file":
         throw new Error("a file item is decoded by read(), not accepted alone");
@@ -248,18 +277,24 @@ export class IngestSession {
     }
   }
 
-  /** One JSON text holding a record, an EventBridge event, an array of them or a {"Records":[…]} document. */
+  /** One JSON text holding a record, an envelope, an array of them or a {"Records":[…]} document. */
   acceptText(text: string, place: Place): void {
     this.summary.chars += text.length;
-    decodeText(text, place, this.sink);
+    decodeText(text, place, this.sink, { maxRecordChars: this.maxRecordChars });
   }
 
   /** An already parsed value; `raw` is its original text when known (kept as is for denials and evidence). */
   acceptValue(value: unknown, raw: string | null, place: Place): void {
-    decodeValue(value, raw, place, this.sink);
+    decodeValue(value, raw, place, this.sink, { maxRecordChars: this.maxRecordChars });
+  }
+
+  private count(): void {
+    const max = this.options.maxRecords;
+    if (max !== undefined && ++this.taken > max) throw new RecordLimitError(max);
   }
 
   private acceptRecord(record: CloudTrailRecord, raw: string): void {
+    this.count();
     const event = normaliseRecord(record);
     this.summary.events++;
     this.fileEvents++;
@@ -268,24 +303,31 @@ export class IngestSession {
   }
 
   private rejectDecoded(r: DecodedReject): void {
-    this.reject(r.reason, r.detail, r.raw, r.place);
+    this.reject(r.reason, r.detail, r.raw, r.place, r.records);
   }
 
-  reject(reason: RejectReason, detail: string, raw: string, place: Place): void {
+  reject(reason: RejectReason, detail: string, raw: string, place: Place, records: number | null = 1): void {
+    this.count();
     this.fileRejects++;
     const r = this.summary.rejected;
     r.total++;
     r.byReason[reason] = (r.byReason[reason] ?? 0) + 1;
+    if (records === null) r.spans.unknown++;
+    else r.spans.records += records;
     const text = detail || rejectReasons[reason];
-    this.rejections.push({
+    this.rejections.add({
       source: this.options.source,
       location: place.location,
       position: place.position,
       reason,
       detail: text,
-      raw: raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw,
+      raw: raw.length > this.maxRecordChars ? raw.slice(0, this.maxRecordChars) : raw,
+      records,
     });
-    this.options.onReject?.({ ...place, reason, detail: text });
+    this.options.onReject?.({ ...place, reason, detail: text, records });
+    // Rejects fill batches too: a file of nothing but bad lines must not gather them all in memory.
+    if (this.rejections.size + this.events.length + this.decodedEvents >= this.batchSize)
+      this.commitDue = true;
   }
 
   /**
@@ -318,7 +360,7 @@ export class IngestSession {
       this.events.length === 0 &&
       this.decoded.length === 0 &&
       this.credentialRequests.length === 0 &&
-      this.rejections.length === 0 &&
+      this.rejections.size === 0 &&
       this.filesDone.length === 0 &&
       this.checkpoints.length === 0 &&
       this.resolvedQuarantine.length === 0 &&
@@ -330,7 +372,7 @@ export class IngestSession {
       events: this.events,
       decoded: this.decoded,
       credentialRequests: this.credentialRequests,
-      rejections: this.rejections,
+      rejections: this.rejections.take(),
       filesDone: this.filesDone,
       checkpoints: this.checkpoints,
     };
@@ -338,7 +380,6 @@ export class IngestSession {
     this.decoded = [];
     this.decodedEvents = 0;
     this.credentialRequests = [];
-    this.rejections = [];
     this.filesDone = [];
     this.checkpoints = [];
     this.usageDays = [];
@@ -357,6 +398,19 @@ export class IngestSession {
     this.summary.duplicates += result.duplicates;
     this.summary.credentialRequests += result.credentialRequests;
     this.summary.usageDaysReplaced += days.length;
+  }
+
+  /** Forgets everything pending (input refused as a whole). */
+  private discard(): void {
+    this.events = [];
+    this.decoded = [];
+    this.decodedEvents = 0;
+    this.credentialRequests = [];
+    this.rejections.drop();
+    this.filesDone = [];
+    this.checkpoints = [];
+    this.usageDays = [];
+    this.resolvedQuarantine = [];
   }
 
   /** Commits and returns the final summary. */

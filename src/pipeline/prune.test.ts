@@ -35,7 +35,7 @@ const CUTOFF = Date.parse("2026-01-01T00:00:00Z");
 
 async function store(db: Db, records: unknown[]) {
   const s = createStore(db);
-  const run = await ingestSource(s, pushSource(records));
+  const run = await ingestSource(s, pushSource(JSON.stringify(records)));
   await runStagesAfterStore(s);
   return run.summary;
 }

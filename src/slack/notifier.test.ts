@@ -108,7 +108,7 @@ function setup(startIso = "2026-11-20T12:00:00Z") {
 function push(deps: Deps, from: number, to: number, at?: string) {
   const records = [];
   for (let i = from; i < to; i++) records.push(storm(i, at));
-  return ingestPush(deps, records);
+  return ingestPush(deps, JSON.stringify(records), { maxRecords: 100_000 });
 }
 
 const realSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal });

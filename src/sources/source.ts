@@ -26,8 +26,11 @@ export const sourceRejectReasons = {
   "file.unreadable": "the file could not be read",
   "file.not_cloudtrail": "the input holds no CloudTrail records",
   "record.not_cloudtrail": "the object has none of CloudTrail's record fields",
+  "record.not_object": "the record is not a JSON object",
   "record.too_large": "the record is larger than the size limit",
+  "record.too_deep": "the record nests deeper than the depth limit",
   "record.truncated": "the input ends inside a record",
+  "record.cut_short": "the record is cut short: the next record begins inside it",
   "record.invalid_cloudtrail_event": "the LookupEvents result's CloudTrailEvent is not a JSON object",
   "audit.line_invalid": "the line is not an ECS agent credential audit entry",
 } as const;
@@ -131,12 +134,26 @@ export interface CredentialRequest {
 }
 
 export type SourceItem =
-  /** JSON text holding a record, an EventBridge event, an array of them or a {"Records":[…]} document. */
+  /**
+   * JSON text holding a record, an envelope (EventBridge, LookupEvents, CloudWatch Logs), an array of them or a
+   * {"Records":[…]} document, as the record splitter cuts it (src/sources/files/split-records.ts): its nesting is
+   * bounded, so it is safe to parse. Every source that yields text runs it through the splitter.
+   */
   | { kind: "text"; text: string; place: Place }
   /** An already parsed value of those shapes; `raw` is its original text when known (kept as is). */
   | { kind: "value"; value: unknown; raw: string | null; place: Place }
-  /** Input the source could not even turn into a value: quarantined with its text. */
-  | { kind: "reject"; reason: SourceRejectReason; detail: string; raw: string; place: Place }
+  /**
+   * Input the source could not even turn into a value: quarantined with its text, and how many records it spans
+   * (null: cannot be told; absent: one).
+   */
+  | {
+      kind: "reject";
+      reason: SourceRejectReason;
+      detail: string;
+      raw: string;
+      place: Place;
+      records?: number | null;
+    }
   /** A file to read and decode whole: the pipeline does it (on decode workers when it has them), then its file-done. */
   | { kind: "file"; file: FileIdentity }
   /** A file read to the end (null: standard input, counted but not remembered). */
@@ -219,6 +236,15 @@ export interface SourceContext {
   clock: Clock;
   logger: Logger;
 }
+
+/**
+ * Input refused as a whole (a request body that is not JSON, a push past its record cap): nothing of it is
+ * stored, and the caller answers with the code.
+ */
+export class InputRefusedError extends DomainError<InputRefusedCode> {}
+
+/** Why input is refused whole: not JSON, JSON that is not an object or array, or more records than allowed. */
+export type InputRefusedCode = "request.invalid" | "request.invalid_json" | "request.too_many_records";
 
 /** A source's command-line input that cannot work: the CLI shows it with the usage. */
 export class SourceOptionError extends DomainError {

@@ -10,7 +10,10 @@ export interface FileSourceOptions {
   stdin?: Readable;
 }
 
-/** A file's record texts as items, each placed by its index in a records array or its line. */
+/**
+ * A reader of one input's text (a file, standard input, a request body): record texts as items, each placed by
+ * its index in a records array or its line; what is not a record as rejects with their text and span.
+ */
 export function recordReader(location: string) {
   const splitter = new RecordSplitter();
   const items = (split: SplitItem[]): SourceItem[] =>
@@ -21,7 +24,14 @@ export function recordReader(location: string) {
       };
       return item.kind === "unit"
         ? { kind: "text", text: item.text, place }
-        : { kind: "reject", reason: item.reason, detail: item.detail, raw: item.text, place };
+        : {
+            kind: "reject",
+            reason: item.reason,
+            detail: item.detail,
+            raw: item.text,
+            place,
+            records: item.records,
+          };
     });
   return { push: (text: string) => items(splitter.push(text)), end: () => items(splitter.end()) };
 }

@@ -322,31 +322,14 @@ async function* request(
 }
 
 /**
- * `CloudTrailEvent` is the record as a JSON string: parsed defensively, and anything that is not a JSON object is
- * quarantined with the reason `record.invalid_cloudtrail_event`, keyed by its EventId.
+ * One LookupEvents result as an item, placed by its EventId. Its record is the JSON string `CloudTrailEvent`; the
+ * pipeline opens it as it opens `aws cloudtrail lookup-events` output in a file (src/cloudtrail/envelopes.ts), and
+ * anything that is not a JSON object is quarantined as `record.invalid_cloudtrail_event`.
  */
 export function lookupEventItem(event: Event, region: string, account: string | null = null): SourceItem {
   const place: Place = {
     location: `${LOOKUP_EVENTS_SOURCE}/${lookupCheckpointKey(region, account)}`,
     position: `event ${event.EventId ?? "(no EventId)"}`,
   };
-  const text = event.CloudTrailEvent;
-  const reject = (detail: string, raw: string): SourceItem => ({
-    kind: "reject",
-    reason: "record.invalid_cloudtrail_event",
-    detail,
-    raw,
-    place,
-  });
-  if (typeof text !== "string" || text === "")
-    return reject("CloudTrailEvent is missing", JSON.stringify(event));
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return reject(`CloudTrailEvent is not JSON: ${(error as Error).message}`, text);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    return reject(`CloudTrailEvent holds ${Array.isArray(value) ? "an array" : typeof value}`, text);
-  return { kind: "value", value, raw: text, place };
+  return { kind: "value", value: event, raw: null, place };
 }
