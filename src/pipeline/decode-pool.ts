@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { DomainError } from "../shared/errors.js";
 import type { FileIdentity } from "../sources/source.js";
 import type { FromWorker, ToWorker } from "./decode.worker.js";
-import type { DecodedPart, FileDecoder } from "./file-decode.js";
+import type { DecodedPart, FileDecodeOptions, FileDecoder } from "./file-decode.js";
 
 /**
  * A small pool of decode workers (worker_threads) for file ingest: each file goes to an idle worker, which posts
@@ -30,6 +30,7 @@ class Task implements AsyncIterable<DecodedPart> {
   constructor(
     readonly id: number,
     readonly file: FileIdentity,
+    readonly options: FileDecodeOptions,
   ) {}
 
   /** A message for this task arrived. */
@@ -89,7 +90,12 @@ export function decodePool(size: number): FileDecoder {
       if (task === undefined) return;
       slot.task = task;
       task.worker = slot.worker;
-      slot.worker.postMessage({ kind: "decode", id: task.id, file: task.file } satisfies ToWorker);
+      slot.worker.postMessage({
+        kind: "decode",
+        id: task.id,
+        file: task.file,
+        options: task.options,
+      } satisfies ToWorker);
     }
   };
   const fail = (error: Error) => {
@@ -123,8 +129,8 @@ export function decodePool(size: number): FileDecoder {
 
   return {
     lookahead: size,
-    decode(file) {
-      const task = new Task(nextId++, file);
+    decode(file, options = {}) {
+      const task = new Task(nextId++, file, options);
       if (broken) task.failure = broken;
       else {
         waiting.push(task);

@@ -1,6 +1,6 @@
 import { type MessagePort, parentPort } from "node:worker_threads";
 import type { FileIdentity } from "../sources/source.js";
-import { type DecodedPart, decodeFile } from "./file-decode.js";
+import { type DecodedPart, decodeFile, type FileDecodeOptions } from "./file-decode.js";
 
 /**
  * A decode worker (src/pipeline/decode-pool.ts): decodes the files it is given one at a time, posting each part
@@ -8,7 +8,9 @@ import { type DecodedPart, decodeFile } from "./file-decode.js";
  * the file's size or the writer's pace.
  */
 
-export type ToWorker = { kind: "decode"; id: number; file: FileIdentity } | { kind: "taken"; id: number };
+export type ToWorker =
+  | { kind: "decode"; id: number; file: FileIdentity; options: FileDecodeOptions }
+  | { kind: "taken"; id: number };
 export type FromWorker =
   | { kind: "part"; id: number; part: DecodedPart }
   | { kind: "done"; id: number }
@@ -35,11 +37,11 @@ interface Current {
 
 function serve(port: MessagePort): void {
   let current: Current | null = null;
-  const decode = async (id: number, file: FileIdentity) => {
+  const decode = async (id: number, file: FileIdentity, options: FileDecodeOptions) => {
     const task: Current = { id, untaken: 0, onTaken: null };
     current = task;
     try {
-      for await (const part of decodeFile(file)) {
+      for await (const part of decodeFile(file, options)) {
         port.postMessage({ kind: "part", id, part } satisfies FromWorker, transfers(part));
         if (++task.untaken >= MAX_UNTAKEN) await new Promise<void>((resolve) => (task.onTaken = resolve));
       }
@@ -50,7 +52,7 @@ function serve(port: MessagePort): void {
   };
   port.on("message", (message: ToWorker) => {
     if (message.kind === "decode") {
-      void decode(message.id, message.file);
+      void decode(message.id, message.file, message.options);
       return;
     }
     // Parts of a file already done may be taken after the next one started: only the current file's count.

@@ -68,10 +68,11 @@ class PartBuilder implements DecodeSink {
 /** Reads, splits, parses, checks, normalises and folds one file, a part at a time. */
 export async function* decodeFile(
   file: FileIdentity,
+  options: FileDecodeOptions = {},
   partRecords = PART_RECORDS,
 ): AsyncGenerator<DecodedPart> {
   let part = new PartBuilder();
-  for await (const chunk of fileRecordChunks(file.path)) {
+  for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes)) {
     for (const item of chunk) {
       if (item.kind === "text") {
         part.chars += item.text.length;
@@ -94,18 +95,23 @@ export async function* decodeFile(
     yield part.take();
 }
 
+/** How a file is read: the most its gzip stream may inflate to (read-text.ts's MAX_INFLATED_BYTES when absent). */
+export interface FileDecodeOptions {
+  maxInflatedBytes?: number;
+}
+
 /** What reads the files a source hands over: on the main thread, or on a pool of decode workers. */
 export interface FileDecoder {
   /** How many files may be decoding ahead of the one being stored. */
   readonly lookahead: number;
   /** The file's parts in order; a pool starts decoding at once. */
-  decode(file: FileIdentity): AsyncIterable<DecodedPart>;
+  decode(file: FileIdentity, options?: FileDecodeOptions): AsyncIterable<DecodedPart>;
   close(): Promise<void>;
 }
 
 /** Decodes each file on the main thread when its turn comes. */
 export const inlineDecoder: FileDecoder = {
   lookahead: 0,
-  decode: (file) => decodeFile(file),
+  decode: (file, options) => decodeFile(file, options),
   close: async () => {},
 };

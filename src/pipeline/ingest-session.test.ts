@@ -304,6 +304,26 @@ describe("bad input", () => {
     ).toEqual({ n: 1 });
   });
 
+  it("sets aside a gzip bomb as gzip.too_large, stores the file beside it, and a re-run does the same", async () => {
+    const dir = tempDir();
+    const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+    writeFileSync(join(dir, "bomb.json.gz"), Buffer.concat([gzipSync('{"Records":['), member, member]));
+    writeFileSync(join(dir, "good.json.gz"), gzipSync(JSON.stringify({ Records: [usage(1), denial(1)] })));
+    const db = memoryDb();
+    for (const run of [1, 2]) {
+      const { summary, rejections } = await ingestPaths(db, [dir], { maxInflatedBytes: 8 * 1024 * 1024 });
+      expect(
+        rejections.map((r) => [r.location, r.reason]),
+        `run ${run}`,
+      ).toContainEqual([join(dir, "bomb.json.gz"), "gzip.too_large"]);
+      expect(summary.files.read).toBe(run === 1 ? 2 : 1);
+    }
+    expect(count(db, "denials")).toBe(1);
+    expect(
+      db.$client.prepare("SELECT reason FROM quarantine WHERE reason = 'gzip.too_large'").all(),
+    ).toHaveLength(1);
+  });
+
   it("sets aside invalid JSON, records without eventID or eventTime, and keeps the records around them", async () => {
     const dir = tempDir();
     const { eventID: _id, ...noId } = usage(2);

@@ -183,7 +183,11 @@ export class IngestSession {
           if (item.kind !== "file") ahead.items.push({ item });
           else {
             decoder ??= workers > 0 ? decodePool(workers) : inlineDecoder;
-            ahead.items.push({ item, parts: decoder.decode(item.file) });
+            const cap = item.maxInflatedBytes;
+            ahead.items.push({
+              item,
+              parts: decoder.decode(item.file, cap !== undefined ? { maxInflatedBytes: cap } : {}),
+            });
             ahead.files++;
           }
         }

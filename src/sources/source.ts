@@ -23,6 +23,7 @@ export interface Place {
 export const sourceRejectReasons = {
   "json.invalid": "not valid JSON",
   "gzip.corrupt": "the gzip stream is truncated or corrupt",
+  "gzip.too_large": "the gzip stream inflates past the size limit",
   "file.unreadable": "the file could not be read",
   "file.not_cloudtrail": "the input holds no CloudTrail records",
   "record.not_cloudtrail": "the object has none of CloudTrail's record fields",
@@ -155,7 +156,12 @@ export type SourceItem =
       records?: number | null;
     }
   /** A file to read and decode whole: the pipeline does it (on decode workers when it has them), then its file-done. */
-  | { kind: "file"; file: FileIdentity }
+  | {
+      kind: "file";
+      file: FileIdentity;
+      /** The most its gzip stream may inflate to (read-text.ts's MAX_INFLATED_BYTES when absent). */
+      maxInflatedBytes?: number;
+    }
   /** A file read to the end (null: standard input, counted but not remembered). */
   | { kind: "file-done"; file: FileIdentity | null }
   | { kind: "file-skipped"; path: string }

@@ -9,11 +9,17 @@ import { fileSource } from "../../src/sources/files/files.source.js";
 export async function ingestPaths(
   db: Db,
   paths: string[],
-  options: { stdin?: string | Buffer; batchSize?: number; decodeWorkers?: number } = {},
+  options: {
+    stdin?: string | Buffer;
+    batchSize?: number;
+    decodeWorkers?: number;
+    maxInflatedBytes?: number;
+  } = {},
 ): Promise<{ summary: IngestSummary; rejections: RejectionReport[] }> {
   const rejections: RejectionReport[] = [];
   const source = fileSource(paths, {
     ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
+    ...(options.maxInflatedBytes !== undefined ? { maxInflatedBytes: options.maxInflatedBytes } : {}),
   });
   const { summary } = await ingestSource(createStore(db), source, {
     onReject: (r) => rejections.push(r),

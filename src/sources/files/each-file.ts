@@ -26,10 +26,12 @@ export async function* fileChunks(
   location: string,
   reader: TextReader,
   stdin?: Readable,
+  maxInflatedBytes?: number,
 ): AsyncGenerator<SourceChunk> {
   const read = reader(location);
   try {
-    for await (const text of readText(path, stdin)) yield read.push(text);
+    const options = maxInflatedBytes !== undefined ? { maxInflatedBytes } : {};
+    for await (const text of readText(path, stdin, options)) yield read.push(text);
     yield read.end();
   } catch (error) {
     if (!(error instanceof InputReadError)) throw error;
@@ -56,6 +58,8 @@ export async function* eachFile(options: {
   accept?: (name: string) => boolean;
   progress: Progress;
   stdin?: Readable | undefined;
+  /** The most a gzip input may inflate to (read-text.ts's MAX_INFLATED_BYTES when absent). */
+  maxInflatedBytes?: number | undefined;
   reader: TextReader;
   handOver?: boolean;
 }): AsyncGenerator<SourceChunk> {
@@ -69,8 +73,11 @@ export async function* eachFile(options: {
         continue;
       }
     }
-    if (identity !== null && options.handOver) yield [{ kind: "file", file: identity }];
-    else yield* fileChunks(path, identity?.path ?? "-", options.reader, options.stdin);
+    if (identity !== null && options.handOver) {
+      const cap = options.maxInflatedBytes;
+      yield [{ kind: "file", file: identity, ...(cap !== undefined ? { maxInflatedBytes: cap } : {}) }];
+    } else
+      yield* fileChunks(path, identity?.path ?? "-", options.reader, options.stdin, options.maxInflatedBytes);
     yield [{ kind: "file-done", file: identity }];
   }
 }

@@ -8,6 +8,8 @@ export interface FileSourceOptions {
   name?: string;
   /** What '-' reads. Default: the process's standard input. */
   stdin?: Readable;
+  /** The most a gzip input may inflate to (MAX_INFLATED_BYTES, src/sources/files/read-text.ts). */
+  maxInflatedBytes?: number;
 }
 
 /**
@@ -47,11 +49,18 @@ export function fileSource(paths: string[], options: FileSourceOptions = {}): So
   return {
     name: options.name ?? "file",
     read: ({ progress }) =>
-      eachFile({ paths, progress, stdin: options.stdin, reader: recordReader, handOver: true }),
+      eachFile({
+        paths,
+        progress,
+        stdin: options.stdin,
+        maxInflatedBytes: options.maxInflatedBytes,
+        reader: recordReader,
+        handOver: true,
+      }),
   };
 }
 
 /** The record texts of one file a file source handed over, as items. */
-export function fileRecordChunks(path: string): AsyncGenerator<SourceChunk> {
-  return fileChunks(path, path, recordReader);
+export function fileRecordChunks(path: string, maxInflatedBytes?: number): AsyncGenerator<SourceChunk> {
+  return fileChunks(path, path, recordReader, undefined, maxInflatedBytes);
 }

@@ -1,7 +1,7 @@
 import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import { TextDecoder } from "node:util";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { DomainError } from "../../shared/errors.js";
@@ -9,7 +9,7 @@ import { DomainError } from "../../shared/errors.js";
 /** A problem reading the bytes of an input (as opposed to a problem with one record in it). */
 export class InputReadError extends DomainError {
   constructor(
-    readonly reason: "gzip.corrupt" | "file.unreadable",
+    readonly reason: "gzip.corrupt" | "gzip.too_large" | "file.unreadable",
     message: string,
   ) {
     super(reason, message);
@@ -22,15 +22,30 @@ const CHUNK = 1024 * 1024;
  * CloudTrail's own files are a few MB. Larger ones stream, so memory stays flat whatever the size.
  */
 const WHOLE_GZIP_LIMIT = 8 * 1024 * 1024;
+/** The most a gzip file inflated in one call may inflate to; past it, it streams (a gzip bomb among them). */
+const WHOLE_INFLATED_LIMIT = 128 * 1024 * 1024;
+/**
+ * The most one gzip input may inflate to. CloudTrail's files inflate to a few MB; a 1 MB gzip bomb inflates to
+ * 1 GiB. Past the cap the input is set aside as gzip.too_large, after the records read before it.
+ */
+export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+
+export interface ReadTextOptions {
+  /** The most a gzip input may inflate to (MAX_INFLATED_BYTES). */
+  maxInflatedBytes?: number;
+}
 
 /**
  * Whole-buffer gunzip with its output in one piece, so the inflated bytes are not copied again from zlib's default
  * 16 KB chunks. The gzip trailer's ISIZE (uncompressed size mod 2^32, of the last member) sizes the output; if it is
  * wrong the output is simply assembled from more chunks.
  */
-function gunzipWhole(bytes: Buffer): Buffer {
+function gunzipWhole(bytes: Buffer, limit: number): Buffer {
   const isize = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
-  return gunzipSync(bytes, { chunkSize: Math.min(Math.max(isize + 1, 64 * 1024), 256 * 1024 * 1024) });
+  return gunzipSync(bytes, {
+    chunkSize: Math.min(Math.max(isize + 1, 64 * 1024), limit + 1),
+    maxOutputLength: limit,
+  });
 }
 
 /**
@@ -50,8 +65,13 @@ function isGzip(head: Buffer): boolean {
  * The text of a file or of standard input ('-'), gunzipped when it starts with the gzip magic bytes whatever its
  * name. Yields decoded text chunks; throws InputReadError after yielding everything that could be read.
  */
-export async function* readText(path: string, stdin: Readable = process.stdin): AsyncGenerator<string> {
+export async function* readText(
+  path: string,
+  stdin: Readable = process.stdin,
+  options: ReadTextOptions = {},
+): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8");
+  const cap = options.maxInflatedBytes ?? MAX_INFLATED_BYTES;
   if (path !== "-") {
     let size: number;
     try {
@@ -69,30 +89,32 @@ export async function* readText(path: string, stdin: Readable = process.stdin): 
       }
       let inflated: Buffer;
       try {
-        inflated = gunzipWhole(bytes);
+        inflated = gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT));
       } catch {
-        // Truncated or corrupt: stream it instead, to keep every record before the damage.
-        yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder);
+        // Truncated, corrupt or inflating past the limit: stream it instead, to keep every record before the
+        // damage and never hold more than a chunk of what it inflates to.
+        yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder, cap);
         return;
       }
       yield textOf(inflated, decoder);
       return;
     }
-    yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder);
+    yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder, cap);
     return;
   }
-  yield* streamText(stdin, decoder);
+  yield* streamText(stdin, decoder, cap);
 }
 
 /**
  * The text of a byte stream (an S3 object's body), gunzipped when it starts with the gzip magic bytes, in chunks as
- * they arrive: the same decoding as a file's. Throws InputReadError after yielding everything that could be read.
+ * they arrive: the same decoding as a file's, the same inflation cap. Throws InputReadError after yielding
+ * everything that could be read.
  */
-export function readStreamText(source: Readable): AsyncGenerator<string> {
-  return streamText(source, new TextDecoder("utf-8"));
+export function readStreamText(source: Readable, options: ReadTextOptions = {}): AsyncGenerator<string> {
+  return streamText(source, new TextDecoder("utf-8"), options.maxInflatedBytes ?? MAX_INFLATED_BYTES);
 }
 
-async function* streamText(source: Readable, decoder: TextDecoder): AsyncGenerator<string> {
+async function* streamText(source: Readable, decoder: TextDecoder, cap: number): AsyncGenerator<string> {
   const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
   try {
@@ -117,9 +139,10 @@ async function* streamText(source: Readable, decoder: TextDecoder): AsyncGenerat
   // Feed the compressed bytes by hand so a read error and a gzip error both surface on the gunzip iterator.
   const feed = async () => {
     try {
-      if (!gunzip.write(first.value)) await onceDrain(gunzip);
-      for (let r = await it.next(); !r.done; r = await it.next()) {
-        if (!gunzip.write(r.value)) await onceDrain(gunzip);
+      for (let r: IteratorResult<Buffer> = first; !r.done; r = await it.next()) {
+        // Stopped at the inflation cap: read no further.
+        if (gunzip.destroyed) return;
+        if (!gunzip.write(r.value)) await drained(gunzip);
       }
       gunzip.end();
     } catch (error) {
@@ -127,9 +150,19 @@ async function* streamText(source: Readable, decoder: TextDecoder): AsyncGenerat
     }
   };
   const feeding = feed();
+  let inflated = 0;
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield decoder.decode(chunk, { stream: true });
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      if (inflated > cap) {
+        gunzip.destroy();
+        source.destroy();
+        throw new InputReadError("gzip.too_large", `the gzip stream inflates past ${cap} bytes`);
+      }
+      yield decoder.decode(chunk, { stream: true });
+    }
   } catch (error) {
+    if (error instanceof InputReadError) throw error;
     const message = (error as Error).message;
     throw new InputReadError(
       /unexpected end|incorrect header|invalid|Z_/i.test(message) ? "gzip.corrupt" : "file.unreadable",
@@ -142,6 +175,16 @@ async function* streamText(source: Readable, decoder: TextDecoder): AsyncGenerat
   if (tail) yield tail;
 }
 
-function onceDrain(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => stream.once("drain", resolve));
+/** Resolves when the stream wants more, or is gone (destroyed at the inflation cap). */
+function drained(stream: Transform): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.once("drain", done);
+    stream.once("close", done);
+  });
 }

@@ -44,7 +44,7 @@ async function getObject(read: ObjectRead): Promise<GetObjectCommandOutput | nul
  * One trail object, streamed through the files' decode path (gunzip by magic bytes, the record splitter): its
  * records as items a chunk at a time, then its done mark (`s3://bucket/key` with its ETag) with `after`. Never holds
  * the whole object. An object already read with the same ETag is skipped without reading its body; one deleted since
- * it was listed or announced is "gone". A gzip stream that is corrupt is quarantined with the object marked done (a
+ * it was listed or announced is "gone". A gzip stream that is corrupt or inflates past the cap is quarantined with the object marked done (a
  * new ETag will be read again); a body that breaks off throws `s3.read_failed` after what it delivered.
  */
 export async function* readObject(read: ObjectRead): AsyncGenerator<SourceChunk, ObjectOutcome> {
@@ -67,7 +67,8 @@ export async function* readObject(read: ObjectRead): AsyncGenerator<SourceChunk,
     for await (const text of readStreamText(body)) yield reader.push(text);
     yield reader.end();
   } catch (error) {
-    if (!(error instanceof InputReadError && error.reason === "gzip.corrupt")) {
+    const unreadable = error instanceof InputReadError && error.reason !== "file.unreadable";
+    if (!unreadable) {
       body.destroy();
       if (read.policy.signal?.aborted) throw error;
       const info = awsErrorInfo(error);
