@@ -49,6 +49,8 @@ describe("deniedby ingest", () => {
     expect(stderr).toContain(`${join(dir, "a.jsonl")} (line 2): json.invalid`);
     expect(stdout).toMatch(/events: 2 /);
     expect(stdout).toMatch(/rejected: 1\n {2}json\.invalid: 1/);
+    // A line that is not JSON may have held any number of records.
+    expect(stdout).toContain("records the rejects span: 0 (and 1 rejected of unknown extent)\n");
   });
 
   it("exits 2 on usage errors", async () => {

@@ -169,6 +169,13 @@ function printSummary(s: IngestSummary): void {
   );
   for (const [reason, n] of Object.entries(s.rejected.byReason))
     out(`  ${reason}: ${formatNumber(n)} — ${rejectReasons[reason as keyof typeof rejectReasons]}`);
+  const { records, unknown } = s.rejected.spans;
+  if (s.rejected.total > 0)
+    out(
+      `  records the rejects span: ${formatNumber(records)}` +
+        (unknown > 0 ? ` (and ${formatNumber(unknown)} rejected of unknown extent)` : ""),
+    );
+  if (s.ignored > 0) out(`ignored: ${formatNumber(s.ignored)} (CloudWatch Logs control messages)`);
 }
 
 /** A live progress line on a terminal; silent in pipes and CI. Redrawn at most 4 times a second. */

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../config.js";
+import { loadConfig } from "../config.js";
 import { athenaCommand } from "./athena.command.js";
 import { backupCommand } from "./backup.command.js";
 import { denialsCommand } from "./denials.command.js";
+import { exitStatus, failureOf, logCrash } from "./exit-status.js";
 import { explainCommand } from "./explain.command.js";
 import { importCommand } from "./import.command.js";
 import { ingestCommand } from "./ingest.command.js";
-import { err, out, UsageError } from "./output.js";
+import { err, out } from "./output.js";
 import { pruneCommand } from "./prune.command.js";
 import { quarantineCommand } from "./quarantine.command.js";
 import { reportCommand } from "./report.command.js";
@@ -72,17 +73,26 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await command(rest);
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))
-    ) {
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
       err(`deniedby ${name}: ${error.message}\nRun 'deniedby ${name} --help' for usage.`);
-      return 2;
+      return exitStatus.usage;
     }
-    if (error instanceof ConfigError) {
-      err(`deniedby: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    const failure = failureOf(name, error, dbPathOf(rest));
+    if (failure.status === exitStatus.software) err(`${failure.line} (details in ${logCrash(error)})`);
+    else err(failure.line);
+    return failure.status;
+  }
+}
+
+/** The database a command line names (`--db`), else the configured one: what a full disk message names. */
+function dbPathOf(argv: string[]): string {
+  for (const [i, arg] of argv.entries()) {
+    if (arg === "--db") return argv[i + 1] ?? "";
+    if (arg.startsWith("--db=")) return arg.slice("--db=".length);
+  }
+  try {
+    return loadConfig().DENIEDBY_DB;
+  } catch {
+    return "the database";
   }
 }

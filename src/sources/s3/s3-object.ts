@@ -44,8 +44,9 @@ async function getObject(read: ObjectRead): Promise<GetObjectCommandOutput | nul
  * One trail object, streamed through the files' decode path (gunzip by magic bytes, the record splitter): its
  * records as items a chunk at a time, then its done mark (`s3://bucket/key` with its ETag) with `after`. Never holds
  * the whole object. An object already read with the same ETag is skipped without reading its body; one deleted since
- * it was listed or announced is "gone". A gzip stream that is corrupt or inflates past the cap is quarantined with the object marked done (a
- * new ETag will be read again); a body that breaks off throws `s3.read_failed` after what it delivered.
+ * it was listed or announced is "gone". A gzip stream that is corrupt or inflates past the cap is quarantined with
+ * the object marked done (a new ETag will be read again); a body that breaks off throws `s3.read_failed` after what
+ * it delivered.
  */
 export async function* readObject(read: ObjectRead): AsyncGenerator<SourceChunk, ObjectOutcome> {
   const response = await getObject(read);
