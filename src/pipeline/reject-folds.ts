@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import type { QuarantineEntry } from "../db/ingest.repository.js";
 
 /**
- * Rejects on their way to the quarantine table, identical ones folded: the same reason and detail from the same
- * input is one row with a count, at the place of its first occurrence. A million identical bad records cost one
+ * Rejects on their way to the quarantine table, identical ones folded: the same reason, detail and text from the
+ * same input is one row with a count, at the place of its first occurrence. A million identical bad records cost one
  * row, not a million. A row's count is the run's running total and the store keeps the larger of two counts, so
  * reading the same input again leaves the row as it was.
  */
@@ -19,7 +20,9 @@ export class RejectFolds {
   }
 
   add(entry: Omit<QuarantineEntry, "count">): void {
-    const key = `${entry.location}\0${entry.reason}\0${entry.detail}`;
+    // Identical means the same text too: bad lines that differ keep their own rows (and their own raw text).
+    const raw = entry.raw.length <= 256 ? entry.raw : createHash("sha256").update(entry.raw).digest("base64");
+    const key = `${entry.location}\0${entry.reason}\0${entry.detail}\0${raw}`;
     const fold = this.seen.get(key);
     if (fold === undefined) {
       if (this.seen.size < this.maxFolds) this.seen.set(key, { position: entry.position, count: 1 });
