@@ -1,4 +1,7 @@
 import { runCli } from "./cli/run-cli.js";
+import { quietSdkNodeVersionWarning } from "./shared/process-warnings.js";
+
+quietSdkNodeVersionWarning();
 
 // `deniedby denials | head`: a reader that stops early closes the pipe; that is not an error for a CLI.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,3 +1,6 @@
 import { runMain } from "./main.js";
+import { quietSdkNodeVersionWarning } from "./shared/process-warnings.js";
+
+quietSdkNodeVersionWarning();
 
 await runMain();

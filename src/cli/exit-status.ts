@@ -5,6 +5,7 @@ import { inspect } from "node:util";
 import { ConfigError } from "../config.js";
 import { errorMessage } from "../shared/errors.js";
 import { AthenaQueryError } from "../sources/athena/athena-runner.js";
+import { describeAwsFailure } from "../sources/aws-failures.js";
 import { AwsRequestError } from "../sources/aws-retry.js";
 import { InputReadError } from "../sources/files/read-text.js";
 import { LookupEventsError } from "../sources/lookup-events/lookup-events.errors.js";
@@ -78,7 +79,10 @@ export function failureOf(command: string, error: unknown, db: string): Failure 
     isAwsError(error) ||
     UNREACHABLE.has(code)
   )
-    return { status: exitStatus.sourceFailed, line: `${prefix}: ${oneLine(errorMessage(error))}` };
+    return {
+      status: exitStatus.sourceFailed,
+      line: `${prefix}: ${oneLine(describeAwsFailure(error) ?? errorMessage(error))}`,
+    };
   return {
     status: exitStatus.software,
     line: `${prefix}: unexpected error: ${oneLine(errorMessage(error))}`,
