@@ -75,6 +75,29 @@ function pastedMessage(text: string): { message: string; service?: string } | un
   return service === undefined ? { message } : { message, service };
 }
 
+/**
+ * The records of a body in any shape pushes take (nesting bounded, at most `max`), its rejects added to `rejected`.
+ * A body with no record text in it is refused whole.
+ */
+function bodyRecords(
+  text: string,
+  max: number,
+  rejected: ExplainResult["rejected"],
+): { position: string; value: unknown }[] {
+  const items: { position: string; value: unknown }[] = [];
+  const read = decodeDocument(text, "request", {
+    record: (record, _raw, place) => {
+      if (items.length >= max)
+        throw new InputRefusedError("request.too_many_records", `more than ${max} records in one request`);
+      items.push({ position: place.position, value: record });
+    },
+    reject: (r) => rejected.push({ position: r.place.position, reason: r.reason, detail: r.detail }),
+    ignored: () => {},
+  });
+  if (read.units === 0) throw bodyRefusal(text, read.firstProblem);
+  return items;
+}
+
 const LIST_HEAD = Buffer.from('{"denials":[');
 const COMMA = Buffer.from(",");
 
@@ -124,23 +147,8 @@ export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations" | "c
           rejected: [],
         };
       }
-      const max = deps.config.DENIEDBY_PUSH_MAX_RECORDS;
       const result: ExplainResult = { explanations: [], skipped: [], rejected: [] };
-      const items: { position: string; value: unknown }[] = [];
-      const read = decodeDocument(text, "request", {
-        record: (record, _raw, place) => {
-          if (items.length >= max)
-            throw new InputRefusedError(
-              "request.too_many_records",
-              `more than ${max} records in one request`,
-            );
-          items.push({ position: place.position, value: record });
-        },
-        reject: (r) =>
-          result.rejected.push({ position: r.place.position, reason: r.reason, detail: r.detail }),
-        ignored: () => {},
-      });
-      if (read.units === 0) throw bodyRefusal(text, read.firstProblem);
+      const items = bodyRecords(text, deps.config.DENIEDBY_PUSH_MAX_RECORDS, result.rejected);
       explanations.sync();
       for (const given of explainGivenRecords(items, explanations.catalog, explanations.policies())) {
         const { position } = given;
