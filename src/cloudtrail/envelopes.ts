@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { MAX_JSON_DEPTH, parseJson } from "../shared/json.js";
+import { isJsonObject, MAX_JSON_DEPTH, parseJson } from "../shared/json.js";
 import type { RejectReason } from "./normalise.js";
 
 /**
@@ -27,10 +27,6 @@ export interface OpenOptions {
   maxChars: number;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function join(outer: string, inner: string): string {
   return outer && inner ? `${outer}, ${inner}` : outer || inner;
 }
@@ -54,7 +50,7 @@ function recordText(text: string, position: string, what: string): Opened {
           raw: text,
           position,
         };
-  if (!isObject(parsed.value))
+  if (!isJsonObject(parsed.value))
     return {
       kind: "reject",
       reason: what === "CloudTrailEvent" ? "record.invalid_cloudtrail_event" : "record.not_object",
@@ -86,7 +82,7 @@ function logsMessage(message: Record<string, unknown>, position: string): Opened
   const events = Array.isArray(message.logEvents) ? message.logEvents : [];
   return events.map((event, i): Opened => {
     const at = join(position, `log event ${i}`);
-    const text = isObject(event) ? event.message : undefined;
+    const text = isJsonObject(event) ? event.message : undefined;
     if (typeof text !== "string")
       return {
         kind: "reject",
@@ -115,7 +111,7 @@ function awslogs(data: string, position: string, options: OpenOptions): Opened[]
       : reject("json.invalid", `awslogs.data is not base64 of gzip: ${(error as Error).message}`);
   }
   const parsed = parseJson(text, MAX_JSON_DEPTH);
-  if (!parsed.ok || !isObject(parsed.value) || typeof parsed.value.messageType !== "string")
+  if (!parsed.ok || !isJsonObject(parsed.value) || typeof parsed.value.messageType !== "string")
     return reject("json.invalid", "awslogs.data does not hold a CloudWatch Logs subscription message");
   return logsMessage(parsed.value, position);
 }
@@ -126,12 +122,12 @@ function element(value: unknown, raw: string | null, position: string, options: 
     return [
       { kind: "reject", reason: "record.not_object", detail: "found array", raw: raw ?? "[…]", position },
     ];
-  if (!isObject(value)) return [{ kind: "record", value, raw, position }];
+  if (!isJsonObject(value)) return [{ kind: "record", value, raw, position }];
   if (typeof value.CloudTrailEvent === "string" || ("EventId" in value && "CloudTrailEvent" in value))
     return [lookupEvent(value, position)];
   if (typeof value.messageType === "string" && "logEvents" in value) return logsMessage(value, position);
   const logs = value.awslogs;
-  if (isObject(logs) && typeof logs.data === "string") return awslogs(logs.data, position, options);
+  if (isJsonObject(logs) && typeof logs.data === "string") return awslogs(logs.data, position, options);
   return [{ kind: "record", value, raw, position }];
 }
 
@@ -142,9 +138,9 @@ function element(value: unknown, raw: string | null, position: string, options: 
 export function openEnvelopes(value: unknown, raw: string | null, options: OpenOptions): Opened[] {
   const list = Array.isArray(value)
     ? value
-    : isObject(value) && Array.isArray(value.Records)
+    : isJsonObject(value) && Array.isArray(value.Records)
       ? value.Records
-      : isObject(value) && Array.isArray(value.Events)
+      : isJsonObject(value) && Array.isArray(value.Events)
         ? value.Events
         : null;
   if (list === null) return element(value, raw, "", options);

@@ -1,3 +1,4 @@
+import { isJsonObject } from "../shared/json.js";
 import { type SessionShape, sessionShape } from "./arn.js";
 import { isDenial } from "./denial.js";
 import { isEvidence } from "./evidence-events.js";
@@ -53,19 +54,15 @@ export interface NormalisedEvent {
   class: EventClass;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Unwraps the envelopes records travel in: EventBridge events ("AWS API Call via CloudTrail", record in `detail`)
  * and SIEM/log-shipper exports that nest the record under `record`. Returns the value unchanged otherwise.
  */
 export function unwrapEnvelope(value: unknown): unknown {
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   if ("eventID" in value || "eventName" in value) return value;
-  if (isObject(value.detail) && typeof value["detail-type"] === "string") return value.detail;
-  if (isObject(value.record)) return value.record;
+  if (isJsonObject(value.detail) && typeof value["detail-type"] === "string") return value.detail;
+  if (isJsonObject(value.record)) return value.record;
   return value;
 }
 
@@ -74,7 +71,7 @@ export function unwrapEnvelope(value: unknown): unknown {
  * CloudTrail log file {"Records": [...]} — each with its position in the body ('record 3', or '' for a lone one).
  */
 export function bodyRecords(body: unknown): { position: string; value: unknown }[] {
-  const records = isObject(body) ? body.Records : undefined;
+  const records = isJsonObject(body) ? body.Records : undefined;
   const list = Array.isArray(body) ? body : Array.isArray(records) ? records : null;
   return list
     ? list.map((value, i) => ({ position: `record ${i}`, value }))
@@ -131,7 +128,7 @@ function fieldRejection(
  */
 export function validateRecord(value: unknown): { record: CloudTrailRecord } | { rejection: Rejection } {
   const v = unwrapEnvelope(value);
-  if (!isObject(v))
+  if (!isJsonObject(v))
     return { rejection: { reason: "record.not_object", detail: `found ${kindOf(v).replace(/^an? /, "")}` } };
   if (!("eventID" in v || "eventTime" in v || "eventName" in v || "eventSource" in v))
     return {

@@ -4,6 +4,7 @@ import { DocumentBody, Rejection } from "../events/events.schemas.js";
 import { Explanation } from "../explain/explanation.schema.js";
 import { timeParam } from "../http/openapi.js";
 import { TaskContext } from "../pipeline/task-context.js";
+import { isJsonObject } from "../shared/json.js";
 
 /**
  * What the denial routes serve. The explanation itself is defined once, in src/explain/explanation.schema.ts, and
@@ -66,7 +67,7 @@ export const ExplainBody = {
 
 /** A body with `message` at its top level is a pasted message; no CloudTrail record or envelope has that key. */
 export function isMessageBody(body: unknown): boolean {
-  return typeof body === "object" && body !== null && !Array.isArray(body) && Object.hasOwn(body, "message");
+  return isJsonObject(body) && Object.hasOwn(body, "message");
 }
 
 /** The filters of the denial listing; the incident listing takes the same (src/incidents). */

@@ -55,3 +55,8 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJson {
     return { ok: false, tooDeep: false, message: (error as Error).message };
   }
 }
+
+/** A JSON object (not null, not an array): the one check every reader of untrusted JSON makes first. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

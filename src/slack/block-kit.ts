@@ -1,3 +1,4 @@
+import { isJsonObject } from "../shared/json.js";
 /**
  * A structural validator of the Block Kit rules deniedby relies on (the types are in slack.schemas.ts).
  * Slack answers a message that breaks a limit with `invalid_blocks` and shows nothing, so the route runs every
@@ -51,10 +52,6 @@ function unescapedAt(text: string): number {
   return stripped.search(/[&<>]/);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** What the checks of one message share: the issues found and the text counted against the budget. */
 interface Checker {
   issues: BlockKitIssue[];
@@ -71,7 +68,7 @@ function checkText(
   path: string,
   opts: { max?: number; plainOnly?: boolean } = {},
 ): void {
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     report(c, path, "text.not_object", "a text object is required");
     return;
   }
@@ -140,7 +137,7 @@ function checkContext(c: Checker, block: Record<string, unknown>, at: string): v
 }
 
 function checkButton(c: Checker, e: unknown, p: string): void {
-  if (!isObject(e) || e.type !== "button") {
+  if (!isJsonObject(e) || e.type !== "button") {
     report(c, p, "actions.invalid_element", "only buttons are used");
     return;
   }
@@ -194,7 +191,7 @@ function checkEnvelope(c: Checker, message: Record<string, unknown>): void {
  * elsewhere; returns every issue found (empty when the message is valid).
  */
 export function checkMessage(message: unknown): BlockKitIssue[] {
-  if (!isObject(message)) return [{ path: "", rule: "message.not_object", detail: "not an object" }];
+  if (!isJsonObject(message)) return [{ path: "", rule: "message.not_object", detail: "not an object" }];
   const c: Checker = { issues: [], total: 0 };
   checkEnvelope(c, message);
   const blocks = message.blocks;
@@ -209,11 +206,16 @@ export function checkMessage(message: unknown): BlockKitIssue[] {
     const at = `blocks[${i}]`;
     // Own properties only: a block typed "constructor" must not find Object.prototype's.
     const check =
-      isObject(block) && typeof block.type === "string" && Object.hasOwn(blockChecks, block.type)
+      isJsonObject(block) && typeof block.type === "string" && Object.hasOwn(blockChecks, block.type)
         ? blockChecks[block.type]
         : undefined;
-    if (!isObject(block) || !check) {
-      report(c, at, "block.invalid_type", `unknown block type ${isObject(block) ? String(block.type) : ""}`);
+    if (!isJsonObject(block) || !check) {
+      report(
+        c,
+        at,
+        "block.invalid_type",
+        `unknown block type ${isJsonObject(block) ? String(block.type) : ""}`,
+      );
       return;
     }
     check(c, block, at);

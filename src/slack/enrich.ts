@@ -7,6 +7,7 @@ import { lazyCatalogLookup } from "../pipeline/catalog.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
 import { explainStoredDenial } from "../pipeline/explanations.js";
 import type { PolicyView } from "../policy/index.js";
+import { isJsonObject } from "../shared/json.js";
 import {
   buildDenialMessage,
   type DenialMessageInput,
@@ -57,10 +58,6 @@ function toMessage(
   return { ...message, incidentId: explanation.incidentId, eventId: explanation.eventId };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Turns an alert into Slack messages: `{"eventId": …}` of a stored denial, one CloudTrail record, one EventBridge
  * event, an array of either, or a log-file body `{"Records": […]}`. Records of one incident make one message (an
@@ -72,7 +69,7 @@ export function enrichAlert(
   publicUrl: string | undefined,
   policies?: PolicyView,
 ): EnrichResult {
-  if (isObject(body) && typeof body.eventId === "string" && !("eventName" in body)) {
+  if (isJsonObject(body) && typeof body.eventId === "string" && !("eventName" in body)) {
     const row = getDenial(db, body.eventId);
     if (!row) return { kind: "not_found", eventId: body.eventId };
     return {

@@ -1,5 +1,6 @@
 import { type CloudTrailRecord, field, stringField } from "../../cloudtrail/record.js";
 import { recordPartition } from "../../cloudtrail/resource.js";
+import { isJsonObject } from "../../shared/json.js";
 import type { ChangeOrigin, PrincipalSubject, PrincipalType } from "./policy-change.js";
 
 /**
@@ -15,10 +16,7 @@ export interface EventPlace {
   response: Record<string, unknown>;
 }
 
-const asObject = (value: unknown): Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+const asObject = (value: unknown): Record<string, unknown> => (isJsonObject(value) ? value : {});
 
 export function placeOf(record: CloudTrailRecord, event: string): EventPlace {
   return {

@@ -1,3 +1,4 @@
+import { isJsonObject } from "../../shared/json.js";
 /**
  * What a message on the new-log-file queue says, whichever way it came: an S3 event notification (S3 → SQS, or
  * S3 → SNS → SQS, the SNS envelope with or without raw delivery), CloudTrail's own delivery notification on the
@@ -21,9 +22,6 @@ export type Notification =
   /** A body none of the formats explains: left on the queue for its dead-letter queue. */
   | { kind: "unreadable"; detail: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** An S3 notification's key is URL-encoded with spaces as '+'. */
 export function decodeNotificationKey(key: string): string {
   try {
@@ -37,11 +35,11 @@ export function decodeNotificationKey(key: string): string {
 function s3Records(records: unknown[]): NotifiedObject[] | null {
   const objects: NotifiedObject[] = [];
   for (const record of records) {
-    if (!isObject(record) || record.eventSource !== "aws:s3" || !isObject(record.s3)) return null;
+    if (!isJsonObject(record) || record.eventSource !== "aws:s3" || !isJsonObject(record.s3)) return null;
     const { bucket, object } = record.s3;
     if (
-      !isObject(bucket) ||
-      !isObject(object) ||
+      !isJsonObject(bucket) ||
+      !isJsonObject(object) ||
       typeof bucket.name !== "string" ||
       typeof object.key !== "string"
     )
@@ -57,7 +55,7 @@ function s3Records(records: unknown[]): NotifiedObject[] | null {
 }
 
 function fromValue(value: unknown, depth: number): Notification {
-  if (!isObject(value)) return { kind: "unreadable", detail: "the body is not a JSON object" };
+  if (!isJsonObject(value)) return { kind: "unreadable", detail: "the body is not a JSON object" };
   // SNS without raw message delivery: the published text is in Message.
   if (value.Type === "Notification" && typeof value.Message === "string" && depth === 0)
     return parseNotification(value.Message, depth + 1);
