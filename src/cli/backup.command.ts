@@ -22,10 +22,6 @@ export async function backupCommand(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0)
     return usageFailure("backup", USAGE, "one FILE to write the copy to");

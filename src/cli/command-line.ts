@@ -23,19 +23,40 @@ export function usageFailure(command: string, usage: string, message: string): n
 
 /**
  * A command's options, strictly parsed (unknown options are errors). A wrong command line is reported with the
- * command's usage and comes back as exit code 2 instead of throwing, so a command can be called on its own.
+ * command's usage and comes back as exit code 2 instead of throwing, so a command can be called on its own;
+ * `--help` prints the usage and comes back as 0. A number back is the exit code: the command is done.
  */
 export function parseCommandLine<T extends ParseArgsConfig>(
   command: string,
   usage: string,
   config: T,
 ): ReturnType<typeof parseArgs<T>> | number {
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
     // parseArgs is strict and takes no positionals unless the config says otherwise.
-    return parseArgs(config);
+    parsed = parseArgs(config);
   } catch (error) {
     return usageFailure(command, usage, error instanceof Error ? error.message : String(error));
   }
+  if ((parsed.values as { help?: unknown }).help === true) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return parsed;
+}
+
+/** The `--format` a command was given (or its default) when it is one the command writes; else usage, exit 2. */
+export function chosenFormat<F extends string>(
+  command: string,
+  usage: string,
+  given: string | undefined,
+  formats: readonly [F, ...F[]],
+  fallback: F = formats[0],
+): F | number {
+  const format = given ?? fallback;
+  if ((formats as readonly string[]).includes(format)) return format as F;
+  const list = formats.length === 2 ? formats.join(" or ") : `one of ${formats.join(", ")}`;
+  return usageFailure(command, usage, `--format must be ${list}, not ${format}`);
 }
 
 /**

@@ -54,10 +54,6 @@ export async function importCommand(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const values = parsed.values as Values;
-  if (values.help) {
-    out(importUsage);
-    return 0;
-  }
   const problem = usageProblem(parsed.positionals, values);
   if (problem) return usageFailure("import", `${importUsage}\n`, problem);
   const run = runner(parsed.positionals, values);

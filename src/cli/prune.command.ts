@@ -1,6 +1,6 @@
 import { pruneBefore, retentionCutoff } from "../pipeline/prune.js";
 import { runStagesAfterStore } from "../pipeline/stages.js";
-import { commandStore, openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
+import { chosenFormat, commandStore, openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 import { formatNumber, out } from "./output.js";
 
 const USAGE = `usage: deniedby prune --older-than DAYSd [--db PATH] [--no-vacuum] [--format text|json]
@@ -30,15 +30,10 @@ export async function pruneCommand(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
   const days = /^([1-9]\d{0,4})d$/.exec(values["older-than"] ?? "")?.[1];
   if (days === undefined) return usageFailure("prune", USAGE, "--older-than takes whole days, e.g. 400d");
-  const format = values.format ?? "text";
-  if (format !== "text" && format !== "json")
-    return usageFailure("prune", USAGE, `--format must be text or json, not ${format}`);
+  const format = chosenFormat("prune", USAGE, values.format, ["text", "json"]);
+  if (typeof format === "number") return format;
   const db = openStoredDb("prune", values.db);
   if (db === null) return 1;
   try {

@@ -55,10 +55,6 @@ export async function quarantineCommand(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const values = parsed.values as Values;
   const [action, id, ...extra] = parsed.positionals;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
   const problem = checkLine(action, id, extra, values);
   if (problem !== null) return usageFailure("quarantine", USAGE, problem);
   const db = openStoredDb("quarantine", values.db);

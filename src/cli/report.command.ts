@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { WindowError } from "../report/report.errors.js";
-import { REPORT_FORMATS, type ReportFormat } from "../report/report.schemas.js";
+import { REPORT_FORMATS } from "../report/report.schemas.js";
 import { leastPrivilegeReport, renderReport } from "../report/report.usecases.js";
-import { openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
+import { chosenFormat, openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
 
 const USAGE = `usage: deniedby report [--db PATH] [--from DAY] [--to DAY] [--role ARN] [--format md|html|json] [--out FILE]
 
@@ -34,13 +34,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const format = values.format ?? "md";
-  if (!(REPORT_FORMATS as readonly string[]).includes(format))
-    return fail(`--format must be one of ${REPORT_FORMATS.join(", ")}, not ${format}`);
+  const format = chosenFormat("report", USAGE, values.format, REPORT_FORMATS, "md");
+  if (typeof format === "number") return format;
   const db = openStoredDb("report", values.db);
   if (db === null) return 1;
   try {
@@ -55,7 +50,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
         process.stderr.write(`deniedby report: no role ${values.role} in the store\n`);
         return 1;
       }
-      text = renderReport(report, format as ReportFormat);
+      text = renderReport(report, format);
     } catch (error) {
       if (error instanceof WindowError) return fail(`--${error.field}: ${error.message}`);
       throw error;

@@ -1,7 +1,7 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import { listRoleEntries } from "../pipeline/catalog.js";
 import { runStagesAfterStore } from "../pipeline/stages.js";
-import { commandStore, openStoredDb, parseCommandLine, usageFailure } from "./command-line.js";
+import { chosenFormat, commandStore, openStoredDb, parseCommandLine } from "./command-line.js";
 import { formatTable } from "./output.js";
 
 const USAGE = `usage: deniedby roles [--db PATH] [--format table|json] [--kind KIND]
@@ -42,13 +42,8 @@ export async function rolesCommand(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const format = values.format ?? "table";
-  if (format !== "table" && format !== "json")
-    return usageFailure("roles", USAGE, `--format must be table or json, not ${format}`);
+  const format = chosenFormat("roles", USAGE, values.format, ["table", "json"]);
+  if (typeof format === "number") return format;
   const db = openStoredDb("roles", values.db);
   if (db === null) return 1;
   try {
