@@ -1,23 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../../test/support/output.js";
 import { chosenFormat, parseCommandLine } from "./command-line.js";
 
 const USAGE = "usage: deniedby thing [--format text|json]\n";
-let stdout: string;
-let stderr: string;
-
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 const options = { format: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
 
@@ -25,20 +11,20 @@ describe("parseCommandLine", () => {
   it("prints the usage for --help or -h and says the command is done with 0", () => {
     expect(parseCommandLine("thing", USAGE, { args: ["--help"], options })).toBe(0);
     expect(parseCommandLine("thing", USAGE, { args: ["-h", "--format", "json"], options })).toBe(0);
-    expect(stdout).toBe(USAGE + USAGE);
-    expect(stderr).toBe("");
+    expect(output.stdout).toBe(USAGE + USAGE);
+    expect(output.stderr).toBe("");
   });
 
   it("gives back the parsed values when there is no --help", () => {
     const parsed = parseCommandLine("thing", USAGE, { args: ["--format", "json"], options });
     expect(typeof parsed === "number" ? parsed : parsed.values.format).toBe("json");
-    expect(stdout).toBe("");
+    expect(output.stdout).toBe("");
   });
 
-  it("reports an unknown option with the usage on stderr, exit code 2", () => {
+  it("reports an unknown option with the usage on output.stderr, exit code 2", () => {
     expect(parseCommandLine("thing", USAGE, { args: ["--sesion", "x"], options })).toBe(2);
-    expect(stderr).toMatch(/^deniedby thing: .*--sesion/);
-    expect(stderr.endsWith(USAGE)).toBe(true);
+    expect(output.stderr).toMatch(/^deniedby thing: .*--sesion/);
+    expect(output.stderr.endsWith(USAGE)).toBe(true);
   });
 });
 
@@ -51,8 +37,8 @@ describe("chosenFormat", () => {
 
   it("refuses a format the command does not write, naming the choices, exit code 2", () => {
     expect(chosenFormat("thing", USAGE, "yaml", ["text", "json"])).toBe(2);
-    expect(stderr).toContain("deniedby thing: --format must be text or json, not yaml");
+    expect(output.stderr).toContain("deniedby thing: --format must be text or json, not yaml");
     expect(chosenFormat("thing", USAGE, "csv", ["json", "md", "html"], "md")).toBe(2);
-    expect(stderr).toContain("--format must be one of json, md, html, not csv");
+    expect(output.stderr).toContain("--format must be one of json, md, html, not csv");
   });
 });

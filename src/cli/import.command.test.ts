@@ -1,27 +1,14 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authorizationDetailsChunks } from "../../test/support/authorization-details.js";
 import { tempDir } from "../../test/support/db.js";
+import { captureOutput } from "../../test/support/output.js";
 import { ACCOUNT, allowDocument, writeOrgDirectory } from "../../test/support/policy-events.js";
 import { openDb } from "../db/client.js";
 import { runCli } from "./run-cli.js";
 
-let stdout = "";
-let stderr = "";
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 function detailsFile(dir: string, extra = ""): string {
   const path = join(dir, "details.json");
@@ -44,11 +31,11 @@ describe("deniedby import iam", () => {
     const db = join(dir, "x.db");
     const file = detailsFile(dir);
     expect(await runCli(["import", "iam", file, "--db", db, "--at", "2026-03-01T00:00:00Z"])).toBe(0);
-    expect(stdout).toContain(
+    expect(output.stdout).toContain(
       `imported iam ${ACCOUNT} from ${file} (import 1, captured 2026-03-01T00:00:00.000Z): 3 roles, 2 users, 1 groups, 4 policies`,
     );
     expect(await runCli(["import", "iam", file, "--db", db, "--format", "json"])).toBe(0);
-    expect(JSON.parse(stdout.trim().split("\n").at(-1) ?? "")).toMatchObject({
+    expect(JSON.parse(output.stdout.trim().split("\n").at(-1) ?? "")).toMatchObject({
       kind: "iam",
       id: 1,
       created: false,
@@ -63,9 +50,9 @@ describe("deniedby import iam", () => {
     const db = join(dir, "x.db");
     const file = detailsFile(dir, JSON.stringify({ RoleName: "broken" }));
     expect(await runCli(["import", "iam", file, "--db", db])).toBe(1);
-    expect(stdout).toContain("3 roles");
-    expect(stdout).toContain("set aside: 1");
-    expect(stderr).toContain("RoleDetailList[0] (broken): import.invalid_authorization_details");
+    expect(output.stdout).toContain("3 roles");
+    expect(output.stdout).toContain("set aside: 1");
+    expect(output.stderr).toContain("RoleDetailList[0] (broken): import.invalid_authorization_details");
   });
 
   it("refuses a file that is not the command's output, storing nothing", async () => {
@@ -73,7 +60,7 @@ describe("deniedby import iam", () => {
     const db = join(dir, "x.db");
     writeFileSync(join(dir, "other.json"), '{"Records": []}');
     expect(await runCli(["import", "iam", join(dir, "other.json"), "--db", db])).toBe(1);
-    expect(stderr).toContain("import.not_authorization_details");
+    expect(output.stderr).toContain("import.not_authorization_details");
     expect(imports(db)).toEqual([]);
   });
 });
@@ -99,7 +86,7 @@ describe("deniedby import org and resource-policy", () => {
       ],
     });
     expect(await runCli(["import", "org", join(dir, "org"), "--db", db])).toBe(0);
-    expect(stdout).toContain("1 accounts, 1 ous, 1 scps, 0 rcps");
+    expect(output.stdout).toContain("1 accounts, 1 ous, 1 scps, 0 rcps");
     expect(await runCli(["import", "org", "--none", "--db", db])).toBe(0);
     expect(imports(db).map((i) => (i as { kind: string }).kind)).toEqual(["org", "org-none"]);
   });
@@ -127,7 +114,7 @@ describe("deniedby import org and resource-policy", () => {
       db,
     ];
     expect(await runCli(args)).toBe(0);
-    expect(stdout).toContain("imported resource-policy arn:aws:s3:::acme-data");
+    expect(output.stdout).toContain("imported resource-policy arn:aws:s3:::acme-data");
     expect(
       await runCli([
         "import",
@@ -138,7 +125,7 @@ describe("deniedby import org and resource-policy", () => {
         db,
       ]),
     ).toBe(1);
-    expect(stderr).toContain("import.invalid_resource_policy");
+    expect(output.stderr).toContain("import.invalid_resource_policy");
   });
 
   it("exits 2 on a wrong command line, before opening any database", async () => {
@@ -147,7 +134,7 @@ describe("deniedby import org and resource-policy", () => {
     expect(await runCli(["import", "--db", db])).toBe(2);
     expect(await runCli(["import", "iam", "--db", db])).toBe(2);
     expect(await runCli(["import", "iam", join(dir, "missing.json"), "--db", db])).toBe(2);
-    expect(stderr).toContain("no such file or directory");
+    expect(output.stderr).toContain("no such file or directory");
     expect(await runCli(["import", "iam", dir, "--db", db])).toBe(2);
     expect(await runCli(["import", "iam", "--none", "--db", db])).toBe(2);
     expect(await runCli(["import", "org", dir, "--at", "yesterday", "--db", db])).toBe(2);

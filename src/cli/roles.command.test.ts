@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureOutput } from "../../test/support/output.js";
 import { openDb } from "../db/client.js";
 import { roleSessions, usageDaily } from "../db/schema.js";
 import { rolesCommand } from "./roles.command.js";
@@ -9,8 +10,7 @@ import { rolesCommand } from "./roles.command.js";
 const A = "111122223333";
 let dir: string;
 let dbPath: string;
-let out: string;
-let err: string;
+const output = captureOutput();
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "deniedby-roles-"));
@@ -60,27 +60,16 @@ beforeEach(() => {
     })
     .run();
   db.$client.close();
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("deniedby roles", () => {
   it("prints an aligned table with kind and confidence first", async () => {
     expect(await rolesCommand(["--db", dbPath])).toBe(0);
-    const [header, rule, ...rows] = out.trimEnd().split("\n");
+    const [header, rule, ...rows] = output.stdout.trimEnd().split("\n");
     expect(header).toMatch(/^KIND\s+CONF\s+DUAL/);
     expect(rule).toMatch(/^-+( +-+)+$/);
     const lines = [header ?? "", ...rows];
@@ -94,7 +83,7 @@ describe("deniedby roles", () => {
 
   it("prints one JSON object per line with --format json", async () => {
     expect(await rolesCommand(["--db", dbPath, "--format", "json"])).toBe(0);
-    const entries = out
+    const entries = output.stdout
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l) as { roleArn: string; kinds: { kind: string }[] });
@@ -108,19 +97,19 @@ describe("deniedby roles", () => {
 
   it("filters on the leading kind", async () => {
     expect(await rolesCommand(["--db", dbPath, "--format", "json", "--kind", "iam-user"])).toBe(0);
-    expect(out.trimEnd().split("\n")).toHaveLength(1);
+    expect(output.stdout.trimEnd().split("\n")).toHaveLength(1);
   });
 
   it("exits 2 with a message on bad usage", async () => {
     expect(await rolesCommand(["--db", dbPath, "--format", "yaml"])).toBe(2);
-    expect(err).toMatch(/--format must be table or json/);
+    expect(output.stderr).toMatch(/--format must be table or json/);
     expect(await rolesCommand(["--nope"])).toBe(2);
     expect(await rolesCommand(["extra"])).toBe(2);
-    expect(out).toBe("");
+    expect(output.stdout).toBe("");
   });
 
   it("exits 1 without creating a database that does not exist", async () => {
     expect(await rolesCommand(["--db", join(dir, "missing.db")])).toBe(1);
-    expect(err).toMatch(/no database/);
+    expect(output.stderr).toMatch(/no database/);
   });
 });
