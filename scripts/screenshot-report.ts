@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb } from "../src/db/client.js";
+import { createStore } from "../src/db/store.js";
 import { leastPrivilegeReport, renderReport } from "../src/report/report.usecases.js";
 import { ingestPaths, runStages } from "../test/support/ingest.js";
 
@@ -23,7 +24,7 @@ export async function screenshotScenarioReport(outDir: string): Promise<{ html: 
   await runStages(db);
   // The scenario is one day, 2026-11-16: a week ending that day.
   const report = leastPrivilegeReport(
-    db,
+    createStore(db),
     { from: "2026-11-10", to: "2026-11-16" },
     Date.parse("2026-11-17T00:00:00Z"),
   );

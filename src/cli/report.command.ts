@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { createStore } from "../db/store.js";
 import { WindowError } from "../report/report.errors.js";
 import { REPORT_FORMATS } from "../report/report.schemas.js";
 import { leastPrivilegeReport, renderReport } from "../report/report.usecases.js";
@@ -42,7 +43,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     let text: string;
     try {
       const report = leastPrivilegeReport(
-        db,
+        createStore(db),
         { from: values.from, to: values.to, role: values.role },
         Date.now(),
       );

@@ -34,7 +34,9 @@ describe("the evidence-event list", () => {
       expect(evidenceEvents[name].says.length).toBeGreaterThan(5);
     }
     expect(evidenceEventsReadBy("classify")).toContain("ecs:RegisterTaskDefinition");
-    expect(evidenceEventsReadBy("report")).toContain("iam:PutRolePolicy");
+    // The report reads task definitions and ECS Exec switches; what roles are granted it reads from the policy model.
+    expect(evidenceEventsReadBy("report")).toContain("ecs:RegisterTaskDefinition");
+    expect(evidenceEventsReadBy("policy")).toContain("iam:PutRolePolicy");
   });
 
   it("keeps successful evidence events only, and a service's AssumeRole only", () => {

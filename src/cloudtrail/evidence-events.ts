@@ -3,7 +3,7 @@ import type { Principal } from "./principal.js";
 import type { CloudTrailRecord } from "./record.js";
 
 /**
- * Who reads an evidence event: the classifier (what a role is), the report (what a role is granted), the policy
+ * Who reads an evidence event: the classifier (what a role is), the report (task definitions and ECS Exec), the policy
  * model (who holds which policy: src/policy/trail has exactly one parser for each of its events, a type check
  * holds it to this list).
  */
@@ -14,23 +14,29 @@ type Reader = "classify" | "report" | "policy";
  * list, keyed `<service>:<eventName>`. They are kept in full because their readers need the request parameters
  * (task definitions, trust policies, instance profiles, policy documents). The Athena evidence query
  * (queries/evidence.sql) and the push rules of infra/ (infra/lib/push-pattern.ts) carry copies that tests compare
- * with it; the classifier's extractor map, the report's policy events and the policy model's parsers are held to it.
+ * with it; the classifier's extractor map, the report's task records and the policy model's parsers are held to it.
  */
 export const evidenceEvents = {
   "ecs:RegisterTaskDefinition": {
-    readBy: ["classify"],
+    readBy: ["classify", "report"],
     says: "the task and execution roles of a task definition",
   },
   "ecs:RunTask": {
-    readBy: ["classify"],
+    readBy: ["classify", "report"],
     says: "role overrides, and the container instances tasks are placed on",
   },
   "ecs:StartTask": {
     readBy: ["classify"],
     says: "role overrides, and the container instances tasks are placed on",
   },
-  "ecs:CreateService": { readBy: ["classify"], says: "the legacy ECS service role" },
-  "ecs:UpdateService": { readBy: ["classify"], says: "the legacy ECS service role" },
+  "ecs:CreateService": {
+    readBy: ["classify", "report"],
+    says: "the legacy ECS service role, and whether ECS Exec is on",
+  },
+  "ecs:UpdateService": {
+    readBy: ["classify", "report"],
+    says: "the legacy ECS service role, and whether ECS Exec is on",
+  },
   "ecs:RegisterContainerInstance": { readBy: ["classify"], says: "the host role of a container instance" },
   "ec2:RunInstances": { readBy: ["classify"], says: "instance profiles attached to instances" },
   "ec2:AssociateIamInstanceProfile": {
@@ -48,23 +54,23 @@ export const evidenceEvents = {
     says: "instance profiles of launch configurations",
   },
   "iam:CreateRole": {
-    readBy: ["classify", "report", "policy"],
+    readBy: ["classify", "policy"],
     says: "a role's trust policy, and that it was created",
   },
   "iam:UpdateAssumeRolePolicy": { readBy: ["classify", "policy"], says: "a role's new trust policy" },
-  "iam:DeleteRole": { readBy: ["report", "policy"], says: "that a role and its policies are gone" },
+  "iam:DeleteRole": { readBy: ["policy"], says: "that a role and its policies are gone" },
   "iam:TagRole": { readBy: ["policy"], says: "a role's tags (principal tags in conditions)" },
   "iam:UntagRole": { readBy: ["policy"], says: "a role's tags (principal tags in conditions)" },
   "iam:AttachRolePolicy": {
-    readBy: ["classify", "report", "policy"],
+    readBy: ["classify", "policy"],
     says: "managed policies attached to a role",
   },
   "iam:DetachRolePolicy": {
-    readBy: ["classify", "report", "policy"],
+    readBy: ["classify", "policy"],
     says: "managed policies detached from a role",
   },
-  "iam:PutRolePolicy": { readBy: ["report", "policy"], says: "a role's inline policies" },
-  "iam:DeleteRolePolicy": { readBy: ["report", "policy"], says: "a role's inline policies" },
+  "iam:PutRolePolicy": { readBy: ["policy"], says: "a role's inline policies" },
+  "iam:DeleteRolePolicy": { readBy: ["policy"], says: "a role's inline policies" },
   "iam:PutRolePermissionsBoundary": { readBy: ["policy"], says: "a role's permissions boundary" },
   "iam:DeleteRolePermissionsBoundary": { readBy: ["policy"], says: "a role's permissions boundary" },
   "iam:CreateUser": { readBy: ["policy"], says: "that a user exists" },
@@ -83,9 +89,9 @@ export const evidenceEvents = {
   "iam:DeleteGroupPolicy": { readBy: ["policy"], says: "a group's inline policies" },
   "iam:AttachGroupPolicy": { readBy: ["policy"], says: "managed policies attached to a group" },
   "iam:DetachGroupPolicy": { readBy: ["policy"], says: "managed policies detached from a group" },
-  "iam:CreatePolicy": { readBy: ["report", "policy"], says: "customer-managed policy documents" },
-  "iam:CreatePolicyVersion": { readBy: ["report", "policy"], says: "customer-managed policy documents" },
-  "iam:SetDefaultPolicyVersion": { readBy: ["report", "policy"], says: "which policy version is in force" },
+  "iam:CreatePolicy": { readBy: ["policy"], says: "customer-managed policy documents" },
+  "iam:CreatePolicyVersion": { readBy: ["policy"], says: "customer-managed policy documents" },
+  "iam:SetDefaultPolicyVersion": { readBy: ["policy"], says: "which policy version is in force" },
   "iam:DeletePolicyVersion": { readBy: ["policy"], says: "customer-managed policy documents" },
   "iam:DeletePolicy": { readBy: ["policy"], says: "customer-managed policy documents" },
   "iam:CreateInstanceProfile": { readBy: [], says: "instance profiles (kept for their history)" },

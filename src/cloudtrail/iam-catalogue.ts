@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 
@@ -112,4 +112,12 @@ export function serviceActionNames(service: string): string[] {
   if (!actions) return [];
   const key = service.toLowerCase();
   return [...actions.values()].map((a) => `${key}:${a.name}`).sort();
+}
+
+/** Every service prefix the catalogue knows, sorted: what `*` and `NotAction` range over. */
+export function serviceNames(): string[] {
+  return readdirSync(resolve(dataDir, "actions"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -".json".length))
+    .sort();
 }

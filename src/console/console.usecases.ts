@@ -179,7 +179,7 @@ function roleView(ctx: Ctx, arn: string): RoleView | null {
   const roleArn = entry?.roleArn ?? arn;
   const incidents = incidentsOfPrincipal(db, roleArn, 50);
   if (!entry && incidents.length === 0) return null;
-  const report = leastPrivilegeReport(db, { role: roleArn }, ctx.deps.clock.now());
+  const report = leastPrivilegeReport(ctx.deps.store, { role: roleArn }, ctx.deps.clock.now());
   return {
     arn: roleArn,
     entry,
@@ -196,7 +196,7 @@ function roleView(ctx: Ctx, arn: string): RoleView | null {
 
 /** A bad window throws WindowError (an InvalidInputError: a 400 page naming the field). */
 function reportView(ctx: Ctx, q: ReportPageQuery): LeastPrivilegeReport {
-  return leastPrivilegeReport(ctx.deps.db, { from: q.from, to: q.to }, ctx.deps.clock.now());
+  return leastPrivilegeReport(ctx.deps.store, { from: q.from, to: q.to }, ctx.deps.clock.now());
 }
 
 /** An event id, a role or session ARN, a role name, or a pasted error message. */

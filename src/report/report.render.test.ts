@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
 import { loadScenario } from "../../test/support/report-scenario.js";
+import { createStore } from "../db/store.js";
 import { renderHtml } from "./report.render.html.js";
 import { renderMarkdown } from "./report.render.md.js";
 import { LeastPrivilegeReport } from "./report.schemas.js";
@@ -11,7 +12,7 @@ beforeAll(async () => {
   const db = memoryDb();
   await loadScenario(db);
   report = leastPrivilegeReport(
-    db,
+    createStore(db),
     { from: "2026-11-10", to: "2026-11-16" },
     Date.parse("2026-11-20T00:00:00Z"),
   );

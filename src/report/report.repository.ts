@@ -1,15 +1,10 @@
-import { and, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, gte, lt, lte, sql } from "drizzle-orm";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
-import { evidenceEventsReadBy } from "../cloudtrail/evidence-events.js";
 import type { Db } from "../db/client.js";
-import { denials, evidenceEvents, usageDaily } from "../db/schema.js";
+import { denials, usageDaily } from "../db/schema.js";
 import { listRoleEntries } from "../pipeline/catalog.js";
 import type { ReportDenial, ReportInput, ReportUsage } from "./report.build.js";
-import type { PolicyEvent } from "./report.granted.js";
 import type { ResolvedWindow } from "./report.window.js";
-
-/** The IAM events the granted section replays (all iam:, so matched by name), from the one evidence list. */
-const POLICY_EVENTS = evidenceEventsReadBy("report").map((e) => e.slice(e.indexOf(":") + 1));
 
 function firstUserAgent(json: string): string | null {
   try {
@@ -17,14 +12,6 @@ function firstUserAgent(json: string): string | null {
     return Array.isArray(v) && typeof v[0] === "string" ? v[0] : null;
   } catch {
     return null;
-  }
-}
-
-function parseRecord(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return {};
   }
 }
 
@@ -41,9 +28,13 @@ function allCatalog(db: Db): RoleCatalogEntry[] {
 
 /**
  * Everything the report needs for a window and the one before it: usage aggregates and analysed denials of both,
- * the IAM policy events up to the window's end, and the role catalogue. With `role`, only that role's rows.
+ * and the role catalogue. With `role`, only that role's rows.
  */
-export function loadReportInput(db: Db, window: ResolvedWindow, role: string | null): ReportInput {
+export function loadReportInput(
+  db: Db,
+  window: ResolvedWindow,
+  role: string | null,
+): Omit<ReportInput, "grantsOf" | "modelRoles"> {
   const principal = sql<string>`coalesce(${usageDaily.roleArn}, ${usageDaily.principalArn})`;
   // usage_role_day_idx serves the role filter; the day range is a primary-key prefix scan otherwise.
   const usageRows = db
@@ -100,17 +91,6 @@ export function loadReportInput(db: Db, window: ResolvedWindow, role: string | n
   const current: ReportDenial[] = [];
   const previous: ReportDenial[] = [];
   for (const d of denialRows) (d.eventTime >= window.startMs ? current : previous).push(d);
-  const policyEvents: PolicyEvent[] = db
-    .select({
-      eventTime: evidenceEvents.eventTime,
-      eventName: evidenceEvents.eventName,
-      accountId: evidenceEvents.accountId,
-      raw: evidenceEvents.raw,
-    })
-    .from(evidenceEvents)
-    .where(and(inArray(evidenceEvents.eventName, POLICY_EVENTS), lt(evidenceEvents.eventTime, window.endMs)))
-    .all()
-    .map(({ raw, ...e }) => ({ ...e, record: parseRecord(raw) }));
   return {
     window: window.current,
     previousWindow: window.previous,
@@ -120,7 +100,6 @@ export function loadReportInput(db: Db, window: ResolvedWindow, role: string | n
     previousUsage,
     denials: current,
     previousDenials: previous,
-    policyEvents,
   };
 }
 

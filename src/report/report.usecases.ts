@@ -1,5 +1,6 @@
-import type { Db } from "../db/client.js";
+import type { Store } from "../db/store.js";
 import { buildReport } from "./report.build.js";
+import { grantsFromModel } from "./report.granted.js";
 import { renderHtml } from "./report.render.html.js";
 import { renderMarkdown } from "./report.render.md.js";
 import { latestActivityDay, loadReportInput } from "./report.repository.js";
@@ -24,10 +25,16 @@ export interface ReportRequest {
  * day with data instead, and says so: a first run on the bundled examples, or a store fed by a stopped source,
  * shows its data rather than an empty week.
  */
-export function leastPrivilegeReport(db: Db, request: ReportRequest, now: number): LeastPrivilegeReport {
+export function leastPrivilegeReport(
+  store: Store,
+  request: ReportRequest,
+  now: number,
+): LeastPrivilegeReport {
+  const { db } = store;
   const role = request.role ?? null;
   const window = resolveWindow(request, now);
-  const input = loadReportInput(db, window, role);
+  const { grantsOf, roles: modelRoles } = grantsFromModel(store);
+  const input = { ...loadReportInput(db, window, role), grantsOf, modelRoles };
   const chosen = request.from !== undefined || request.to !== undefined;
   if (chosen || input.usage.length > 0 || input.denials.length > 0) return buildReport(input);
   const empty = `The last ${window.current.days} days (${window.current.from} to ${window.current.to}) hold no data`;
@@ -37,6 +44,8 @@ export function leastPrivilegeReport(db: Db, request: ReportRequest, now: number
   const fallback = resolveWindow({ to: latest }, now);
   return buildReport({
     ...loadReportInput(db, fallback, role),
+    grantsOf,
+    modelRoles,
     windowNote: `${empty}: this is the latest week with data, ${fallback.current.from} to ${fallback.current.to}.`,
   });
 }
