@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
+  ecsName,
   familyWithTaskRole,
   launchedTask,
+  launchRecords,
+  registeredDefinition,
+  serviceDefinition,
   serviceRunningFamily,
   taskDefinitionFamily,
+  taskDefinitionRef,
 } from "./ecs-task-records.js";
 
 const TASK_ID = "0f4b1c2d3e4f5a6b7c8d9e0f1a2b3c4d";
@@ -90,5 +95,127 @@ describe("serviceRunningFamily", () => {
     expect(
       serviceRunningFamily({ requestParameters: { service: "checkout", desiredCount: 0 } }, "checkout"),
     ).toBeNull();
+  });
+});
+
+describe("taskDefinitionRef", () => {
+  it.each([
+    ["web", { family: "web", revision: null }],
+    ["web:3", { family: "web", revision: 3 }],
+    [
+      "arn:aws:ecs:eu-west-1:111122223333:task-definition/web_api-2:14",
+      { family: "web_api-2", revision: 14 },
+    ],
+    ["web:x", null],
+    ["a/b", null],
+    ["arn:aws:s3:::bucket/web:3", null],
+    ["", null],
+  ])("%s → %o", (ref, expected) => expect(taskDefinitionRef(ref)).toEqual(expected));
+});
+
+describe("ecsName", () => {
+  it.each([
+    ["prod", "prod"],
+    ["arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "prod"],
+    ["arn:aws:ecs:eu-west-1:111122223333:service/prod/web", "web"],
+    ["arn:aws:ecs:eu-west-1:111122223333:service/web", "web"],
+  ])("%s → %s", (given, name) => expect(ecsName(given)).toBe(name));
+});
+
+describe("launchRecords", () => {
+  it("reads every launched task's ID, cluster name, definition and service", () => {
+    const record = runTask("service:checkout");
+    const second = record.responseElements.tasks[1] as Record<string, unknown>;
+    second.taskDefinitionArn = "arn:aws:ecs:eu-west-1:111122223333:task-definition/checkout:7";
+    expect(launchRecords(record)).toEqual([
+      {
+        taskId: "aaaabbbbccccddddeeeeffff00001111",
+        taskArn: "arn:aws:ecs:eu-west-1:111122223333:task/prod/aaaabbbbccccddddeeeeffff00001111",
+        cluster: null,
+        family: null,
+        revision: null,
+        service: null,
+      },
+      {
+        taskId: TASK_ID,
+        taskArn: `arn:aws:ecs:eu-west-1:111122223333:task/prod/${TASK_ID}`,
+        cluster: "prod",
+        family: "checkout",
+        revision: 7,
+        service: "checkout",
+      },
+    ]);
+  });
+
+  it("reads nothing from another event, a failed launch or tasks without an ARN", () => {
+    expect(launchRecords({ ...runTask(undefined), eventName: "StopTask" })).toEqual([]);
+    expect(launchRecords({ eventName: "RunTask", responseElements: null })).toEqual([]);
+    expect(
+      launchRecords({ eventName: "StartTask", responseElements: { tasks: [{ group: "x" }, 3] } }),
+    ).toEqual([]);
+  });
+});
+
+describe("registeredDefinition", () => {
+  const record = (requestParameters: unknown, responseElements: unknown = null) => ({
+    eventName: "RegisterTaskDefinition",
+    recipientAccountId: "111122223333",
+    requestParameters,
+    responseElements,
+  });
+
+  it("reads the family, the revision the response gave and the task role as the request named it", () => {
+    expect(
+      registeredDefinition(
+        record({ family: "billing", taskRoleArn: "billing-task" }, { taskDefinition: { revision: 3 } }),
+      ),
+    ).toEqual({ family: "billing", revision: 3, taskRole: "billing-task", accountId: "111122223333" });
+    expect(
+      registeredDefinition(record({ family: "billing", taskRoleArn: "arn:aws:iam::1:role/x" })),
+    ).toMatchObject({
+      revision: null,
+      taskRole: "arn:aws:iam::1:role/x",
+    });
+  });
+
+  it("is null without a task role or a family, or for another event", () => {
+    expect(registeredDefinition(record({ family: "billing" }))).toBeNull();
+    expect(registeredDefinition(record({ taskRoleArn: "x" }))).toBeNull();
+    expect(
+      registeredDefinition({
+        eventName: "CreateService",
+        requestParameters: { family: "a", taskRoleArn: "b" },
+      }),
+    ).toBeNull();
+  });
+});
+
+describe("serviceDefinition", () => {
+  const record = (eventName: string, requestParameters: unknown) => ({ eventName, requestParameters });
+
+  it("reads the service, its cluster's name (default when none) and its task definition", () => {
+    expect(
+      serviceDefinition(
+        record("CreateService", {
+          cluster: "arn:aws:ecs:eu-west-1:111122223333:cluster/prod",
+          serviceName: "billing-api",
+          taskDefinition: "billing:3",
+        }),
+      ),
+    ).toEqual({ service: "billing-api", cluster: "prod", definition: { family: "billing", revision: 3 } });
+    expect(
+      serviceDefinition(
+        record("UpdateService", { service: "arn:aws:ecs:eu-west-1:111122223333:service/prod/web" }),
+      ),
+    ).toEqual({
+      service: "web",
+      cluster: "default",
+      definition: null,
+    });
+  });
+
+  it("is null for another event or a request without a service", () => {
+    expect(serviceDefinition(record("DeleteService", { service: "web" }))).toBeNull();
+    expect(serviceDefinition(record("CreateService", { cluster: "prod" }))).toBeNull();
   });
 });

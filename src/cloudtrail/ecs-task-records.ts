@@ -54,3 +54,99 @@ export function serviceRunningFamily(record: unknown, family: string): string | 
   const taskDefinition = str(req, "taskDefinition");
   return service && taskDefinition && taskDefinitionFamily(taskDefinition) === family ? service : null;
 }
+
+/** A task definition named by family, family:revision or ARN; the revision is null when the reference has none. */
+export interface TaskDefinitionRef {
+  family: string;
+  revision: number | null;
+}
+
+/** The family and revision of a reference (`web`, `web:3`, `arn:…:task-definition/web:3`), or null when malformed. */
+export function taskDefinitionRef(ref: string): TaskDefinitionRef | null {
+  const m = /^(?:arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\/)?([A-Za-z0-9_-]{1,255})(?::(\d{1,9}))?$/.exec(
+    ref,
+  );
+  if (!m?.[1]) return null;
+  return { family: m[1], revision: m[2] === undefined ? null : Number(m[2]) };
+}
+
+/** The last segment of an ECS ARN (`…:cluster/prod` → `prod`, `…:service/prod/web` → `web`), or the name as given. */
+export function ecsName(nameOrArn: string): string {
+  return nameOrArn.startsWith("arn:") ? nameOrArn.slice(nameOrArn.lastIndexOf("/") + 1) : nameOrArn;
+}
+
+/** A task a RunTask/StartTask response launched, with what on-call filters by: its definition, service and cluster. */
+export interface LaunchRecord {
+  taskId: string;
+  taskArn: string;
+  /** The cluster's name. */
+  cluster: string | null;
+  family: string | null;
+  revision: number | null;
+  service: string | null;
+}
+
+/** Every task a RunTask/StartTask record's response launched (none for a failed launch or another record). */
+export function launchRecords(record: unknown): LaunchRecord[] {
+  const name = str(record, "eventName");
+  if (name !== "RunTask" && name !== "StartTask") return [];
+  const tasks = field(field(record, "responseElements"), "tasks");
+  if (!Array.isArray(tasks)) return [];
+  return tasks.flatMap((task): LaunchRecord[] => {
+    const taskArn = str(task, "taskArn");
+    const taskId = taskArn?.slice(taskArn.lastIndexOf("/") + 1);
+    if (!taskArn || !taskId) return [];
+    const group = str(task, "group");
+    const clusterArn = str(task, "clusterArn");
+    const definition = taskDefinitionRef(str(task, "taskDefinitionArn") ?? "");
+    return [
+      {
+        taskId,
+        taskArn,
+        cluster: clusterArn === null ? null : ecsName(clusterArn),
+        family: definition?.family ?? null,
+        revision: definition?.revision ?? null,
+        service: group?.startsWith("service:") ? group.slice("service:".length) || null : null,
+      },
+    ];
+  });
+}
+
+/** What a RegisterTaskDefinition record registered: family, revision (from the response) and task role, or null. */
+export function registeredDefinition(
+  record: unknown,
+): (TaskDefinitionRef & { taskRole: string; accountId: string | null }) | null {
+  if (str(record, "eventName") !== "RegisterTaskDefinition") return null;
+  const req = field(record, "requestParameters");
+  const family = str(req, "family");
+  const taskRole = str(req, "taskRoleArn");
+  if (!family || !taskRole) return null;
+  const registered = field(field(record, "responseElements"), "taskDefinition");
+  const revision = field(registered, "revision");
+  return {
+    family,
+    revision: typeof revision === "number" && Number.isInteger(revision) ? revision : null,
+    taskRole,
+    accountId: str(record, "recipientAccountId") ?? str(field(record, "userIdentity"), "accountId"),
+  };
+}
+
+/**
+ * The service a CreateService/UpdateService record names, its cluster's name (ECS's `default` when the request names
+ * none) and the task definition it runs (null when an update leaves it as it was), or null for another record.
+ */
+export function serviceDefinition(
+  record: unknown,
+): { service: string; cluster: string; definition: TaskDefinitionRef | null } | null {
+  const name = str(record, "eventName");
+  if (name !== "CreateService" && name !== "UpdateService") return null;
+  const req = field(record, "requestParameters");
+  const service = str(req, "serviceName") ?? str(req, "service");
+  if (!service) return null;
+  const taskDefinition = str(req, "taskDefinition");
+  return {
+    service: ecsName(service),
+    cluster: ecsName(str(req, "cluster") ?? "default"),
+    definition: taskDefinition === null ? null : taskDefinitionRef(taskDefinition),
+  };
+}

@@ -47,3 +47,78 @@ export function serviceRecordsNaming(db: Db, text: string): string[] {
     .pluck()
     .all(text) as string[];
 }
+
+/** The raw ECS management records that may name `texts` (any of them), newest first, bounded (deploys are rare). */
+export function ecsRecordsNaming(db: Db, eventNames: readonly string[], texts: readonly string[]): string[] {
+  if (texts.length === 0) return [];
+  return db.$client
+    .prepare(
+      `SELECT raw FROM evidence_events
+       WHERE event_name IN (SELECT value FROM json_each(?))
+         AND EXISTS (SELECT 1 FROM json_each(?) t WHERE instr(raw, t.value) > 0)
+       ORDER BY event_time DESC LIMIT 5000`,
+    )
+    .pluck()
+    .all(JSON.stringify(eventNames), JSON.stringify(texts)) as string[];
+}
+
+/** The role ARNs the catalogue knows by account (when known) and role name: session ARNs and task definitions name roles without their path. */
+export function roleArnsNamed(
+  db: Db,
+  roles: readonly { accountId: string | null; roleName: string }[],
+): string[] {
+  if (roles.length === 0) return [];
+  return db.$client
+    .prepare(
+      `SELECT DISTINCT rc.role_arn FROM role_catalog rc JOIN json_each(?) r
+         ON rc.role_name = json_extract(r.value, '$.roleName')
+        AND (json_extract(r.value, '$.accountId') IS NULL OR rc.account_id = json_extract(r.value, '$.accountId'))`,
+    )
+    .pluck()
+    .all(JSON.stringify(roles)) as string[];
+}
+
+/** A launched task as the ecs_tasks table keeps it. */
+export interface StoredEcsTask {
+  taskId: string;
+  taskArn: string;
+  cluster: string | null;
+  family: string | null;
+  revision: number | null;
+  service: string | null;
+  launchedAt: number;
+}
+
+/** What the ecs-tasks stage reads and writes: the launch records stored since it last ran, and the tasks table. */
+export function createEcsTaskWriter(db: Db) {
+  const c = db.$client;
+  // The raw text only of launches: the other evidence rows are passed over for their rowid alone.
+  const launchesAfter = c.prepare(
+    `SELECT rowid, event_time AS eventTime,
+       CASE WHEN event_name IN ('RunTask', 'StartTask') THEN raw END AS raw
+     FROM evidence_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+  );
+  const upsert = c.prepare(
+    `INSERT INTO ecs_tasks (task_id, task_arn, cluster, family, revision, service, launched_at)
+     VALUES (@taskId, @taskArn, @cluster, @family, @revision, @service, @launchedAt)
+     ON CONFLICT (task_id) DO UPDATE SET task_arn = excluded.task_arn, cluster = excluded.cluster,
+       family = excluded.family, revision = excluded.revision, service = excluded.service,
+       launched_at = excluded.launched_at
+     WHERE excluded.launched_at >= ecs_tasks.launched_at`,
+  );
+  const clear = c.prepare("DELETE FROM ecs_tasks");
+  return {
+    /** Up to `limit` evidence rows after `rowid`, in storage order; `raw` is set for RunTask/StartTask only. */
+    launchesAfter(rowid: number, limit: number): { rowid: number; eventTime: number; raw: string | null }[] {
+      return launchesAfter.all(rowid, limit) as { rowid: number; eventTime: number; raw: string | null }[];
+    },
+    save(tasks: readonly StoredEcsTask[]): void {
+      for (const t of tasks) upsert.run(t);
+    },
+    clear(): void {
+      clear.run();
+    },
+  };
+}
+
+export type EcsTaskWriter = ReturnType<typeof createEcsTaskWriter>;

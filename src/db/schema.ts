@@ -66,6 +66,9 @@ export const denials = sqliteTable(
     index("denials_account_time_idx").on(t.accountId, t.eventTime, t.eventId),
     index("denials_action_time_idx").on(t.action, t.eventTime, t.eventId),
     index("denials_incident_time_idx").on(t.incidentId, t.eventTime, t.eventId),
+    // Finding a task's denials: a task role's sessions are named by the task ID (and the find filters by task
+    // definition, service and cluster reach denials through the task IDs they resolve to).
+    index("denials_session_time_idx").on(t.sessionName, t.eventTime, t.eventId),
   ],
 );
 
@@ -244,7 +247,35 @@ export const ecsCredentialRequests = sqliteTable(
     containerInstanceArn: text("container_instance_arn"),
     source: text("source").notNull(),
   },
-  (t) => [index("ecs_credential_requests_task_idx").on(t.taskId, t.time)],
+  (t) => [
+    index("ecs_credential_requests_task_idx").on(t.taskId, t.time),
+    // The tasks the agents saw in a cluster: finding denials by cluster.
+    index("ecs_credential_requests_cluster_idx").on(t.cluster, t.taskId),
+  ],
+);
+
+/**
+ * The tasks RunTask/StartTask responses launched, with their task definition, service (group `service:NAME`) and
+ * cluster: derived from evidence_events by the ecs-tasks stage after storing (src/pipeline/ecs-tasks.ts), so finding
+ * denials by task definition, service or cluster reads an index instead of every launch record's JSON.
+ */
+export const ecsTasks = sqliteTable(
+  "ecs_tasks",
+  {
+    taskId: text("task_id").primaryKey(),
+    taskArn: text("task_arn").notNull(),
+    /** The cluster's name (the last segment of its ARN). */
+    cluster: text("cluster"),
+    family: text("family"),
+    revision: integer("revision"),
+    service: text("service"),
+    launchedAt: integer("launched_at").notNull(),
+  },
+  (t) => [
+    index("ecs_tasks_family_idx").on(t.family, t.revision),
+    index("ecs_tasks_service_idx").on(t.service),
+    index("ecs_tasks_cluster_idx").on(t.cluster),
+  ],
 );
 export type EcsCredentialRequestRow = typeof ecsCredentialRequests.$inferSelect;
 
