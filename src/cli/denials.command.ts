@@ -2,16 +2,51 @@ import { parseArgs } from "node:util";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
 import { loadConfig } from "../config.js";
 import { decodeCursor, listDenials } from "../db/denial-pages.repository.js";
+import { FindQuery } from "../denials/denials.schemas.js";
 import type { Explanation } from "../explain/explanation.schema.js";
 import { analysePendingDenials } from "../pipeline/analyse-denials.js";
 import { createExplanations } from "../pipeline/explanations.js";
+import { resolveFindFilters } from "../pipeline/find-filters.js";
 import { escapeTerminal } from "../shared/text-escape.js";
 import { parseTime, TIME_FORMS } from "../shared/time.js";
 import { commandStore, openStoredDb } from "./command-line.js";
 
 const USAGE =
-  "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID] [--include-noise] [--limit N] [--format table|json]\n" +
-  `  T: ${TIME_FORMS}\n`;
+  "usage: deniedby denials [--db PATH] [--since T] [--until T] [--role ARN] [--kind K] [--action A] [--account ID] [--incident ID]\n" +
+  "       [--session NAME|TASK-ID|TASK-ARN] [--task-definition FAMILY[:REV]|ARN] [--service NAME|ARN]\n" +
+  "       [--cluster NAME|ARN] [--text TEXT] [--include-noise] [--limit N] [--format table|json]\n" +
+  `  T: ${TIME_FORMS}\n` +
+  "  --text: a case-insensitive substring of the message, resource, action or role, taken literally\n";
+
+/** The find flags, each with the API parameter it is checked as (the same schema: the same rules and messages). */
+const FIND_FLAGS = {
+  session: "session",
+  "task-definition": "taskDefinition",
+  service: "service",
+  cluster: "cluster",
+  text: "q",
+} as const;
+
+/** The API's `q` is the pipeline's `text`. */
+function findOf({ q, ...rest }: FindQuery) {
+  return { ...rest, text: q };
+}
+
+/** The find flags checked as the API checks its parameters, or the message that names the first bad flag. */
+function findQuery(
+  values: Record<string, unknown>,
+): { ok: true; query: FindQuery } | { ok: false; message: string } {
+  const given = Object.fromEntries(
+    Object.entries(FIND_FLAGS).flatMap(([flag, param]) =>
+      values[flag] === undefined ? [] : [[param, values[flag]]],
+    ),
+  );
+  const parsed = FindQuery.safeParse(given);
+  if (parsed.success) return { ok: true, query: parsed.data };
+  const issue = parsed.error.issues[0];
+  const flag = Object.entries(FIND_FLAGS).find(([, param]) => param === issue?.path[0])?.[0] ?? "?";
+  return { ok: false, message: `--${flag}: ${issue?.message ?? "invalid"}` };
+}
 
 export function defaultDbPath(): string {
   // DENIEDBY_DB through the validated config, like every other command.
@@ -87,6 +122,11 @@ export async function denialsCommand(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
+  const find = findQuery(values);
+  if (!find.ok) {
+    process.stderr.write(`${find.message}\n${USAGE}`);
+    return 2;
+  }
   if (values.cursor !== undefined) {
     try {
       decodeCursor(values.cursor);
@@ -112,6 +152,7 @@ export async function denialsCommand(argv: string[]): Promise<number> {
       ...(values.account ? { account: values.account } : {}),
       ...(values.incident ? { incident: values.incident } : {}),
       ...(values.cursor ? { cursor: values.cursor } : {}),
+      ...resolveFindFilters(db, findOf(find.query)),
       includeNoise: values["include-noise"] === true,
     });
     const explained = page.denials.map((row) => explanations.explain(row));
@@ -141,6 +182,11 @@ function parse(argv: string[]) {
       action: { type: "string" },
       account: { type: "string" },
       incident: { type: "string" },
+      session: { type: "string" },
+      "task-definition": { type: "string" },
+      service: { type: "string" },
+      cluster: { type: "string" },
+      text: { type: "string" },
       cursor: { type: "string" },
       limit: { type: "string" },
       format: { type: "string" },

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { decodeCursor, encodeCursor } from "./denial-pages.repository.js";
+import { decodeCursor, encodeCursor, type FindFilters, findClauses } from "./denial-pages.repository.js";
 import { type DenialRow, denialRaw, denials, type IncidentRow, incidents, roleCatalog } from "./schema.js";
 
 /** A stored denial with its raw record and its incident's noise reason (when it has one). */
@@ -15,7 +15,27 @@ export function getDenial(db: Db, eventId: string): DenialRow | undefined {
   return row ? { ...row.d, raw: row.raw, noiseReason: row.noiseReason } : undefined;
 }
 
-export interface ListIncidentsOptions {
+/** A condition written with `?` placeholders, as drizzle SQL with its parameters bound in their places. */
+function bound(clause: string, params: readonly unknown[]): SQL {
+  const parts = clause.split("?");
+  return sql.join(parts.map((p, i) => (i < params.length ? sql`${sql.raw(p)}${params[i]}` : sql.raw(p))));
+}
+
+/**
+ * Incidents that hold a denial the find filters match: the denials are found through their own indexes (see
+ * findClauses), then their incidents by primary key.
+ */
+function incidentsFound(f: FindFilters): SQL | undefined {
+  const clauses = findClauses(f);
+  if (clauses.length === 0) return undefined;
+  const where = sql.join(
+    clauses.map((c) => bound(c.clause, c.params)),
+    sql` AND `,
+  );
+  return sql`${incidents.id} IN (SELECT d.incident_id FROM denials d WHERE d.incident_id IS NOT NULL AND ${where})`;
+}
+
+export interface ListIncidentsOptions extends FindFilters {
   roleArn?: string;
   /** Incidents active in [since, until): last seen at or after since, first seen before until. */
   since?: number;
@@ -43,6 +63,8 @@ export function listIncidents(
   if (o.account) where.push(eq(incidents.accountId, o.account));
   if (o.incident) where.push(eq(incidents.id, o.incident));
   if (!o.includeNoise) where.push(eq(incidents.noise, false));
+  const found = incidentsFound(o);
+  if (found) where.push(found);
   if (o.cursor) {
     const c = decodeCursor(o.cursor);
     const keyset =

@@ -70,9 +70,71 @@ export function isMessageBody(body: unknown): boolean {
   return isJsonObject(body) && Object.hasOwn(body, "message");
 }
 
+const ECS_NAME = "[A-Za-z0-9_-]{1,255}";
+const ECS_ARN = (resource: string) => `arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${resource}`;
+
+/**
+ * What on-call finds denials by: a task ID or session name, a task definition, a service, a cluster, free text. The
+ * shapes are checked here (the API's query and the command's flags alike); src/pipeline/find-filters.ts resolves them.
+ */
+export const FindQuery = z.object({
+  session: z
+    .string()
+    .regex(
+      new RegExp(`^(?:[\\w+=,.@-]{2,64}|${ECS_ARN(`task/(?:${ECS_NAME}/)?[A-Za-z0-9-]{1,64}`)})$`),
+      "a role session name, an ECS task ID or a task ARN",
+    )
+    .optional()
+    .openapi({
+      description:
+        "The role session name; an ECS task role's sessions are named by the task ID, so a task ID or a task ARN finds that task's denials",
+      example: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    }),
+  taskDefinition: z
+    .string()
+    .regex(
+      new RegExp(`^(?:${ECS_NAME}(?::\\d{1,9})?|${ECS_ARN(`task-definition/${ECS_NAME}:\\d{1,9}`)})$`),
+      "a task definition family, family:revision or task definition ARN",
+    )
+    .optional()
+    .openapi({
+      description:
+        "Denials of tasks launched from this task definition (family, family:revision or ARN), and of its task role where the task's launch is not in the trail",
+      example: "checkout:7",
+    }),
+  service: z
+    .string()
+    .regex(
+      new RegExp(`^(?:${ECS_NAME}|${ECS_ARN(`service/(?:${ECS_NAME}/)?${ECS_NAME}`)})$`),
+      "an ECS service name or ARN",
+    )
+    .optional()
+    .openapi({
+      description:
+        "Denials of the service's tasks, and of the task role of the task definitions it runs where the task's launch is not in the trail",
+      example: "checkout",
+    }),
+  cluster: z
+    .string()
+    .regex(new RegExp(`^(?:${ECS_NAME}|${ECS_ARN(`cluster/${ECS_NAME}`)})$`), "an ECS cluster name or ARN")
+    .optional()
+    .openapi({
+      description:
+        "Denials of tasks in the cluster (launch records and the agents' audit logs), and of the task roles of its services' task definitions where the task is not known",
+      example: "prod",
+    }),
+  q: z.string().min(1).max(256).optional().openapi({
+    description:
+      "Free text: a case-insensitive substring of the denial's message, resource, action, role ARN (and so role name) or principal ARN, taken literally (% and _ are not wildcards)",
+    example: "orders",
+  }),
+});
+export type FindQuery = z.infer<typeof FindQuery>;
+
 /** The filters of the denial listing; the incident listing takes the same (src/incidents). */
 export const DenialQuery = z
   .object({
+    ...FindQuery.shape,
     since: timeParam.optional(),
     until: timeParam.optional(),
     roleArn: z.string().startsWith("arn:").optional(),

@@ -3,6 +3,7 @@ import { getDenial } from "../db/denials.repository.js";
 import { explainMessage } from "../explain/message.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import { explainGivenRecords } from "../pipeline/explain-records.js";
+import { resolveFindFilters } from "../pipeline/find-filters.js";
 import { decodeDocument } from "../pipeline/record-decoder.js";
 import { taskOfSession } from "../pipeline/task-context.js";
 import { InvalidInputError } from "../shared/errors.js";
@@ -50,6 +51,22 @@ export function denialFilters(
     includeNoise: q.includeNoise === "true",
     limit: q.limit,
     ...(q.cursor ? { cursor: q.cursor } : {}),
+  };
+}
+
+/**
+ * The listing filters with the find filters resolved against the store (task and service names to the tasks and
+ * task roles that carry them): what both the denial and the incident listings run.
+ */
+export function listingFilters(
+  db: Deps["db"],
+  q: DenialQuery,
+  now: number,
+): DenialFilters & { limit: number; cursor?: string } {
+  const { session, taskDefinition, service, cluster, q: text } = q;
+  return {
+    ...denialFilters(q, now),
+    ...resolveFindFilters(db, { session, taskDefinition, service, cluster, text }),
   };
 }
 
@@ -112,7 +129,7 @@ export function createDenialUsecases(deps: Pick<Deps, "db" | "explanations" | "c
      */
     listJson(query: DenialQuery): Buffer<ArrayBuffer> {
       explanations.sync();
-      const { limit, cursor, ...filters } = denialFilters(query, clock.now());
+      const { limit, cursor, ...filters } = listingFilters(db, query, clock.now());
       const page = pages.page(filters, limit, cursor);
       const items = explanations.jsonOf(page.eventIds, (ids) => pages.rows(ids));
       const parts: Buffer[] = [LIST_HEAD];

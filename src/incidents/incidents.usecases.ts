@@ -1,7 +1,7 @@
 import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
 import type { IncidentRow } from "../db/schema.js";
 import type { DenialQuery } from "../denials/denials.schemas.js";
-import { denialFilters } from "../denials/denials.usecases.js";
+import { listingFilters } from "../denials/denials.usecases.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import { isoTime } from "../shared/time.js";
 import { IncidentNotFoundError } from "./incidents.errors.js";
@@ -39,7 +39,7 @@ export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations" | 
   return {
     list(query: DenialQuery): IncidentList {
       explanations.sync();
-      const page = listIncidents(db, denialFilters(query, clock.now()));
+      const page = listIncidents(db, listingFilters(db, query, clock.now()));
       return { incidents: page.incidents.map(view), nextCursor: page.nextCursor };
     },
     get(id: string): Incident {

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { A, DENIAL, seedFindScenario, TASK } from "../../test/support/find-scenario.js";
+import { captureOutput } from "../../test/support/output.js";
+import { openDb } from "../db/client.js";
+import { Explanation } from "../explain/explanation.schema.js";
+import { runCli } from "./run-cli.js";
+
+// One database for the file (tempDir's are removed after each test).
+const dir = mkdtempSync(join(tmpdir(), "deniedby-find-"));
+const path = join(dir, "find.db");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  const db = openDb({ path });
+  await seedFindScenario(db);
+  db.$client.close();
+});
+
+const out = captureOutput();
+
+/** The event ids `deniedby denials --format json` prints for the flags, newest first. */
+async function found(...flags: string[]): Promise<string[]> {
+  out.stdout = "";
+  const code = await runCli(["denials", "--db", path, "--include-noise", "--format", "json", ...flags]);
+  expect(code, out.stderr).toBe(0);
+  return out.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => Explanation.parse(JSON.parse(l)).eventId);
+}
+
+describe("deniedby denials: find by what on-call has in hand", () => {
+  it("finds by session, task definition, service, cluster and free text, as the API does", async () => {
+    expect(await found("--session", TASK.checkout)).toEqual([DENIAL.checkout]);
+    expect(await found("--session", `arn:aws:ecs:eu-west-1:${A}:task/prod/${TASK.billing}`)).toEqual([
+      DENIAL.billing,
+    ]);
+    expect(await found("--task-definition", "checkout")).toEqual([DENIAL.canary, DENIAL.checkout]);
+    expect(await found("--task-definition", "checkout:6")).toEqual([DENIAL.canary]);
+    expect(await found("--service", "billing-api")).toEqual([DENIAL.billing]);
+    expect(await found("--cluster", `arn:aws:ecs:eu-west-1:${A}:cluster/prod`)).toEqual([
+      DENIAL.audited,
+      DENIAL.billing,
+      DENIAL.checkout,
+    ]);
+    expect(await found("--text", "report_100%")).toEqual([DENIAL.report]);
+    expect(await found("--text", "O'BRIEN")).toEqual([DENIAL.audited]);
+    expect(await found("--cluster", "prod", "--text", "invoices")).toEqual([DENIAL.billing]);
+    expect(await found("--service", "checkout", "--since", "2026-11-18T10:02:00Z")).toEqual([]);
+  });
+
+  it("prints the table with the filters and pages with --cursor", async () => {
+    expect(await runCli(["denials", "--db", path, "--cluster", "prod", "--limit", "2"]), out.stderr).toBe(0);
+    const rows = out.stdout.split("\n").filter((l) => l.includes("dynamodb:PutItem"));
+    expect(rows.map((r) => r.split(/\s+/)[1])).toEqual(["audit-task", "billing-task"]);
+    const cursor = /more: --cursor (\S+)/.exec(out.stdout)?.[1] ?? "";
+    expect(cursor).not.toBe("");
+    expect(await found("--cluster", "prod", "--limit", "2", "--cursor", cursor)).toEqual([DENIAL.checkout]);
+  });
+
+  it("refuses a malformed filter naming its flag, and an unknown flag, with exit status 2", async () => {
+    for (const [flags, says] of [
+      [["--session", "a"], "--session:"],
+      [["--task-definition", "web:x"], "--task-definition:"],
+      [["--service", "a/b"], "--service:"],
+      [["--cluster", "a b"], "--cluster:"],
+      [["--text", ""], "--text:"],
+      [["--task", TASK.checkout], "--task"],
+      [["--q", "orders"], "--q"],
+    ] as const) {
+      out.stderr = "";
+      expect(await runCli(["denials", "--db", path, ...flags]), flags.join(" ")).toBe(2);
+      expect(out.stderr).toContain(says);
+      expect(out.stderr).toContain("usage: deniedby denials");
+    }
+  });
+});
