@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLE_KINDS, type RoleKind } from "../classify/kinds.js";
+import { FindQuery } from "../denials/denials.schemas.js";
 
 /**
  * The query strings of the console's pages. Each is strict: a parameter a page does not know is a 400 page naming
@@ -32,6 +33,8 @@ export const IncidentsQuery = z
       .regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an IAM action such as s3:GetObject")
       .optional(),
     noise: z.literal("on").optional(),
+    // What on-call has in hand (task, definition, service, cluster, text): the API's find parameters.
+    ...FindQuery.shape,
     cursor: z.string().max(512).optional(),
   })
   .strict();

@@ -12,6 +12,7 @@ import { getDenial, getIncident, listIncidents } from "../db/denials.repository.
 import type { DenialRow, IncidentRow, RoleSessionRow } from "../db/schema.js";
 import type { Explanation } from "../explain/explain.js";
 import type { AppDeps as Deps } from "../http/app-deps.js";
+import { resolveFindFilters } from "../pipeline/find-filters.js";
 import type { LeastPrivilegeReport, RoleReport } from "../report/report.schemas.js";
 import { leastPrivilegeReport } from "../report/report.usecases.js";
 import { findRole } from "../roles/roles.usecases.js";
@@ -108,6 +109,7 @@ function incidentPage(ctx: Ctx, q: IncidentsQuery, now: number) {
     ...(q.account ? { account: q.account } : {}),
     ...(q.action ? { action: q.action } : {}),
     ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...resolveFindFilters(ctx.deps.db, { ...q, text: q.q }),
     includeNoise: q.noise === "on",
     limit: PAGE_SIZE,
   });

@@ -109,6 +109,26 @@ describe.skipIf(!present)("the console in headless Chromium, on the example scen
     await page.close();
   }, 120_000);
 
+  it("finds incidents by a role name typed in the text filter, keeping it in the URL", async () => {
+    const page = await openPage("/");
+    const name = (await page.locator("#incidents tbody tr .role-name").first().textContent()) ?? "";
+    expect(name).not.toBe("");
+    await page.fill("form.filters input[name=q]", name);
+    await page.click("form.filters button[type=submit]");
+    await page.waitForURL(/[?&]q=/);
+    const before = await openPage("/");
+    const all = await before.locator("#incidents tbody tr").count();
+    await before.close();
+    const rows = await page.locator("#incidents tbody tr").allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(all);
+    // The text is in each incident's role, resource or action (all shown in its row), whatever its case.
+    for (const r of rows) expect(r.toLowerCase()).toContain(name.toLowerCase());
+    await expect(page.inputValue("form.filters input[name=q]")).resolves.toBe(name);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it("opens a denial, copies its fix policy, and follows to the role", async () => {
     const page = await openPage("/?kind=ecs-task-execution");
     await page.locator("#incidents tbody tr td:nth-child(2) a").first().click();

@@ -24,6 +24,16 @@ const WINDOW_LABELS: Record<keyof typeof WINDOWS, string> = {
   all: "all time",
 };
 
+/** The find fields: what on-call has in hand, the API's find parameters, each with its label and an example. */
+const FIND_FIELDS = [
+  ["session", "Task ID or session", "task ID or ARN"],
+  ["taskDefinition", "Task definition", "checkout:7"],
+  ["service", "Service", "name or ARN"],
+  ["cluster", "Cluster", "name or ARN"],
+  ["q", "Text", "message, role, resource"],
+] as const;
+const FIND_KEYS = FIND_FIELDS.map(([key]) => key);
+
 /** The filters as a query string, for the next page's link (same filters, next cursor). */
 function queryString(q: IncidentsQuery, cursor: string | null): string {
   const params = new URLSearchParams();
@@ -32,6 +42,10 @@ function queryString(q: IncidentsQuery, cursor: string | null): string {
   if (q.account) params.set("account", q.account);
   if (q.action) params.set("action", q.action);
   if (q.noise) params.set("noise", q.noise);
+  for (const key of FIND_KEYS) {
+    const value = q[key];
+    if (value) params.set(key, value);
+  }
   if (cursor) params.set("cursor", cursor);
   const s = params.toString();
   return s ? `/?${s}` : "/";
@@ -68,6 +82,12 @@ const Filters: FC<{ q: IncidentsQuery }> = ({ q }) => (
       Action
       <input name="action" placeholder="s3:GetObject" value={q.action ?? ""} />
     </label>
+    {FIND_FIELDS.map(([key, label, example]) => (
+      <label>
+        {label}
+        <input name={key} placeholder={example} value={q[key] ?? ""} />
+      </label>
+    ))}
     <label class="check">
       <input type="checkbox" name="noise" value="on" checked={q.noise === "on"} />
       Include noise
