@@ -23,7 +23,8 @@ function bound(clause: string, params: readonly unknown[]): SQL {
 
 /**
  * Incidents that hold a denial the find filters match: the denials are found through their own indexes (see
- * findClauses), then their incidents by primary key.
+ * findClauses), then their incidents by primary key. Free text alone matches every denial once per request (a probe
+ * of each incident's denials instead was faster for common text but far slower for rare text: docs/performance.md).
  */
 function incidentsFound(f: FindFilters): SQL | undefined {
   const clauses = findClauses(f);
