@@ -88,6 +88,9 @@ export const Config = z.object({
   // Records (valid or not) one POST /v1/events may carry; past it the push is refused whole with 413.
   DENIEDBY_PUSH_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   DENIEDBY_EXAMPLES: z.enum(["on", "off"]).default("on"),
+  // After listening, load the AWS managed policies (a 77 MB data package) and the policy model, so the first
+  // explanation does not; off loads them on the first explanation instead.
+  DENIEDBY_POLICY_WARMUP: z.enum(["on", "off"]).default("on"),
   // How long the server's writes (a push, a live source's batch) wait for another process's write lock (a
   // `deniedby ingest` on the same file) before giving up: a push then answers 503 store.busy, nothing stored.
   DENIEDBY_LOCK_WAIT_SECONDS: z.coerce.number().min(1).max(600).default(30),

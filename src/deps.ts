@@ -5,7 +5,10 @@ import { createStorageHealth } from "./db/storage-health.js";
 import { createStore } from "./db/store.js";
 import type { AppDeps } from "./http/app-deps.js";
 import { createExplanations } from "./pipeline/explanations.js";
+import { holdManagedPolicies } from "./pipeline/policy-model.js";
+import { createPolicyWarmup } from "./pipeline/policy-warmup.js";
 import { createStageRunner } from "./pipeline/stage-runner.js";
+import type { AwsManagedPolicies } from "./policy/index.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import { type Logger, silentLogger } from "./shared/logger.js";
 import { createMetrics } from "./shared/metrics.js";
@@ -19,7 +22,12 @@ export interface Deps extends AppDeps {
   aws: AwsClients;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, "store" | "explanations" | "stages" | "storage">>;
+export type DepsOverrides = Partial<
+  Omit<Deps, "store" | "explanations" | "stages" | "storage" | "warmup">
+> & {
+  /** The AWS managed policies' data in place of the installed package's (tests count its loads). */
+  awsManagedPolicies?: AwsManagedPolicies;
+};
 
 export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const db = overrides.db ?? openDb({ path: config.DENIEDBY_DB });
@@ -27,6 +35,7 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const clock = overrides.clock ?? systemClock;
   const logger =
     overrides.logger ?? pino({ level: config.DENIEDBY_LOG_LEVEL, base: { service: "deniedby" } });
+  if (overrides.awsManagedPolicies) holdManagedPolicies(store, overrides.awsManagedPolicies);
   return {
     config,
     db,
@@ -38,6 +47,7 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
     storage: createStorageHealth(db),
     explanations: createExplanations(store, { maxBytes: config.DENIEDBY_EXPLANATION_CACHE_MB * 1024 * 1024 }),
     stages: createStageRunner({ store, logger }),
+    warmup: createPolicyWarmup(store),
   };
 }
 

@@ -8,7 +8,10 @@ import { tempDir } from "../test/support/db.js";
 import { type FakeCloudTrail, fakeEvent, startFakeCloudTrail } from "../test/support/fake-cloudtrail.js";
 import { makeRecord, uuidFor } from "../test/support/records.js";
 import { loadConfig } from "./config.js";
-import { startServer } from "./server.js";
+import { DenialList } from "./denials/denials.schemas.js";
+import { Readiness } from "./health/health.schemas.js";
+import { type AwsManagedPolicies, createAwsManagedPolicies } from "./policy/index.js";
+import { type RunningServer, startServer } from "./server.js";
 import { clockAt } from "./shared/clock.js";
 
 const saved: Record<string, string | undefined> = {};
@@ -204,4 +207,87 @@ describe("start-up warnings", () => {
       await server.close();
     }
   });
+});
+
+/** AWS managed policies over a little data, counting how often the data is loaded and how often it is asked. */
+function countingPolicies() {
+  const counts = { loads: 0, lookups: 0 };
+  const load = () => {
+    counts.loads++;
+    const document = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }],
+    };
+    return {
+      data: {
+        AmazonECSTaskExecutionRolePolicy: {
+          arn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+          latestVersionId: "v1",
+          versions: { v1: { createdDate: "2019-01-01T00:00:00Z", document } },
+        },
+      },
+      version: "0.0.1",
+    };
+  };
+  const inner = createAwsManagedPolicies(load);
+  const policies: AwsManagedPolicies = {
+    lookup: (...args) => {
+      counts.lookups++;
+      return inner.lookup(...args);
+    },
+    warm: () => inner.warm(),
+    loaded: () => inner.loaded(),
+  };
+  return { policies, counts };
+}
+
+async function start(warmup: "on" | "off", policies: AwsManagedPolicies): Promise<RunningServer> {
+  const config = loadConfig({
+    PORT: "0",
+    DENIEDBY_DB: join(tempDir(), "deniedby.db"),
+    DENIEDBY_EXAMPLES: "on",
+    DENIEDBY_POLICY_WARMUP: warmup,
+  });
+  return startServer(config, { logger: pino({ level: "silent" }), awsManagedPolicies: policies });
+}
+
+/** Explains every stored denial through the API (the example trail's), as a first visitor would. */
+async function explainAll(url: string): Promise<number> {
+  const list = DenialList.parse(await (await fetch(`${url}/v1/denials?limit=200`)).json());
+  for (const d of list.denials) expect((await fetch(`${url}/v1/denials/${d.eventId}`)).status).toBe(200);
+  return list.denials.length;
+}
+
+describe("the policy warm-up at start", () => {
+  it("loads the AWS managed policies after listening, so the first explanations load nothing", async () => {
+    const { policies, counts } = countingPolicies();
+    const server = await start("on", policies);
+    try {
+      await server.warmed;
+      expect(counts.loads).toBe(1);
+      const ready = Readiness.parse(await (await fetch(`${server.url}/readyz`)).json());
+      expect(ready.policies).toBe("warm");
+      expect(await explainAll(server.url)).toBeGreaterThan(0);
+      // The explanations did consult the managed policies, and loaded nothing more.
+      expect(counts.lookups).toBeGreaterThan(0);
+      expect(counts.loads).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("without it, the first explanation pays for the load (what the warm-up takes off requests)", async () => {
+    const { policies, counts } = countingPolicies();
+    const server = await start("off", policies);
+    try {
+      await server.warmed;
+      expect(counts.loads).toBe(0);
+      expect(Readiness.parse(await (await fetch(`${server.url}/readyz`)).json()).policies).toBe("cold");
+      await explainAll(server.url);
+      expect(counts.loads).toBe(1);
+      expect(Readiness.parse(await (await fetch(`${server.url}/readyz`)).json()).policies).toBe("warm");
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

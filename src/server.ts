@@ -15,6 +15,8 @@ export interface RunningServer {
   deps: Deps;
   live: LiveSources;
   url: string;
+  /** Settles once the policy warm-up ended (at once when DENIEDBY_POLICY_WARMUP=off); never rejects. */
+  warmed: Promise<void>;
   /** Stops accepting, lets in-flight requests finish, stops sources, closes the database. */
   close(): Promise<void>;
 }
@@ -53,6 +55,24 @@ function startSlack(deps: Deps): SlackNotifier | null {
   slack.start();
   logger.info({ quietMinutes: config.DENIEDBY_SLACK_QUIET_MINUTES }, "slack notifier started");
   return slack;
+}
+
+/** Loads the AWS managed policies and the policy model in the background, once listening (see PolicyWarmup). */
+function warmPolicies(deps: Deps): Promise<void> {
+  if (deps.config.DENIEDBY_POLICY_WARMUP === "off") return Promise.resolve();
+  const started = performance.now();
+  return deps.warmup.start().then(
+    () =>
+      deps.logger.info(
+        { ms: Math.round(performance.now() - started) },
+        "AWS managed policies and policy model loaded",
+      ),
+    (error: unknown) =>
+      deps.logger.warn(
+        { err: error },
+        "could not load the AWS managed policies ahead: the first explanation loads them",
+      ),
+  );
 }
 
 /**
@@ -117,12 +137,14 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url }, "deniedby listening");
+  const warmed = warmPolicies(deps);
 
   let closing: Promise<void> | null = null;
   return {
     deps,
     live,
     url,
+    warmed,
     close() {
       closing ??= (async () => {
         await closeConnections(server, config.DENIEDBY_SHUTDOWN_GRACE_SECONDS * 1000);

