@@ -7,6 +7,7 @@ import type { AppDeps } from "./http/app-deps.js";
 import { createExplanations } from "./pipeline/explanations.js";
 import { holdManagedPolicies } from "./pipeline/policy-model.js";
 import { createPolicyWarmup } from "./pipeline/policy-warmup.js";
+import type { StagePace } from "./pipeline/stage-pace.js";
 import { createStageRunner } from "./pipeline/stage-runner.js";
 import type { AwsManagedPolicies } from "./policy/index.js";
 import { type Clock, systemClock } from "./shared/clock.js";
@@ -27,6 +28,8 @@ export type DepsOverrides = Partial<
 > & {
   /** The AWS managed policies' data in place of the installed package's (tests count its loads). */
   awsManagedPolicies?: AwsManagedPolicies;
+  /** How the stages after storing share the thread (the server's pace unless given; tests count its pauses). */
+  stagePace?: StagePace;
 };
 
 export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
@@ -46,7 +49,11 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): Deps {
     aws: overrides.aws ?? awsClientsFor(config, clock),
     storage: createStorageHealth(db),
     explanations: createExplanations(store, { maxBytes: config.DENIEDBY_EXPLANATION_CACHE_MB * 1024 * 1024 }),
-    stages: createStageRunner({ store, logger }),
+    stages: createStageRunner({
+      store,
+      logger,
+      ...(overrides.stagePace ? { pace: overrides.stagePace } : {}),
+    }),
     warmup: createPolicyWarmup(store),
   };
 }

@@ -2,14 +2,17 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { setImmediate as setImmediateTurn } from "node:timers/promises";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../test/support/db.js";
 import { type FakeCloudTrail, fakeEvent, startFakeCloudTrail } from "../test/support/fake-cloudtrail.js";
+import { manyDenials } from "../test/support/many-denials.js";
 import { makeRecord, uuidFor } from "../test/support/records.js";
 import { loadConfig } from "./config.js";
 import { DenialList } from "./denials/denials.schemas.js";
 import { Readiness } from "./health/health.schemas.js";
+import type { StagePace } from "./pipeline/stage-pace.js";
 import { type AwsManagedPolicies, createAwsManagedPolicies } from "./policy/index.js";
 import { type RunningServer, startServer } from "./server.js";
 import { clockAt } from "./shared/clock.js";
@@ -286,6 +289,56 @@ describe("the policy warm-up at start", () => {
       await explainAll(server.url);
       expect(counts.loads).toBe(1);
       expect(Readiness.parse(await (await fetch(`${server.url}/readyz`)).json()).policies).toBe("warm");
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe("a long run of the stages after a push", () => {
+  it("lets /healthz be answered between its steps", async () => {
+    const roles = Array.from({ length: 50 }, (_, i) => `service-${i}-role`);
+    const order: string[] = [];
+    const state = { pauses: 0, answeredAtPause: -1, url: "" };
+    const pace: StagePace = {
+      denials: 10,
+      evidence: 10,
+      pause: async () => {
+        state.pauses++;
+        if (state.pauses === 1)
+          void fetch(`${state.url}/healthz`).then(
+            (res) => {
+              order.push(`healthz ${res.status}`);
+              state.answeredAtPause = state.pauses;
+            },
+            () => order.push("healthz failed"),
+          );
+        await setImmediateTurn();
+      },
+    };
+    const config = loadConfig({
+      PORT: "0",
+      DENIEDBY_DB: join(tempDir(), "deniedby.db"),
+      DENIEDBY_EXAMPLES: "off",
+      DENIEDBY_POLICY_WARMUP: "off",
+    });
+    const server = await startServer(config, { logger: pino({ level: "silent" }), stagePace: pace });
+    state.url = server.url;
+    try {
+      const res = await fetch(`${server.url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ Records: manyDenials(1_000, roles) }),
+      });
+      order.push(`push ${res.status}`);
+      expect(order).toEqual(["healthz 200", "push 200"]);
+      // Answered while the run still had steps to take: the run went on after it (1,000 denials, 10 a step).
+      expect(state.pauses).toBeGreaterThanOrEqual(100);
+      expect(state.answeredAtPause).toBeLessThan(state.pauses - 50);
+      const pending = server.deps.db.$client
+        .prepare("SELECT count(*) AS n FROM denials WHERE incident_id IS NULL")
+        .get() as { n: number };
+      expect(pending.n).toBe(0);
     } finally {
       await server.close();
     }

@@ -5,11 +5,10 @@ import type { Store } from "../db/store.js";
 import type { AnalysedDenial, DenialAnalysisColumns, DenialToAnalyse } from "../db/store.types.js";
 import { analyseDenial } from "../explain/explain.js";
 import { catalogLookup } from "./catalog.js";
+import { type StagePace, wholePace } from "./stage-pace.js";
 
 /** Denials read per query; a transaction covers several reads. */
 const READ_BATCH = 5_000;
-/** Denials per transaction: bounds the WAL and the in-memory fold on a large backlog. */
-const COMMIT_EVERY = 50_000;
 
 export type CatalogLookup = (roleArn: string) => RoleCatalogEntry | undefined;
 
@@ -54,33 +53,38 @@ function analyseAll(denials: DenialToAnalyse[], catalog: CatalogLookup): Analyse
 /**
  * Explains every stored denial not yet analysed, fills its analysis columns and folds it into its incident, with
  * the stored catalogue as context. Each transaction reads its denials and writes their analysis and incidents, up
- * to COMMIT_EVERY denials, so the columns and the incident counts always commit together. Idempotent.
+ * to the pace's `denials` (which bounds the WAL, the in-memory fold and a server's step), so the columns and the
+ * incident counts always commit together; the pace pauses between transactions. Idempotent.
  */
 export async function analysePendingDenials(
   store: Store,
   catalog: CatalogLookup = catalogLookup(store.db),
+  pace: StagePace = wholePace,
 ): Promise<{ analysed: number; incidents: number }> {
   const touched = new Set<string>();
+  const perCommit = pace.denials;
   let analysed = 0;
   let after: { time: number; id: string } | undefined;
   for (;;) {
     const rows = await store.write(() => {
       let read = 0;
       const write = store.analysis.begin();
-      while (read < COMMIT_EVERY) {
-        const denials = store.analysis.pending(after, READ_BATCH);
+      while (read < perCommit) {
+        const want = Math.min(READ_BATCH, perCommit - read);
+        const denials = store.analysis.pending(after, want);
         const last = denials.at(-1);
         if (!last) break;
         after = { time: last.eventTime, id: last.eventId };
         read += denials.length;
         write.add(analyseAll(denials, catalog));
-        if (denials.length < READ_BATCH) break;
+        if (denials.length < want) break;
       }
       for (const id of write.finish().incidents) touched.add(id);
       return read;
     });
     analysed += rows;
-    if (rows < COMMIT_EVERY) break;
+    if (rows < perCommit) break;
+    await pace.pause();
   }
   return { analysed, incidents: touched.size };
 }
@@ -90,16 +94,18 @@ export async function analysePendingDenials(
  * noise depends on its role's kind (a service-linked role's denials are noise), and the stored analysis is what
  * listings, incidents, Slack and the report read. One transaction per role; roles with no analysed denial are
  * skipped (the pending analysis covers them). Each role done is settled with the catalogue writer, so a run that
- * fails half-way leaves the rest to the next run.
+ * fails half-way leaves the rest to the next run. The pace pauses between roles.
  */
 export async function reanalyseRoles(
   store: Store,
   roles: readonly string[],
   catalog: CatalogLookup = catalogLookup(store.db),
+  pace: StagePace = wholePace,
 ): Promise<{ roles: number; denials: number }> {
   let done = 0;
   let denials = 0;
-  for (const role of roles) {
+  for (const [i, role] of roles.entries()) {
+    if (i > 0) await pace.pause();
     const n = await store.write(() => {
       if (!store.analysis.hasIncidents(role)) return -1;
       const all = store.analysis.ofRole(role);

@@ -2,10 +2,9 @@ import { launchRecords } from "../cloudtrail/ecs-task-records.js";
 import { createEcsTaskWriter, type StoredEcsTask } from "../db/ecs-tasks.repository.js";
 import type { Store } from "../db/store.js";
 import { parseJson } from "../shared/json.js";
+import { type StagePace, wholePace } from "./stage-pace.js";
 
 const STAGE = "ecs-tasks";
-/** Evidence rows read per transaction. */
-const BATCH = 5_000;
 
 /** The tasks a stored launch record launched, as the ecs_tasks table keeps them. */
 function tasksOf(row: { eventTime: number; raw: string | null }): StoredEcsTask[] {
@@ -19,9 +18,13 @@ function tasksOf(row: { eventTime: number; raw: string | null }): StoredEcsTask[
  * The stage after storing that keeps ecs_tasks: the tasks RunTask/StartTask records launched (definition, service,
  * cluster), read from the evidence stored since it last ran, so the find filters look tasks up by index. Like the
  * policy-change extraction, it starts over when stored evidence is updated or deleted (its generation moves).
- * Idempotent.
+ * Reads the pace's `evidence` rows per transaction, pausing between transactions. Idempotent.
  */
-export async function extractEcsTasks(store: Store): Promise<{ read: number; tasks: number }> {
+export async function extractEcsTasks(
+  store: Store,
+  pace: StagePace = wholePace,
+): Promise<{ read: number; tasks: number }> {
+  const batchSize = pace.evidence;
   const cursors = store.policies;
   const writer = createEcsTaskWriter(store.db);
   const generation = cursors.evidenceGeneration();
@@ -38,7 +41,7 @@ export async function extractEcsTasks(store: Store): Promise<{ read: number; tas
   let tasks = 0;
   for (;;) {
     const rows = await store.write(() => {
-      const batch = writer.launchesAfter(position, BATCH);
+      const batch = writer.launchesAfter(position, batchSize);
       const last = batch.at(-1);
       if (!last) return 0;
       const found = batch.flatMap(tasksOf);
@@ -49,7 +52,8 @@ export async function extractEcsTasks(store: Store): Promise<{ read: number; tas
       return batch.length;
     });
     read += rows;
-    if (rows < BATCH) break;
+    if (rows < batchSize) break;
+    await pace.pause();
   }
   return { read, tasks };
 }

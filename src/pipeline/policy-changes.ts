@@ -2,10 +2,9 @@ import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { Store } from "../db/store.js";
 import type { StoredPolicyChange } from "../db/store.types.js";
 import { modelKey, type PolicyChange, policyChangeEventOf, policyChangesFrom } from "../policy/index.js";
+import { type StagePace, wholePace } from "./stage-pace.js";
 
 const STAGE = "policy-changes";
-/** Evidence events read per transaction. */
-const BATCH = 5_000;
 
 /** The key a change is filed under: the principal's or policy's path-less ARN, the resource ARN, the org policy id. */
 function subjectOf(change: PolicyChange): string {
@@ -48,9 +47,14 @@ function changesOf(raw: string): StoredPolicyChange[] {
 /**
  * The stage after storing that reads what the trail's policy events did (src/policy/trail) from the evidence events
  * stored since it last ran, and stores the changes for the policy model. Evidence only ever gains rows; when some
- * is updated or deleted (its generation moves) the changes are extracted again from the start. Idempotent.
+ * is updated or deleted (its generation moves) the changes are extracted again from the start. Reads the pace's
+ * `evidence` events per transaction, pausing between transactions. Idempotent.
  */
-export async function extractPolicyChanges(store: Store): Promise<{ read: number; changes: number }> {
+export async function extractPolicyChanges(
+  store: Store,
+  pace: StagePace = wholePace,
+): Promise<{ read: number; changes: number }> {
+  const batchSize = pace.evidence;
   const p = store.policies;
   const generation = p.evidenceGeneration();
   let cursor = p.cursor(STAGE);
@@ -66,7 +70,7 @@ export async function extractPolicyChanges(store: Store): Promise<{ read: number
   let changes = 0;
   for (;;) {
     const rows = await store.write(() => {
-      const batch = p.evidenceAfter(position, BATCH);
+      const batch = p.evidenceAfter(position, batchSize);
       const last = batch.at(-1);
       if (!last) return 0;
       const found = batch
@@ -78,7 +82,8 @@ export async function extractPolicyChanges(store: Store): Promise<{ read: number
       return batch.length;
     });
     read += rows;
-    if (rows < BATCH) break;
+    if (rows < batchSize) break;
+    await pace.pause();
   }
   return { read, changes };
 }

@@ -1,6 +1,7 @@
 import { classifyFacts } from "../classify/classify.js";
 import { agentClass } from "../cloudtrail/user-agents.js";
 import type { Store } from "../db/store.js";
+import { type StagePace, wholePace } from "./stage-pace.js";
 
 export interface CatalogRefresh {
   roles: number;
@@ -10,9 +11,15 @@ export interface CatalogRefresh {
   kindChanged: string[];
 }
 
-/** Recomputes the whole role catalogue from the store (load facts → classify → save what changed). */
-export async function refreshCatalog(store: Store): Promise<CatalogRefresh> {
-  const entries = classifyFacts(store.facts.loadFacts(agentClass));
+/**
+ * Recomputes the whole role catalogue from the store (load facts → classify → save what changed), pausing between
+ * the three: each is one step over the whole store (docs/performance.md, "Role catalogue").
+ */
+export async function refreshCatalog(store: Store, pace: StagePace = wholePace): Promise<CatalogRefresh> {
+  const facts = store.facts.loadFacts(agentClass);
+  await pace.pause();
+  const entries = classifyFacts(facts);
+  await pace.pause();
   const saved = await store.write(() => store.catalog.save(entries));
   return { roles: entries.length, ...saved };
 }

@@ -1,5 +1,6 @@
 import type { Store } from "../db/store.js";
 import type { Logger } from "../shared/logger.js";
+import { type StagePace, serverPace } from "./stage-pace.js";
 import { runStagesAfterStore } from "./stages.js";
 
 /**
@@ -16,8 +17,13 @@ export interface StageRunner {
   due(): boolean;
 }
 
-export function createStageRunner(options: { store: Store; logger: Logger }): StageRunner {
+/**
+ * `pace`: the server's by default (bounded steps, the event loop turning between them, so /healthz and reads are
+ * answered during a long run); tests pass one that counts its pauses.
+ */
+export function createStageRunner(options: { store: Store; logger: Logger; pace?: StagePace }): StageRunner {
   const { store, logger } = options;
+  const pace = options.pace ?? serverPace();
   const state = {
     current: null as Promise<void> | null,
     next: null as Promise<void> | null,
@@ -25,7 +31,7 @@ export function createStageRunner(options: { store: Store; logger: Logger }): St
   };
   const runOnce = async (): Promise<void> => {
     try {
-      await runStagesAfterStore(store);
+      await runStagesAfterStore(store, pace);
       state.due = false;
     } catch (error) {
       state.due = true;
