@@ -7,24 +7,47 @@ import { AGENT_APPLICATION, AGENT_ECS_AGENT } from "./user-agents.js";
  *   user agent), because a few of these actions are also ordinary application or admin calls.
  */
 
-/** Image pulls: the ECR token, then the manifest and layers. Made with the execution role (on EC2 without one, the
- * instance role). */
-const IMAGE_PULL: ReadonlySet<string> = new Set([
-  "ecr:GetAuthorizationToken",
+/**
+ * The calls of an image pull after the token, each scoped to the repository: the manifest, the layers' existence,
+ * their download URLs. Each is needed for every pull, so a grant for one is a grant for the three ("Amazon ECS task
+ * execution IAM role", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+ */
+export const imagePullLayerActions: readonly string[] = [
   "ecr:BatchGetImage",
   "ecr:GetDownloadUrlForLayer",
   "ecr:BatchCheckLayerAvailability",
-]);
+];
+
+/** The registry token of every pull: it supports no resource-level permission, so it is granted on `*`. */
+export const imagePullTokenAction = "ecr:GetAuthorizationToken";
+
+/** Image pulls: the ECR token, then the manifest and layers. Made with the execution role (on EC2 without one, the
+ * instance role). */
+const IMAGE_PULL: ReadonlySet<string> = new Set([imagePullTokenAction, ...imagePullLayerActions]);
+
+/**
+ * ECS Exec: the SSM agent in the task opens a control and a data channel with the task role, all four actions on
+ * `*` ("Using Amazon ECS Exec", IAM permissions required,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html).
+ */
+export const ecsExecActions: readonly string[] = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+];
+
+/**
+ * What the awslogs driver needs of a log group: a stream per task, then its events (logs:PutLogEvents is not logged
+ * by CloudTrail, so its denial never shows). Task execution role page above.
+ */
+export const logStreamActions: readonly string[] = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
 /**
  * The awslogs driver's calls, with the execution role. logs:PutLogEvents is not logged by CloudTrail, so it never
  * shows as a call; it is here because the same role must be granted it.
  */
-const LAUNCH_LOGS: ReadonlySet<string> = new Set([
-  "logs:CreateLogStream",
-  "logs:CreateLogGroup",
-  "logs:PutLogEvents",
-]);
+const LAUNCH_LOGS: ReadonlySet<string> = new Set([...logStreamActions, "logs:CreateLogGroup"]);
 
 /**
  * Secrets and parameters injected at launch, read with the execution role, and the kms:Decrypt behind a secret or
@@ -120,15 +143,22 @@ export function isHostAgentAction(action: string): boolean {
 }
 
 /**
- * Actions a call implies but the trail cannot show, so a grant for the call needs them too: an image pull is
- * BatchGetImage then GetDownloadUrlForLayer (a denied BatchGetImage never reaches the second), and CloudWatch Logs
- * PutLogEvents is not recorded by CloudTrail.
+ * Actions a call implies but the trail cannot show, so a grant for the call needs them too: the one source of truth
+ * for the fixes (src/explain) and the report's policies. An image pull is the token, the manifest and the layers (a
+ * denied BatchGetImage never reaches the next call); ECS Exec opens all four channels; a log stream is created and
+ * then written to (PutLogEvents is not recorded by CloudTrail). A denied token names no repository, so it brings
+ * no layer actions: granting them would name repositories the evidence does not show. The kms:Decrypt behind a
+ * secret encrypted with a customer key is granted only where the trail shows that key's decrypt denied (the
+ * ecs-launch-kms rule): which key encrypts a secret is not in a GetSecretValue event.
  */
-export const companionActions: Readonly<Record<string, readonly string[]>> = {
-  "ecr:BatchGetImage": ["ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-  "ecr:GetDownloadUrlForLayer": ["ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"],
-  "logs:CreateLogStream": ["logs:PutLogEvents"],
-};
+export const companionActions: Readonly<Record<string, readonly string[]>> = Object.fromEntries([
+  ...imagePullLayerActions.map((a) => [
+    a,
+    [...imagePullLayerActions.filter((b) => b !== a), imagePullTokenAction],
+  ]),
+  ...ecsExecActions.map((a) => [a, ecsExecActions.filter((b) => b !== a)]),
+  ...logStreamActions.map((a) => [a, logStreamActions.filter((b) => b !== a)]),
+]);
 
 /** The action and the companions a grant for it needs, the action first. */
 export function withCompanions(action: string): string[] {

@@ -121,3 +121,62 @@ export function serviceNames(): string[] {
     .map((f) => f.slice(0, -".json".length))
     .sort();
 }
+
+/** An ARN template's `${Variable}`s. */
+const TEMPLATE_VARIABLE = /\$\{([^}]+)\}/g;
+/** Variables that are one ARN field and never hold a colon. */
+const FIELD_VARIABLES: ReadonlySet<string> = new Set(["Partition", "Region", "Account"]);
+
+/** A template as an anchored pattern capturing its variables (a name may hold `/` and `:`, a field may not). */
+function templatePattern(template: string): { re: RegExp; names: string[] } {
+  const names: string[] = [];
+  let source = "";
+  let last = 0;
+  for (const m of template.matchAll(TEMPLATE_VARIABLE)) {
+    source += template.slice(last, m.index).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const name = m[1] ?? "";
+    names.push(name);
+    source += FIELD_VARIABLES.has(name) ? "([^:]*)" : "(.+?)";
+    last = m.index + m[0].length;
+  }
+  source += template.slice(last).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return { re: new RegExp(`^${source}$`), names };
+}
+
+/** The literal length of a template: the more literal text a matching template has, the more specific it is. */
+const literalLength = (template: string) => template.replace(TEMPLATE_VARIABLE, "").length;
+
+/**
+ * The resource type of `service` an ARN is, with the values of the template's variables (`LogGroupName`, …): the
+ * most specific template that matches (a log stream's ARN also matches the log group's template). Undefined when
+ * the catalogue knows no type of the service for it.
+ */
+export function resourceTypeOfArn(
+  service: string,
+  arn: string,
+): { type: string; values: Record<string, string> } | undefined {
+  let best: { type: string; values: Record<string, string>; literal: number } | undefined;
+  for (const [type, template] of resourceTypeArns(service) ?? []) {
+    const { re, names } = templatePattern(template);
+    const m = re.exec(arn);
+    if (!m) continue;
+    const literal = literalLength(template);
+    if (best && best.literal >= literal) continue;
+    best = { type, values: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ""])), literal };
+  }
+  return best && { type: best.type, values: best.values };
+}
+
+/**
+ * A resource type's ARN template filled with the values given (`Partition`, `Region`, `Account`, or a name taken
+ * from another ARN of the service) and `*` for every other variable: the narrowest pattern the values support.
+ */
+export function resourceTypePattern(
+  service: string,
+  type: string,
+  values: Readonly<Record<string, string>>,
+): string | undefined {
+  const arns = resourceTypeArns(service);
+  const template = arns?.get(type) ?? arns?.get(type.toLowerCase());
+  return template?.replace(TEMPLATE_VARIABLE, (_, name: string) => values[name] || "*");
+}

@@ -182,6 +182,33 @@ export function generaliseResource(resource: string): string {
   return r.replace(SECRET_SUFFIX, "$1-??????");
 }
 
+/** A date partition of an S3 key, as a path segment or segments: `2026-11-29`, `2026/11/29`, `2026/11`. */
+const S3_DATE_SEGMENTS = /\/(\d{4}-\d{2}-\d{2}|\d{4}\/\d{2}(?:\/\d{2})?)(?=\/|$)/;
+/** Hive-style partitions (`year=2026/month=11/day=29`, `dt=2026-11-29`): their values rotate, their names do not. */
+const S3_HIVE_DATE = /(\/(?:year|month|day|hour|dt|date)=)[0-9-]+(?=\/|$)/gi;
+
+/**
+ * A touched resource as a fix's policy resource: only what rotates is widened, never beyond the evidence. An S3 key
+ * under a date partition keeps its prefix and the date's shape (`exports/2026/11/29/a.csv` →
+ * `exports/????/??/??/*`: every day's exports, never the bucket's other keys; `dt=2026-11-29/…` → `dt=*` and all under it); other
+ * keys stay as they are. Dates in
+ * names become `*`, log streams, task, instance and container-instance IDs become `*`, and a secret's random
+ * suffix `??????`. Accounts, regions and bucket names are never widened.
+ */
+export function fixResource(resource: string): string {
+  let r = resource;
+  if (S3_OBJECT.test(r)) {
+    const date = S3_DATE_SEGMENTS.exec(r);
+    if (date?.[1]) r = `${r.slice(0, date.index)}/${date[1].replace(/\d/g, "?")}/*`;
+    else {
+      const hive = [...r.matchAll(S3_HIVE_DATE)].at(-1);
+      if (hive) r = `${r.slice(0, hive.index + hive[0].length).replace(S3_HIVE_DATE, "$1*")}/*`;
+    }
+  }
+  r = foldDateStamps(foldRotatingNames(r));
+  return r.replace(SECRET_SUFFIX, "$1-??????");
+}
+
 /** The bucket an S3 ARN names, in any partition, or undefined. */
 export function s3BucketOf(resource: string): string | undefined {
   const m = /^arn:aws[\w-]*:s3:::([^/]+)/.exec(resource);

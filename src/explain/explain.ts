@@ -6,15 +6,18 @@ import { isDataEventAction } from "../cloudtrail/data-events.js";
 import { canonicalAction } from "../cloudtrail/iam-catalogue.js";
 import { extractPrincipal, type Principal } from "../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import { primaryResource } from "../cloudtrail/resource.js";
+import { fixResource, primaryResource } from "../cloudtrail/resource.js";
 import { agentClassOf } from "../cloudtrail/user-agents.js";
 import { type DenialEvaluation, evaluateDenial, type PolicyView } from "../policy/index.js";
 import { isoTimeOf } from "../shared/time.js";
 import { ecsConsoleTexts } from "./ecs-console.js";
 import type { Explanation, Fix, PolicyDocument } from "./explanation.schema.js";
 import { inspectCommands } from "./fix.js";
+import { infrastructureCodeOf } from "./fix-iac.js";
+
 import { fingerprintDenial, noiseReason } from "./incident.js";
 import { bestKind, kindFromTrail } from "./kind-from-trail.js";
+import { ownedPolicyIn } from "./owned-policy.js";
 import { describeEvaluation } from "./policy-evaluation.js";
 import {
   type Caveat,
@@ -26,7 +29,7 @@ import {
 import { firstRule } from "./rules/index.js";
 import type { Decision, DenialFacts } from "./rules/rule.js";
 import { summarise } from "./summary.js";
-import { verifyFix, withVerdict } from "./verify-fix.js";
+import { type FixClaims, verifyFix, withVerdict } from "./verify-fix.js";
 
 export type { Explanation, Fix } from "./explanation.schema.js";
 
@@ -213,15 +216,32 @@ function caveatsOf(
   return codes;
 }
 
-/** The fix a decision makes: its grant's policy and commands, how to inspect what must change, the console texts. */
-function buildFix(facts: DenialFacts, a: DenialAnalysis, decision: Decision, caveats: Set<Caveat>): Fix {
+/**
+ * The fix a decision makes: its grant's policy and commands (and the same policy as infrastructure code), how to
+ * inspect what must change, the console texts; with what the grant adds, for verifying it whole.
+ */
+function buildFix(
+  facts: DenialFacts,
+  a: DenialAnalysis,
+  decision: Decision,
+  caveats: Set<Caveat>,
+): { fix: Fix; claims: Omit<FixClaims, "record"> | null } {
   let policy: PolicyDocument | null = null;
+  let infrastructureCode: Fix["infrastructureCode"] = null;
+  let claims: Omit<FixClaims, "record"> | null = null;
   const commands: string[] = [];
   if (facts.action !== null) {
     const granted = decision.grant.build({ ...facts, action: facts.action }, decision);
     policy = granted.policy;
     commands.push(...granted.commands);
     if (granted.resourceUnknown) caveats.add("resource-unknown");
+    if (policy) infrastructureCode = infrastructureCodeOf(policy, granted.owned ?? null);
+    if (granted.added)
+      claims = {
+        added: granted.added,
+        touched: a.resource,
+        written: a.resource ? fixResource(a.resource) : null,
+      };
   }
   const { principal, parsed, resource } = a;
   commands.push(
@@ -237,7 +257,7 @@ function buildFix(facts: DenialFacts, a: DenialAnalysis, decision: Decision, cav
     action: a.action ?? "<action>",
     resource: resource ?? "<resource>",
   };
-  return {
+  const fix: Fix = {
     target: decision.target,
     roleArn: decision.roleArn,
     confidence: decision.confidence,
@@ -249,9 +269,11 @@ function buildFix(facts: DenialFacts, a: DenialAnalysis, decision: Decision, cav
     reasoning: decision.reasoning,
     policy,
     commands,
+    infrastructureCode,
     consoleTexts: decision.console.map((c) => ecsConsoleTexts[c](consoleFacts)),
     verified: null,
   };
+  return { fix, claims };
 }
 
 /** The denial evaluated against the policy model, with the message's action and resource. */
@@ -278,13 +300,17 @@ export function explainWithRule(
   const a = analyseDenial(record, context);
   const evaluation = context.policies ? evaluateAgainstModel(record, a, context.policies) : null;
   const facts = denialFacts(record, a);
+  if (context.policies) facts.ownedPolicy = ownedPolicyIn(context.policies);
   const rule = firstRule(facts);
   const decision = rule.decide(facts);
   const caveats = caveatsOf(record, a, decision, context.messageOnly === true);
-  const built = buildFix(facts, a, decision, caveats);
+  const { fix: built, claims } = buildFix(facts, a, decision, caveats);
   const fix =
     evaluation && context.policies
-      ? withVerdict(built, verifyFix(built, evaluation, context.policies))
+      ? withVerdict(
+          built,
+          verifyFix(built, evaluation, context.policies, claims ? { ...claims, record } : undefined),
+        )
       : built;
   const { principal, parsed, noise } = a;
   // One object literal with every field, in the order clients see: V8 builds it in one go (a spread does not).

@@ -40,6 +40,16 @@ export const FixTarget = z
   .meta({ description: "A role kind, or organization-policy, resource-policy, … or unknown" });
 export type FixTarget = z.infer<typeof FixTarget>;
 
+/**
+ * The fix's document as infrastructure code, each a snippet to paste: a Terraform `aws_iam_policy_document` (with
+ * the `aws_iam_role_policy` that applies it, for a policy deniedby owns), a CloudFormation YAML resource or
+ * statement list, and a CDK (TypeScript) `iam.PolicyStatement`.
+ */
+export const InfrastructureCode = z
+  .object({ terraform: z.string(), cloudFormation: z.string(), cdk: z.string() })
+  .meta({ id: "InfrastructureCode" });
+export type InfrastructureCode = z.infer<typeof InfrastructureCode>;
+
 /** Who must change what, and the least-privilege change itself. */
 export const Fix = z.object({
   target: FixTarget,
@@ -53,6 +63,8 @@ export const Fix = z.object({
   reasoning: z.array(z.string()),
   policy: PolicyDocument.nullable(),
   commands: z.array(z.string()),
+  /** The policy as Terraform, CloudFormation and CDK; null when there is no policy. */
+  infrastructureCode: InfrastructureCode.nullable(),
   /** Texts the ECS console/agent shows for this failure, to match against. */
   consoleTexts: z.array(z.string()),
   /**

@@ -13,26 +13,11 @@ export function grantResource(
   return { resource, unknown: false };
 }
 
-/** A one-statement identity policy allowing exactly `actions` on `resource`. */
-export function identityPolicy(
-  actions: string[],
-  resource: string,
-  condition?: Record<string, Record<string, string>>,
-): PolicyDocument {
-  const statement: PolicyStatement = {
-    Effect: "Allow",
-    Action: actions.length === 1 ? (actions[0] ?? "") : actions,
-    Resource: resource,
-  };
-  if (condition) statement.Condition = condition;
-  return { Version: "2012-10-17", Statement: [statement] };
-}
-
 /** A resource-policy statement granting `principal` (an ARN, or a service such as `config.amazonaws.com`) the action. */
 export function resourcePolicy(
   principal: string,
-  action: string,
-  resource: string,
+  action: string | string[],
+  resource: string | string[],
   condition?: Record<string, Record<string, string>>,
 ): PolicyDocument {
   const who = isServiceName(principal) ? { Service: principal } : { AWS: principal };
@@ -54,25 +39,76 @@ export function trustPolicy(principal: string): PolicyDocument {
   };
 }
 
-/** An inline-policy name that says where it came from: `deniedby-s3-GetObject`. */
-export function policyName(actions: string[]): string {
-  const first = actions[0] ?? "grant";
-  const name = `deniedby-${first.replace(/[^A-Za-z0-9+=,.@_-]/g, "-")}`;
-  return actions.length > 1 ? `${name}-and-more` : name;
+/**
+ * The one inline policy deniedby owns on a role or user, `deniedby-<name>`: every fix for that identity goes into it,
+ * merged with what it already holds, so a second fix never replaces the first (put-role-policy replaces a policy of
+ * the same name). IAM policy names are at most 128 characters.
+ */
+export function ownedPolicyName(identityArn: string): string {
+  return `deniedby-${principalNameOf(identityArn)}`.slice(0, 128);
 }
 
-function shellQuote(s: string): string {
+export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, "'\\''")}'`;
 }
 
-/** `aws iam put-role-policy …` with the document inline: ready to review and run, never run by us. */
-export function putRolePolicyCommand(roleArn: string, policy: PolicyDocument, actions: string[]): string {
-  return `aws iam put-role-policy --role-name ${roleNameOf(roleArn)} --policy-name ${policyName(actions)} --policy-document ${shellQuote(JSON.stringify(policy))}`;
+/** A word as the shell reads it: as it is when it holds nothing the shell treats specially, else quoted. */
+function shellWord(s: string): string {
+  return /^[\w+=,.@/:-]+$/.test(s) ? s : shellQuote(s);
 }
 
-export function putUserPolicyCommand(userArn: string, policy: PolicyDocument, actions: string[]): string {
-  const name = principalNameOf(userArn);
-  return `aws iam put-user-policy --user-name ${name} --policy-name ${policyName(actions)} --policy-document ${shellQuote(JSON.stringify(policy))}`;
+const asList = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
+const sortedJson = (x: string | string[] | undefined) =>
+  JSON.stringify(x === undefined ? [] : asList(x).sort());
+
+/** Statements that differ only in their actions: the same effect, principal, resources and condition. */
+function sameScope(a: PolicyStatement, b: PolicyStatement): boolean {
+  return (
+    a.Effect === b.Effect &&
+    JSON.stringify(a.Principal ?? null) === JSON.stringify(b.Principal ?? null) &&
+    sortedJson(a.Resource) === sortedJson(b.Resource) &&
+    JSON.stringify(a.Condition ?? null) === JSON.stringify(b.Condition ?? null)
+  );
+}
+
+/**
+ * The owned policy's statements with the new ones merged in: a new statement's actions join a statement of the same
+ * scope (resources, condition), else it is appended; an action already there is not repeated. Existing statements
+ * are kept as they are, in their order.
+ */
+export function mergeStatements(
+  existing: readonly PolicyStatement[],
+  added: readonly PolicyStatement[],
+): PolicyStatement[] {
+  const out = existing.map((st) => ({ ...st }));
+  for (const st of added) {
+    const same = out.find((o) => sameScope(o, st));
+    if (!same) {
+      out.push(st);
+      continue;
+    }
+    const actions = asList(same.Action);
+    const known = new Set(actions.map((a) => a.toLowerCase()));
+    const union = [...actions, ...asList(st.Action).filter((a) => !known.has(a.toLowerCase()))];
+    same.Action = union.length === 1 ? (union[0] ?? "") : union;
+  }
+  return out;
+}
+
+/** `aws iam put-role-policy …` (or put-user-policy) with the document inline: ready to review and run, never run by us. */
+export function putIdentityPolicyCommand(identityArn: string, policy: PolicyDocument): string {
+  const user = identityArn.includes(":user/");
+  const name = shellWord(principalNameOf(identityArn));
+  const verb = user ? "put-user-policy --user-name" : "put-role-policy --role-name";
+  return `aws iam ${verb} ${name} --policy-name ${shellWord(ownedPolicyName(identityArn))} --policy-document ${shellQuote(JSON.stringify(policy))}`;
+}
+
+/** Reads the owned policy first, for an identity whose inline policies the model does not know: merge what it holds. */
+export function getIdentityPolicyCommand(identityArn: string): string {
+  const user = identityArn.includes(":user/");
+  const name = shellWord(principalNameOf(identityArn));
+  const verb = user ? "get-user-policy --user-name" : "get-role-policy --role-name";
+  return `aws iam ${verb} ${name} --policy-name ${shellWord(ownedPolicyName(identityArn))}  # if it exists, merge its statements into the document below first: put replaces the whole policy`;
 }
 
 /**
@@ -89,7 +125,7 @@ export function permissionSetCommands(roleArn: string, policy: PolicyDocument): 
     "aws sso-admin list-instances --query 'Instances[0].InstanceArn' --output text  # <instance-arn>; run where IAM Identity Center is administered",
     `aws sso-admin list-permission-sets --instance-arn <instance-arn>  # then describe-permission-set on each to find ${named}: <permission-set-arn>`,
     "aws sso-admin get-inline-policy-for-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn>  # a set has one inline policy: merge the statement into it",
-    `aws sso-admin put-inline-policy-to-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn> --inline-policy file://merged-policy.json  # merged-policy.json: the current inline policy plus ${shellQuote(JSON.stringify(policy.Statement[0] ?? {}))}`,
+    `aws sso-admin put-inline-policy-to-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn> --inline-policy file://merged-policy.json  # merged-policy.json: the current inline policy plus ${shellQuote(JSON.stringify(policy.Statement))}`,
     `aws sso-admin provision-permission-set --instance-arn <instance-arn> --permission-set-arn <permission-set-arn> --target-type AWS_ACCOUNT --target-id ${account}  # re-provision, so the role in the account is regenerated`,
   ];
 }

@@ -29,7 +29,8 @@ describe("explaining a pasted message", () => {
       principal: { kind: "ecs-task", confidence: 0.6, roleArn: `arn:aws:iam::${A}:role/web-task-role` },
     });
     expect(e.fix.target).toBe("ecs-task");
-    expect(e.fix.commands[0]).toMatch(/^aws iam put-role-policy --role-name web-task-role /);
+    expect(e.fix.commands[0]).toMatch(/^aws iam get-role-policy --role-name web-task-role /);
+    expect(e.fix.commands[1]).toMatch(/^aws iam put-role-policy --role-name web-task-role /);
     expect(caveats(e)).toContain("message-only");
     expect(caveats(e)).not.toContain("message-no-resource");
     expect(caveats(e)).not.toContain("no-enhanced-message");

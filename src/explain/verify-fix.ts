@@ -1,6 +1,8 @@
+import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import {
   type DenialEvaluation,
   type EvaluationResult,
+  evaluateDenial,
   evaluateRequest,
   evaluateWithStatement,
   type PolicyStatement,
@@ -8,7 +10,7 @@ import {
   parsePolicyDocument,
   type StatementPlace,
 } from "../policy/index.js";
-import type { Fix } from "./explanation.schema.js";
+import type { Fix, PolicyStatement as FixStatement } from "./explanation.schema.js";
 import { policyPhrase } from "./policy-evaluation.js";
 
 /**
@@ -81,28 +83,96 @@ function conditionKeysLacking(statements: readonly PolicyStatement[], result: Ev
   return result.missingContextKeys.filter((k) => keys.has(k.toLowerCase()));
 }
 
-/** The fix's verdict (see the module comment); null when the fix applies no statement the model could add. */
-export function verifyFix(fix: Fix, evaluation: DenialEvaluation, view: PolicyView): string | null {
+/**
+ * What the fix claims to grant, beyond the denied request itself: the statements it adds and the call they were
+ * built from, so every action on every resource is evaluated (a fix is allowed only if all of them are).
+ */
+export interface FixClaims {
+  record: CloudTrailRecord;
+  added: readonly FixStatement[];
+  /** The denied resource; a statement's resource that stands for it (generalised) is evaluated as it. */
+  touched: string | null;
+  /** The touched resource as the fix writes it (`fixResource`). */
+  written: string | null;
+}
+
+const listOf = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
+
+/** Each action on each resource the added statements name, as requests; the denied request itself is left out. */
+function claimedRequests(
+  claims: FixClaims,
+  evaluation: DenialEvaluation,
+): { action: string; resource: string }[] {
+  const out: { action: string; resource: string }[] = [];
+  const original = evaluation.request;
+  for (const st of claims.added)
+    for (const action of listOf(st.Action))
+      for (const written of listOf(st.Resource)) {
+        const resource = written === claims.written && claims.touched ? claims.touched : written;
+        const same = action.toLowerCase() === original.action.toLowerCase() && resource === original.resource;
+        if (!same && !out.some((o) => o.action === action && o.resource === resource))
+          out.push({ action, resource });
+      }
+  return out;
+}
+
+/** The verdict of the statements at the place for one request. */
+function verdictAt(
+  evaluation: DenialEvaluation,
+  place: StatementPlace,
+  statements: PolicyStatement[],
+  view: PolicyView,
+): string {
   const unknownsOf = (r: EvaluationResult) =>
     evaluation.unknowns.filter((u) => r.unknownLayers.some((l) => u.startsWith(`${l}:`)));
+  const result = evaluateWithStatement(
+    evaluation,
+    place,
+    statements,
+    view.actionFacts ? { actionFacts: view.actionFacts } : {},
+  );
+  const needed = conditionKeysLacking(statements, result);
+  if (result.decision !== "allowed" && needed.length > 0)
+    return `unknown: the fix's condition needs ${needed.join(", ")}, which the trail does not record for this call`;
+  return verdictOf(result, unknownsOf(result));
+}
+
+/**
+ * The fix's verdict (see the module comment); null when the fix applies no statement the model could add. With the
+ * fix's claims, every action on every resource it grants is evaluated too: the first that is still denied (else
+ * unknown) is the verdict, naming the request.
+ */
+export function verifyFix(
+  fix: Fix,
+  evaluation: DenialEvaluation,
+  view: PolicyView,
+  claims?: FixClaims,
+): string | null {
   if (fix.target === "organization-policy") {
     const result = withoutOrganisation(evaluation, view);
-    return verdictOf(result, unknownsOf(result));
+    return verdictOf(
+      result,
+      evaluation.unknowns.filter((u) => result.unknownLayers.some((l) => u.startsWith(`${l}:`))),
+    );
   }
   const place = placeOf(fix);
   if (!place || !fix.policy) return null;
   try {
     const statements = [parsePolicyDocument(fix.policy).Statement].flat();
-    const result = evaluateWithStatement(
-      evaluation,
-      place,
-      statements,
-      view.actionFacts ? { actionFacts: view.actionFacts } : {},
-    );
-    const needed = conditionKeysLacking(statements, result);
-    if (result.decision !== "allowed" && needed.length > 0)
-      return `unknown: the fix's condition needs ${needed.join(", ")}, which the trail does not record for this call`;
-    return verdictOf(result, unknownsOf(result));
+    type Judged = { request: { action: string; resource: string } | null; verdict: string };
+    const verdicts: Judged[] = [{ request: null, verdict: verdictAt(evaluation, place, statements, view) }];
+    if (claims)
+      for (const request of claimedRequests(claims, evaluation)) {
+        const again = evaluateDenial(claims.record, view, request);
+        verdicts.push({ request, verdict: verdictAt(again, place, statements, view) });
+      }
+    const worst =
+      verdicts.find((v) => v.verdict.startsWith("still denied")) ??
+      verdicts.find((v) => v.verdict.startsWith("unknown"));
+    if (!worst) return "allowed";
+    return worst.request
+      ? `${worst.verdict} (for ${worst.request.action} on ${worst.request.resource})`
+      : worst.verdict;
   } catch (error) {
     // A statement the place cannot hold (a resource policy without Principal) is the fix's fault: say so.
     return `unknown: the fix's statement does not fit the ${place.layer} (${(error as Error).message})`;

@@ -88,8 +88,11 @@ describe("the least-privilege policy generator", () => {
     );
     expect(p.document.Statement.map((s) => s.Action)).toEqual([
       ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      // The registry token every pull needs, from the same companion list as the fixes: no resource type, so `*`.
+      ["ecr:GetAuthorizationToken"],
       ["logs:CreateLogStream", "logs:PutLogEvents"],
     ]);
+    expect(p.document.Statement[1]?.Resource).toEqual(["*"]);
   });
 
   it("replaces a resource of the wrong type with the action's own resource pattern", () => {

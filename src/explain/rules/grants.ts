@@ -1,16 +1,19 @@
 import { hasSsoRolePath, isSsoRoleName, roleNameOf } from "../../cloudtrail/arn.js";
-import { withCompanions } from "../../cloudtrail/ecs-calls.js";
-import { foldLogStream } from "../../cloudtrail/resource.js";
+import { recordPartition } from "../../cloudtrail/resource.js";
+import type { PolicyDocument, PolicyStatement } from "../explanation.schema.js";
 import {
+  getIdentityPolicyCommand,
   grantResource,
-  identityPolicy,
+  mergeStatements,
+  ownedPolicyName,
   permissionSetCommands,
-  putRolePolicyCommand,
-  putUserPolicyCommand,
+  putIdentityPolicyCommand,
   resourcePolicy,
+  shellQuote,
   trustPolicy,
 } from "../fix.js";
-import type { Decision, DenialFacts, Grant } from "./rule.js";
+import { completeStatements, type FixScope } from "../fix-statements.js";
+import type { Decision, DenialFacts, Grant, GrantResult } from "./rule.js";
 
 type Condition = Record<string, Record<string, string>>;
 
@@ -25,10 +28,37 @@ export function isIdentityCenterRole(roleArn: string | null): boolean {
   return roleArn !== null && (hasSsoRolePath(roleArn) || isSsoRoleName(roleNameOf(roleArn)));
 }
 
+/** Where the denied call ran, to fill resource patterns the touched resource does not name. */
+export function scopeOf(facts: DenialFacts): FixScope {
+  return {
+    partition: recordPartition(facts.record),
+    region: facts.record.awsRegion ?? "",
+    account: facts.record.recipientAccountId ?? facts.principal.accountId ?? "",
+  };
+}
+
 /**
- * An identity policy for the principal: the denied action with the companions the trail cannot show, on the
- * resource (log streams widened, since each task names its own), with a condition when the rule gives one. The
- * commands apply it to the user, the role, or (for an Identity Center role) its permission set.
+ * The owned policy of the identity with the new statements merged in, and the commands that write it: the merge is
+ * what the model knows the policy holds; where the model does not know, the commands read the policy first.
+ */
+function ownedGrant(facts: DenialFacts, identityArn: string, added: PolicyStatement[]): GrantResult {
+  const policyName = ownedPolicyName(identityArn);
+  const owned = facts.ownedPolicy?.(identityArn, policyName) ?? {
+    state: "unknown" as const,
+    reason: "no policy model",
+  };
+  const statements = owned.state === "known" ? mergeStatements(owned.statements, added) : added;
+  const policy: PolicyDocument = { Version: "2012-10-17", Statement: statements };
+  const commands = owned.state === "unknown" ? [getIdentityPolicyCommand(identityArn)] : [];
+  commands.push(putIdentityPolicyCommand(identityArn, policy));
+  return { policy, commands, resourceUnknown: false, added, owned: { identityArn, policyName } };
+}
+
+/**
+ * An identity policy for the principal: the denied action with its companions, each on every resource type it
+ * requires (src/explain/fix-statements.ts), with a condition when the rule gives one. It goes into the one policy
+ * deniedby owns on the user or role (merged with what the model knows it holds), or for an Identity Center role
+ * into its permission set.
  */
 export function identityGrant(
   opts: {
@@ -39,21 +69,28 @@ export function identityGrant(
   return {
     type: "identity",
     build(facts, decision) {
-      const actions = withCompanions(facts.action);
-      const target =
-        actions.includes("logs:PutLogEvents") && facts.resource
-          ? foldLogStream(facts.resource)
-          : facts.resource;
-      const g = grantResource(facts.action, target);
-      const policy = identityPolicy(actions, g.resource, opts.condition?.(facts));
-      const commands: string[] = [];
-      if (facts.principal.type === "IAMUser")
-        commands.push(putUserPolicyCommand(facts.principal.arn, policy, actions));
-      else if (decision.roleArn && isIdentityCenterRole(decision.roleArn))
-        commands.push(...permissionSetCommands(decision.roleArn, policy));
-      else if (decision.roleArn) commands.push(putRolePolicyCommand(decision.roleArn, policy, actions));
-      commands.push(...(opts.followUp?.(facts, decision) ?? []));
-      return { policy, commands, resourceUnknown: g.unknown };
+      const complete = completeStatements(
+        facts.action,
+        facts.resource,
+        scopeOf(facts),
+        opts.condition?.(facts),
+      );
+      const added = complete.statements;
+      const owner =
+        facts.principal.type === "IAMUser"
+          ? facts.principal.arn
+          : decision.roleArn && !isIdentityCenterRole(decision.roleArn)
+            ? decision.roleArn
+            : null;
+      let result: GrantResult;
+      if (owner) result = ownedGrant(facts, owner, added);
+      else {
+        const policy: PolicyDocument = { Version: "2012-10-17", Statement: added };
+        const commands = decision.roleArn ? permissionSetCommands(decision.roleArn, policy) : [];
+        result = { policy, commands, resourceUnknown: false, added };
+      }
+      result.commands.push(...(opts.followUp?.(facts, decision) ?? []));
+      return { ...result, resourceUnknown: complete.unknown };
     },
   };
 }
@@ -66,16 +103,18 @@ export function identityGrant(
 export const resourceGrant: Grant = {
   type: "resource",
   build(facts) {
-    const g = grantResource(facts.action, facts.resource);
     const service = facts.principal.type === "AWSService" ? facts.principal.invokedBy : null;
     const principal = service ?? facts.principal.roleArn ?? facts.principal.arn;
     const account = facts.record.recipientAccountId ?? facts.principal.accountId;
     const condition = service && account ? { StringEquals: { "aws:SourceAccount": account } } : undefined;
-    return {
-      policy: resourcePolicy(principal, facts.action, g.resource, condition),
-      commands: [],
-      resourceUnknown: g.unknown,
-    };
+    // The companions that need the same resource go in with it (the rest of an image pull from a repository); one
+    // on `*` (the registry token) cannot be granted by a resource's policy.
+    const [first] = completeStatements(facts.action, facts.resource, scopeOf(facts)).statements;
+    const g = grantResource(facts.action, facts.resource);
+    const resource = first && first.Resource !== "*" ? first.Resource : g.resource;
+    const actions = first && first.Resource !== "*" ? first.Action : facts.action;
+    const policy = resourcePolicy(principal, actions, resource, condition);
+    return { policy, commands: [], resourceUnknown: g.unknown, added: policy.Statement };
   },
 };
 
@@ -100,15 +139,17 @@ export const trustGrant: Grant = {
 export const newTaskRoleGrant: Grant = {
   type: "new-task-role",
   build(facts) {
-    const policy = identityPolicy([facts.action], grantResource(facts.action, facts.resource).resource);
+    const complete = completeStatements(facts.action, facts.resource, scopeOf(facts));
+    const policy: PolicyDocument = { Version: "2012-10-17", Statement: complete.statements };
     return {
       policy,
+      added: complete.statements,
       commands: [
         'aws iam create-role --role-name <app>-task-role --assume-role-policy-document \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}\'',
-        `aws iam put-role-policy --role-name <app>-task-role --policy-name deniedby-task-role --policy-document '${JSON.stringify(policy)}'`,
+        `aws iam put-role-policy --role-name <app>-task-role --policy-name deniedby-task-role --policy-document ${shellQuote(JSON.stringify(policy))}`,
         "# then set taskRoleArn in the task definition, register a new revision, and update the service",
       ],
-      resourceUnknown: false,
+      resourceUnknown: complete.unknown,
     };
   },
 };

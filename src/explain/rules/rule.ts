@@ -4,7 +4,7 @@ import type { SessionShape } from "../../cloudtrail/arn.js";
 import type { Principal } from "../../cloudtrail/principal.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import type { EcsConsoleText } from "../ecs-console.js";
-import type { FixTarget, PolicyDocument } from "../explanation.schema.js";
+import type { FixTarget, PolicyDocument, PolicyStatement } from "../explanation.schema.js";
 import type { Caveat, FixReason } from "../reasons.js";
 import { noGrant } from "./grants.js";
 
@@ -37,7 +37,19 @@ export interface DenialFacts {
   service: string | null;
   /** For a chained role: the roles the catalogue says assumed it. */
   assumedBy: string[];
+  /** What the policy model knows of the inline policy deniedby owns on an identity; absent without a model. */
+  ownedPolicy?: (identityArn: string, policyName: string) => OwnedPolicy;
 }
+
+/**
+ * The inline policy deniedby owns on an identity, as the policy model knows it: its statements, known absent (the
+ * model holds every inline policy of the identity), or unknown (never seen, unreadable, or holding statements of a
+ * shape deniedby does not write), when the fix says to read it and merge by hand.
+ */
+export type OwnedPolicy =
+  | { state: "known"; statements: PolicyStatement[] }
+  | { state: "absent" }
+  | { state: "unknown"; reason: string };
 
 /** What a grant builds: the policy to apply and the commands to apply it. */
 export interface GrantResult {
@@ -45,6 +57,10 @@ export interface GrantResult {
   commands: string[];
   /** The resource could not be determined: the policy says "*". */
   resourceUnknown: boolean;
+  /** The statements this fix adds (the policy may hold more: the owned policy's earlier ones); what is verified. */
+  added?: PolicyStatement[];
+  /** The inline policy the statements go into, and whose (role or user ARN), when the fix writes one. */
+  owned?: { identityArn: string; policyName: string };
 }
 
 /** How a decision's policy and commands are built: which kind of policy changes, and how. */

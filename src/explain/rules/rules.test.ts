@@ -59,12 +59,17 @@ describe("explainDenial fix shape", () => {
         {
           Effect: "Allow",
           Action: "secretsmanager:GetSecretValue",
-          Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+          // The secret's random suffix matched by ??????: the secret rotates versions, never its name.
+          Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-??????",
         },
       ],
     });
+    // Without a policy model the owned policy may exist unseen: it is read first, since put replaces it whole.
     expect(e.fix.commands[0]).toMatch(
-      /^aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name deniedby-secretsmanager-GetSecretValue --policy-document '\{/,
+      /^aws iam get-role-policy --role-name ecsTaskExecutionRole --policy-name deniedby-ecsTaskExecutionRole {2}# if it exists, merge/,
+    );
+    expect(e.fix.commands[1]).toMatch(
+      /^aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name deniedby-ecsTaskExecutionRole --policy-document '\{/,
     );
   });
 
