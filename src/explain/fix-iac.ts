@@ -18,7 +18,9 @@ const listOf = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
 
 /** An HCL quoted string: JSON's escapes (HCL shares them) with template sequences doubled. */
 export function hclString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  return JSON.stringify(s)
+    .replace(/\$\{/g, () => "$${")
+    .replace(/%\{/g, () => "%%{");
 }
 
 /** A label or identifier: letters, digits and `_`, starting with a letter. */
