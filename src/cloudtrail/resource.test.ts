@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   foldLogStream,
   foldS3Key,
+  fixResource,
   generaliseResource,
   primaryResource,
   resourcePattern,
@@ -142,5 +143,42 @@ describe("usage rows fold names that change from call to call", () => {
       ),
     );
     expect(resources).toEqual([key, key]);
+  });
+});
+
+describe("a fix's resource: widened only where names rotate", () => {
+  const b = "arn:aws:s3:::acme-exports";
+  it("keeps a dated key's prefix and the date's shape, and takes every key under it", () => {
+    expect(fixResource(`${b}/exports/2026/11/29/file.csv`)).toBe(`${b}/exports/????/??/??/*`);
+    expect(fixResource(`${b}/exports/2026-11-29/file.csv`)).toBe(`${b}/exports/????-??-??/*`);
+    expect(fixResource(`${b}/exports/year=2026/month=11/day=29/part-0.parquet`)).toBe(
+      `${b}/exports/year=*/month=*/day=*/*`,
+    );
+    expect(fixResource(`${b}/exports/report-20261129.csv`)).toBe(`${b}/exports/report-*.csv`);
+  });
+
+  it("widens log streams, task IDs and a secret's suffix", () => {
+    const group = "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/web";
+    expect(fixResource(`${group}:log-stream:ecs/web/85ab7e8051a37b684d93a06c3d0a4f5a`)).toBe(
+      `${group}:log-stream:*`,
+    );
+    expect(fixResource("arn:aws:ecs:eu-west-1:111122223333:task/main/85ab7e8051a37b684d93a06c3d0a4f5a")).toBe(
+      "arn:aws:ecs:eu-west-1:111122223333:task/main/*",
+    );
+    expect(fixResource("arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf")).toBe(
+      "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-??????",
+    );
+  });
+
+  it("never widens beyond the evidence: a key that does not rotate, a bucket, an account, a date at the top", () => {
+    expect(fixResource(`${b}/config/app.json`)).toBe(`${b}/config/app.json`);
+    expect(fixResource(`${b}/app.json`)).toBe(`${b}/app.json`);
+    expect(fixResource(b)).toBe(b);
+    // A date at the top of the key keeps its shape: never `bucket/*`.
+    expect(fixResource(`${b}/2026/11/29/file.csv`)).toBe(`${b}/????/??/??/*`);
+    // The account and region fields hold digits that look like nothing rotating: untouched.
+    expect(fixResource("arn:aws:dynamodb:eu-west-1:202611290000:table/orders")).toBe(
+      "arn:aws:dynamodb:eu-west-1:202611290000:table/orders",
+    );
   });
 });

@@ -17,6 +17,7 @@ import { infrastructureCodeOf } from "./fix-iac.js";
 
 import { fingerprintDenial, noiseReason } from "./incident.js";
 import { bestKind, kindFromTrail } from "./kind-from-trail.js";
+import { identityChangeToo, withSecondChange } from "./both-changes.js";
 import { ownedPolicyIn } from "./owned-policy.js";
 import { describeEvaluation } from "./policy-evaluation.js";
 import {
@@ -241,6 +242,7 @@ function buildFix(
         added: granted.added,
         touched: a.resource,
         written: a.resource ? fixResource(a.resource) : null,
+        ...(granted.callContext ? { callContext: granted.callContext } : {}),
       };
   }
   const { principal, parsed, resource } = a;
@@ -276,6 +278,54 @@ function buildFix(
   return { fix, claims };
 }
 
+/**
+ * The fix with its verdict (issue 13 step 4): evaluated whole in the model. An organisation policy's fix where the
+ * caller's own policy does not allow the call either gets that grant as its second change, and is verified with both.
+ */
+function verified(
+  built: Fix,
+  claims: Omit<FixClaims, "record"> | null,
+  at: {
+    record: CloudTrailRecord;
+    facts: DenialFacts;
+    decision: Decision;
+    evaluation: DenialEvaluation;
+    view: PolicyView;
+  },
+): Fix {
+  const verdict = verifyFix(
+    built,
+    at.evaluation,
+    at.view,
+    claims ? { ...claims, record: at.record } : undefined,
+  );
+  const second = identityChangeToo(built, at.facts, at.decision, verdict);
+  if (!second?.added) return withVerdict(withAssumed(built, claims?.callContext), verdict);
+  const both = withSecondChange(built, second);
+  const touched = at.facts.resource;
+  const written = touched ? fixResource(touched) : null;
+  const again = verifyFix(both, at.evaluation, at.view, {
+    record: at.record,
+    added: second.added,
+    touched,
+    written,
+  });
+  return withVerdict(both, again);
+}
+
+/** Says which condition values verifying took from the call itself (they are not recorded as context keys). */
+function withAssumed(fix: Fix, callContext: Readonly<Record<string, string>> | undefined): Fix {
+  const pairs = Object.entries(callContext ?? {}).map(([k, v]) => `${k} = ${v}`);
+  if (pairs.length === 0) return fix;
+  return {
+    ...fix,
+    reasoning: [
+      ...fix.reasoning,
+      `Verified with ${pairs.join(", ")}, as the call implies (the trail records no such key).`,
+    ],
+  };
+}
+
 /** The denial evaluated against the policy model, with the message's action and resource. */
 function evaluateAgainstModel(
   record: CloudTrailRecord,
@@ -307,10 +357,7 @@ export function explainWithRule(
   const { fix: built, claims } = buildFix(facts, a, decision, caveats);
   const fix =
     evaluation && context.policies
-      ? withVerdict(
-          built,
-          verifyFix(built, evaluation, context.policies, claims ? { ...claims, record } : undefined),
-        )
+      ? verified(built, claims, { record, facts, decision, evaluation, view: context.policies })
       : built;
   const { principal, parsed, noise } = a;
   // One object literal with every field, in the order clients see: V8 builds it in one go (a spread does not).

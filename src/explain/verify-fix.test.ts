@@ -93,4 +93,29 @@ describe("verifying a fix in the policy model", () => {
     );
     expect(withVerdict(misplaced, "allowed")).toEqual({ ...misplaced, verified: "allowed" });
   });
+
+  it("will not judge a condition on a key the trail does not record and the call does not imply", () => {
+    const view = viewOf([app]);
+    const { explanation, evaluation } = explainWithRule(putItem, { policies: view });
+    if (!evaluation || !explanation.fix.policy) throw new Error("no evaluation");
+    const [statement] = explanation.fix.policy.Statement;
+    const fenced: Fix = {
+      ...explanation.fix,
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            ...statement,
+            Effect: "Allow",
+            Action: "dynamodb:PutItem",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceVpc": "vpc-1" } },
+          },
+        ],
+      },
+    };
+    expect(verifyFix(fenced, evaluation, view)).toBe(
+      "unknown: the fix's condition needs aws:SourceVpc, which the trail does not record for this call",
+    );
+  });
 });

@@ -64,10 +64,13 @@ export function verdictOf(result: EvaluationResult, unknowns: readonly string[])
   return `unknown: ${lacking.join("; ") || "the model lacks a policy that decides it"}`;
 }
 
-/** An organisation policy cannot take an allow: the fix is that it stops denying, so evaluate without SCPs or RCPs. */
-function withoutOrganisation(evaluation: DenialEvaluation, view: PolicyView): EvaluationResult {
+/**
+ * An organisation policy cannot take an allow: the fix is that it stops denying, so the request is evaluated
+ * without SCPs or RCPs (a statement the fix also carries is its second change, to the caller's own policy).
+ */
+export function withoutOrganisation(evaluation: DenialEvaluation): DenialEvaluation {
   const { scps: _scps, rcps: _rcps, ...rest } = evaluation.policies;
-  return evaluateRequest(evaluation.request, rest, view.actionFacts ? { actionFacts: view.actionFacts } : {});
+  return { ...evaluation, policies: rest };
 }
 
 /**
@@ -94,6 +97,24 @@ export interface FixClaims {
   touched: string | null;
   /** The touched resource as the fix writes it (`fixResource`). */
   written: string | null;
+  /** Condition values the call implies (see GrantResult.callContext): the request carries them when re-evaluated. */
+  callContext?: Readonly<Record<string, string>>;
+}
+
+/** The evaluation with the call's implied context keys added to its request (a key the trail did record wins). */
+function withCallContext(e: DenialEvaluation, claims: FixClaims | undefined): DenialEvaluation {
+  if (!claims?.callContext) return e;
+  return { ...e, request: { ...e.request, context: { ...claims.callContext, ...e.request.context } } };
+}
+
+/**
+ * A resource with no account in its ARN that the model cannot place (a snapshot the call creates) is the caller's:
+ * the record lists it with that account, as CloudTrail's `resources` would.
+ */
+function placed(record: CloudTrailRecord, resource: string, account: string | undefined): CloudTrailRecord {
+  const fields = resource.split(":");
+  if (!account || fields.length < 6 || fields[4] !== "" || fields[2] === "s3") return record;
+  return { ...record, resources: [{ ARN: resource, accountId: account }] };
 }
 
 const listOf = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
@@ -148,23 +169,37 @@ export function verifyFix(
   view: PolicyView,
   claims?: FixClaims,
 ): string | null {
-  if (fix.target === "organization-policy") {
-    const result = withoutOrganisation(evaluation, view);
+  const organisation = fix.target === "organization-policy";
+  const base = organisation ? withoutOrganisation(evaluation) : evaluation;
+  if (organisation && !fix.policy) {
+    const result = evaluateRequest(
+      base.request,
+      base.policies,
+      view.actionFacts ? { actionFacts: view.actionFacts } : {},
+    );
     return verdictOf(
       result,
       evaluation.unknowns.filter((u) => result.unknownLayers.some((l) => u.startsWith(`${l}:`))),
     );
   }
-  const place = placeOf(fix);
+  const place: StatementPlace | undefined = organisation
+    ? { layer: "identity", policyName: policyNameOf(fix.commands) }
+    : placeOf(fix);
   if (!place || !fix.policy) return null;
   try {
     const statements = [parsePolicyDocument(fix.policy).Statement].flat();
     type Judged = { request: { action: string; resource: string } | null; verdict: string };
-    const verdicts: Judged[] = [{ request: null, verdict: verdictAt(evaluation, place, statements, view) }];
+    const first = withCallContext(base, claims);
+    const verdicts: Judged[] = [{ request: null, verdict: verdictAt(first, place, statements, view) }];
+    const account = evaluation.request.resourceAccount ?? evaluation.request.principal.account;
     if (claims)
       for (const request of claimedRequests(claims, evaluation)) {
-        const again = evaluateDenial(claims.record, view, request);
-        verdicts.push({ request, verdict: verdictAt(again, place, statements, view) });
+        const evaluated = evaluateDenial(placed(claims.record, request.resource, account), view, request);
+        const again = organisation ? withoutOrganisation(evaluated) : evaluated;
+        verdicts.push({
+          request,
+          verdict: verdictAt(withCallContext(again, claims), place, statements, view),
+        });
       }
     const worst =
       verdicts.find((v) => v.verdict.startsWith("still denied")) ??

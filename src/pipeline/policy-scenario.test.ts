@@ -139,23 +139,57 @@ describe("fix.verified: each proposed fix applied in the model and the request e
     expect(put?.fix.verified).toBe("allowed");
   });
 
-  it("says both changes when an SCP blocks and the role's own policy does not allow it either", () => {
+  it("says both changes when an SCP blocks and the role's own policy does not allow it either, and verifies the two", () => {
     const [acl] = byAction(all, "s3:PutObjectAcl");
     expect(acl?.fix.target).toBe("organization-policy");
-    expect(acl?.fix.verified).toBe(
-      "still denied by the identity policy: no statement allows it in the identity policy",
+    // The SCP's change alone: the model finds the role's own policy does not allow it either.
+    expect(acl?.fix.summary).toMatch(/^Two changes\. First: An organization policy denied the call\./);
+    expect(acl?.fix.summary).toContain(
+      "Second change: the caller's own policy does not allow the call either",
     );
-    expect(acl?.fix.summary).toMatch(/^This change alone does not make the call succeed in the policy model/);
+    // The second change is the role's grant, in the policy deniedby owns, and with it the call is allowed.
+    expect(acl?.fix.policy?.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Action: "s3:PutObjectAcl",
+        Resource: "arn:aws:s3:::acme-billing-exports/2026-11.csv",
+      },
+    ]);
+    expect(acl?.fix.commands[0]).toMatch(
+      /^aws iam put-role-policy --role-name billing-ecsTaskExecutionRole --policy-name deniedby-billing-ecsTaskExecutionRole /,
+    );
+    expect(acl?.fix.commands.some((c) => c.startsWith("aws organizations describe-policy"))).toBe(true);
+    expect(acl?.fix.verified).toBe("allowed");
   });
 
-  it("finds an allow added to a bucket policy still denied by its explicit deny, and will not judge a condition the trail cannot see", () => {
+  it("proposes no allow against an explicit deny in a bucket policy, and verifies a condition the call implies", () => {
     const put = byAction(all, "s3:PutObject").find((e) => e.resource?.includes("acme-thumbnails"));
-    expect(put?.fix.verified).toMatch(/^still denied by .*acme-thumbnails.*\(Sid DenyUnencryptedUploads\)$/);
+    // An allow never overrides the deny (the model found it still denied by Sid DenyUnencryptedUploads): the fix
+    // is the Deny statement, shown by the inspect command.
+    expect(put?.evaluation?.decidedBy?.sid).toBe("DenyUnencryptedUploads");
+    expect(put?.fix.policy).toBeNull();
+    expect(put?.fix.verified).toBeNull();
+    expect(put?.fix.reasoning.join(" ")).toContain("No allow can override it.");
+    expect(put?.fix.commands).toContain("aws s3api get-bucket-policy --bucket acme-thumbnails");
     const pass = byAction(all, "iam:PassRole").filter((e) => e.fix.policy !== null);
     expect(pass.length).toBeGreaterThan(0);
-    for (const e of pass)
-      expect(e.fix.verified).toBe(
-        "unknown: the fix's condition needs iam:PassedToService, which the trail does not record for this call",
-      );
+    // iam:PassedToService is not a recorded key, but the call says which service the role is handed to.
+    for (const e of pass) {
+      expect(e.fix.verified).toBe("allowed");
+      expect(e.fix.reasoning.at(-1)).toMatch(/^Verified with iam:PassedToService = \S+, as the call implies/);
+    }
+  });
+
+  it("evaluates every proposed fix whose policies are known to allowed, each action on each resource", () => {
+    const known = [...all.values()].filter(
+      (e) => e.evaluation?.unknowns.length === 0 && e.fix.verified !== null,
+    );
+    expect(known.length).toBeGreaterThanOrEqual(18);
+    for (const e of known) expect(e.fix.verified, `${e.eventId} ${e.action}`).toBe("allowed");
+    // The complete fixes among them: the snapshot's own resource, ECS Exec's four channels.
+    const [snapshot] = byAction(all, "ec2:CreateSnapshot");
+    expect(snapshot?.fix.policy?.Statement[0]?.Resource).toContain("arn:aws:ec2:eu-west-1::snapshot/*");
+    const [exec] = byAction(all, "ssmmessages:CreateControlChannel");
+    expect([exec?.fix.policy?.Statement[0]?.Action].flat()).toHaveLength(4);
   });
 });

@@ -28,6 +28,11 @@ export function isIdentityCenterRole(roleArn: string | null): boolean {
   return roleArn !== null && (hasSsoRolePath(roleArn) || isSsoRoleName(roleNameOf(roleArn)));
 }
 
+/** The StringEquals values of a condition built from the call: what the call carried, as the rule read it. */
+function callContextOf(condition: Condition | undefined): Record<string, string> | undefined {
+  return condition?.StringEquals ? { ...condition.StringEquals } : undefined;
+}
+
 /** Where the denied call ran, to fill resource patterns the touched resource does not name. */
 export function scopeOf(facts: DenialFacts): FixScope {
   return {
@@ -69,12 +74,8 @@ export function identityGrant(
   return {
     type: "identity",
     build(facts, decision) {
-      const complete = completeStatements(
-        facts.action,
-        facts.resource,
-        scopeOf(facts),
-        opts.condition?.(facts),
-      );
+      const condition = opts.condition?.(facts);
+      const complete = completeStatements(facts.action, facts.resource, scopeOf(facts), condition);
       const added = complete.statements;
       const owner =
         facts.principal.type === "IAMUser"
@@ -90,7 +91,8 @@ export function identityGrant(
         result = { policy, commands, resourceUnknown: false, added };
       }
       result.commands.push(...(opts.followUp?.(facts, decision) ?? []));
-      return { ...result, resourceUnknown: complete.unknown };
+      const callContext = callContextOf(condition);
+      return { ...result, resourceUnknown: complete.unknown, ...(callContext ? { callContext } : {}) };
     },
   };
 }
@@ -114,7 +116,14 @@ export const resourceGrant: Grant = {
     const resource = first && first.Resource !== "*" ? first.Resource : g.resource;
     const actions = first && first.Resource !== "*" ? first.Action : facts.action;
     const policy = resourcePolicy(principal, actions, resource, condition);
-    return { policy, commands: [], resourceUnknown: g.unknown, added: policy.Statement };
+    const callContext = callContextOf(condition);
+    return {
+      policy,
+      commands: [],
+      resourceUnknown: g.unknown,
+      added: policy.Statement,
+      ...(callContext ? { callContext } : {}),
+    };
   },
 };
 

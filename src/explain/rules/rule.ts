@@ -59,6 +59,12 @@ export interface GrantResult {
   resourceUnknown: boolean;
   /** The statements this fix adds (the policy may hold more: the owned policy's earlier ones); what is verified. */
   added?: PolicyStatement[];
+  /**
+   * The condition values of the statements that the call itself implies (the rule derived them from the event:
+   * `kms:ViaService` from the service that decrypted, `iam:PassedToService` from the service handed the role), so
+   * verifying the fix may take them as the request's.
+   */
+  callContext?: Record<string, string>;
   /** The inline policy the statements go into, and whose (role or user ARN), when the fix writes one. */
   owned?: { identityArn: string; policyName: string };
 }
