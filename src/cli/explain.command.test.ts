@@ -220,6 +220,9 @@ describe("the policy model in the command line's answers", () => {
       "policy model: explicit deny in the service control policy deny-public-objects",
     );
     expect(io.out()).toContain("(Sid DenyPublicAcls)");
-    expect(io.out()).toContain("fix verified: still denied by the identity policy");
+    // Both changes (the SCP, and the role's own grant the model finds missing too), verified together.
+    expect(io.out()).toContain("fix verified: allowed");
+    expect(io.out()).toContain("Two changes. First: An organization policy denied the call.");
+    expect(io.out()).toContain("--policy-name deniedby-billing-ecsTaskExecutionRole");
   });
 });

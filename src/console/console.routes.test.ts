@@ -115,6 +115,10 @@ describe("console pages, no token", () => {
       /<button type="button" class="btn" data-copy="fix-policy"[^>]*hidden="">Copy<\/button>/,
     );
     expect(html).toContain('<pre id="fix-policy">');
+    // The fix as infrastructure code, behind the fix, escaped like every other block.
+    expect(html).toContain("<details><summary>As infrastructure code (Terraform, CloudFormation, CDK)");
+    expect(html).toMatch(/<pre id="fix-terraform">data &quot;aws_iam_policy_document&quot;/);
+    expect(html).toContain('<pre id="fix-cdk">');
     expect(html).toContain("<details><summary>The raw CloudTrail record");
     expect(html).toContain(`href="/incidents/`);
     expect(html).toContain(`href="/roles?arn=`);
@@ -130,9 +134,9 @@ describe("console pages, no token", () => {
     expect(model).toContain("attached to <code>ou-ab12-workload1</code>");
     expect(model).toMatch(/<summary>Evaluation trace \(\d+ steps\)<\/summary>/);
     expect(model).toContain("<code>identity: no-allow</code>");
-    expect(html).toContain(
-      "<strong>Verified in the policy model:</strong> still denied by the identity policy: no statement allows it in the identity policy",
-    );
+    // The SCP's change and the role's own grant, verified together (the model finds the identity policy lacking).
+    expect(html).toContain("<strong>Verified in the policy model:</strong> allowed");
+    expect(html).toContain("Two changes. First: An organization policy denied the call.");
     const evil = await (await app.request(`/denials/${encodeURIComponent(eventId)}`)).text();
     expect(evil).toContain("What the model does not know");
     expect(evil).toContain("was never imported or seen in the trail");

@@ -2,7 +2,7 @@ import { type RoleKind, roleKinds } from "../classify/kinds.js";
 
 /** Who must change something, besides a role of a given kind. */
 export const policyTargets = {
-  "organization-policy": "an AWS Organizations policy (SCP or RCP): no change to the role helps",
+  "organization-policy": "an AWS Organizations policy (SCP or RCP): no change to the role alone helps",
   "resource-policy": "the resource's own policy (bucket, key, repository, secret, queue, topic, …)",
   "permissions-boundary": "the permissions boundary attached to the principal",
   "session-policy": "the session policy passed when the session was created",

@@ -24,7 +24,7 @@ const changes: Record<RoleKind | PolicyTarget, string> = {
   root: "look at the organization's and the resource's policies, since nothing else limits the root user",
   unknown: "find which workload uses the role, then grant it in the role's policy",
   "organization-policy":
-    "change the organization's service or resource control policy, since no role change helps",
+    "change the organization's service or resource control policy, since no role change alone helps",
   "resource-policy": "change the resource's own policy (bucket, key, repository, secret, queue, topic, …)",
   "permissions-boundary": "change the permissions boundary attached to the principal",
   "session-policy": "change the session policy passed when the session was created",

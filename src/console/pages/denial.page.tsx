@@ -179,6 +179,18 @@ const Fix: FC<{ e: Explanation }> = ({ e }) => (
         text={command}
       />
     ))}
+    {e.fix.infrastructureCode ? (
+      <details>
+        <summary>As infrastructure code (Terraform, CloudFormation, CDK)</summary>
+        <CopyBlock id="fix-terraform" title="Terraform" text={e.fix.infrastructureCode.terraform} />
+        <CopyBlock
+          id="fix-cloudformation"
+          title="CloudFormation"
+          text={e.fix.infrastructureCode.cloudFormation}
+        />
+        <CopyBlock id="fix-cdk" title="CDK (TypeScript)" text={e.fix.infrastructureCode.cdk} />
+      </details>
+    ) : null}
     {e.fix.consoleTexts.length ? (
       <>
         <h3>What the ECS console shows for this failure</h3>
