@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  fixResource,
   foldLogStream,
   foldS3Key,
-  fixResource,
   generaliseResource,
   primaryResource,
   resourcePattern,

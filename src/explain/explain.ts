@@ -10,14 +10,13 @@ import { fixResource, primaryResource } from "../cloudtrail/resource.js";
 import { agentClassOf } from "../cloudtrail/user-agents.js";
 import { type DenialEvaluation, evaluateDenial, type PolicyView } from "../policy/index.js";
 import { isoTimeOf } from "../shared/time.js";
+import { identityChangeToo, withSecondChange } from "./both-changes.js";
 import { ecsConsoleTexts } from "./ecs-console.js";
 import type { Explanation, Fix, PolicyDocument } from "./explanation.schema.js";
 import { inspectCommands } from "./fix.js";
 import { infrastructureCodeOf } from "./fix-iac.js";
-
 import { fingerprintDenial, noiseReason } from "./incident.js";
 import { bestKind, kindFromTrail } from "./kind-from-trail.js";
-import { identityChangeToo, withSecondChange } from "./both-changes.js";
 import { ownedPolicyIn } from "./owned-policy.js";
 import { describeEvaluation } from "./policy-evaluation.js";
 import {
