@@ -128,8 +128,10 @@ describe("POST /v1/slack/enrich", () => {
       "*Policy model:* explicit deny in the service control policy deny-public-objects",
     );
     expect(text(m)).toContain("attached to ou-ab12-workload1 (Sid DenyPublicAcls)");
-    // Exempting the role from the SCP alone would not do: the fix says so.
-    expect(text(m)).toContain("*Fix verified:* still denied by the identity policy");
+    // Exempting the role from the SCP alone would not do: the fix says both changes, and both together work.
+    expect(text(m)).toContain("*Fix:* Two changes. First: An organization policy denied the call.");
+    expect(text(m)).toContain("Second change: the caller's own policy does not allow the call either");
+    expect(text(m)).toContain("*Fix verified:* allowed");
   });
 
   it("answers 404 for an unknown eventId", async () => {
