@@ -4,7 +4,7 @@ import { serve } from "@hono/node-server";
 import type { Config } from "./config.js";
 import { buildDeps, type Deps, type DepsOverrides, sourceContext } from "./deps.js";
 import { createApp } from "./http/app.js";
-import { loadExamplesIfEmpty } from "./pipeline/examples.js";
+import { EXAMPLES_MIXED, examplesStatus, loadExamplesIfEmpty } from "./pipeline/examples.js";
 import { collectSourceMetrics, type LiveSources, startLiveSources } from "./pipeline/live.js";
 import { currentPolicies } from "./pipeline/policy-model.js";
 import { startRetention } from "./pipeline/retention.js";
@@ -109,6 +109,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
         "database was empty: loaded the bundled example trail (DENIEDBY_EXAMPLES=off to skip)",
       );
   }
+  if (examplesStatus(deps.store) === "mixed") logger.warn({ examples: "mixed" }, EXAMPLES_MIXED);
 
   const host = listenHost(config, logger);
 

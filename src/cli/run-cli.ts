@@ -3,6 +3,7 @@ import { loadConfig } from "../config.js";
 import { athenaCommand } from "./athena.command.js";
 import { backupCommand } from "./backup.command.js";
 import { denialsCommand } from "./denials.command.js";
+import { examplesCommand } from "./examples.command.js";
 import { exitStatus, failureOf, logCrash } from "./exit-status.js";
 import { explainCommand } from "./explain.command.js";
 import { importCommand } from "./import.command.js";
@@ -29,6 +30,7 @@ commands:
   quarantine       list, show or retry the input ingestion set aside
   backup FILE      copy the database while it is in use (online backup), checked
   prune            delete what is older than a retention (--older-than 400d)
+  examples         whether the bundled example trail is stored (status), or take it out (remove)
 
 Run 'deniedby <command> --help' for a command's options; 'deniedby --version' (-v) prints the version.`;
 
@@ -52,6 +54,7 @@ const commands: Record<string, Command> = {
   quarantine: quarantineCommand,
   backup: backupCommand,
   prune: pruneCommand,
+  examples: examplesCommand,
 };
 
 /** Runs the deniedby command line and returns its exit status. */

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
+import { examplesStatus } from "../pipeline/examples.js";
 import { InvalidInputError } from "../shared/errors.js";
 import { MessagePage, type PageChrome } from "./components/layout.js";
 import { clearSession, createConsoleAuth, requireSession, setSession } from "./console.auth.js";
@@ -154,7 +155,13 @@ function withQuery<T>(
 
 function registerPages(app: OpenAPIHono<AppEnv>, deps: Deps, authOn: boolean): void {
   const use = createConsoleUsecases(deps);
-  const chrome: PageChrome = { signedIn: authOn };
+  const chrome: PageChrome = {
+    signedIn: authOn,
+    // Read as each page renders: real data may join the examples while the server runs.
+    get examples() {
+      return examplesStatus(deps.store);
+    },
+  };
   app.get("/", (c) =>
     withQuery(c, chrome, parseQuery(c.req.url, IncidentsQuery), (q) => {
       const view = use.incidents(q);

@@ -3,6 +3,7 @@ import type { NormalisedEvent } from "../cloudtrail/normalise.js";
 import type { Checkpoint, CredentialRequest, FileMark } from "../sources/source.js";
 import type { Db } from "./client.js";
 import { eventKey } from "./event-key.js";
+import { EXAMPLES_SOURCE } from "./examples.repository.js";
 import { Aggregates, type FoldedEvents, foldedKey, MAX_AGENTS, type UsageAggregate } from "./usage-fold.js";
 
 export type { UsageAggregate } from "./usage-fold.js";
@@ -102,7 +103,7 @@ function ingestStatements(sqlite: Db["$client"]) {
     mergeAgents(String(a), String(b)),
   );
   return {
-    markSeen: sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key) VALUES (?)"),
+    markSeen: sqlite.prepare("INSERT OR IGNORE INTO ingested_events (event_key, examples) VALUES (?, ?)"),
     insertDenial: sqlite.prepare(
       `INSERT OR IGNORE INTO denials (event_id, event_time, account_id, region, event_source, event_name,
          error_code, error_message, principal_type, principal_arn, role_arn, session_name, user_agent, source_ip,
@@ -114,9 +115,12 @@ function ingestStatements(sqlite: Db["$client"]) {
       `INSERT OR IGNORE INTO evidence_events (event_id, event_time, account_id, region, event_source, event_name,
          principal_arn, role_arn, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    // The examples' calls are folded apart from real ones (usage_daily in schema.ts): the flag is part of the key.
     upsertUsage: sqlite.prepare(
-      `${INSERT_USAGE}
-       ON CONFLICT (day, principal_arn, event_source, event_name, resource) DO UPDATE SET
+      `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id, event_source, event_name,
+         resource, calls, errors, first_seen, last_seen, user_agents, examples)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, principal_arn, event_source, event_name, resource, examples) DO UPDATE SET
          calls = calls + excluded.calls, errors = errors + excluded.errors,
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
          user_agents = CASE WHEN user_agents = excluded.user_agents THEN user_agents
@@ -124,8 +128,8 @@ function ingestStatements(sqlite: Db["$client"]) {
     ),
     upsertSession: sqlite.prepare(
       `INSERT INTO role_sessions (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by,
-         sample_session, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by) DO UPDATE SET
+         sample_session, calls, first_seen, last_seen, examples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (role_arn, session_shape, ec2_role_delivery, federated_provider, invoked_by, examples) DO UPDATE SET
          sample_session = min(sample_session, excluded.sample_session), calls = calls + excluded.calls,
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
     ),
@@ -158,6 +162,9 @@ function ingestStatements(sqlite: Db["$client"]) {
 }
 type IngestStatements = ReturnType<typeof ingestStatements>;
 
+/** 1 when the batch is the bundled example trail's: its ledger keys and aggregates carry the flag. */
+const fromExamples = (batch: Batch): number => (batch.source === EXAMPLES_SOURCE ? 1 : 0);
+
 /** One batch being written: its statements, input, counts and the aggregates it folds. */
 interface BatchWrite {
   s: IngestStatements;
@@ -168,7 +175,7 @@ interface BatchWrite {
 
 /** Stores a new event (denials and evidence in full), folding usage and sessions into the batch's aggregates. */
 function storeEvent({ s, batch, result, aggregates }: BatchWrite, e: NormalisedEvent, raw: string): void {
-  if (s.markSeen.run(eventKey(e.eventId, e.eventTime)).changes === 0) {
+  if (s.markSeen.run(eventKey(e.eventId, e.eventTime), fromExamples(batch)).changes === 0) {
     result.duplicates++;
     return;
   }
@@ -236,7 +243,7 @@ function storeDecoded(write: BatchWrite): void {
         const { event, raw } = stored[next] as StoredEvent;
         storeEvent(write, event, raw);
       }
-      if (i === f.count || s.markSeen.run(foldedKey(f, i)).changes === 1) continue;
+      if (i === f.count || s.markSeen.run(foldedKey(f, i), fromExamples(write.batch)).changes === 1) continue;
       seen ??= new Uint8Array(f.count);
       seen[i] = 1;
       result.duplicates++;
@@ -281,7 +288,8 @@ function storeCredentialRequests({ s, batch, result }: BatchWrite): void {
 
 /** The batch's aggregates, rejects and progress marks. */
 function storeTheRest({ s, batch, result, aggregates }: BatchWrite): void {
-  for (const u of aggregates.usage.values()) s.upsertUsage.run(usageValues(u));
+  const examples = fromExamples(batch);
+  for (const u of aggregates.usage.values()) s.upsertUsage.run(...usageValues(u), examples);
   for (const x of aggregates.sessions.values())
     s.upsertSession.run(
       x.roleArn,
@@ -293,6 +301,7 @@ function storeTheRest({ s, batch, result, aggregates }: BatchWrite): void {
       x.calls,
       x.firstSeen,
       x.lastSeen,
+      examples,
     );
   for (const q of batch.rejections)
     result.quarantined += s.upsertQuarantine.run(

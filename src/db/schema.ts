@@ -25,6 +25,8 @@ import {
  */
 export const ingestedEvents = sqliteTable("ingested_events", {
   eventKey: blob("event_key", { mode: "buffer" }).primaryKey(),
+  /** 1 for an event of the bundled example trail: `deniedby examples remove` takes exactly those out. */
+  examples: integer("examples", { mode: "boolean" }).notNull().default(sql`0`),
 });
 
 /** Denied calls; the raw record is kept in denial_raw. The analysis columns are filled by the explain stage after storing. */
@@ -123,9 +125,14 @@ export const usageDaily = sqliteTable(
     lastSeen: integer("last_seen").notNull(),
     /** JSON array, the lexically smallest few distinct user agents: deterministic whatever the order. */
     userAgents: text("user_agents").notNull(),
+    /**
+     * 1 for calls of the bundled example trail, folded apart from real calls of the same key (part of the key), so
+     * `deniedby examples remove` takes exactly what the examples added.
+     */
+    examples: integer("examples", { mode: "boolean" }).notNull().default(sql`0`),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.principalArn, t.eventSource, t.eventName, t.resource] }),
+    primaryKey({ columns: [t.day, t.principalArn, t.eventSource, t.eventName, t.resource, t.examples] }),
     index("usage_role_day_idx").on(t.roleArn, t.day),
   ],
 );
@@ -144,10 +151,12 @@ export const roleSessions = sqliteTable(
     calls: integer("calls").notNull(),
     firstSeen: integer("first_seen").notNull(),
     lastSeen: integer("last_seen").notNull(),
+    /** 1 for sessions of the bundled example trail, kept apart from real ones (part of the key, as in usage_daily). */
+    examples: integer("examples", { mode: "boolean" }).notNull().default(sql`0`),
   },
   (t) => [
     primaryKey({
-      columns: [t.roleArn, t.sessionShape, t.ec2RoleDelivery, t.federatedProvider, t.invokedBy],
+      columns: [t.roleArn, t.sessionShape, t.ec2RoleDelivery, t.federatedProvider, t.invokedBy, t.examples],
     }),
   ],
 );

@@ -4,6 +4,7 @@ import {
   type DenialAnalysisRepository,
 } from "./denial-analysis.repository.js";
 import { createDenialPages, type DenialPages } from "./denial-pages.repository.js";
+import { createExamplesRepository, type ExamplesRepository } from "./examples.repository.js";
 import { createFactsReader, type FactsReader } from "./facts.repository.js";
 import { createIngestWriter, type IngestWriter } from "./ingest.repository.js";
 import { createPolicyStore, type PolicyStore } from "./policy-store.repository.js";
@@ -64,6 +65,17 @@ export interface StoreOptions {
 /** The server's default: a push waits this long for a concurrent ingest's transaction before it answers 503. */
 export const DEFAULT_LOCK_WAIT_MS = 30_000;
 
+/** The generations StoreGenerations names, read by one statement. */
+function generationsStatement(db: Db) {
+  return db.$client
+    .prepare(
+      `SELECT (SELECT generation FROM table_generations WHERE table_name = 'role_catalog'),
+         coalesce((SELECT generation FROM table_generations WHERE table_name = 'denial_analysis'), 0),
+         coalesce((SELECT generation FROM table_generations WHERE table_name = 'policy_store'), 0)`,
+    )
+    .raw(true);
+}
+
 /** A value built on first use and kept (by the closure: each store has its own). */
 function lazy<T>(build: () => T): () => T {
   let value: T | undefined;
@@ -88,6 +100,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   const pages = lazy(() => createDenialPages(db));
   const quarantine = lazy(() => createQuarantineRepository(db));
   const policies = lazy(() => createPolicyStore(db));
+  const examples = lazy(() => createExamplesRepository(db));
   const writeLock = lazy(() =>
     createWriteLock(db.$client, {
       maxWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
@@ -98,15 +111,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   // finalises a PRAGMA statement inside every run. total_changes() opens no transaction.
   const dataVersion = lazy(() => db.$client.prepare("PRAGMA data_version").pluck());
   const totalChanges = lazy(() => db.$client.prepare("SELECT total_changes()").pluck());
-  const generations = lazy(() =>
-    db.$client
-      .prepare(
-        `SELECT (SELECT generation FROM table_generations WHERE table_name = 'role_catalog'),
-           coalesce((SELECT generation FROM table_generations WHERE table_name = 'denial_analysis'), 0),
-           coalesce((SELECT generation FROM table_generations WHERE table_name = 'policy_store'), 0)`,
-      )
-      .raw(true),
-  );
+  const generations = lazy(() => generationsStatement(db));
   return {
     db,
     get ingest(): IngestWriter {
@@ -132,6 +137,9 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     },
     get policies(): PolicyStore {
       return policies();
+    },
+    get examples(): ExamplesRepository {
+      return examples();
     },
     ...createDerived(db),
     /**

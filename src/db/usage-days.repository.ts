@@ -19,9 +19,13 @@ export interface UsageDayReplacement {
  */
 export function createUsageDayRepository(db: Db) {
   const sqlite = db.$client;
-  const deleteDayAccount = sqlite.prepare("DELETE FROM usage_daily WHERE day = ? AND account_id = ?");
+  // The example trail's rows (examples = 1) are not Athena's to replace.
+  const deleteDayAccount = sqlite.prepare(
+    "DELETE FROM usage_daily WHERE day = ? AND account_id = ? AND examples = 0",
+  );
   const deleteKey = sqlite.prepare(
-    "DELETE FROM usage_daily WHERE day = ? AND principal_arn = ? AND event_source = ? AND event_name = ? AND resource = ?",
+    `DELETE FROM usage_daily WHERE day = ? AND principal_arn = ? AND event_source = ? AND event_name = ?
+       AND resource = ? AND examples = 0`,
   );
   const insert = sqlite.prepare(INSERT_USAGE);
   const upsertCheckpoint = sqlite.prepare(

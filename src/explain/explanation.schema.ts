@@ -177,6 +177,10 @@ export const Explanation = z
     incidentId: z.string(),
     noise: z.boolean(),
     noiseReason: NoiseReasonItem.nullable(),
+    example: z.literal(true).optional().meta({
+      description:
+        "Present on a stored denial of the bundled example trail, not of real data (`deniedby examples remove` takes them out)",
+    }),
   })
   .meta({ id: "Explanation" });
 export type Explanation = z.infer<typeof Explanation>;

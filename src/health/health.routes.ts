@@ -3,6 +3,7 @@ import type { AppDeps as Deps } from "../http/app-deps.js";
 import type { AppEnv } from "../http/app-env.js";
 import { errorResponse } from "../http/errors.js";
 import { commonErrors, errorResponseOf, jsonResponse, NoQuery } from "../http/openapi.js";
+import { examplesStatus } from "../pipeline/examples.js";
 import { Health, Readiness } from "./health.schemas.js";
 import { collectStoreMetrics, unreadiness } from "./health.usecases.js";
 
@@ -38,7 +39,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps): void
     (c) => {
       const why = unreadiness(deps);
       if (why !== null) return errorResponse(c, "service.unavailable", why) as never;
-      return c.json({ status: "ok" as const, policies: deps.warmup.state() }, 200);
+      const examples = examplesStatus(deps.store);
+      return c.json({ status: "ok" as const, policies: deps.warmup.state(), examples }, 200);
     },
   );
 

@@ -1,5 +1,6 @@
 import type { RoleCatalogEntry } from "../classify/kinds.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
+import { EXAMPLES_SOURCE } from "../db/examples.repository.js";
 import type { DenialRow } from "../db/schema.js";
 import type { Store, StoreGenerations } from "../db/store.js";
 import { type Explanation, explainDenial } from "../explain/explain.js";
@@ -35,7 +36,7 @@ function noiseReasonOf(code: string | null): Explanation["noiseReason"] {
  * denial, whatever reads it.
  */
 export function explainStoredDenial(
-  row: Pick<DenialRow, "raw" | "incidentId" | "noise" | "noiseReason">,
+  row: Pick<DenialRow, "raw" | "incidentId" | "noise" | "noiseReason"> & { source?: string },
   catalog: CatalogLookup,
   policies?: PolicyView,
 ): Explanation {
@@ -44,6 +45,7 @@ export function explainStoredDenial(
   if (row.incidentId !== null) explanation.incidentId = row.incidentId;
   explanation.noise = row.noise;
   explanation.noiseReason = row.noise ? noiseReasonOf(row.noiseReason) : null;
+  if (row.source === EXAMPLES_SOURCE) explanation.example = true;
   return explanation;
 }
 

@@ -276,7 +276,8 @@ describe("the Athena source", () => {
   it("leaves other accounts' usage of the same day alone", async () => {
     db.$client
       .prepare(
-        `INSERT INTO usage_daily VALUES ('2026-03-09', 'arn:aws:iam::999999999999:role/other', 'AssumedRole', NULL,
+        `INSERT INTO usage_daily (day, principal_arn, principal_type, role_arn, account_id, event_source, event_name,
+          resource, calls, errors, first_seen, last_seen, user_agents) VALUES ('2026-03-09', 'arn:aws:iam::999999999999:role/other', 'AssumedRole', NULL,
           '999999999999', 'sqs.amazonaws.com', 'SendMessage', '', 7, 0, 0, 0, '[]')`,
       )
       .run();

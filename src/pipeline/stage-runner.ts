@@ -1,5 +1,6 @@
 import type { Store } from "../db/store.js";
 import type { Logger } from "../shared/logger.js";
+import { EXAMPLES_MIXED, examplesStatus } from "./examples.js";
 import { type StagePace, serverPace } from "./stage-pace.js";
 import { runStagesAfterStore } from "./stages.js";
 
@@ -28,11 +29,17 @@ export function createStageRunner(options: { store: Store; logger: Logger; pace?
     current: null as Promise<void> | null,
     next: null as Promise<void> | null,
     due: false,
+    warnedMixed: false,
   };
   const runOnce = async (): Promise<void> => {
     try {
       await runStagesAfterStore(store, pace);
       state.due = false;
+      // Real data has just joined the bundled examples (or was there): said once per process.
+      if (!state.warnedMixed && examplesStatus(store) === "mixed") {
+        state.warnedMixed = true;
+        logger.warn({ examples: "mixed" }, EXAMPLES_MIXED);
+      }
     } catch (error) {
       state.due = true;
       logger.warn(

@@ -1,10 +1,13 @@
 import type { Child, FC } from "hono/jsx";
+import type { ExamplesStatus } from "../../pipeline/examples.js";
 
 export interface PageChrome {
   /** A session is required (a token is configured): the header offers sign-out. */
   signedIn: boolean;
   /** What the search box holds. */
   query?: string;
+  /** Whether the database holds the bundled examples: `mixed` (beside real data) shows a warning on every page. */
+  examples?: ExamplesStatus;
 }
 
 /**
@@ -65,6 +68,12 @@ export const Layout: FC<{ title: string; chrome: PageChrome; children?: Child }>
         ) : null}
       </header>
       <main id="main" tabindex={-1}>
+        {chrome.examples === "mixed" ? (
+          <p class="note" role="status">
+            This database mixes the bundled example trail with real data: run{" "}
+            <code>deniedby examples remove</code> to take the examples out.
+          </p>
+        ) : null}
         {children}
       </main>
       <footer>
