@@ -29,8 +29,9 @@ export async function loadExamplesIfEmpty(
   if (store.ingest.anyIngested()) return null;
   const trails = exampleTrails();
   if (trails.length === 0) return null;
-  const { summary } = await ingestSource(store, fileSource(trails, { name: EXAMPLES_SOURCE }));
+  // Marked first: a load cut short still leaves the database marked as holding (some of) the examples.
   await store.write(() => store.examples.markLoaded(now()));
+  const { summary } = await ingestSource(store, fileSource(trails, { name: EXAMPLES_SOURCE }));
   await runStagesAfterStore(store);
   return summary;
 }
