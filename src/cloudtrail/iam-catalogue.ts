@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
  * async and reads one JSON file per service; explaining a denial must not await, so the same files are read here,
  * once per service on first use.
  *
- * The two maps below are the one module-level cache kept in src/cloudtrail: they hold the installed package's
+ * The maps below are the one module-level cache kept in src/cloudtrail: they hold the installed package's
  * files, which never change while the process runs, so what they answer never depends on what came before.
  * Reading all 456 files up front instead would cost every process start (the CLI, every test file).
  */
@@ -34,6 +34,8 @@ const dataDir = (() => {
 
 const services = new Map<string, Map<string, CatalogueAction> | null>();
 const resourceTypes = new Map<string, Map<string, string> | null>();
+/** Each service's resource-type templates compiled to patterns, most specific first (derived from the files too). */
+const templatePatterns = new Map<string, CompiledTemplate[]>();
 
 function loadService(service: string): Map<string, CatalogueAction> | null {
   const key = service.toLowerCase();
@@ -146,6 +148,23 @@ function templatePattern(template: string): { re: RegExp; names: string[] } {
 /** The literal length of a template: the more literal text a matching template has, the more specific it is. */
 const literalLength = (template: string) => template.replace(TEMPLATE_VARIABLE, "").length;
 
+interface CompiledTemplate {
+  type: string;
+  re: RegExp;
+  names: string[];
+}
+
+function compiledTemplates(service: string): CompiledTemplate[] {
+  const key = service.toLowerCase();
+  const cached = templatePatterns.get(key);
+  if (cached) return cached;
+  const compiled = [...(resourceTypeArns(key) ?? [])]
+    .sort(([, a], [, b]) => literalLength(b) - literalLength(a))
+    .map(([type, template]) => ({ type, ...templatePattern(template) }));
+  templatePatterns.set(key, compiled);
+  return compiled;
+}
+
 /**
  * The resource type of `service` an ARN is, with the values of the template's variables (`LogGroupName`, …): the
  * most specific template that matches (a log stream's ARN also matches the log group's template). Undefined when
@@ -155,16 +174,11 @@ export function resourceTypeOfArn(
   service: string,
   arn: string,
 ): { type: string; values: Record<string, string> } | undefined {
-  let best: { type: string; values: Record<string, string>; literal: number } | undefined;
-  for (const [type, template] of resourceTypeArns(service) ?? []) {
-    const { re, names } = templatePattern(template);
+  for (const { type, re, names } of compiledTemplates(service)) {
     const m = re.exec(arn);
-    if (!m) continue;
-    const literal = literalLength(template);
-    if (best && best.literal >= literal) continue;
-    best = { type, values: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ""])), literal };
+    if (m) return { type, values: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ""])) };
   }
-  return best && { type: best.type, values: best.values };
+  return undefined;
 }
 
 /**
