@@ -2834,6 +2834,84 @@ writeOrgDirectory(join(here, "org"), {
   ],
 });
 
+// ---- seed findings (docs/report.md): mistakes the report finds before anyone hits them -------------------------
+// Appended last so every earlier event keeps its id. The values below are the scenario's own fakes.
+// ECS Exec is switched on for checkout, whose task role holds no ssmmessages channel: the 10:31 denial of
+// CreateControlChannel is what the report predicts from this record and the policy model.
+rec({
+  time: "10:25:00",
+  who: ci,
+  source: "ecs",
+  name: "UpdateService",
+  req: { cluster: "main", service: "checkout", taskDefinition: "checkout:8", enableExecuteCommand: true },
+  resp: { service: { serviceName: "checkout", status: "ACTIVE", enableExecuteCommand: true } },
+  ua: CLI,
+  ip: CI_IP,
+});
+// ECS Exec on search too, whose task definition predates the trail: its task role's grants are unknown.
+rec({
+  time: "10:26:00",
+  who: ci,
+  source: "ecs",
+  name: "UpdateService",
+  req: { cluster: "main", service: "search", enableExecuteCommand: true },
+  resp: { service: { serviceName: "search", status: "ACTIVE", enableExecuteCommand: true } },
+  ua: CLI,
+  ip: CI_IP,
+});
+// billing:4 puts the Stripe key and the database password in plain environment variables.
+taskDef("16:00:00", "billing", 4, arnOf(billingTask), arnOf(defaultExec), "FARGATE", [
+  {
+    name: "billing",
+    image: img("billing/app", "v42"),
+    essential: true,
+    logConfiguration: awslogs("/ecs/billing"),
+    environment: [
+      { name: "STRIPE_API_KEY", value: "sk_live_SCENARIO0fake0value0d9c8b7a" },
+      { name: "DB_PASSWORD", value: "scenario-fake-password-4f3e" },
+      { name: "LOG_LEVEL", value: "info" },
+    ],
+  },
+]);
+// billing-export on Fargate with secrets and awslogs but no execution role: it cannot start.
+taskDef("16:01:00", "billing-export", 1, arnOf(billingTask), null, "FARGATE", [
+  {
+    name: "export",
+    image: img("billing/export", "v1"),
+    essential: true,
+    logConfiguration: awslogs("/ecs/billing-export"),
+    secrets: [
+      {
+        name: "EXPORT_TOKEN",
+        valueFrom: `arn:aws:secretsmanager:${REGION}:${A}:secret:billing/export-token-Hj7Kl9`,
+      },
+    ],
+  },
+]);
+// Grants in the wrong place: the worker's image pull granted to its task role (on EC2 without an execution role
+// the instance role pulls), the search table on search's execution role, an orders read on the ECS hosts' role.
+admin("16:02:00", tf, "iam", "PutRolePolicy", {
+  roleName: workerTask.name,
+  policyName: "worker-pull",
+  policyDocument: doc(allow("Pull", ["ecr:*", "logs:CreateLogStream"])),
+});
+admin("16:02:10", tf, "iam", "PutRolePolicy", {
+  roleName: searchRuntime.name,
+  policyName: "search-data",
+  policyDocument: doc(allow("SearchTable", ["dynamodb:Query", "dynamodb:GetItem"], table("search-index"))),
+});
+admin("16:02:20", tf, "iam", "PutRolePolicy", {
+  roleName: hostMain.name,
+  policyName: "legacy-batch-orders",
+  policyDocument: doc(allow("OrdersRead", "dynamodb:GetItem", table("orders"))),
+});
+// checkout's task role as Terraform writes it: its data, and no ssmmessages channel for ECS Exec.
+admin("16:02:30", tf, "iam", "PutRolePolicy", {
+  roleName: checkoutTask.name,
+  policyName: "checkout-app",
+  policyDocument: doc(allow("Orders", ["dynamodb:GetItem", "dynamodb:Query"], table("checkout-orders"))),
+});
+
 // ---- write ---------------------------------------------------------------------------------------------------
 records.sort(
   (a, b) =>

@@ -150,3 +150,95 @@ export function serviceDefinition(
     definition: taskDefinition === null ? null : taskDefinitionRef(taskDefinition),
   };
 }
+
+/** A container of a task definition as the report needs it: which variables are literals, never their values. */
+export interface ContainerFacts {
+  name: string;
+  /** Names of `environment` variables set to a non-empty literal value (the values are never read out). */
+  literalEnvironment: string[];
+  hasSecrets: boolean;
+  awslogs: boolean;
+}
+
+/** A RegisterTaskDefinition record's task definition: roles, launch type and containers. */
+export interface TaskDefinitionFacts {
+  family: string;
+  revision: number | null;
+  account: string;
+  taskRoleArn: string | null;
+  executionRoleArn: string | null;
+  fargate: boolean;
+  containers: ContainerFacts[];
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+function containerFacts(c: unknown): ContainerFacts {
+  const literalEnvironment = list(field(c, "environment")).flatMap((e) => {
+    const name = str(e, "name");
+    const value = field(e, "value");
+    return name !== null && typeof value === "string" && value.length > 0 ? [name] : [];
+  });
+  return {
+    name: str(c, "name") ?? "(unnamed)",
+    literalEnvironment,
+    hasSecrets: list(field(c, "secrets")).length > 0,
+    awslogs: str(field(c, "logConfiguration"), "logDriver") === "awslogs",
+  };
+}
+
+/** The task definition a successful RegisterTaskDefinition record registers, or null for any other record. */
+export function taskDefinitionOf(record: unknown): TaskDefinitionFacts | null {
+  if (str(record, "eventName") !== "RegisterTaskDefinition" || field(record, "errorCode") !== undefined)
+    return null;
+  const req = field(record, "requestParameters");
+  const family = str(req, "family");
+  if (family === null) return null;
+  const revision = field(field(field(record, "responseElements"), "taskDefinition"), "revision");
+  const compat = list(field(req, "requiresCompatibilities"));
+  return {
+    family,
+    revision: typeof revision === "number" ? revision : null,
+    account: str(record, "recipientAccountId") ?? "",
+    taskRoleArn: str(req, "taskRoleArn"),
+    executionRoleArn: str(req, "executionRoleArn"),
+    fargate: compat.includes("FARGATE"),
+    containers: list(field(req, "containerDefinitions")).map(containerFacts),
+  };
+}
+
+/** What a CreateService, UpdateService or RunTask record says about ECS Exec and the task definition it runs. */
+export interface ExecSwitch {
+  eventName: "CreateService" | "UpdateService" | "RunTask";
+  time: string;
+  account: string;
+  cluster: string | null;
+  service: string | null;
+  taskDefinition: string | null;
+  /** RunTask: the task role its overrides name. */
+  taskRoleOverride: string | null;
+  /** `enableExecuteCommand` as the request set it; null when the request left it as it was. */
+  enabled: boolean | null;
+}
+
+const SWITCH_EVENTS = new Set(["CreateService", "UpdateService", "RunTask"]);
+const name = (nameOrArn: string | null) => (nameOrArn === null ? null : ecsName(nameOrArn));
+
+/** The ECS Exec switch of a successful CreateService, UpdateService or RunTask record, or null. */
+export function execSwitchOf(record: unknown): ExecSwitch | null {
+  const eventName = str(record, "eventName");
+  if (eventName === null || !SWITCH_EVENTS.has(eventName) || field(record, "errorCode") !== undefined)
+    return null;
+  const req = field(record, "requestParameters");
+  const enabled = field(req, "enableExecuteCommand");
+  return {
+    eventName: eventName as ExecSwitch["eventName"],
+    time: str(record, "eventTime") ?? "",
+    account: str(record, "recipientAccountId") ?? "",
+    cluster: name(str(req, "cluster")),
+    service: name(str(req, "serviceName") ?? str(req, "service")),
+    taskDefinition: str(req, "taskDefinition"),
+    taskRoleOverride: str(field(req, "overrides"), "taskRoleArn"),
+    enabled: typeof enabled === "boolean" ? enabled : null,
+  };
+}

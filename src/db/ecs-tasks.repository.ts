@@ -122,3 +122,18 @@ export function createEcsTaskWriter(db: Db) {
 }
 
 export type EcsTaskWriter = ReturnType<typeof createEcsTaskWriter>;
+/**
+ * The records that define tasks and switch ECS Exec, up to `endMs`, oldest first: every RegisterTaskDefinition,
+ * CreateService and UpdateService, and the RunTask records that set enableExecuteCommand (RunTask is frequent).
+ */
+export function taskRecordsBefore(db: Db, endMs: number): string[] {
+  return db.$client
+    .prepare(
+      `SELECT raw FROM evidence_events
+       WHERE event_time < ? AND (event_name IN ('RegisterTaskDefinition', 'CreateService', 'UpdateService')
+         OR (event_name = 'RunTask' AND instr(raw, 'enableExecuteCommand') > 0))
+       ORDER BY event_time, event_id`,
+    )
+    .pluck()
+    .all(endMs) as string[];
+}

@@ -10,8 +10,16 @@ import {
   principalNameOf,
 } from "../cloudtrail/arn.js";
 import { isDataEventAction } from "../cloudtrail/data-events.js";
+import type { ExecSwitch, TaskDefinitionFacts } from "../cloudtrail/ecs-task-records.js";
 import { findingsFor, type ReportCaveat, reportCaveats } from "./report.findings.js";
-import { type GrantsOf, grantedSection, type ModelRole, type RoleGrants } from "./report.granted.js";
+import {
+  type GrantsOf,
+  grantedActions,
+  grantedSection,
+  grantsStatus,
+  type ModelRole,
+  type RoleGrants,
+} from "./report.granted.js";
 import { buildPolicy, type PolicyGrant } from "./report.policy.js";
 import type {
   Comparison,
@@ -24,6 +32,7 @@ import type {
   RoleReport,
   UsedAction,
 } from "./report.schemas.js";
+import { taskFindingsFor } from "./report.tasks.js";
 import { daysOf, formatDay } from "./report.window.js";
 
 /** One usage aggregate row (per day, principal, API call and resource) as the report reads it. */
@@ -72,6 +81,10 @@ export interface ReportInput {
   grantsOf: GrantsOf;
   /** Roles the policy model holds whole (imported, or created in the trail): listed even when they did nothing. */
   modelRoles: ModelRole[];
+  /** Task definitions registered up to the window's end, oldest first. */
+  definitions: TaskDefinitionFacts[];
+  /** CreateService, UpdateService and RunTask (ECS Exec) records up to the window's end, oldest first. */
+  switches: ExecSwitch[];
 }
 
 /** Denials an identity-policy grant fixes; the others need a change to the policy that denied. */
@@ -486,6 +499,15 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
     }),
     chart: chartOf(input.window, denials, catalog),
     groups,
+    tasks: taskFindingsFor({
+      definitions: input.definitions,
+      switches: input.switches,
+      role: input.role,
+      grantsOf: (roleArn) => {
+        const grants = input.grantsOf(roleArn);
+        return { status: grantsStatus(grants), actions: grantedActions(grants) };
+      },
+    }),
     dataEventsSeen,
     caveats: caveatCodes.map((code) => ({ code, text: reportCaveats[code] })),
   };

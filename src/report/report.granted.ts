@@ -122,6 +122,16 @@ function unusedByService(actions: Set<string>, unused: string[]): Granted["unuse
 const SHOWN_PER_SERVICE = 20;
 const service = (action: string) => action.slice(0, action.indexOf(":"));
 
+/**
+ * How much of the role the model holds, for predictions: `unknown` when it never saw the role's policies, `partial`
+ * when it saw some, `known` when it holds the whole role and every document.
+ */
+export function grantsStatus(grants: RoleGrants): "known" | "partial" | "unknown" {
+  const { principal, policies } = grants;
+  if (principal === null || (!principal.complete && policies.length === 0)) return "unknown";
+  return principal.complete && policies.every((p) => p.known) ? "known" : "partial";
+}
+
 /** Every action a role's known policies grant. */
 export function grantedActions(grants: RoleGrants): Set<string> {
   return new Set(grants.policies.flatMap((p) => p.grants.flatMap((g) => g.actions)));

@@ -346,6 +346,19 @@ export function reportOverviewHtml(report: LeastPrivilegeReport): string {
   ].join("\n");
 }
 
+/** Findings on task definitions and services; variable names only, never their values. */
+export function reportTasksHtml(report: LeastPrivilegeReport): string {
+  const { findings, unknown } = report.tasks;
+  const items = [
+    ...findings.map((f) => {
+      const where = [f.taskDefinition, f.service ? `service ${f.service}` : null].filter(Boolean).join(", ");
+      return `<li><span class="${f.severity === "warning" ? "warning" : ""}">${esc(f.title)}</span> <span class="muted small">(${esc(f.code)}, ${esc(where)})</span>${f.roleArn ? ` <code>${esc(f.roleArn)}</code>` : ""}<br><span class="small">${esc(f.detail)}</span></li>`;
+    }),
+    ...unknown.map((u) => `<li class="small muted">Unknown: ${esc(u)}</li>`),
+  ];
+  return `<h2 id="tasks">Task definitions and ECS Exec</h2>${items.length ? `<ul class="findings">${items.join("")}</ul>` : `<p class="muted">None.</p>`}`;
+}
+
 export function reportCaveatsHtml(report: LeastPrivilegeReport): string {
   return `<h2 id="caveats">What the trail cannot tell</h2><ul class="small">${report.caveats.map((cv) => `<li>${esc(cv.text)}</li>`).join("")}</ul>`;
 }
@@ -365,6 +378,7 @@ export function renderHtml(report: LeastPrivilegeReport): string {
 </head>
 <body class="report">
 ${reportOverviewHtml(report)}
+${reportTasksHtml(report)}
 ${kindGroupsHtml(report.groups)}
 ${reportCaveatsHtml(report)}
 </body>

@@ -65,6 +65,21 @@ function deniedTable(denied: DeniedAction[]): string {
   );
 }
 
+/** Findings on task definitions and services; variable names only, never their values. */
+function tasksSection(tasks: LeastPrivilegeReport["tasks"]): string[] {
+  const out = ["## Task definitions and ECS Exec", ""];
+  if (tasks.findings.length === 0 && tasks.unknown.length === 0) out.push("_None._");
+  for (const f of tasks.findings) {
+    const where = [f.taskDefinition, f.service ? `service ${f.service}` : null].filter(Boolean).join(", ");
+    out.push(
+      `- ${f.severity === "warning" ? "⚠️ " : ""}**${md(f.title)}** (${md(f.code)}, ${md(where)}${f.roleArn ? `, ${code(f.roleArn)}` : ""}): ${md(f.detail)}`,
+    );
+  }
+  for (const u of tasks.unknown) out.push(`- Unknown: ${md(u)}`);
+  out.push("");
+  return out;
+}
+
 function roleSection(r: RoleReport): string {
   const out: string[] = [];
   const kinds = r.kinds.length > 1 ? ` (also ${r.kinds.slice(1).join(", ")})` : "";
@@ -211,7 +226,7 @@ export function renderMarkdown(report: LeastPrivilegeReport): string {
   if (warnings.length === 0) out.push("_None._");
   for (const { r, f } of warnings)
     out.push(`- **${md(r.roleName)}** (${md(r.kind)}, account ${md(r.accountId)}): ${md(f.title)}`);
-  out.push("");
+  out.push("", ...tasksSection(report.tasks));
   for (const g of report.groups) {
     out.push(`## ${md(g.kind)}: ${md(g.description)}`, "");
     for (const r of g.roles) out.push(roleSection(r));

@@ -1,6 +1,8 @@
 import { and, gte, lt, lte, sql } from "drizzle-orm";
 import type { RoleCatalogEntry } from "../classify/kinds.js";
+import { execSwitchOf, taskDefinitionOf } from "../cloudtrail/ecs-task-records.js";
 import type { Db } from "../db/client.js";
+import { taskRecordsBefore } from "../db/ecs-tasks.repository.js";
 import { denials, usageDaily } from "../db/schema.js";
 import { listRoleEntries } from "../pipeline/catalog.js";
 import type { ReportDenial, ReportInput, ReportUsage } from "./report.build.js";
@@ -100,7 +102,27 @@ export function loadReportInput(
     previousUsage,
     denials: current,
     previousDenials: previous,
+    ...taskRecords(db, window.endMs),
   };
+}
+
+/** The task definitions and ECS Exec switches the trail holds up to `endMs`, oldest first. */
+function taskRecords(db: Db, endMs: number): Pick<ReportInput, "definitions" | "switches"> {
+  const definitions: ReportInput["definitions"] = [];
+  const switches: ReportInput["switches"] = [];
+  for (const raw of taskRecordsBefore(db, endMs)) {
+    let record: unknown;
+    try {
+      record = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    const d = taskDefinitionOf(record);
+    if (d) definitions.push(d);
+    const s = execSwitchOf(record);
+    if (s) switches.push(s);
+  }
+  return { definitions, switches };
 }
 
 /**

@@ -138,6 +138,22 @@ export const ReportFinding = z.object({
 });
 export type ReportFinding = z.infer<typeof ReportFinding>;
 
+/** A finding on a task definition or a service (ECS Exec), not on a role's own activity. */
+export const TaskFinding = z.object({
+  code: z.string(),
+  severity: z.enum(["warning", "info"]),
+  title: z.string(),
+  detail: z.string(),
+  /** `family:revision`, or the family when the trail does not hold the definition. */
+  taskDefinition: z.string().nullable(),
+  service: z.string().nullable(),
+  /** The role whose policy or definition the finding is about (execution role, or task role). */
+  roleArn: z.string().nullable(),
+  /** Variable names (never their values), what a container lacks, or the actions missing. */
+  names: z.array(z.string()),
+});
+export type TaskFinding = z.infer<typeof TaskFinding>;
+
 export const RoleReport = z
   .object({
     roleArn: z.string(),
@@ -223,6 +239,8 @@ export const LeastPrivilegeReport = z
     comparison: Comparison,
     chart: DenialChart,
     groups: z.array(KindGroup),
+    /** Findings on task definitions and services, and what could not be judged for want of policies. */
+    tasks: z.object({ findings: z.array(TaskFinding), unknown: z.array(z.string()) }),
     dataEventsSeen: z.boolean(),
     caveats: z.array(z.object({ code: z.string(), text: z.string() })),
   })
