@@ -24,6 +24,7 @@ import { buildPolicy, type PolicyGrant } from "./report.policy.js";
 import type {
   Comparison,
   DenialChart,
+  DenialVerdict,
   DeniedAction,
   KindGroup,
   LeastPrivilegeReport,
@@ -51,6 +52,7 @@ export interface ReportUsage {
 
 /** One stored denial with the explain stage's analysis. */
 export interface ReportDenial {
+  eventId: string;
   eventTime: number;
   roleArn: string;
   accountId: string;
@@ -81,6 +83,8 @@ export interface ReportInput {
   grantsOf: GrantsOf;
   /** Roles the policy model holds whole (imported, or created in the trail): listed even when they did nothing. */
   modelRoles: ModelRole[];
+  /** The policy model's verdict on one stored denial, by event id. */
+  verdictOf: (eventId: string) => DenialVerdict | null;
   /** Task definitions registered up to the window's end, oldest first. */
   definitions: TaskDefinitionFacts[];
   /** CreateService, UpdateService and RunTask (ECS Exec) records up to the window's end, oldest first. */
@@ -193,11 +197,12 @@ interface RoleFold {
 }
 
 type UsedFold = UsedAction & { resourceMap: Map<string, number> };
-type DeniedFold = DeniedAction & {
+type DeniedFold = Omit<DeniedAction, "lastEventId" | "model"> & {
   resourceMap: Map<string, number>;
   by: Set<string>;
   policies: Set<string>;
   last: number;
+  lastId: string;
 };
 
 /** Successful calls by (acting kind, action), each a grant; calls that need no permission are left out. */
@@ -250,12 +255,16 @@ function foldDenials(entry: RoleCatalogEntry | undefined, denials: ReportDenial[
       by: new Set<string>(),
       policies: new Set<string>(),
       last: 0,
+      lastId: d.eventId,
     };
     x.count += 1;
     if (d.resource) x.resourceMap.set(d.resource, (x.resourceMap.get(d.resource) ?? 0) + 1);
     x.by.add(d.deniedBy ?? "unknown");
     if (d.policyArn) x.policies.add(d.policyArn);
-    x.last = Math.max(x.last, d.eventTime);
+    if (d.eventTime >= x.last) {
+      x.last = d.eventTime;
+      x.lastId = d.eventId;
+    }
     denied.set(key, x);
     if (IDENTITY_FIXABLE.has(d.deniedBy ?? "unknown"))
       fold.grants.push({ action, resource: d.resource, kind });
@@ -280,15 +289,17 @@ function usedList(used: Map<string, UsedFold>): UsedAction[] {
     .sort(byActionThenKind);
 }
 
-function deniedList(denied: Map<string, DeniedFold>): DeniedAction[] {
+function deniedList(denied: Map<string, DeniedFold>, verdictOf: ReportInput["verdictOf"]): DeniedAction[] {
   return [...denied.values()]
-    .map(({ resourceMap, by, policies, last, ...d }) => ({
+    .map(({ resourceMap, by, policies, last, lastId, ...d }) => ({
       ...d,
       resources: countResources(resourceMap),
       deniedBy: [...by].sort(),
       policyArns: [...policies].sort(),
       identityFix: [...by].some((b) => IDENTITY_FIXABLE.has(b)),
       lastSeen: new Date(last).toISOString(),
+      lastEventId: lastId,
+      model: verdictOf(lastId),
     }))
     .sort(byActionThenKind);
 }
@@ -341,6 +352,7 @@ function buildRole(
   usage: ReportUsage[],
   allDenials: ReportDenial[],
   grants: RoleGrants,
+  verdictOf: ReportInput["verdictOf"],
 ): RoleReport {
   const { entry } = id;
   // Noise is counted, as `deniedby denials` counts it, but neither listed nor granted.
@@ -374,7 +386,7 @@ function buildRole(
     denials: denials.length,
     noiseDenials: allDenials.length - denials.length,
     used: usedActions,
-    denied: deniedList(denied),
+    denied: deniedList(denied, verdictOf),
     ...recommendedPolicies(fold, id),
     granted: grantedInfo,
     findings,
@@ -453,6 +465,7 @@ export function buildReport(input: ReportInput): LeastPrivilegeReport {
         id.roleArn.includes(":role/")
           ? input.grantsOf(id.roleArn)
           : { principal: null, policies: [], unknowns: [] },
+        input.verdictOf,
       ),
     );
   const groups: KindGroup[] = ROLE_KINDS.map((kind) => ({

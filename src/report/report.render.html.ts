@@ -180,12 +180,15 @@ function roleActivity(r: RoleReport): string {
     : `<p class="muted small">No calls in the window.</p>`;
   const denied = r.denied.length
     ? tableHtml(
-        ["Action", "Count", "Denied by", "Fix here", "Resources"],
+        ["Action", "Count", "Denied by", "Fix here", "Policy model (latest)", "Resources"],
         r.denied.map((d) => [
           `<code>${esc(d.action)}</code>`,
           String(d.count),
           esc(d.deniedBy.join(", ")),
           d.identityFix ? "yes" : "no, change the denying policy",
+          d.model === null
+            ? `<span class="muted">not evaluated</span>`
+            : `${esc(d.model.summary)}${d.model.verified === null ? "" : `<br><span class="small">fix: ${esc(d.model.verified)}</span>`}`,
           resources(d.resources),
         ]),
         [1],

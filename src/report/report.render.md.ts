@@ -51,15 +51,23 @@ function usedTable(used: UsedAction[], dualUse: boolean): string {
   );
 }
 
+/** The deciding statement (policy, Sid or index) and whether the fix was verified, of the group's latest denial. */
+function verdictCell(d: DeniedAction): string {
+  if (d.model === null) return "_not evaluated_";
+  const fix = d.model.verified === null ? "" : `; fix: ${md(d.model.verified)}`;
+  return `${md(d.model.summary)}${fix}`;
+}
+
 function deniedTable(denied: DeniedAction[]): string {
   if (denied.length === 0) return "_No denials in the window._";
   return table(
-    ["Action", "Count", "Denied by", "Fix in this role's policy", "Resources"],
+    ["Action", "Count", "Denied by", "Fix in this role's policy", "Policy model (latest)", "Resources"],
     denied.map((d) => [
       code(d.action),
       d.count,
       md(d.deniedBy.join(", ")),
       d.identityFix ? "yes" : "no: change the denying policy",
+      verdictCell(d),
       resourcesCell(d.resources),
     ]),
   );

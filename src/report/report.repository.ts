@@ -36,7 +36,7 @@ export function loadReportInput(
   db: Db,
   window: ResolvedWindow,
   role: string | null,
-): Omit<ReportInput, "grantsOf" | "modelRoles"> {
+): Omit<ReportInput, "grantsOf" | "modelRoles" | "verdictOf"> {
   const principal = sql<string>`coalesce(${usageDaily.roleArn}, ${usageDaily.principalArn})`;
   // usage_role_day_idx serves the role filter; the day range is a primary-key prefix scan otherwise.
   const usageRows = db
@@ -69,6 +69,7 @@ export function loadReportInput(
   const denialPrincipal = sql<string>`coalesce(${denials.roleArn}, ${denials.principalArn})`;
   const denialRows = db
     .select({
+      eventId: denials.eventId,
       eventTime: denials.eventTime,
       roleArn: denialPrincipal,
       accountId: denials.accountId,

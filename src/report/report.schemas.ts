@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PolicyDocument, PolicyStatement } from "../explain/explanation.schema.js";
+import { PolicyDocument, PolicyStatement, StatementRef } from "../explain/explanation.schema.js";
 
 /**
  * The least-privilege report as data: one zod schema drives the JSON API response, its OpenAPI document and the
@@ -73,6 +73,19 @@ export const UsedAction = z.object({
 });
 export type UsedAction = z.infer<typeof UsedAction>;
 
+/** What the policy model says of a denial (its latest in the group): the deciding statement and the fix's check. */
+export const DenialVerdict = z.object({
+  decision: z.enum(["allowed", "explicitly-denied", "implicitly-denied", "unknown"]),
+  /** The deciding statement: policy and Sid or index (null for an implicit denial or an unknown). */
+  decidedBy: StatementRef.nullable(),
+  /** One line: the deciding statement, where no statement allows it, or why the model cannot say. */
+  summary: z.string(),
+  /** The fix evaluated again in the model: `allowed`, `still denied by …`, `unknown: …`; null when none was checked. */
+  verified: z.string().nullable(),
+  agreement: z.enum(["agrees", "disagrees", "unknown", "message-silent", "not-modelled"]),
+});
+export type DenialVerdict = z.infer<typeof DenialVerdict>;
+
 export const DeniedAction = z.object({
   action: z.string(),
   count: z.number().int(),
@@ -83,6 +96,10 @@ export const DeniedAction = z.object({
   /** True when granting it in the role's own identity policy is the fix (identity or unknown denials). */
   identityFix: z.boolean(),
   lastSeen: z.string(),
+  /** The latest denial of the group (`GET /v1/denials/{eventId}` explains it in full). */
+  lastEventId: z.string(),
+  /** The policy model's verdict on that denial; null without a model's answer. */
+  model: DenialVerdict.nullable(),
 });
 export type DeniedAction = z.infer<typeof DeniedAction>;
 

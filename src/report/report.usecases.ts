@@ -1,10 +1,14 @@
+import { getDenial } from "../db/denials.repository.js";
 import type { Store } from "../db/store.js";
+import { lazyCatalogLookup } from "../pipeline/catalog.js";
+import { explainStoredDenial } from "../pipeline/explanations.js";
+import { currentPolicies } from "../pipeline/policy-model.js";
 import { buildReport } from "./report.build.js";
 import { grantsFromModel } from "./report.granted.js";
 import { renderHtml } from "./report.render.html.js";
 import { renderMarkdown } from "./report.render.md.js";
 import { latestActivityDay, loadReportInput } from "./report.repository.js";
-import type { LeastPrivilegeReport, ReportFormat } from "./report.schemas.js";
+import type { DenialVerdict, LeastPrivilegeReport, ReportFormat } from "./report.schemas.js";
 import { resolveWindow } from "./report.window.js";
 
 export const contentTypes: Record<ReportFormat, string> = {
@@ -17,6 +21,24 @@ export interface ReportRequest {
   from?: string | undefined;
   to?: string | undefined;
   role?: string | undefined;
+}
+
+/**
+ * The policy model's verdict on a stored denial, as its explanation gives it (the deciding statement and the fix
+ * evaluated again): the report shows it for the latest denial of each group, so a week costs one explanation per
+ * role and action, not one per denial.
+ */
+function verdicts(store: Store): (eventId: string) => DenialVerdict | null {
+  const catalog = lazyCatalogLookup(store.db);
+  const policies = currentPolicies(store);
+  return (eventId) => {
+    const row = getDenial(store.db, eventId);
+    const explanation = row ? explainStoredDenial(row, catalog, policies) : undefined;
+    const e = explanation?.evaluation;
+    if (!explanation || !e) return null;
+    const { decision, decidedBy, summary, agreement } = e;
+    return { decision, decidedBy, summary, agreement, verified: explanation.fix.verified };
+  };
 }
 
 /**
@@ -34,7 +56,8 @@ export function leastPrivilegeReport(
   const role = request.role ?? null;
   const window = resolveWindow(request, now);
   const { grantsOf, roles: modelRoles } = grantsFromModel(store);
-  const input = { ...loadReportInput(db, window, role), grantsOf, modelRoles };
+  const verdictOf = verdicts(store);
+  const input = { ...loadReportInput(db, window, role), grantsOf, modelRoles, verdictOf };
   const chosen = request.from !== undefined || request.to !== undefined;
   if (chosen || input.usage.length > 0 || input.denials.length > 0) return buildReport(input);
   const empty = `The last ${window.current.days} days (${window.current.from} to ${window.current.to}) hold no data`;
@@ -46,6 +69,7 @@ export function leastPrivilegeReport(
     ...loadReportInput(db, fallback, role),
     grantsOf,
     modelRoles,
+    verdictOf,
     windowNote: `${empty}: this is the latest week with data, ${fallback.current.from} to ${fallback.current.to}.`,
   });
 }

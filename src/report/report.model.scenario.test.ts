@@ -5,13 +5,17 @@ import type { Db } from "../db/client.js";
 import { getDenial } from "../db/denials.repository.js";
 import { createStore } from "../db/store.js";
 import { currentPolicies } from "../pipeline/policy-model.js";
+import { escapeMarkdown } from "../shared/text-escape.js";
 import { messageForStoredDenial } from "../slack/enrich.js";
 import { renderHtml } from "./report.render.html.js";
 import { renderMarkdown } from "./report.render.md.js";
-import type { LeastPrivilegeReport, RoleReport } from "./report.schemas.js";
+import type { DeniedAction, LeastPrivilegeReport, RoleReport } from "./report.schemas.js";
 import { leastPrivilegeReport } from "./report.usecases.js";
 
-/** The scenario's seed findings (examples/scenario/generate.ts, "seed findings"): each predicted from the trail. */
+/**
+ * What the report takes from the policy model on the scenario: the seed findings (examples/scenario/generate.ts,
+ * "seed findings"), each predicted from the trail, and the deciding statement of each denial group.
+ */
 const NOW = Date.parse("2026-11-20T00:00:00Z");
 /** The literal values billing:4 puts in its environment: they must never come out of deniedby. */
 const VALUES = ["sk_live_SCENARIO0fake0value0d9c8b7a", "scenario-fake-password-4f3e"];
@@ -116,5 +120,65 @@ describe("seed findings on the scenario trail", () => {
     );
     expect(billing.tasks.findings.map((f) => f.code)).toEqual(["plaintext-secret-env"]);
     expect(billing.tasks.unknown).toEqual([]);
+  });
+});
+
+describe("the deciding statement in the report", () => {
+  const denied = (arn: string, action: string): DeniedAction => {
+    const d = role(arn).denied.find((x) => x.action === action);
+    if (!d) throw new Error(`no denial of ${action}`);
+    return d;
+  };
+
+  it("names the policy and Sid that decided each denial group's latest denial, and whether the fix was verified", () => {
+    const thumbs = denied(roleArn("service-role/thumbnailer-lambda-role"), "s3:PutObject");
+    expect(thumbs.model).toMatchObject({
+      decision: "explicitly-denied",
+      decidedBy: {
+        layer: "resource",
+        policyArn: "arn:aws:s3:::acme-thumbnails",
+        sid: "DenyUnencryptedUploads",
+        index: 1,
+      },
+      agreement: "agrees",
+    });
+    // An identity grant cannot beat the bucket's explicit deny: the model says so instead of "allowed".
+    expect(thumbs.model?.verified).toMatch(
+      /^still denied by an S3 bucket policy .*Sid DenyUnencryptedUploads/,
+    );
+    const exec = denied(roleArn("checkout-task-role"), "ssmmessages:CreateControlChannel");
+    expect(exec.model).toMatchObject({ decision: "implicitly-denied", decidedBy: null });
+    expect(exec.model?.summary).toBe("no statement allows it in the identity policy");
+    expect(exec.lastEventId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("shows it escaped in Markdown and HTML", () => {
+    const thumbs = denied(roleArn("service-role/thumbnailer-lambda-role"), "s3:PutObject");
+    const summary = thumbs.model?.summary ?? "";
+    expect(renderMarkdown(week)).toContain(
+      `${escapeMarkdown(summary)}; fix: ${escapeMarkdown(thumbs.model?.verified ?? "")}`,
+    );
+    expect(renderHtml(week)).toContain(
+      "explicit deny in an S3 bucket policy (arn:aws:s3:::acme-thumbnails) (Sid DenyUnencryptedUploads)",
+    );
+    const hostile = {
+      ...week,
+      groups: week.groups.map((g) => ({
+        ...g,
+        roles: g.roles.map((r) => ({
+          ...r,
+          denied: r.denied.map((d) =>
+            d.model ? { ...d, model: { ...d.model, summary: "<img src=x onerror=alert(1)> | *x*" } } : d,
+          ),
+        })),
+      })),
+    };
+    const html = renderHtml(hostile);
+    expect(html).not.toContain("<img src=x");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    const md = renderMarkdown(hostile);
+    // Markdown escapes the tag's bracket (shown as text) and the cell's pipe.
+    expect(md).not.toMatch(/[^\\]<img src=x/);
+    expect(md).toContain("\\<img src=x onerror=alert(1)\\> \\\\| \\*x\\*");
   });
 });
