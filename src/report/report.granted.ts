@@ -1,3 +1,4 @@
+import { lookupAction } from "../cloudtrail/iam-catalogue.js";
 import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
 import type { Store } from "../db/store.js";
 import { currentPolicies } from "../pipeline/policy-model.js";
@@ -58,7 +59,8 @@ function rolePolicy(
     versionId: p.versionId,
     from: sourceText(p.from),
     unknown: p.unknown,
-    patterns: [...new Set(grants.map((g) => g.pattern))],
+    patterns: [...new Set(grants.map((g) => g.pattern))].slice(0, SHOWN_PATTERNS),
+    patternCount: new Set(grants.map((g) => g.pattern)).size,
     grants,
   };
 }
@@ -106,20 +108,29 @@ function unusedByService(actions: Set<string>, unused: string[]): Granted["unuse
   const granted = new Map<string, number>();
   for (const a of actions) granted.set(service(a), (granted.get(service(a)) ?? 0) + 1);
   const bySvc = new Map<string, string[]>();
-  for (const a of unused) bySvc.set(service(a), [...(bySvc.get(service(a)) ?? []), a]);
+  for (const a of unused) {
+    const list = bySvc.get(service(a));
+    if (list) list.push(a);
+    else bySvc.set(service(a), [a]);
+  }
   const byService = [...bySvc]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
+    .slice(0, SHOWN_SERVICES)
     .map(([svc, list]) => ({
       service: svc,
       granted: granted.get(svc) ?? list.length,
       unused: list.length,
-      actions: list.slice(0, SHOWN_PER_SERVICE),
+      actions: list.length <= SHOWN_PER_SERVICE ? list : [],
     }));
-  return { actions: unused.length, byService };
+  return { actions: unused.length, services: bySvc.size, byService };
 }
 
-/** Unused actions named per service; the rest are counted (a `*` grant is thousands). */
-const SHOWN_PER_SERVICE = 20;
+/** A service's unused actions are named when there are this few; more are counted (a `*` grant is thousands). */
+const SHOWN_PER_SERVICE = 10;
+/** Services listed per role, those with the most unused actions first. */
+const SHOWN_SERVICES = 20;
+/** Patterns listed per policy, unused patterns and wildcards per role (ReadOnlyAccess alone writes 1,500+). */
+export const SHOWN_PATTERNS = 50;
 const service = (action: string) => action.slice(0, action.indexOf(":"));
 
 /**
@@ -149,11 +160,13 @@ export function grantedSection(grants: RoleGrants, usedActions: Set<string>): Gr
       unknowns,
       grantedActions: 0,
       wildcards: [],
-      unused: { actions: 0, byService: [] },
+      unused: { actions: 0, services: 0, byService: [] },
       unusedPatterns: [],
+      unusedPatternCount: 0,
     };
   const actions = grantedActions(grants);
-  const used = [...usedActions];
+  // Used actions iam-data does not list are matched against the patterns as written; the rest by expansion.
+  const uncatalogued = [...usedActions].filter((a) => lookupAction(a) === undefined);
   // Calls CloudTrail never records are never seen used: they cannot be called unused either.
   const unused = [...actions].filter((a) => !usedActions.has(a) && !isUnloggedAction(a)).sort();
   const all = policies.flatMap((p) => p.grants);
@@ -163,7 +176,7 @@ export function grantedSection(grants: RoleGrants, usedActions: Set<string>): Gr
         .filter(
           (g) =>
             !g.actions.some((a) => usedActions.has(a)) &&
-            !(g.pattern.includes(":") && used.some((a) => patternMatches(g.pattern, a))) &&
+            !(g.pattern.includes(":") && uncatalogued.some((a) => patternMatches(g.pattern, a))) &&
             (g.actions.length === 0 || !g.actions.every(isUnloggedAction)),
         )
         .map((g) => g.pattern),
@@ -175,7 +188,7 @@ export function grantedSection(grants: RoleGrants, usedActions: Set<string>): Gr
     ),
   ]
     .map(([pattern, n]) => ({ pattern, actions: n }))
-    .sort((a, b) => a.pattern.localeCompare(b.pattern));
+    .sort((a, b) => b.actions - a.actions || a.pattern.localeCompare(b.pattern));
   const unreadable = policies.filter((p) => !p.known).map((p) => p.name);
   const complete = grants.principal?.complete ?? false;
   const status = unreadable.length === 0 && complete ? "known" : "partial";
@@ -194,8 +207,9 @@ export function grantedSection(grants: RoleGrants, usedActions: Set<string>): Gr
     policies: policies.map(out),
     unknowns,
     grantedActions: actions.size,
-    wildcards,
+    wildcards: wildcards.slice(0, SHOWN_PATTERNS),
     unused: unusedByService(actions, unused),
-    unusedPatterns,
+    unusedPatterns: unusedPatterns.slice(0, SHOWN_PATTERNS),
+    unusedPatternCount: unusedPatterns.length,
   };
 }

@@ -218,11 +218,14 @@ function roleGranted(r: RoleReport): string {
     out.push(
       `<p class="small">Granted but unused (${r.granted.unused.actions} of ${r.granted.grantedActions} actions): ${codes(r.granted.unusedPatterns, 15)}</p>`,
       `<ul class="small">${r.granted.unused.byService
+        .slice(0, 15)
         .map(
           (s) =>
             `<li>${esc(s.service)}: ${s.unused} of ${s.granted} unused${s.unused > s.actions.length ? "" : `: ${codes(s.actions, 20)}`}</li>`,
         )
-        .join("")}</ul>`,
+        .join(
+          "",
+        )}${r.granted.unused.services > 15 ? `<li>+${r.granted.unused.services - 15} more services</li>` : ""}</ul>`,
     );
   if (r.granted.unknowns.length)
     out.push(`<p class="small muted">Unknown to the policy model: ${esc(r.granted.unknowns.join("; "))}</p>`);

