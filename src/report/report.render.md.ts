@@ -88,30 +88,9 @@ function tasksSection(tasks: LeastPrivilegeReport["tasks"]): string[] {
   return out;
 }
 
-function roleSection(r: RoleReport): string {
+/** What the role holds (from the policy model), its wildcards, what of it went unused, and what is unknown. */
+function grantedLines(r: RoleReport): string[] {
   const out: string[] = [];
-  const kinds = r.kinds.length > 1 ? ` (also ${r.kinds.slice(1).join(", ")})` : "";
-  out.push(`### ${md(r.roleName)} (account ${md(r.accountId)})`);
-  out.push("");
-  out.push(
-    `${code(r.roleArn)}  \n${md(r.kind)}${md(kinds)}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials${r.noiseDenials ? ` (and ${r.noiseDenials} noise)` : ""}.`,
-  );
-  out.push("");
-  if (r.findings.length) {
-    out.push("**Findings**");
-    out.push("");
-    for (const f of r.findings) {
-      const actions = f.actions.length
-        ? ` Actions: ${cut(f.actions, 8).shown.map(code).join(", ")}${f.actions.length > 8 ? `, +${f.actions.length - 8} more` : ""}.`
-        : "";
-      out.push(
-        `- ${f.severity === "warning" ? "⚠️ " : ""}**${md(f.title)}** (${md(f.code)}). ${md(f.detail)}${actions}`,
-      );
-    }
-    out.push("");
-  }
-  out.push("**Used**", "", usedTable(r.used, r.dualUse), "");
-  out.push("**Denied**", "", deniedTable(r.denied), "");
   out.push(`**Granted** (${md(r.granted.status)}): ${md(r.granted.note)}`);
   if (r.granted.policies.length) {
     out.push("");
@@ -144,6 +123,34 @@ function roleSection(r: RoleReport): string {
   }
   if (r.granted.unknowns.length)
     out.push("", `Unknown to the policy model: ${r.granted.unknowns.map(md).join("; ")}`);
+  return out;
+}
+
+function roleSection(r: RoleReport): string {
+  const out: string[] = [];
+  const kinds = r.kinds.length > 1 ? ` (also ${r.kinds.slice(1).join(", ")})` : "";
+  out.push(`### ${md(r.roleName)} (account ${md(r.accountId)})`);
+  out.push("");
+  out.push(
+    `${code(r.roleArn)}  \n${md(r.kind)}${md(kinds)}, confidence ${r.confidence.toFixed(2)}${r.dualUse ? ", **dual use**" : ""}. ${r.calls} calls, ${r.denials} denials${r.noiseDenials ? ` (and ${r.noiseDenials} noise)` : ""}.`,
+  );
+  out.push("");
+  if (r.findings.length) {
+    out.push("**Findings**");
+    out.push("");
+    for (const f of r.findings) {
+      const actions = f.actions.length
+        ? ` Actions: ${cut(f.actions, 8).shown.map(code).join(", ")}${f.actions.length > 8 ? `, +${f.actions.length - 8} more` : ""}.`
+        : "";
+      out.push(
+        `- ${f.severity === "warning" ? "⚠️ " : ""}**${md(f.title)}** (${md(f.code)}). ${md(f.detail)}${actions}`,
+      );
+    }
+    out.push("");
+  }
+  out.push("**Used**", "", usedTable(r.used, r.dualUse), "");
+  out.push("**Denied**", "", deniedTable(r.denied), "");
+  out.push(...grantedLines(r));
   out.push("");
   if (r.policy.changeInstead !== null) {
     out.push(`_No recommended policy:_ ${md(r.policy.changeInstead)}`);
