@@ -133,18 +133,6 @@ export function isTaskRoleAgentAction(action: string): boolean {
   return TASK_ROLE_AGENT.has(action);
 }
 
-/**
- * The four channel actions the SSM agent in a task calls with the task role for ECS Exec (ECS developer guide,
- * "Monitor Amazon ECS containers with ECS Exec"; shared/reference/aws-facts.md §7.3): a task role without all four cannot be
- * exec'd into.
- */
-export const ECS_EXEC_CHANNELS: readonly string[] = [
-  "ssmmessages:CreateControlChannel",
-  "ssmmessages:CreateDataChannel",
-  "ssmmessages:OpenControlChannel",
-  "ssmmessages:OpenDataChannel",
-];
-
 /** ECS Exec: the SSM agent inside the task opens message channels with the task role. */
 export function isEcsExecAction(action: string): boolean {
   return action.startsWith("ssmmessages:");

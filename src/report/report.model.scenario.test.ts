@@ -142,10 +142,11 @@ describe("the deciding statement in the report", () => {
       },
       agreement: "agrees",
     });
-    // An identity grant cannot beat the bucket's explicit deny: the model says so instead of "allowed".
-    expect(thumbs.model?.verified).toMatch(
-      /^still denied by an S3 bucket policy .*Sid DenyUnencryptedUploads/,
-    );
+    // No allow is proposed against the bucket's explicit deny, so there is no fix to verify.
+    expect(thumbs.model?.verified).toBeNull();
+    // The SCP denial's fix (the SCP's exemption with the caller's own grant) is verified in the model.
+    const acl = denied(roleArn("billing-ecsTaskExecutionRole"), "s3:PutObjectAcl");
+    expect(acl.model?.verified).toBe("allowed");
     const exec = denied(roleArn("checkout-task-role"), "ssmmessages:CreateControlChannel");
     expect(exec.model).toMatchObject({ decision: "implicitly-denied", decidedBy: null });
     expect(exec.model?.summary).toBe("no statement allows it in the identity policy");
@@ -153,11 +154,9 @@ describe("the deciding statement in the report", () => {
   });
 
   it("shows it escaped in Markdown and HTML", () => {
-    const thumbs = denied(roleArn("service-role/thumbnailer-lambda-role"), "s3:PutObject");
-    const summary = thumbs.model?.summary ?? "";
-    expect(renderMarkdown(week)).toContain(
-      `${escapeMarkdown(summary)}; fix: ${escapeMarkdown(thumbs.model?.verified ?? "")}`,
-    );
+    const acl = denied(roleArn("billing-ecsTaskExecutionRole"), "s3:PutObjectAcl");
+    expect(renderMarkdown(week)).toContain(`${escapeMarkdown(acl.model?.summary ?? "-")}; fix: allowed |`);
+    expect(renderHtml(week)).toContain('<span class="small">fix: allowed</span>');
     expect(renderHtml(week)).toContain(
       "explicit deny in an S3 bucket policy (arn:aws:s3:::acme-thumbnails) (Sid DenyUnencryptedUploads)",
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ECS_EXEC_CHANNELS } from "../cloudtrail/ecs-calls.js";
+import { ecsExecActions } from "../cloudtrail/ecs-calls.js";
 import { execSwitchOf, taskDefinitionOf } from "../cloudtrail/ecs-task-records.js";
 import { type RoleActions, taskFindingsFor } from "./report.tasks.js";
 
@@ -72,8 +72,8 @@ describe("task findings", () => {
       taskDefinition: "web:3",
       enableExecuteCommand: true,
     });
-    expect(findings([def, on], { [arn("web-task")]: known(ECS_EXEC_CHANNELS) }).findings).toEqual([]);
-    const three = known(ECS_EXEC_CHANNELS.slice(1));
+    expect(findings([def, on], { [arn("web-task")]: known(ecsExecActions) }).findings).toEqual([]);
+    const three = known(ecsExecActions.slice(1));
     expect(findings([def, on], { [arn("web-task")]: three }).findings[0]?.names).toEqual([
       "ssmmessages:CreateControlChannel",
     ]);
@@ -103,7 +103,7 @@ describe("task findings", () => {
       overrides: { taskRoleArn: "debug-task" },
     });
     const out = findings([def, run], {
-      [arn("job-task")]: known(ECS_EXEC_CHANNELS),
+      [arn("job-task")]: known(ecsExecActions),
       [arn("debug-task")]: known([]),
     });
     expect(out.findings.map((f) => f.roleArn)).toEqual([arn("debug-task")]);

@@ -1,4 +1,4 @@
-import { ECS_EXEC_CHANNELS } from "../cloudtrail/ecs-calls.js";
+import { ecsExecActions } from "../cloudtrail/ecs-calls.js";
 import {
   type ExecSwitch,
   type TaskDefinitionFacts,
@@ -135,12 +135,12 @@ function execFinding(
       finding: finding(
         "ecs-exec-without-channels",
         base,
-        [...ECS_EXEC_CHANNELS],
+        [...ecsExecActions],
         `ECS Exec is on for ${where}, whose task definition has no task role.`,
       ),
     };
   const grants = grantsOf(roleArn);
-  const missing = ECS_EXEC_CHANNELS.filter((a) => !grants.actions.has(a));
+  const missing = ecsExecActions.filter((a) => !grants.actions.has(a));
   if (missing.length === 0) return {};
   if (grants.status !== "known")
     return {
