@@ -10,6 +10,14 @@ export {
 } from "./denial/evaluate-denial.js";
 export { evaluateWithStatement, type StatementPlace, withStatements } from "./denial/with-statement.js";
 export { type ActionFacts, type EvaluateOptions, evaluateRequest } from "./evaluate.js";
+export {
+  createDocumentExpander,
+  type DocumentGrants,
+  expandDocument,
+  expandPattern,
+  type PatternGrant,
+  patternMatches,
+} from "./expand-actions.js";
 export type * from "./imports/account-snapshot.js";
 export { parseAuthorizationDetails } from "./imports/authorization-details.js";
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandPattern } from "./report.expand.js";
+import { expandPattern } from "../policy/index.js";
 import { type FindingInput, findingsFor } from "./report.findings.js";
 
 /** Granted patterns as a role's policies write them, expanded as the report expands them. */

@@ -13,7 +13,7 @@ import {
   isHostAgentUserAgent,
   isServiceUserAgent,
 } from "../cloudtrail/user-agents.js";
-import type { PatternGrant } from "./report.expand.js";
+import type { PatternGrant } from "../policy/index.js";
 import type { ReportFinding } from "./report.schemas.js";
 
 /** What the report flags about a role. Codes are stable: clients, tests and the renderers match on them. */

@@ -11,7 +11,7 @@ import {
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import { createStore } from "../db/store.js";
 import { extractPolicyChanges } from "../pipeline/policy-changes.js";
-import { expandDocument, expandPattern } from "./report.expand.js";
+import { expandDocument, expandPattern } from "../policy/index.js";
 import { grantedSection, grantsFromModel } from "./report.granted.js";
 
 const id = (n: number) => `22222222-0000-4000-8000-${String(n).padStart(12, "0")}`;

@@ -2,8 +2,14 @@ import { lookupAction } from "../cloudtrail/iam-catalogue.js";
 import { isUnloggedAction } from "../cloudtrail/unlogged-actions.js";
 import type { Store } from "../db/store.js";
 import { currentPolicies } from "../pipeline/policy-model.js";
-import { type EffectivePolicy, effectivePoliciesOf, type PolicySource } from "../policy/index.js";
-import { createDocumentExpander, type PatternGrant, patternMatches } from "./report.expand.js";
+import {
+  createDocumentExpander,
+  type EffectivePolicy,
+  effectivePoliciesOf,
+  type PatternGrant,
+  type PolicySource,
+  patternMatches,
+} from "../policy/index.js";
 import type { Granted, GrantedPolicy } from "./report.schemas.js";
 
 /**

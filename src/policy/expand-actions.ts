@@ -1,5 +1,6 @@
 import { canonicalAction, serviceActionNames, serviceNames } from "../cloudtrail/iam-catalogue.js";
-import type { PolicyDocument } from "../policy/index.js";
+import type { PolicyDocument } from "./policy.schema.js";
+import { patternChars, patternRegex } from "./wildcard.js";
 
 /**
  * What an identity policy document allows, as actions: each Allow statement's `Action` patterns expanded against
@@ -17,12 +18,9 @@ export interface DocumentGrants {
   patterns: PatternGrant[];
 }
 
+/** An action pattern as the evaluator matches it (case-insensitive, `*` and `?` wild): one wildcard rule. */
 function patternRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "i");
+  return patternRegex(patternChars(pattern), "action");
 }
 
 /** True when an IAM action pattern (`ecs:Submit*`, `s3:*`, `*`) matches the action. */
