@@ -1,10 +1,13 @@
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { dumpData, memoryDb, tempDir } from "../../test/support/db.js";
 import { ingestPaths, runStages } from "../../test/support/ingest.js";
 import { generateRecords, makeRecord, uuidFor } from "../../test/support/records.js";
+import { createStore } from "../db/store.js";
+import type { Source } from "../sources/source.js";
+import { ingestSource } from "./ingest-session.js";
 
 /**
  * Files of every shape the file source reads, with what makes decoding ahead hard: a file larger than one part,
@@ -77,6 +80,33 @@ describe("decoding files on worker threads", () => {
     const shuffled = [paths[3], paths[5], paths[0], paths[4], paths[2], paths[1]] as string[];
     expect((await ingestWith(shuffled, 2)).data).toEqual(reference.data);
     expect((await ingestWith([...paths].reverse(), 0)).data).toEqual(reference.data);
+  }, 120_000);
+
+  it("stores everything before a commit the source yields before resuming it, files decoding ahead included", async () => {
+    const paths = writeCorpus(tempDir());
+    const db = memoryDb();
+    const store = createStore(db);
+    const storedEvents = () => db.$client.prepare("SELECT count(*) FROM ingested_events").pluck().get();
+    const seen: unknown[] = [];
+    const source: Source = {
+      name: "file",
+      async *read() {
+        for (const path of [paths[0], paths[5]] as string[]) {
+          const info = statSync(path);
+          yield [{ kind: "file", file: { path, size: info.size, mtimeMs: Math.trunc(info.mtimeMs) } }];
+        }
+        // As SQS does: what came before is acted on (messages deleted) as soon as the commit is passed.
+        yield [{ kind: "commit" }];
+        seen.push(storedEvents());
+        yield [{ kind: "file", file: { path: paths[3] as string, size: 1, mtimeMs: 1 } }];
+        yield [{ kind: "commit" }];
+        seen.push(storedEvents());
+      },
+    };
+    const { summary } = await ingestSource(store, source, { decodeWorkers: 2 });
+    expect(summary.events).toBe(6_500 + 2_000 + 2_500);
+    expect(seen).toEqual([6_500 + 2_000, 6_500 + 2_000 + 2_000]);
+    db.$client.close();
   }, 120_000);
 
   it("counts only the new events of a file read again after part of it was stored", async () => {

@@ -72,7 +72,7 @@ export async function* decodeFile(
   partRecords = PART_RECORDS,
 ): AsyncGenerator<DecodedPart> {
   let part = new PartBuilder();
-  for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes)) {
+  for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes, options.bytes)) {
     for (const item of chunk) {
       if (item.kind === "text") {
         part.chars += item.text.length;
@@ -95,9 +95,12 @@ export async function* decodeFile(
     yield part.take();
 }
 
-/** How a file is read: the most its gzip stream may inflate to (read-text.ts's MAX_INFLATED_BYTES when absent). */
+/** How a file is read. */
 export interface FileDecodeOptions {
+  /** The most its gzip stream may inflate to (read-text.ts's MAX_INFLATED_BYTES when absent). */
   maxInflatedBytes?: number;
+  /** Its content, fetched already (an S3 object): decoded from these instead of read from the file's path. */
+  bytes?: Uint8Array;
 }
 
 /** What reads the files a source hands over: on the main thread, or on a pool of decode workers. */

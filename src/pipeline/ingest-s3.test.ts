@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dumpData } from "../../test/support/db.js";
 import { createVirtualClock } from "../../test/support/fake-cloudtrail.js";
 import { ACCESS_DENIED, type FakeS3, SLOW_DOWN, startFakeS3 } from "../../test/support/fake-s3.js";
 import { putTrailFile, type TrailFile } from "../../test/support/trail-objects.js";
@@ -7,6 +8,7 @@ import { type Db, openDb } from "../db/client.js";
 import { createStore, type Store } from "../db/store.js";
 import { S3_SOURCE, type S3SourceOptions, s3Source } from "../sources/s3/s3.source.js";
 import { createS3Client } from "../sources/s3/s3-client.js";
+import { MIN_HANDED_OVER } from "../sources/s3/s3-object.js";
 import { parseS3Uri } from "../sources/s3/trail-layout.js";
 import { ingestSource } from "./ingest-session.js";
 
@@ -249,7 +251,7 @@ describe("the S3 source", () => {
     expect(JSON.parse(checkpoint)).toMatchObject({ done: true });
   });
 
-  it("streams a large object: its records reach the store in several chunks", async () => {
+  it("streams an object larger than the sizes handed over whole: its records reach the store in several chunks", async () => {
     putTrailFile(fake, BUCKET, { account: ACCOUNT, region: "eu-west-1", at: NOW - DAY, n: 0, events: 6_000 });
     let chunks = 0;
     const location = parseS3Uri(`s3://${BUCKET}/`);
@@ -258,10 +260,52 @@ describe("the S3 source", () => {
       client: createS3Client({ region: "eu-west-1", endpoint: fake.url, credentials, forcePathStyle: true }),
       location,
       clock,
+      handOver: [0, 1024],
     });
     await ingestSource(store, source, { onChunk: () => chunks++ });
     expect(storedEvents()).toBe(6_000);
     expect(chunks).toBeGreaterThan(3);
+  });
+
+  it("hands a busy object over whole, decoded like a file: the same database with 0 and 2 decode workers", async () => {
+    const [first] = trail({ days: 2, files: 3 });
+    const big = putTrailFile(fake, BUCKET, {
+      account: ACCOUNT,
+      region: "eu-west-1",
+      at: NOW - DAY,
+      n: 7,
+      events: 6_000,
+    });
+    fake.put(BUCKET, first?.key.replace("_0000abcd", "_0009abcd") ?? "", gzipSync("{}").subarray(0, 12));
+    const location = parseS3Uri(`s3://${BUCKET}/`);
+    if (!location) throw new Error("uri");
+    const source = () =>
+      s3Source({
+        client: createS3Client({
+          region: "eu-west-1",
+          endpoint: fake.url,
+          credentials,
+          forcePathStyle: true,
+        }),
+        location,
+        clock,
+      });
+    const progress = { readCheckpoint: () => undefined, isFileDone: () => false, isObjectDone: () => false };
+    const handed: number[] = [];
+    for await (const chunk of source().read({ signal: new AbortController().signal, progress }))
+      for (const item of chunk) if (item.kind === "file") handed.push(item.bytes?.length ?? -1);
+    // The 6,000-record object, as its bytes; the small ones (3 records, and the corrupt one) stream.
+    expect(handed).toEqual([big.info.size]);
+    expect(handed[0]).toBeGreaterThan(MIN_HANDED_OVER);
+
+    const inline = await ingestSource(store, source(), { decodeWorkers: 0 });
+    const other = openDb({ path: ":memory:" });
+    const onWorkers = await ingestSource(createStore(other), source(), { decodeWorkers: 2 });
+    expect(inline.summary.events).toBe(6_000 + 6 * 3);
+    expect(inline.summary.rejected.byReason).toEqual({ "gzip.corrupt": 1 });
+    expect(onWorkers.summary).toEqual({ ...inline.summary, durationMs: onWorkers.summary.durationMs });
+    expect(dumpData(other)).toEqual(dumpData(db));
+    other.$client.close();
   });
 
   it("quarantines a corrupt gzip object and reads the others", async () => {

@@ -19,7 +19,7 @@ import {
   type SourceItem,
 } from "../sources/source.js";
 import { decodePool } from "./decode-pool.js";
-import { type DecodedPart, type FileDecoder, inlineDecoder } from "./file-decode.js";
+import { type DecodedPart, type FileDecodeOptions, type FileDecoder, inlineDecoder } from "./file-decode.js";
 import { type DecodedReject, type DecodeSink, decodeText, decodeValue } from "./record-decoder.js";
 import { RejectFolds } from "./reject-folds.js";
 import { type RejectReason, rejectReasons } from "./reject-reasons.js";
@@ -183,15 +183,13 @@ export class IngestSession {
           if (item.kind !== "file") ahead.items.push({ item });
           else {
             decoder ??= workers > 0 ? decodePool(workers) : inlineDecoder;
-            const cap = item.maxInflatedBytes;
-            ahead.items.push({
-              item,
-              parts: decoder.decode(item.file, cap !== undefined ? { maxInflatedBytes: cap } : {}),
-            });
+            ahead.items.push({ item, parts: decoder.decode(item.file, decodeOptions(item)) });
             ahead.files++;
           }
         }
-        await this.drain(ahead, decoder?.lookahead ?? 0);
+        // A source that yields `commit` acts on it once resumed (SQS deletes its messages): all of it first.
+        const barrier = next.value.some((item) => item.kind === "commit");
+        await this.drain(ahead, barrier ? 0 : (decoder?.lookahead ?? 0));
         options.onChunk?.();
       }
     } catch (error) {
@@ -439,6 +437,14 @@ export class IngestSession {
     this.usageDays.push({ day, rows: [...byKey.values()], checkpoint });
     this.commitDue = true;
   }
+}
+
+/** How a file item is decoded: its inflation cap, and its bytes when the source fetched them. */
+function decodeOptions(item: SourceItem & { kind: "file" }): FileDecodeOptions {
+  return {
+    ...(item.maxInflatedBytes !== undefined ? { maxInflatedBytes: item.maxInflatedBytes } : {}),
+    ...(item.bytes !== undefined ? { bytes: item.bytes } : {}),
+  };
 }
 
 /** Items read ahead of the writer: files decoding (with their parts to come) and the items between them. */

@@ -161,13 +161,15 @@ export type SourceItem =
       file: FileIdentity;
       /** The most its gzip stream may inflate to (read-text.ts's MAX_INFLATED_BYTES when absent). */
       maxInflatedBytes?: number;
+      /** Its content, when the source fetched it already (an S3 object): decoded from these, not read from the path. */
+      bytes?: Uint8Array;
     }
   /** A file read to the end (null: standard input, counted but not remembered). */
   | { kind: "file-done"; file: FileIdentity | null }
   | { kind: "file-skipped"; path: string }
   /** A resume point: what came before it is committed with it, at once. */
   | { kind: "checkpoint"; checkpoint: Checkpoint }
-  /** A safe point: commit what is pending now (a failure later keeps it). */
+  /** A safe point: commit what is pending now (a failure later keeps it); the source resumes only after it. */
   | { kind: "commit" }
   /** A closed day of usage aggregates that replaces the stored day (with the checkpoint that passes it). */
   | { kind: "usage-day"; day: string; rows: DailyUsage[]; checkpoint: Checkpoint | null }
@@ -196,7 +198,9 @@ export interface ReadContext {
 
 /**
  * One input. `read` yields chunks of items as it reads; the pipeline commits what it is given before asking for
- * more, so a checkpoint yielded is stored before the source goes on. The generator's return value is the source's
+ * more, so a checkpoint yielded is stored before the source goes on, except while `file` items it yielded are still
+ * decoding on workers: then it may ask for more first, and a checkpoint is stored later, with what came before it
+ * (a `commit` always waits for everything). The generator's return value is the source's
  * own account of the run (pages, windows, queries), for its command-line summary.
  */
 export interface Source<Result = unknown> {

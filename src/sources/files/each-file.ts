@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { type FileIdentity, type Progress, type SourceChunk, SourceOptionError } from "../source.js";
-import { InputReadError, readText } from "./read-text.js";
+import { bytesText, InputReadError, readText } from "./read-text.js";
 import { expandPaths } from "./walk.js";
 
 /** Command-line paths that cannot work: none, or one that does not exist ('-' is standard input). */
@@ -27,11 +27,13 @@ export async function* fileChunks(
   reader: TextReader,
   stdin?: Readable,
   maxInflatedBytes?: number,
+  bytes?: Uint8Array,
 ): AsyncGenerator<SourceChunk> {
   const read = reader(location);
   try {
     const options = maxInflatedBytes !== undefined ? { maxInflatedBytes } : {};
-    for await (const text of readText(path, stdin, options)) yield read.push(text);
+    const texts = bytes !== undefined ? bytesText(bytes, options) : readText(path, stdin, options);
+    for await (const text of texts) yield read.push(text);
     yield read.end();
   } catch (error) {
     if (!(error instanceof InputReadError)) throw error;

@@ -60,7 +60,14 @@ export function fileSource(paths: string[], options: FileSourceOptions = {}): So
   };
 }
 
-/** The record texts of one file a file source handed over, as items. */
-export function fileRecordChunks(path: string, maxInflatedBytes?: number): AsyncGenerator<SourceChunk> {
-  return fileChunks(path, path, recordReader, undefined, maxInflatedBytes);
+/**
+ * The record texts of one file a source handed over, as items: read from `path`, or from `bytes` when the source
+ * fetched them already (an S3 object).
+ */
+export function fileRecordChunks(
+  path: string,
+  maxInflatedBytes?: number,
+  bytes?: Uint8Array,
+): AsyncGenerator<SourceChunk> {
+  return fileChunks(path, path, recordReader, undefined, maxInflatedBytes, bytes);
 }

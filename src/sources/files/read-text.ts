@@ -1,7 +1,7 @@
 import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import type { Readable, Transform } from "node:stream";
+import { Readable, type Transform } from "node:stream";
 import { TextDecoder } from "node:util";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { DomainError } from "../../shared/errors.js";
@@ -21,7 +21,7 @@ const CHUNK = 1024 * 1024;
  * Gzip files up to this size are inflated in one call, much faster than streaming (docs/performance.md), and
  * CloudTrail's own files are a few MB. Larger ones stream, so memory stays flat whatever the size.
  */
-const WHOLE_GZIP_LIMIT = 8 * 1024 * 1024;
+export const WHOLE_GZIP_LIMIT = 8 * 1024 * 1024;
 /** The most a gzip file inflated in one call may inflate to; past it, it streams (a gzip bomb among them). */
 const WHOLE_INFLATED_LIMIT = 128 * 1024 * 1024;
 /**
@@ -83,26 +83,39 @@ export async function* readText(
       const bytes = await readFile(path).catch((error: Error) => {
         throw new InputReadError("file.unreadable", error.message);
       });
-      if (!isGzip(bytes)) {
-        yield textOf(bytes, decoder);
-        return;
-      }
-      let inflated: Buffer;
-      try {
-        inflated = gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT));
-      } catch {
-        // Truncated, corrupt or inflating past the limit: stream it instead, to keep every record before the
-        // damage and never hold more than a chunk of what it inflates to.
-        yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder, cap);
-        return;
-      }
-      yield textOf(inflated, decoder);
+      yield* wholeText(bytes, decoder, cap);
       return;
     }
     yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder, cap);
     return;
   }
   yield* streamText(stdin, decoder, cap);
+}
+
+/**
+ * The text of bytes already in memory (a file read whole, an S3 object fetched whole), gunzipped in one call when
+ * they start with the gzip magic bytes; the same text, and the same errors, as reading them from a file.
+ */
+export function bytesText(bytes: Uint8Array, options: ReadTextOptions = {}): AsyncGenerator<string> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return wholeText(buffer, new TextDecoder("utf-8"), options.maxInflatedBytes ?? MAX_INFLATED_BYTES);
+}
+
+async function* wholeText(bytes: Buffer, decoder: TextDecoder, cap: number): AsyncGenerator<string> {
+  if (!isGzip(bytes)) {
+    yield textOf(bytes, decoder);
+    return;
+  }
+  let inflated: Buffer;
+  try {
+    inflated = gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT));
+  } catch {
+    // Truncated, corrupt or inflating past the limit: stream it instead, to keep every record before the damage
+    // and never hold more than a chunk of what it inflates to.
+    yield* streamText(Readable.from([bytes], { objectMode: false }), decoder, cap);
+    return;
+  }
+  yield textOf(inflated, decoder);
 }
 
 /**

@@ -42,6 +42,8 @@ export interface S3SourceOptions {
   retry?: Partial<RetryOptions>;
   /** An object listed and then deleted before it was read. */
   onGone?: (uri: string) => void;
+  /** The sizes of object fetched whole and decoded like a file, least and most; others stream (s3-object.ts). */
+  handOver?: readonly [number, number];
 }
 
 export interface S3PullResult {
@@ -181,6 +183,7 @@ async function* readListed(
     policy: pull.policy,
     after: [{ kind: "checkpoint", checkpoint: mark }],
     onRequest: () => pull.result.getRequests++,
+    ...(pull.options.handOver !== undefined ? { handOver: pull.options.handOver } : {}),
   });
   pull.result.objects[outcome]++;
   if (outcome === "gone") pull.options.onGone?.(uri);
