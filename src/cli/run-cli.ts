@@ -7,6 +7,7 @@ import { examplesCommand } from "./examples.command.js";
 import { exitStatus, failureOf, logCrash } from "./exit-status.js";
 import { explainCommand } from "./explain.command.js";
 import { importCommand } from "./import.command.js";
+import { incidentsCommand } from "./incidents.command.js";
 import { ingestCommand } from "./ingest.command.js";
 import { err, out } from "./output.js";
 import { pruneCommand } from "./prune.command.js";
@@ -23,6 +24,7 @@ commands:
   import WHAT ...  store IAM, organisation or resource policies the trail cannot show (iam, org, resource-policy)
   roles            the role catalogue: kind, confidence and evidence per role
   denials          list stored denials, explained (table or JSON lines)
+  incidents        denials grouped by role, action, resource and denying policy, same filters
   explain FILE|-   explain given events without storing them
   explain --message "TEXT"  explain a pasted access-denied message alone
   report           weekly least-privilege report per role (markdown, html or json)
@@ -46,6 +48,7 @@ const commands: Record<string, Command> = {
   ingest: ingestCommand,
   import: importCommand,
   denials: denialsCommand,
+  incidents: incidentsCommand,
   roles: rolesCommand,
   explain: explainCommand,
   serve: serveCommand,
