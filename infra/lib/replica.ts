@@ -46,15 +46,17 @@ export class DatabaseReplica extends Construct {
 /**
  * The container command in ECS: Litestream restores the database when /data is empty, then runs deniedby as its
  * child and replicates until deniedby exits. On SIGTERM Litestream passes the signal to deniedby, waits for its
- * graceful shutdown, then makes a last sync and exits.
+ * graceful shutdown, then makes a last sync and exits. Node's heap is capped at half the task's memory: uncapped,
+ * V8 lets collectable garbage grow the process towards the task's limit (docs/operations.md, "Soak test"), and the
+ * other half leaves room for SQLite's caches, the native heap and Litestream.
  */
-export function replicatedCommand(replicaUrl: string): string[] {
+export function replicatedCommand(replicaUrl: string, taskMemoryMiB: number): string[] {
   return [
     "litestream",
     "replicate",
     "-restore-if-db-not-exists",
     "-exec",
-    "node dist/index.js",
+    `node --max-old-space-size=${Math.floor(taskMemoryMiB / 2)} dist/index.js`,
     databasePath,
     replicaUrl,
   ];

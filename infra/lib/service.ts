@@ -129,7 +129,7 @@ export class DeniedbyService extends Construct {
     const repository = ecr.Repository.fromRepositoryName(this, "Repository", config.imageRepository);
     const container = this.taskDefinition.addContainer(containerName, {
       image: ecs.ContainerImage.fromEcrRepository(repository, config.imageTag),
-      command: replicatedCommand(props.replicaUrl),
+      command: replicatedCommand(props.replicaUrl, config.memoryMiB),
       environment: environment(props),
       secrets: secrets(props),
       logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: "deniedby" }),

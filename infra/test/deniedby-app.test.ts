@@ -370,7 +370,8 @@ describe("the service", () => {
       "replicate",
       "-restore-if-db-not-exists",
       "-exec",
-      "node dist/index.js",
+      // Half of the task's 1,024 MiB for Node's heap.
+      "node --max-old-space-size=512 dist/index.js",
       "/data/deniedby.db",
       { "Fn::Join": ["", ["s3://", { Ref: replica }, "/deniedby/db?region=eu-west-1"]] },
     ]);
