@@ -1,3 +1,4 @@
+import type { LaunchRecord } from "../cloudtrail/ecs-task-records.js";
 import type { Db } from "./client.js";
 
 /** What the audit logs say about one task: one entry per (task, role type, container instance). */
@@ -78,14 +79,8 @@ export function roleArnsNamed(
     .all(JSON.stringify(roles)) as string[];
 }
 
-/** A launched task as the ecs_tasks table keeps it. */
-export interface StoredEcsTask {
-  taskId: string;
-  taskArn: string;
-  cluster: string | null;
-  family: string | null;
-  revision: number | null;
-  service: string | null;
+/** A launched task as the ecs_tasks table keeps it: the launch record's fields and when it was launched. */
+export interface StoredEcsTask extends LaunchRecord {
   launchedAt: number;
 }
 
