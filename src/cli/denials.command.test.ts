@@ -1,22 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { A, DENIAL, seedFindScenario, TASK } from "../../test/support/find-scenario.js";
+import { describe, expect, it } from "vitest";
+import { A, DENIAL, findScenarioFile, TASK } from "../../test/support/find-scenario.js";
 import { captureOutput } from "../../test/support/output.js";
-import { openDb } from "../db/client.js";
 import { Explanation } from "../explain/explanation.schema.js";
 import { runCli } from "./run-cli.js";
 
-// One database for the file (tempDir's are removed after each test).
-const dir = mkdtempSync(join(tmpdir(), "deniedby-find-"));
-const path = join(dir, "find.db");
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  const db = openDb({ path });
-  await seedFindScenario(db);
-  db.$client.close();
-});
+const path = findScenarioFile();
 
 const out = captureOutput();
 

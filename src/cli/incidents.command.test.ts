@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DENIAL, seedFindScenario, TASK } from "../../test/support/find-scenario.js";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DENIAL, findScenarioFile, TASK } from "../../test/support/find-scenario.js";
 import { captureOutput } from "../../test/support/output.js";
-import { openDb } from "../db/client.js";
 import { Incident } from "../incidents/incidents.schemas.js";
 import { runCli } from "./run-cli.js";
 
-const dir = mkdtempSync(join(tmpdir(), "deniedby-incidents-"));
-const path = join(dir, "find.db");
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  const db = openDb({ path });
-  await seedFindScenario(db);
-  db.$client.close();
-});
+const path = findScenarioFile();
 
 const out = captureOutput();
 
@@ -85,7 +75,7 @@ describe("deniedby incidents", () => {
 
   it("refuses a database that does not exist instead of creating one", async () => {
     out.stderr = "";
-    expect(await runCli(["incidents", "--db", join(dir, "missing.db")])).toBe(1);
+    expect(await runCli(["incidents", "--db", join(dirname(path), "missing.db")])).toBe(1);
     expect(out.stderr).toContain("no database at");
   });
 });

@@ -3,8 +3,12 @@
  * (RunTask, RegisterTaskDefinition, CreateService), an agent audit log, and denied task-role calls, each denial placed
  * so that every filter has denials it must find and denials it must not.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { Db } from "../../src/db/client.js";
+import { afterAll, beforeAll } from "vitest";
+import { type Db, openDb } from "../../src/db/client.js";
 import { createStore } from "../../src/db/store.js";
 import { ingestSource } from "../../src/pipeline/ingest-session.js";
 import { ecsAuditSource } from "../../src/sources/ecs-agent-audit/ecs-audit.source.js";
@@ -155,4 +159,20 @@ export async function seedFindScenario(db: Db): Promise<void> {
     {},
   );
   await runStages(db);
+}
+
+/**
+ * A database file holding the find scenario, seeded once for the calling test file (call it at module level; the
+ * file's folder is removed after its tests). Returns the file's path.
+ */
+export function findScenarioFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "deniedby-find-"));
+  const path = join(dir, "find.db");
+  beforeAll(async () => {
+    const db = openDb({ path });
+    await seedFindScenario(db);
+    db.$client.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return path;
 }
