@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { postJson, testApp } from "../../test/support/app.js";
 import { tempDir } from "../../test/support/db.js";
-import { ingestPaths, runStages } from "../../test/support/ingest.js";
+import { ingestRecords, runStages } from "../../test/support/ingest.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
 import { type Db, openDb } from "../db/client.js";
 import { roleCatalog } from "../db/schema.js";
@@ -54,13 +54,13 @@ describe("GET /v1/denials reads what was committed last", () => {
     const { app } = testApp({ DENIEDBY_DB: path }, { db: openDb({ path }) });
     // The other connection is a CLI ingest against the same file.
     const cli = openDb({ path });
-    await ingestPaths(cli, ["-"], { stdin: JSON.stringify({ Records: [denial(1)] }) });
+    await ingestRecords(cli, [denial(1)]);
     await runStages(cli);
     const first = await listed(app);
     expect(first.map((d) => d.id)).toEqual([uuidFor(1, 6)]);
     expect(first[0]?.kind).not.toBe("lambda");
 
-    await ingestPaths(cli, ["-"], { stdin: JSON.stringify({ Records: [denial(2)] }) });
+    await ingestRecords(cli, [denial(2)]);
     await runStages(cli);
     // After the ingest: its classify step rebuilds the catalogue from the trail.
     catalogueAsLambda(cli);

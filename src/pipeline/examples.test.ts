@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryDb, tempDir } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestRecords } from "../../test/support/ingest.js";
 import { manyDenials } from "../../test/support/many-denials.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
 import { scenarioLabels } from "../../test/support/scenario.js";
@@ -41,7 +41,7 @@ const realRecords = [
 ];
 
 async function ingestReal(db: Db, store: Store): Promise<void> {
-  await ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: realRecords }) });
+  await ingestRecords(db, realRecords);
   await runStagesAfterStore(store);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestRecords } from "../../test/support/ingest.js";
 import {
   ACCOUNT,
   allowDocument,
@@ -8,20 +8,16 @@ import {
   policyEvent,
   putRolePolicy,
 } from "../../test/support/policy-events.js";
-import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import type { Db } from "../db/client.js";
 import { createStore } from "../db/store.js";
 import { extractPolicyChanges } from "./policy-changes.js";
 
-const ingest = (db: Db, records: CloudTrailRecord[]) =>
-  ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: records }) });
 const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
 
 describe("extracting the trail's policy changes from stored evidence", () => {
   it("stores each change once, reading only evidence stored since the last run", async () => {
     const db = memoryDb();
     const store = createStore(db);
-    await ingest(db, [
+    await ingestRecords(db, [
       createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
       putRolePolicy(
         "11111111-0000-4000-8000-000000000002",
@@ -44,7 +40,7 @@ describe("extracting the trail's policy changes from stored evidence", () => {
     ]);
     expect(await extractPolicyChanges(store)).toEqual({ read: 2, changes: 2 });
     expect(await extractPolicyChanges(store)).toEqual({ read: 0, changes: 0 });
-    await ingest(db, [
+    await ingestRecords(db, [
       policyEvent("11111111-0000-4000-8000-000000000004", "2026-03-01T09:03:00Z", {
         source: "iam",
         name: "DeleteRolePolicy",
@@ -62,7 +58,7 @@ describe("extracting the trail's policy changes from stored evidence", () => {
   it("starts over when stored evidence is rewritten", async () => {
     const db = memoryDb();
     const store = createStore(db);
-    await ingest(db, [
+    await ingestRecords(db, [
       createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
       putRolePolicy(
         "11111111-0000-4000-8000-000000000002",

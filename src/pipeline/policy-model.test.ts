@@ -1,27 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestRecords } from "../../test/support/ingest.js";
 import { ACCOUNT, allowDocument, createRole, putRolePolicy } from "../../test/support/policy-events.js";
-import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import type { Db } from "../db/client.js";
 import { createStore } from "../db/store.js";
 import { extractPolicyChanges } from "./policy-changes.js";
 import { currentPolicies } from "./policy-model.js";
 
-const ingest = (db: Db, records: CloudTrailRecord[]) =>
-  ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: records }) });
 const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
 
 describe("the policy model of a store", () => {
   it("is kept until the store changes, then brought up to date with new changes", async () => {
     const db = memoryDb();
     const store = createStore(db);
-    await ingest(db, [createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app")]);
+    await ingestRecords(db, [
+      createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
+    ]);
     await extractPolicyChanges(store);
     const first = currentPolicies(store);
     expect(currentPolicies(store)).toBe(first);
     const model = first.model;
-    await ingest(db, [
+    await ingestRecords(db, [
       putRolePolicy(
         "11111111-0000-4000-8000-000000000002",
         "2026-03-01T09:01:00Z",
@@ -40,7 +38,7 @@ describe("the policy model of a store", () => {
   it("replays the history when an older change or an import arrives, so neither overwrites newer changes", async () => {
     const db = memoryDb();
     const store = createStore(db);
-    await ingest(db, [
+    await ingestRecords(db, [
       putRolePolicy(
         "11111111-0000-4000-8000-000000000002",
         "2026-03-01T09:01:00Z",
@@ -52,7 +50,9 @@ describe("the policy model of a store", () => {
     await extractPolicyChanges(store);
     const model = currentPolicies(store).model;
     // CreateRole from before the PutRolePolicy, ingested later (a backfill): applied first, the put still holds.
-    await ingest(db, [createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app")]);
+    await ingestRecords(db, [
+      createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
+    ]);
     await extractPolicyChanges(store);
     const replayed = currentPolicies(store);
     expect(replayed.model).not.toBe(model);

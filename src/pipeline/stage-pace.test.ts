@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestPaths, ingestRecords } from "../../test/support/ingest.js";
 import { manyDenials, scenarioRoleNames } from "../../test/support/many-denials.js";
 import { scenarioDir } from "../../test/support/scenario.js";
 import type { Db } from "../db/client.js";
@@ -37,7 +37,7 @@ function derived(db: Db) {
 async function twoRuns(pace?: StagePace): Promise<{ db: Db; second: StagesResult }> {
   const db = memoryDb();
   const store = createStore(db);
-  await ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: manyDenials(N, scenarioRoleNames) }) });
+  await ingestRecords(db, manyDenials(N, scenarioRoleNames));
   await runStagesAfterStore(store, pace);
   await ingestPaths(db, trail);
   const second = await runStagesAfterStore(store, pace);

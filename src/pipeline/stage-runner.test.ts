@@ -2,7 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it, vi } from "vitest";
 import { tempDir } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestRecords } from "../../test/support/ingest.js";
 import { makeRecord, uuidFor } from "../../test/support/records.js";
 import { openDb } from "../db/client.js";
 import { createStore } from "../db/store.js";
@@ -20,7 +20,7 @@ const denial = (n: number) =>
 async function setup(lockWaitMs = 10_000) {
   const path = join(tempDir(), "stages.db");
   const db = openDb({ path });
-  await ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: [denial(1), denial(2)] }) });
+  await ingestRecords(db, [denial(1), denial(2)]);
   const store = createStore(db, { lockWaitMs });
   const warnings: string[] = [];
   const logger = { info: () => {}, error: () => {}, warn: (_: object, msg: string) => warnings.push(msg) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
-import { ingestPaths } from "../../test/support/ingest.js";
+import { ingestRecords } from "../../test/support/ingest.js";
 import {
   ACCOUNT,
   allowDocument,
@@ -21,7 +21,7 @@ const attach = (n: number, roleName: string, policyArn: string) =>
 
 async function modelOf(records: CloudTrailRecord[]) {
   const db = memoryDb();
-  await ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: records }) });
+  await ingestRecords(db, records);
   const store = createStore(db);
   await extractPolicyChanges(store);
   return { store, ...grantsFromModel(store) };

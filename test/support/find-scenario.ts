@@ -12,7 +12,7 @@ import { type Db, openDb } from "../../src/db/client.js";
 import { createStore } from "../../src/db/store.js";
 import { ingestSource } from "../../src/pipeline/ingest-session.js";
 import { ecsAuditSource } from "../../src/sources/ecs-agent-audit/ecs-audit.source.js";
-import { ingestPaths, runStages } from "./ingest.js";
+import { ingestRecords, runStages } from "./ingest.js";
 import { makeRecord, uuidFor } from "./records.js";
 
 export const A = "111122223333";
@@ -151,7 +151,7 @@ const AUDIT = `2026-11-18T09:58:02Z 200 172.17.0.5:52990 "/v2/credentials" "aws-
 
 /** Stores the find trail and the audit log in `db` and runs the stages after storing, as an ingest does. */
 export async function seedFindScenario(db: Db): Promise<void> {
-  const { rejections } = await ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: findRecords() }) });
+  const { rejections } = await ingestRecords(db, findRecords());
   if (rejections.length > 0) throw new Error(`find scenario rejected: ${JSON.stringify(rejections)}`);
   await ingestSource(
     createStore(db),

@@ -29,6 +29,14 @@ export async function ingestPaths(
   return { summary, rejections };
 }
 
+/** Stores records as one `{"Records": […]}` document read from stdin, through the file source. */
+export function ingestRecords(
+  db: Db,
+  records: readonly unknown[],
+): Promise<{ summary: IngestSummary; rejections: RejectionReport[] }> {
+  return ingestPaths(db, ["-"], { stdin: JSON.stringify({ Records: records }) });
+}
+
 /** What every ingest runs after storing: the catalogue refresh, re-analysis and the analysis of new denials. */
 export async function runStages(db: Db): Promise<void> {
   await runStagesAfterStore(createStore(db));
