@@ -48,6 +48,15 @@ describe("deniedby denials: find by what on-call has in hand", () => {
     expect(await found("--cluster", "prod", "--limit", "2", "--cursor", cursor)).toEqual([DENIAL.checkout]);
   });
 
+  it("filters by the incident a denial belongs to", async () => {
+    out.stdout = "";
+    expect(await runCli(["denials", "--db", path, "--format", "json", "--session", TASK.billing])).toBe(0);
+    const incident = Explanation.parse(JSON.parse(out.stdout.split("\n")[0] ?? "")).incidentId;
+    const listed = await found("--incident", incident);
+    expect(listed).toContain(DENIAL.billing);
+    expect(listed).not.toContain(DENIAL.report);
+  });
+
   it("refuses a malformed filter naming its flag, and an unknown flag, with exit status 2", async () => {
     for (const [flags, says] of [
       [["--session", "a"], "--session:"],
@@ -57,6 +66,17 @@ describe("deniedby denials: find by what on-call has in hand", () => {
       [["--text", ""], "--text:"],
       [["--task", TASK.checkout], "--task"],
       [["--q", "orders"], "--q"],
+      // The rest of GET /v1/denials's query, checked by the same schema and named by flag.
+      [["--kind", "wizard"], "--kind:"],
+      [["--account", "12345"], "--account:"],
+      [["--action", "not an action"], "--action:"],
+      [["--role", "checkout-task"], "--role:"],
+      [["--since", "last tuesday"], "--since:"],
+      [["--limit", "0"], "--limit:"],
+      [["--limit", "501"], "--limit:"],
+      [["--since", "2026-11-18", "--until", "2026-11-17"], "until: must be later than since"],
+      [["--cursor", "bm90LWEtY3Vyc29y"], "not a cursor deniedby issued"],
+      [["--format", "yaml"], "--format must be table or json"],
     ] as const) {
       out.stderr = "";
       expect(await runCli(["denials", "--db", path, ...flags]), flags.join(" ")).toBe(2);
