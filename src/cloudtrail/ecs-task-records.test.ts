@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ecsName,
+  execSwitchOf,
   familyWithTaskRole,
   launchedTask,
   launchRecords,
@@ -8,6 +9,7 @@ import {
   serviceDefinition,
   serviceRunningFamily,
   taskDefinitionFamily,
+  taskDefinitionOf,
   taskDefinitionRef,
 } from "./ecs-task-records.js";
 
@@ -217,5 +219,81 @@ describe("serviceDefinition", () => {
   it("is null for another event or a request without a service", () => {
     expect(serviceDefinition(record("DeleteService", { service: "web" }))).toBeNull();
     expect(serviceDefinition(record("CreateService", { cluster: "prod" }))).toBeNull();
+  });
+});
+
+describe("one reading of each record shape", () => {
+  it("gives launchedTask and launchRecords the same task, service and cluster", () => {
+    const record = runTask("service:checkout");
+    const launched = launchedTask(record, TASK_ID);
+    const stored = launchRecords(record).find((t) => t.taskId === TASK_ID);
+    expect(stored?.taskArn).toBe(launched?.taskArn);
+    expect(stored?.service).toBe(launched?.service);
+    expect(stored?.cluster).toBe(ecsName(launched?.cluster ?? ""));
+  });
+
+  it("gives the registration readers the same family, revision and task role", () => {
+    const record = {
+      eventName: "RegisterTaskDefinition",
+      recipientAccountId: "111122223333",
+      requestParameters: {
+        family: "billing",
+        taskRoleArn: "billing-task",
+        executionRoleArn: "arn:aws:iam::111122223333:role/exec",
+        requiresCompatibilities: ["FARGATE"],
+        containerDefinitions: [{ name: "app", environment: [{ name: "MODE", value: "prod" }] }],
+      },
+      responseElements: { taskDefinition: { revision: 3 } },
+    };
+    expect(registeredDefinition(record)).toEqual({
+      family: "billing",
+      revision: 3,
+      taskRole: "billing-task",
+      accountId: "111122223333",
+    });
+    expect(familyWithTaskRole(record, "arn:aws:iam::111122223333:role/billing-task")).toBe("billing");
+    expect(taskDefinitionOf(record)).toEqual({
+      family: "billing",
+      revision: 3,
+      account: "111122223333",
+      taskRoleArn: "billing-task",
+      executionRoleArn: "arn:aws:iam::111122223333:role/exec",
+      fargate: true,
+      containers: [{ name: "app", literalEnvironment: ["MODE"], hasSecrets: false, awslogs: false }],
+    });
+    // A failed registration registers nothing the report shows, but still names its family and role.
+    const failed = { ...record, errorCode: "ClientException" };
+    expect(taskDefinitionOf(failed)).toBeNull();
+    expect(registeredDefinition(failed)?.family).toBe("billing");
+  });
+
+  it("gives the service readers the same service, cluster and task definition", () => {
+    const record = {
+      eventName: "UpdateService",
+      recipientAccountId: "111122223333",
+      eventTime: "2026-11-18T08:00:00Z",
+      requestParameters: {
+        cluster: "arn:aws:ecs:eu-west-1:111122223333:cluster/prod",
+        service: "arn:aws:ecs:eu-west-1:111122223333:service/prod/web",
+        taskDefinition: "web:4",
+        enableExecuteCommand: true,
+      },
+    };
+    expect(serviceDefinition(record)).toEqual({
+      service: "web",
+      cluster: "prod",
+      definition: { family: "web", revision: 4 },
+    });
+    expect(serviceRunningFamily(record, "web")).toBe(record.requestParameters.service);
+    expect(execSwitchOf(record)).toEqual({
+      eventName: "UpdateService",
+      time: "2026-11-18T08:00:00Z",
+      account: "111122223333",
+      cluster: "prod",
+      service: "web",
+      taskDefinition: "web:4",
+      taskRoleOverride: null,
+      enabled: true,
+    });
   });
 });

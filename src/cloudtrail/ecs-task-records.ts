@@ -1,12 +1,56 @@
 /**
  * What ECS management records say about tasks, task definitions and services: the one home of how RunTask,
- * StartTask, RegisterTaskDefinition and CreateService/UpdateService records are read for a task's context.
+ * StartTask, RegisterTaskDefinition and CreateService/UpdateService records are read for a task's context. Each
+ * record shape has one reader (`ecsCall`, `responseTasks`, `registration`, `serviceRequest`) that reads its fields;
+ * the exported views are built on those readers and only choose, combine and name.
  */
 
 import { field, stringField } from "./record.js";
 
 /** A non-empty string property, or null: these records name things, and an empty name names nothing. */
 const str = (value: unknown, key: string): string | null => stringField(value, key) || null;
+
+/** The envelope of an ECS management record: which call, whether it failed, when, in which account. */
+function ecsCall(record: unknown) {
+  return {
+    eventName: str(record, "eventName"),
+    failed: field(record, "errorCode") !== undefined,
+    time: str(record, "eventTime"),
+    recipientAccountId: str(record, "recipientAccountId"),
+    callerAccountId: str(field(record, "userIdentity"), "accountId"),
+    request: field(record, "requestParameters"),
+  };
+}
+
+/** A task in a RunTask/StartTask response, as ECS describes it. `service` is set when its group is `service:NAME`. */
+interface ResponseTask {
+  taskArn: string;
+  /** The last segment of the task ARN (empty when the ARN ends in `/`). */
+  taskId: string;
+  clusterArn: string | null;
+  taskDefinitionArn: string | null;
+  service: string | null;
+}
+
+/** The tasks with an ARN that a record's response lists (whatever its event: the callers choose the events). */
+function responseTasks(record: unknown): ResponseTask[] {
+  const tasks = field(field(record, "responseElements"), "tasks");
+  if (!Array.isArray(tasks)) return [];
+  return tasks.flatMap((task): ResponseTask[] => {
+    const taskArn = str(task, "taskArn");
+    if (!taskArn) return [];
+    const group = str(task, "group");
+    return [
+      {
+        taskArn,
+        taskId: taskArn.slice(taskArn.lastIndexOf("/") + 1),
+        clusterArn: str(task, "clusterArn"),
+        taskDefinitionArn: str(task, "taskDefinitionArn"),
+        service: group?.startsWith("service:") ? group.slice("service:".length) || null : null,
+      },
+    ];
+  });
+}
 
 /** A task a RunTask/StartTask response describes. `service` is set when the task's group is `service:NAME`. */
 export interface LaunchedTask {
@@ -17,17 +61,8 @@ export interface LaunchedTask {
 
 /** The task with ID `taskId` in a RunTask/StartTask record's response, or null when the record does not launch it. */
 export function launchedTask(record: unknown, taskId: string): LaunchedTask | null {
-  const tasks = field(field(record, "responseElements"), "tasks");
-  if (!Array.isArray(tasks)) return null;
-  for (const task of tasks) {
-    const taskArn = str(task, "taskArn");
-    if (taskArn?.endsWith(`/${taskId}`)) {
-      const group = str(task, "group");
-      const service = group?.startsWith("service:") ? group.slice("service:".length) || null : null;
-      return { taskArn, cluster: str(task, "clusterArn"), service };
-    }
-  }
-  return null;
+  const task = responseTasks(record).find((t) => t.taskArn.endsWith(`/${taskId}`));
+  return task ? { taskArn: task.taskArn, cluster: task.clusterArn, service: task.service } : null;
 }
 
 /** The family of a task definition reference: `web`, `web:3` or an ARN ending in `task-definition/web:3`. */
@@ -35,23 +70,61 @@ export function taskDefinitionFamily(ref: string): string {
   return (ref.slice(ref.lastIndexOf("/") + 1).split(":")[0] ?? ref).trim();
 }
 
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * What a RegisterTaskDefinition record registers, as its request names it (the task role by ARN or by role name,
+ * as the request allows) with the revision its response gave; null for another record.
+ */
+function registration(record: unknown) {
+  const call = ecsCall(record);
+  if (call.eventName !== "RegisterTaskDefinition") return null;
+  const req = call.request;
+  const revision = field(field(field(record, "responseElements"), "taskDefinition"), "revision");
+  return {
+    ...call,
+    family: str(req, "family"),
+    revision: typeof revision === "number" ? revision : null,
+    taskRoleArn: str(req, "taskRoleArn"),
+    executionRoleArn: str(req, "executionRoleArn"),
+    fargate: list(field(req, "requiresCompatibilities")).includes("FARGATE"),
+    containerDefinitions: list(field(req, "containerDefinitions")),
+  };
+}
+
 /**
  * The family a RegisterTaskDefinition record registers with `roleArn` as its task role (named by ARN or by role
  * name, as the request allows), or null.
  */
 export function familyWithTaskRole(record: unknown, roleArn: string): string | null {
-  if (str(record, "eventName") !== "RegisterTaskDefinition") return null;
-  const req = field(record, "requestParameters");
-  const taskRole = str(req, "taskRoleArn");
+  const reg = registration(record);
+  if (reg === null) return null;
   const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
-  return taskRole === roleArn || taskRole === roleName ? str(req, "family") : null;
+  return reg.taskRoleArn === roleArn || reg.taskRoleArn === roleName ? reg.family : null;
+}
+
+/**
+ * What a CreateService, UpdateService or RunTask request names: the service (CreateService's `serviceName`,
+ * UpdateService's `service`, a name or an ARN), the cluster and task definition as given, RunTask's task role
+ * override and ECS Exec's switch (null when the request left it as it was).
+ */
+function serviceRequest(record: unknown) {
+  const call = ecsCall(record);
+  const req = call.request;
+  const enabled = field(req, "enableExecuteCommand");
+  return {
+    ...call,
+    service: str(req, "serviceName") ?? str(req, "service"),
+    cluster: str(req, "cluster"),
+    taskDefinition: str(req, "taskDefinition"),
+    taskRoleOverride: str(field(req, "overrides"), "taskRoleArn"),
+    enableExecuteCommand: typeof enabled === "boolean" ? enabled : null,
+  };
 }
 
 /** The service a CreateService/UpdateService record runs with a task definition of `family`, or null. */
 export function serviceRunningFamily(record: unknown, family: string): string | null {
-  const req = field(record, "requestParameters");
-  const service = str(req, "serviceName") ?? str(req, "service");
-  const taskDefinition = str(req, "taskDefinition");
+  const { service, taskDefinition } = serviceRequest(record);
   return service && taskDefinition && taskDefinitionFamily(taskDefinition) === family ? service : null;
 }
 
@@ -88,25 +161,19 @@ export interface LaunchRecord {
 
 /** Every task a RunTask/StartTask record's response launched (none for a failed launch or another record). */
 export function launchRecords(record: unknown): LaunchRecord[] {
-  const name = str(record, "eventName");
-  if (name !== "RunTask" && name !== "StartTask") return [];
-  const tasks = field(field(record, "responseElements"), "tasks");
-  if (!Array.isArray(tasks)) return [];
-  return tasks.flatMap((task): LaunchRecord[] => {
-    const taskArn = str(task, "taskArn");
-    const taskId = taskArn?.slice(taskArn.lastIndexOf("/") + 1);
-    if (!taskArn || !taskId) return [];
-    const group = str(task, "group");
-    const clusterArn = str(task, "clusterArn");
-    const definition = taskDefinitionRef(str(task, "taskDefinitionArn") ?? "");
+  const { eventName } = ecsCall(record);
+  if (eventName !== "RunTask" && eventName !== "StartTask") return [];
+  return responseTasks(record).flatMap((task): LaunchRecord[] => {
+    if (!task.taskId) return [];
+    const definition = taskDefinitionRef(task.taskDefinitionArn ?? "");
     return [
       {
-        taskId,
-        taskArn,
-        cluster: clusterArn === null ? null : ecsName(clusterArn),
+        taskId: task.taskId,
+        taskArn: task.taskArn,
+        cluster: task.clusterArn === null ? null : ecsName(task.clusterArn),
         family: definition?.family ?? null,
         revision: definition?.revision ?? null,
-        service: group?.startsWith("service:") ? group.slice("service:".length) || null : null,
+        service: task.service,
       },
     ];
   });
@@ -116,18 +183,13 @@ export function launchRecords(record: unknown): LaunchRecord[] {
 export function registeredDefinition(
   record: unknown,
 ): (TaskDefinitionRef & { taskRole: string; accountId: string | null }) | null {
-  if (str(record, "eventName") !== "RegisterTaskDefinition") return null;
-  const req = field(record, "requestParameters");
-  const family = str(req, "family");
-  const taskRole = str(req, "taskRoleArn");
-  if (!family || !taskRole) return null;
-  const registered = field(field(record, "responseElements"), "taskDefinition");
-  const revision = field(registered, "revision");
+  const reg = registration(record);
+  if (!reg?.family || !reg.taskRoleArn) return null;
   return {
-    family,
-    revision: typeof revision === "number" && Number.isInteger(revision) ? revision : null,
-    taskRole,
-    accountId: str(record, "recipientAccountId") ?? str(field(record, "userIdentity"), "accountId"),
+    family: reg.family,
+    revision: reg.revision !== null && Number.isInteger(reg.revision) ? reg.revision : null,
+    taskRole: reg.taskRoleArn,
+    accountId: reg.recipientAccountId ?? reg.callerAccountId,
   };
 }
 
@@ -138,16 +200,13 @@ export function registeredDefinition(
 export function serviceDefinition(
   record: unknown,
 ): { service: string; cluster: string; definition: TaskDefinitionRef | null } | null {
-  const name = str(record, "eventName");
-  if (name !== "CreateService" && name !== "UpdateService") return null;
-  const req = field(record, "requestParameters");
-  const service = str(req, "serviceName") ?? str(req, "service");
-  if (!service) return null;
-  const taskDefinition = str(req, "taskDefinition");
+  const req = serviceRequest(record);
+  if (req.eventName !== "CreateService" && req.eventName !== "UpdateService") return null;
+  if (!req.service) return null;
   return {
-    service: ecsName(service),
-    cluster: ecsName(str(req, "cluster") ?? "default"),
-    definition: taskDefinition === null ? null : taskDefinitionRef(taskDefinition),
+    service: ecsName(req.service),
+    cluster: ecsName(req.cluster ?? "default"),
+    definition: req.taskDefinition === null ? null : taskDefinitionRef(req.taskDefinition),
   };
 }
 
@@ -171,8 +230,6 @@ export interface TaskDefinitionFacts {
   containers: ContainerFacts[];
 }
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
 function containerFacts(c: unknown): ContainerFacts {
   const literalEnvironment = list(field(c, "environment")).flatMap((e) => {
     const name = str(e, "name");
@@ -189,21 +246,16 @@ function containerFacts(c: unknown): ContainerFacts {
 
 /** The task definition a successful RegisterTaskDefinition record registers, or null for any other record. */
 export function taskDefinitionOf(record: unknown): TaskDefinitionFacts | null {
-  if (str(record, "eventName") !== "RegisterTaskDefinition" || field(record, "errorCode") !== undefined)
-    return null;
-  const req = field(record, "requestParameters");
-  const family = str(req, "family");
-  if (family === null) return null;
-  const revision = field(field(field(record, "responseElements"), "taskDefinition"), "revision");
-  const compat = list(field(req, "requiresCompatibilities"));
+  const reg = registration(record);
+  if (reg === null || reg.failed || reg.family === null) return null;
   return {
-    family,
-    revision: typeof revision === "number" ? revision : null,
-    account: str(record, "recipientAccountId") ?? "",
-    taskRoleArn: str(req, "taskRoleArn"),
-    executionRoleArn: str(req, "executionRoleArn"),
-    fargate: compat.includes("FARGATE"),
-    containers: list(field(req, "containerDefinitions")).map(containerFacts),
+    family: reg.family,
+    revision: reg.revision,
+    account: reg.recipientAccountId ?? "",
+    taskRoleArn: reg.taskRoleArn,
+    executionRoleArn: reg.executionRoleArn,
+    fargate: reg.fargate,
+    containers: reg.containerDefinitions.map(containerFacts),
   };
 }
 
@@ -226,19 +278,16 @@ const name = (nameOrArn: string | null) => (nameOrArn === null ? null : ecsName(
 
 /** The ECS Exec switch of a successful CreateService, UpdateService or RunTask record, or null. */
 export function execSwitchOf(record: unknown): ExecSwitch | null {
-  const eventName = str(record, "eventName");
-  if (eventName === null || !SWITCH_EVENTS.has(eventName) || field(record, "errorCode") !== undefined)
-    return null;
-  const req = field(record, "requestParameters");
-  const enabled = field(req, "enableExecuteCommand");
+  const req = serviceRequest(record);
+  if (req.eventName === null || !SWITCH_EVENTS.has(req.eventName) || req.failed) return null;
   return {
-    eventName: eventName as ExecSwitch["eventName"],
-    time: str(record, "eventTime") ?? "",
-    account: str(record, "recipientAccountId") ?? "",
-    cluster: name(str(req, "cluster")),
-    service: name(str(req, "serviceName") ?? str(req, "service")),
-    taskDefinition: str(req, "taskDefinition"),
-    taskRoleOverride: str(field(req, "overrides"), "taskRoleArn"),
-    enabled: typeof enabled === "boolean" ? enabled : null,
+    eventName: req.eventName as ExecSwitch["eventName"],
+    time: req.time ?? "",
+    account: req.recipientAccountId ?? "",
+    cluster: name(req.cluster),
+    service: name(req.service),
+    taskDefinition: req.taskDefinition,
+    taskRoleOverride: req.taskRoleOverride,
+    enabled: req.enableExecuteCommand,
   };
 }
