@@ -106,16 +106,18 @@ async function* wholeText(bytes: Buffer, decoder: TextDecoder, cap: number): Asy
     yield textOf(bytes, decoder);
     return;
   }
-  let inflated: Buffer;
+  let text: string;
   try {
-    inflated = gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT));
+    text = textOf(gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT)), decoder);
   } catch {
     // Truncated, corrupt or inflating past the limit: stream it instead, to keep every record before the damage
     // and never hold more than a chunk of what it inflates to.
     yield* streamText(Readable.from([bytes], { objectMode: false }), decoder, cap);
     return;
   }
-  yield textOf(inflated, decoder);
+  // The inflated bytes are not held across the yield: they die young instead of waiting, promoted, for a full GC
+  // while the text is decoded (docs/performance.md).
+  yield text;
 }
 
 /**
