@@ -2,13 +2,13 @@ import { Worker } from "node:worker_threads";
 import { DomainError } from "../shared/errors.js";
 import type { FileIdentity } from "../sources/source.js";
 import type { FromWorker, ToWorker } from "./decode.worker.js";
-import type { DecodedPart, FileDecodeOptions, FileDecoder } from "./file-decode.js";
+import { type DecodedPart, type FileDecodeOptions, type FileDecoder, partWeight } from "./file-decode.js";
 
 /**
- * A small pool of decode workers (worker_threads) for file ingest: each file goes to an idle worker, which posts
- * its parts as it decodes them; the main thread takes them in file order and only writes batches. Its own rather
- * than piscina's: a task here is a stream of parts with back-pressure (a worker waits while two of its parts are
- * not taken), which a one-task-one-result pool does not give, and it is ~100 lines.
+ * A small pool of decode workers (worker_threads) for file ingest: each worker is handed a short queue of files,
+ * which it decodes in order, posting each file's parts as it goes; the main thread takes them in file order and
+ * only writes batches. Its own rather than piscina's: a task here is a stream of parts with back-pressure (a worker
+ * waits while the parts it posted are not taken), which a one-task-one-result pool does not give.
  */
 
 /** A decode worker failed on a file, or stopped: the ingest stops after committing what came before. */
@@ -17,6 +17,14 @@ export class DecodeFailedError extends DomainError<"ingest.decode_failed"> {
     super("ingest.decode_failed", message);
   }
 }
+
+/**
+ * What may be queued on each worker: enough that it goes on to its next file while the main thread commits a batch
+ * (docs/performance.md), in files of any size (by their size on disk: ~35 bytes a record gzipped), while few
+ * enough that a slow file does not hold many others behind it. A worker always takes at least one file.
+ */
+const QUEUED_BYTES_PER_WORKER = 1024 * 1024;
+const QUEUED_FILES_PER_WORKER = 64;
 
 /** One file's parts as they arrive, read in order by the session. */
 class Task implements AsyncIterable<DecodedPart> {
@@ -44,7 +52,11 @@ class Task implements AsyncIterable<DecodedPart> {
     for (;;) {
       const part = this.parts.shift();
       if (part !== undefined) {
-        this.worker?.postMessage({ kind: "taken", id: this.id } satisfies ToWorker);
+        this.worker?.postMessage({
+          kind: "taken",
+          id: this.id,
+          records: partWeight(part),
+        } satisfies ToWorker);
         yield part;
         continue;
       }
@@ -57,8 +69,16 @@ class Task implements AsyncIterable<DecodedPart> {
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  /** The files queued on it, in the order it decodes them. */
+  tasks: Map<number, Task>;
+  /** Their size on disk. */
+  bytes: number;
 }
+
+/** Whether a file of `size` bytes may join the slot's queue. */
+const fits = (slot: Slot, size: number): boolean =>
+  slot.tasks.size === 0 ||
+  (slot.tasks.size < QUEUED_FILES_PER_WORKER && slot.bytes + size <= QUEUED_BYTES_PER_WORKER);
 
 /**
  * A new decode worker: the compiled module, or, from the TypeScript sources (tests, `npm run deniedby`), the
@@ -81,27 +101,28 @@ export function decodePool(size: number): FileDecoder {
   const waiting: Task[] = [];
   let nextId = 0;
   let broken: Error | null = null;
-  const slots: Slot[] = Array.from({ length: size }, () => ({ worker: startWorker(), task: null }));
+  const slots: Slot[] = Array.from({ length: size }, () => ({
+    worker: startWorker(),
+    tasks: new Map(),
+    bytes: 0,
+  }));
 
+  /** Queues waiting files on the workers with the least queued. */
   const dispatch = () => {
-    for (const slot of slots) {
-      if (slot.task !== null) continue;
-      const task = waiting.shift();
-      if (task === undefined) return;
-      slot.task = task;
+    for (let task = waiting[0]; task !== undefined; task = waiting[0]) {
+      const slot = slots.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+      if (!fits(slot, task.file.size)) return;
+      waiting.shift();
+      slot.tasks.set(task.id, task);
+      slot.bytes += task.file.size;
       task.worker = slot.worker;
-      slot.worker.postMessage({
-        kind: "decode",
-        id: task.id,
-        file: task.file,
-        options: task.options,
-      } satisfies ToWorker);
+      const { id, file, options } = task;
+      slot.worker.postMessage({ kind: "decode", id, file, options } satisfies ToWorker);
     }
   };
   const fail = (error: Error) => {
     broken ??= error;
-    for (const task of [...waiting.splice(0), ...slots.map((s) => s.task)]) {
-      if (task === null) continue;
+    for (const task of [...waiting.splice(0), ...slots.flatMap((s) => [...s.tasks.values()])]) {
       task.failure = broken;
       task.notify();
     }
@@ -109,14 +130,15 @@ export function decodePool(size: number): FileDecoder {
 
   for (const slot of slots) {
     slot.worker.on("message", (message: FromWorker) => {
-      const task = slot.task;
-      if (task === null || task.id !== message.id) return;
+      const task = slot.tasks.get(message.id);
+      if (task === undefined) return;
       if (message.kind === "part") task.parts.push(message.part);
       else {
         if (message.kind === "failed")
           task.failure = new DecodeFailedError(`decoding ${task.file.path}: ${message.message}`);
         else task.ended = true;
-        slot.task = null;
+        slot.tasks.delete(task.id);
+        slot.bytes -= task.file.size;
         dispatch();
       }
       task.notify();
@@ -128,7 +150,7 @@ export function decodePool(size: number): FileDecoder {
   }
 
   return {
-    lookahead: size,
+    lookahead: size * QUEUED_FILES_PER_WORKER,
     decode(file, options = {}) {
       const task = new Task(nextId++, file, options);
       if (broken) task.failure = broken;

@@ -1,12 +1,13 @@
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { dumpData, memoryDb, tempDir } from "../../test/support/db.js";
 import { ingestPaths, runStages } from "../../test/support/ingest.js";
 import { generateRecords, makeRecord, uuidFor } from "../../test/support/records.js";
 import { createStore } from "../db/store.js";
 import type { Source } from "../sources/source.js";
+import { decodePool } from "./decode-pool.js";
 import { ingestSource } from "./ingest-session.js";
 
 /**
@@ -124,4 +125,32 @@ describe("decoding files on worker threads", () => {
     expect(dumpData(db)).toEqual(once.data);
     db.$client.close();
   }, 120_000);
+
+  it("decodes the files queued on a worker ahead of the writer, and stops once 10,000 records wait untaken", async () => {
+    const dir = tempDir();
+    const records = [...generateRecords(17_000, { seed: 5 })];
+    // Two small files, then three of a whole part (5,000 records) each.
+    const sizes = [1_000, 1_000, 5_000, 5_000, 5_000];
+    const files = sizes.map((size, i) => {
+      const path = join(dir, `f${i}.json.gz`);
+      const start = sizes.slice(0, i).reduce((a, b) => a + b, 0);
+      writeFileSync(path, gzipSync(JSON.stringify({ Records: records.slice(start, start + size) })));
+      const info = statSync(path);
+      return { path, size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+    });
+    const pool = decodePool(1);
+    try {
+      const tasks = files.map((file) => pool.decode(file));
+      const posted = () => tasks.map((t) => (t as unknown as { parts: unknown[] }).parts.length);
+      // Nothing is taken: the worker went on from file to file on its own until 12,000 records waited.
+      await vi.waitFor(() => expect(posted()).toEqual([1, 1, 1, 1, 0]), { timeout: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(posted()).toEqual([1, 1, 1, 1, 0]);
+      let taken = 0;
+      for (const task of tasks) for await (const part of task) taken += part.records;
+      expect(taken).toBe(17_000);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

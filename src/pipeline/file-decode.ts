@@ -25,6 +25,9 @@ export interface DecodedPart {
 /** Records per part: a file larger than this is handed over in several parts, so memory stays flat. */
 export const PART_RECORDS = 5_000;
 
+/** What a part weighs against a worker's limit of parts not taken: its records, and at least one. */
+export const partWeight = (part: DecodedPart): number => Math.max(1, part.records);
+
 class PartBuilder implements DecodeSink {
   readonly stored: StoredEvent[] = [];
   readonly storedAt: number[] = [];

@@ -185,6 +185,7 @@ export class IngestSession {
             decoder ??= workers > 0 ? decodePool(workers) : inlineDecoder;
             ahead.items.push({ item, parts: decoder.decode(item.file, decodeOptions(item)) });
             ahead.files++;
+            ahead.bytes += item.bytes?.length ?? 0;
           }
         }
         // A source that yields `commit` acts on it once resumed (SQS deletes its messages): all of it first.
@@ -209,7 +210,7 @@ export class IngestSession {
   private async drain(ahead: Ahead, lookahead: number): Promise<void> {
     for (;;) {
       const head = ahead.items[0];
-      if (head === undefined || (head.parts !== undefined && ahead.files <= lookahead)) return;
+      if (head === undefined || (head.parts !== undefined && ahead.within(lookahead))) return;
       ahead.items.shift();
       if (head.parts === undefined) {
         this.accept(head.item);
@@ -217,6 +218,7 @@ export class IngestSession {
         continue;
       }
       ahead.files--;
+      if (head.item.kind === "file") ahead.bytes -= head.item.bytes?.length ?? 0;
       for await (const part of head.parts) {
         this.acceptPart(part);
         if (this.commitDue) await this.commit();
@@ -447,11 +449,21 @@ function decodeOptions(item: SourceItem & { kind: "file" }): FileDecodeOptions {
   };
 }
 
+/** The most fetched bytes (S3 objects) held by files read ahead, whatever the decoder's lookahead. */
+const AHEAD_BYTES = 64 * 1024 * 1024;
+
 /** Items read ahead of the writer: files decoding (with their parts to come) and the items between them. */
 class Ahead {
   readonly items: { item: SourceItem; parts?: AsyncIterable<DecodedPart> }[] = [];
   /** Files among them. */
   files = 0;
+  /** The bytes of those a source fetched already. */
+  bytes = 0;
+
+  /** No more than `lookahead` files and AHEAD_BYTES fetched bytes are ahead. */
+  within(lookahead: number): boolean {
+    return this.files <= lookahead && (this.bytes <= AHEAD_BYTES || this.files === 0);
+  }
 }
 
 export interface IngestRun<R> {
