@@ -9,152 +9,144 @@ import type { CloudTrailRecord } from "./record.js";
  */
 type Reader = "classify" | "report" | "policy";
 
+/** A set of readers as the table keys it: their names, space-separated; `nobody` for events kept for history. */
+type Readers = Reader | `${Reader} ${Reader}` | "nobody";
+
 /**
  * Successful management events that say what a role is for or which policies a principal or resource holds: THE
- * list, keyed `<service>:<eventName>`. They are kept in full because their readers need the request parameters
- * (task definitions, trust policies, instance profiles, policy documents). The Athena evidence query
- * (queries/evidence.sql) and the push rules of infra/ (infra/lib/push-pattern.ts) carry copies that tests compare
- * with it; the classifier's extractor map, the report's task records and the policy model's parsers are held to it.
+ * list, as one table: who reads them → what they say → the events, each `<service>:<eventName>`. They are kept in
+ * full because their readers need the request parameters (task definitions, trust policies, instance profiles,
+ * policy documents). The Athena evidence query (queries/evidence.sql) and the push rules of infra/
+ * (infra/lib/push-pattern.ts) carry copies that tests compare with it; the classifier's extractor map, the report's
+ * task records and the policy model's parsers are held to it.
  */
-export const evidenceEvents = {
-  "ecs:RegisterTaskDefinition": {
-    readBy: ["classify", "report"],
-    says: "the task and execution roles of a task definition",
+const EVIDENCE_TABLE = {
+  "classify report": {
+    "the task and execution roles of a task definition": ["ecs:RegisterTaskDefinition"],
+    "role overrides, and the container instances tasks are placed on": ["ecs:RunTask"],
+    "the legacy ECS service role, and whether ECS Exec is on": ["ecs:CreateService", "ecs:UpdateService"],
   },
-  "ecs:RunTask": {
-    readBy: ["classify", "report"],
-    says: "role overrides, and the container instances tasks are placed on",
+  classify: {
+    "role overrides, and the container instances tasks are placed on": ["ecs:StartTask"],
+    "the host role of a container instance": ["ecs:RegisterContainerInstance"],
+    "instance profiles attached to instances": [
+      "ec2:RunInstances",
+      "ec2:AssociateIamInstanceProfile",
+      "ec2:ReplaceIamInstanceProfileAssociation",
+    ],
+    "instance profiles of launch templates": ["ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion"],
+    "instance profiles of launch configurations": ["autoscaling:CreateLaunchConfiguration"],
+    "the role of an instance profile": ["iam:AddRoleToInstanceProfile"],
+    "a service-linked role": ["iam:CreateServiceLinkedRole"],
+    "a service assuming a role for a task, instance, function or pod": ["sts:AssumeRole"],
+    "EKS service accounts (IRSA)": ["sts:AssumeRoleWithWebIdentity"],
+    "IAM Identity Center sign-ins": ["sts:AssumeRoleWithSAML"],
+    "EKS Pod Identity roles": [
+      "eks-auth:AssumeRoleForPodIdentity",
+      "eks:CreatePodIdentityAssociation",
+      "eks:UpdatePodIdentityAssociation",
+    ],
+    "EKS node roles": ["eks:CreateNodegroup"],
+    "EventBridge roles that run ECS tasks": ["events:PutTargets"],
+    "ECS service autoscaling roles": ["application-autoscaling:RegisterScalableTarget"],
+    "CodeDeploy roles for ECS services": ["codedeploy:CreateDeploymentGroup"],
+    "Lambda execution roles": ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"],
   },
-  "ecs:StartTask": {
-    readBy: ["classify"],
-    says: "role overrides, and the container instances tasks are placed on",
+  "classify policy": {
+    "a role's trust policy, and that it was created": ["iam:CreateRole"],
+    "a role's new trust policy": ["iam:UpdateAssumeRolePolicy"],
+    "managed policies attached to a role": ["iam:AttachRolePolicy"],
+    "managed policies detached from a role": ["iam:DetachRolePolicy"],
   },
-  "ecs:CreateService": {
-    readBy: ["classify", "report"],
-    says: "the legacy ECS service role, and whether ECS Exec is on",
+  policy: {
+    "that a role and its policies are gone": ["iam:DeleteRole"],
+    "a role's tags (principal tags in conditions)": ["iam:TagRole", "iam:UntagRole"],
+    "a role's inline policies": ["iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+    "a role's permissions boundary": ["iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"],
+    "that a user exists": ["iam:CreateUser"],
+    "that a user and its policies are gone": ["iam:DeleteUser"],
+    "a user's tags": ["iam:TagUser", "iam:UntagUser"],
+    "a user's inline policies": ["iam:PutUserPolicy", "iam:DeleteUserPolicy"],
+    "managed policies attached to a user": ["iam:AttachUserPolicy"],
+    "managed policies detached from a user": ["iam:DetachUserPolicy"],
+    "a user's permissions boundary": ["iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
+    "group membership": ["iam:AddUserToGroup", "iam:RemoveUserFromGroup"],
+    "a group's inline policies": ["iam:PutGroupPolicy", "iam:DeleteGroupPolicy"],
+    "managed policies attached to a group": ["iam:AttachGroupPolicy"],
+    "managed policies detached from a group": ["iam:DetachGroupPolicy"],
+    "customer-managed policy documents": [
+      "iam:CreatePolicy",
+      "iam:CreatePolicyVersion",
+      "iam:DeletePolicyVersion",
+      "iam:DeletePolicy",
+    ],
+    "which policy version is in force": ["iam:SetDefaultPolicyVersion"],
+    "a function's policy": ["lambda:AddPermission", "lambda:RemovePermission"],
+    "a bucket's policy": ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
+    "a key's policy": ["kms:PutKeyPolicy"],
+    "a key's first policy (the default one when none is given)": ["kms:CreateKey"],
+    "a queue's policy": ["sqs:SetQueueAttributes"],
+    "a queue's first policy": ["sqs:CreateQueue"],
+    "a topic's policy": ["sns:SetTopicAttributes"],
+    "a topic's first policy": ["sns:CreateTopic"],
+    "a repository's policy": ["ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"],
+    "a secret's policy": ["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"],
+    "SCP and RCP documents": [
+      "organizations:CreatePolicy",
+      "organizations:UpdatePolicy",
+      "organizations:DeletePolicy",
+    ],
+    "where SCPs and RCPs apply": ["organizations:AttachPolicy", "organizations:DetachPolicy"],
   },
-  "ecs:UpdateService": {
-    readBy: ["classify", "report"],
-    says: "the legacy ECS service role, and whether ECS Exec is on",
+  nobody: {
+    "instance profiles (kept for their history)": ["iam:CreateInstanceProfile"],
+    "the role of an instance profile (kept for its history)": ["iam:RemoveRoleFromInstanceProfile"],
   },
-  "ecs:RegisterContainerInstance": { readBy: ["classify"], says: "the host role of a container instance" },
-  "ec2:RunInstances": { readBy: ["classify"], says: "instance profiles attached to instances" },
-  "ec2:AssociateIamInstanceProfile": {
-    readBy: ["classify"],
-    says: "instance profiles attached to instances",
-  },
-  "ec2:ReplaceIamInstanceProfileAssociation": {
-    readBy: ["classify"],
-    says: "instance profiles attached to instances",
-  },
-  "ec2:CreateLaunchTemplate": { readBy: ["classify"], says: "instance profiles of launch templates" },
-  "ec2:CreateLaunchTemplateVersion": { readBy: ["classify"], says: "instance profiles of launch templates" },
-  "autoscaling:CreateLaunchConfiguration": {
-    readBy: ["classify"],
-    says: "instance profiles of launch configurations",
-  },
-  "iam:CreateRole": {
-    readBy: ["classify", "policy"],
-    says: "a role's trust policy, and that it was created",
-  },
-  "iam:UpdateAssumeRolePolicy": { readBy: ["classify", "policy"], says: "a role's new trust policy" },
-  "iam:DeleteRole": { readBy: ["policy"], says: "that a role and its policies are gone" },
-  "iam:TagRole": { readBy: ["policy"], says: "a role's tags (principal tags in conditions)" },
-  "iam:UntagRole": { readBy: ["policy"], says: "a role's tags (principal tags in conditions)" },
-  "iam:AttachRolePolicy": {
-    readBy: ["classify", "policy"],
-    says: "managed policies attached to a role",
-  },
-  "iam:DetachRolePolicy": {
-    readBy: ["classify", "policy"],
-    says: "managed policies detached from a role",
-  },
-  "iam:PutRolePolicy": { readBy: ["policy"], says: "a role's inline policies" },
-  "iam:DeleteRolePolicy": { readBy: ["policy"], says: "a role's inline policies" },
-  "iam:PutRolePermissionsBoundary": { readBy: ["policy"], says: "a role's permissions boundary" },
-  "iam:DeleteRolePermissionsBoundary": { readBy: ["policy"], says: "a role's permissions boundary" },
-  "iam:CreateUser": { readBy: ["policy"], says: "that a user exists" },
-  "iam:DeleteUser": { readBy: ["policy"], says: "that a user and its policies are gone" },
-  "iam:TagUser": { readBy: ["policy"], says: "a user's tags" },
-  "iam:UntagUser": { readBy: ["policy"], says: "a user's tags" },
-  "iam:PutUserPolicy": { readBy: ["policy"], says: "a user's inline policies" },
-  "iam:DeleteUserPolicy": { readBy: ["policy"], says: "a user's inline policies" },
-  "iam:AttachUserPolicy": { readBy: ["policy"], says: "managed policies attached to a user" },
-  "iam:DetachUserPolicy": { readBy: ["policy"], says: "managed policies detached from a user" },
-  "iam:PutUserPermissionsBoundary": { readBy: ["policy"], says: "a user's permissions boundary" },
-  "iam:DeleteUserPermissionsBoundary": { readBy: ["policy"], says: "a user's permissions boundary" },
-  "iam:AddUserToGroup": { readBy: ["policy"], says: "group membership" },
-  "iam:RemoveUserFromGroup": { readBy: ["policy"], says: "group membership" },
-  "iam:PutGroupPolicy": { readBy: ["policy"], says: "a group's inline policies" },
-  "iam:DeleteGroupPolicy": { readBy: ["policy"], says: "a group's inline policies" },
-  "iam:AttachGroupPolicy": { readBy: ["policy"], says: "managed policies attached to a group" },
-  "iam:DetachGroupPolicy": { readBy: ["policy"], says: "managed policies detached from a group" },
-  "iam:CreatePolicy": { readBy: ["policy"], says: "customer-managed policy documents" },
-  "iam:CreatePolicyVersion": { readBy: ["policy"], says: "customer-managed policy documents" },
-  "iam:SetDefaultPolicyVersion": { readBy: ["policy"], says: "which policy version is in force" },
-  "iam:DeletePolicyVersion": { readBy: ["policy"], says: "customer-managed policy documents" },
-  "iam:DeletePolicy": { readBy: ["policy"], says: "customer-managed policy documents" },
-  "iam:CreateInstanceProfile": { readBy: [], says: "instance profiles (kept for their history)" },
-  "iam:AddRoleToInstanceProfile": { readBy: ["classify"], says: "the role of an instance profile" },
-  "iam:RemoveRoleFromInstanceProfile": {
-    readBy: [],
-    says: "the role of an instance profile (kept for its history)",
-  },
-  "iam:CreateServiceLinkedRole": { readBy: ["classify"], says: "a service-linked role" },
-  "sts:AssumeRole": {
-    readBy: ["classify"],
-    says: "a service assuming a role for a task, instance, function or pod",
-  },
-  "sts:AssumeRoleWithWebIdentity": { readBy: ["classify"], says: "EKS service accounts (IRSA)" },
-  "sts:AssumeRoleWithSAML": { readBy: ["classify"], says: "IAM Identity Center sign-ins" },
-  "eks-auth:AssumeRoleForPodIdentity": { readBy: ["classify"], says: "EKS Pod Identity roles" },
-  "eks:CreatePodIdentityAssociation": { readBy: ["classify"], says: "EKS Pod Identity roles" },
-  "eks:UpdatePodIdentityAssociation": { readBy: ["classify"], says: "EKS Pod Identity roles" },
-  "eks:CreateNodegroup": { readBy: ["classify"], says: "EKS node roles" },
-  "events:PutTargets": { readBy: ["classify"], says: "EventBridge roles that run ECS tasks" },
-  "application-autoscaling:RegisterScalableTarget": {
-    readBy: ["classify"],
-    says: "ECS service autoscaling roles",
-  },
-  "codedeploy:CreateDeploymentGroup": { readBy: ["classify"], says: "CodeDeploy roles for ECS services" },
-  "lambda:CreateFunction": { readBy: ["classify"], says: "Lambda execution roles" },
-  "lambda:UpdateFunctionConfiguration": { readBy: ["classify"], says: "Lambda execution roles" },
-  "lambda:AddPermission": { readBy: ["policy"], says: "a function's policy" },
-  "lambda:RemovePermission": { readBy: ["policy"], says: "a function's policy" },
-  "s3:PutBucketPolicy": { readBy: ["policy"], says: "a bucket's policy" },
-  "s3:DeleteBucketPolicy": { readBy: ["policy"], says: "a bucket's policy" },
-  "kms:PutKeyPolicy": { readBy: ["policy"], says: "a key's policy" },
-  "kms:CreateKey": { readBy: ["policy"], says: "a key's first policy (the default one when none is given)" },
-  "sqs:SetQueueAttributes": { readBy: ["policy"], says: "a queue's policy" },
-  "sqs:CreateQueue": { readBy: ["policy"], says: "a queue's first policy" },
-  "sns:SetTopicAttributes": { readBy: ["policy"], says: "a topic's policy" },
-  "sns:CreateTopic": { readBy: ["policy"], says: "a topic's first policy" },
-  "ecr:SetRepositoryPolicy": { readBy: ["policy"], says: "a repository's policy" },
-  "ecr:DeleteRepositoryPolicy": { readBy: ["policy"], says: "a repository's policy" },
-  "secretsmanager:PutResourcePolicy": { readBy: ["policy"], says: "a secret's policy" },
-  "secretsmanager:DeleteResourcePolicy": { readBy: ["policy"], says: "a secret's policy" },
-  "organizations:CreatePolicy": { readBy: ["policy"], says: "SCP and RCP documents" },
-  "organizations:UpdatePolicy": { readBy: ["policy"], says: "SCP and RCP documents" },
-  "organizations:DeletePolicy": { readBy: ["policy"], says: "SCP and RCP documents" },
-  "organizations:AttachPolicy": { readBy: ["policy"], says: "where SCPs and RCPs apply" },
-  "organizations:DetachPolicy": { readBy: ["policy"], says: "where SCPs and RCPs apply" },
-} as const satisfies Record<string, { readBy: readonly Reader[]; says: string }>;
+} as const satisfies Partial<Record<Readers, Record<string, readonly `${string}:${string}`[]>>>;
 
-export type EvidenceEvent = keyof typeof evidenceEvents;
+type Table = typeof EVIDENCE_TABLE;
+/** The table as plain data, for reading it at run time. */
+const rows: Record<string, Record<string, readonly string[]>> = EVIDENCE_TABLE;
+/** The events listed under a key of the table. */
+type EventsOf<K extends keyof Table> = {
+  [S in keyof Table[K]]: Table[K][S];
+}[keyof Table[K]] extends readonly (infer E)[]
+  ? E
+  : never;
+export type EvidenceEvent = { [K in keyof Table]: EventsOf<K> }[keyof Table];
 
-/** `<service>:<eventName>` of every evidence event. */
-export const evidenceEventNames = Object.keys(evidenceEvents) as EvidenceEvent[];
+/** The readers a key names. */
+type ReadersOf<K> = K extends `${infer R} ${infer Rest}` ? R | ReadersOf<Rest> : K;
 
 /** The evidence events a reader reads, as a type. */
 type ReadBy<R extends Reader> = {
-  [K in EvidenceEvent]: R extends (typeof evidenceEvents)[K]["readBy"][number] ? K : never;
-}[EvidenceEvent];
+  [K in keyof Table]: R extends ReadersOf<K> ? EventsOf<K> : never;
+}[keyof Table];
+
+const readersOf = (key: string): Reader[] => (key === "nobody" ? [] : (key.split(" ") as Reader[]));
+
+interface EvidenceFact {
+  readBy: readonly Reader[];
+  says: string;
+}
+
+/** Each evidence event with who reads it and what it says (every event of the table is a key: it is built from it). */
+export const evidenceEvents = Object.fromEntries(
+  Object.entries(rows).flatMap(([readers, facts]) =>
+    Object.entries(facts).flatMap(([says, events]) =>
+      events.map((event) => [event, { readBy: readersOf(readers), says }]),
+    ),
+  ),
+) as Partial<Record<EvidenceEvent, EvidenceFact>> as Record<EvidenceEvent, EvidenceFact>;
+
+/** `<service>:<eventName>` of every evidence event (an event listed twice would be here twice: a test refuses it). */
+export const evidenceEventNames = Object.values(rows).flatMap((facts) =>
+  Object.values(facts).flat(),
+) as EvidenceEvent[];
 
 /** The evidence events one reader reads. */
 export function evidenceEventsReadBy<R extends Reader>(reader: R): ReadBy<R>[] {
-  return evidenceEventNames.filter((e): e is ReadBy<R> =>
-    (evidenceEvents[e].readBy as readonly Reader[]).includes(reader),
-  );
+  return evidenceEventNames.filter((e): e is ReadBy<R> => evidenceEvents[e].readBy.includes(reader));
 }
 
 /** The events of the policy model. */
