@@ -18,34 +18,27 @@ describe("AWS failures, said from one table", () => {
     expect(cells(rendered)).toEqual(cells(awsFailureTable()));
   });
 
-  it("names the cause, the call and, for a denial, the permission the role lacks", () => {
-    const denied = new LookupEventsError(
-      "lookup_events.request_failed",
-      "eu-west-1",
-      "AccessDeniedException",
-      "no",
-    );
-    expect(describeAwsFailure(denied)).toBe(
+  it.each([
+    [
+      "a denial, with the permission deniedby's role lacks",
+      new LookupEventsError("lookup_events.request_failed", "eu-west-1", "AccessDeniedException", "no"),
       "eu-west-1: AWS denied the call (CloudTrail LookupEvents): AccessDeniedException: deniedby's role lacks cloudtrail:LookupEvents; grant deniedby's role the permission named",
-    );
-    const throttled = new AwsRequestError(
-      "sqs.throttled",
-      "https://sqs/q",
-      "ThrottlingException",
-      "s",
-      "Rate exceeded",
-    );
-    expect(describeAwsFailure(throttled)).toBe(
+    ],
+    [
+      "throttling that outlasted the retries",
+      new AwsRequestError("sqs.throttled", "https://sqs/q", "ThrottlingException", "s", "Rate exceeded"),
       "https://sqs/q: AWS kept throttling after every retry (SQS ReceiveMessage, DeleteMessage, ChangeMessageVisibility): ThrottlingException; run again later, or read fewer regions at once",
-    );
-    const noCredentials = new AwsRequestError(
-      "s3.request_failed",
-      "s3://b/p/",
-      "CredentialsProviderError",
-      "s",
-      "m",
-    );
-    expect(describeAwsFailure(noCredentials)).toMatch(/^s3:\/\/b\/p\/: no AWS credentials were found/);
+    ],
+    [
+      "no credentials",
+      new AwsRequestError("s3.request_failed", "s3://b/p/", "CredentialsProviderError", "s", "m"),
+      "s3://b/p/: no AWS credentials were found (S3 ListObjectsV2, GetObject): CredentialsProviderError; set AWS_PROFILE or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or run with an instance or task role",
+    ],
+  ])("says %s in one line: where, the cause, the call and what to do", (_, error, said) => {
+    expect(describeAwsFailure(error)).toBe(said);
+  });
+
+  it("says nothing of an error that is not an AWS failure", () => {
     expect(describeAwsFailure(new Error("something else"))).toBeNull();
   });
 });

@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../support/db.js";
 import { type FakeCloudTrail, startFakeCloudTrail } from "../support/fake-cloudtrail.js";
-
-const root = resolve(import.meta.dirname, "../..");
+import { runCliProcess } from "../support/processes.js";
 
 let fake: FakeCloudTrail;
 beforeEach(async () => {
@@ -16,29 +14,16 @@ afterEach(async () => {
 });
 
 /** `deniedby ingest --from lookup-events` in a child process against the local CloudTrail: status and stderr. */
-function lookupEvents(db: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli.ts", "ingest", "--db", db, "--from", "lookup-events", "--since", "1h"],
-    {
-      cwd: root,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: {
-        ...process.env,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
-        AWS_ENDPOINT_URL_CLOUDTRAIL: fake.url,
-        AWS_ACCESS_KEY_ID: "test",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_REGION: "eu-west-1",
-        DENIEDBY_LOOKUP_REGIONS: "eu-west-1",
-      },
-    },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((r) => child.on("exit", (code) => r({ code, stderr })));
+function lookupEvents(db: string) {
+  return runCliProcess(["ingest", "--db", db, "--from", "lookup-events", "--since", "1h"], {
+    // Unset, so the test sees that the command itself keeps the SDK's Node-version warning off the terminal.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: fake.url,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_REGION: "eu-west-1",
+    DENIEDBY_LOOKUP_REGIONS: "eu-west-1",
+  }).exited;
 }
 
 describe("an AWS source that fails, as the command line says it", () => {

@@ -1,14 +1,13 @@
-import { spawn } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.js";
 import { dumpData, tempDir } from "../support/db.js";
 import { type FakeS3, startFakeS3 } from "../support/fake-s3.js";
 import { type FakeSqs, INTERNAL_FAILURE, startFakeSqs } from "../support/fake-sqs.js";
+import { runCliProcess } from "../support/processes.js";
 import { s3EventNotification } from "../support/trail-notifications.js";
 import { putTrailFile } from "../support/trail-objects.js";
 
-const root = resolve(import.meta.dirname, "../..");
 const BUCKET = "trail-bucket";
 
 let s3: FakeS3;
@@ -29,32 +28,15 @@ afterEach(async () => {
 
 /** `deniedby ingest --from sqs` in a child process, against the local stand-ins. */
 function drain(db: string, queueUrl: string) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli.ts", "ingest", "--db", db, "--from", "sqs", "--queue-url", queueUrl],
-    {
-      cwd: root,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL_SQS: sqs.url,
-        AWS_ENDPOINT_URL_S3: s3.url,
-        AWS_ACCESS_KEY_ID: "test",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_REGION: "eu-west-1",
-        DENIEDBY_S3_PATH_STYLE: "on",
-        DENIEDBY_SQS_VISIBILITY_SECONDS: "30",
-      },
-    },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
+  return runCliProcess(["ingest", "--db", db, "--from", "sqs", "--queue-url", queueUrl], {
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_REGION: "eu-west-1",
+    DENIEDBY_S3_PATH_STYLE: "on",
+    DENIEDBY_SQS_VISIBILITY_SECONDS: "30",
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) =>
-    child.on("exit", (code, signal) => r({ code, signal, stderr })),
-  );
-  return { child, exited };
 }
 
 describe("the SQS source killed between its commit and its delete", () => {

@@ -54,8 +54,8 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** `deniedby <args>` as a real process (src/cli.ts through tsx). */
-export function runCliProcess(args: string[], env: Record<string, string> = {}): CliRun {
+/** `deniedby <args>` as a real process (src/cli.ts through tsx); a variable `env` sets to undefined is unset. */
+export function runCliProcess(args: string[], env: Record<string, string | undefined> = {}): CliRun {
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
