@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventKey } from "./event-key.js";
+import { eventKey, maxEventKeyBytes, writeEventKey } from "./event-key.js";
 
 const t = Date.parse("2026-11-16T10:20:30Z");
 
@@ -24,5 +24,23 @@ describe("eventKey", () => {
     const id = "0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0";
     expect(eventKey(id, t)).toEqual(eventKey(id, t + 60_000));
     expect(eventKey(id, t)).not.toEqual(eventKey(id, t + 3_600_000));
+  });
+
+  it("writes keys one after another into one array, byte for byte the keys eventKey gives", () => {
+    const ids = [
+      "0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",
+      "ünïcode-ïd-☃",
+      "not-a-uuid",
+      "0F1E2D3C-4B5A-4978-8796-A5B4C3D2E1FG",
+    ];
+    const target = new Uint8Array(ids.reduce((n, id) => n + maxEventKeyBytes(id), 0));
+    let end = 0;
+    const ends = ids.map((id) => (end = writeEventKey(id, t, target, end)));
+    const expected = Buffer.concat(ids.map((id) => eventKey(id, t)));
+    expect(Buffer.from(target.subarray(0, end))).toEqual(expected);
+    expect(ends).toEqual(
+      ids.map((_, i) => ids.slice(0, i + 1).reduce((n, id) => n + eventKey(id, t).length, 0)),
+    );
+    expect(eventKey("ünïcode-ïd-☃", t).subarray(5).toString("utf8")).toBe("ünïcode-ïd-☃");
   });
 });

@@ -1,7 +1,7 @@
 import type { NormalisedEvent } from "../cloudtrail/normalise.js";
 import { usageResource } from "../cloudtrail/resource.js";
 import type { DailyUsage } from "../sources/source.js";
-import { eventKey } from "./event-key.js";
+import { maxEventKeyBytes, writeEventKey } from "./event-key.js";
 
 /**
  * Folding events into the store's aggregates (usage_daily and role_sessions rows). Pure: the ingest writer folds a
@@ -218,25 +218,75 @@ export function foldedKey(f: FoldedEvents, i: number): Buffer {
   return Buffer.from(f.keys.buffer, f.keys.byteOffset + start, (f.keyEnds[i] as number) - start);
 }
 
-/** Folds usage events one by one into `FoldedEvents`. */
+/** A map's child map under `key`, added when missing. */
+function child<V>(parent: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let found = parent.get(key);
+  if (found === undefined) {
+    found = new Map();
+    parent.set(key, found);
+  }
+  return found;
+}
+
+type Nested<V, Depth extends unknown[]> = Depth extends [unknown, ...infer Rest]
+  ? Map<string, Nested<V, Rest>>
+  : V;
+
+/**
+ * Per-event columns that grow as events are folded: typed arrays from the start, so an event adds numbers, not
+ * objects, and `take` hands them over as they are.
+ */
+class Columns {
+  count = 0;
+  keyBytes = 0;
+  keys = new Uint8Array(64 * 1024);
+  keyEnds = new Uint32Array(1024);
+  usageOf = new Int32Array(1024);
+  sessionOf = new Int32Array(1024);
+  times = new Float64Array(1024);
+  errors = new Uint8Array(1024);
+  agentOf = new Int32Array(1024);
+  sessionNameOf = new Int32Array(1024);
+
+  /** Room for one more event whose key has `keyLength` bytes. */
+  reserve(keyLength: number): void {
+    if (this.keyBytes + keyLength > this.keys.length) this.keys = grown(this.keys, this.keyBytes + keyLength);
+    if (this.count < this.times.length) return;
+    const n = this.count + 1;
+    this.keyEnds = grown(this.keyEnds, n);
+    this.usageOf = grown(this.usageOf, n);
+    this.sessionOf = grown(this.sessionOf, n);
+    this.times = grown(this.times, n);
+    this.errors = grown(this.errors, n);
+    this.agentOf = grown(this.agentOf, n);
+    this.sessionNameOf = grown(this.sessionNameOf, n);
+  }
+}
+
+/** A copy of `a` at least `n` long (twice its length, or more). */
+function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, n: number): T {
+  const bigger = new (a.constructor as new (length: number) => T)(Math.max(n, a.length * 2));
+  bigger.set(a as never);
+  return bigger;
+}
+
+/**
+ * Folds usage events one by one into `FoldedEvents`. Rows are found through maps nested by each part of their key,
+ * rather than by one key string built per event: building and hashing that string cost more than the rest of the
+ * fold (docs/performance.md).
+ */
 export class UsageFolder {
-  private readonly usage = new Map<string, number>();
-  private readonly sessions = new Map<string, number>();
+  /** Usage row indexes by day, principal, event source, event name and resource. */
+  private readonly usageRows: Nested<number, [1, 2, 3, 4, 5]> = new Map();
+  /** Session row indexes by role, session shape, delivery, provider and invoker. */
+  private readonly sessionRows: Nested<number, [1, 2, 3, 4, 5]> = new Map();
   private readonly strings = new Map<string, number>();
-  private readonly out = {
-    usage: [] as UsageAggregate[],
-    sessions: [] as SessionAggregate[],
-    keys: [] as Buffer[],
-    usageOf: [] as number[],
-    sessionOf: [] as number[],
-    times: [] as number[],
-    errors: [] as number[],
-    agentOf: [] as number[],
-    sessionNameOf: [] as number[],
-  };
+  private readonly usage: UsageAggregate[] = [];
+  private readonly sessions: SessionAggregate[] = [];
+  private readonly columns = new Columns();
 
   get count(): number {
-    return this.out.times.length;
+    return this.columns.count;
   }
 
   private stringIndex(value: string): number {
@@ -248,68 +298,76 @@ export class UsageFolder {
     return i;
   }
 
-  private indexOf<T>(index: Map<string, number>, rows: T[], key: string, template: T): number {
-    let i = index.get(key);
+  private usageRow(e: NormalisedEvent): number {
+    const resource = usageResource(e.resource);
+    const p = e.principal;
+    const rows = child(child(child(this.usageRows, e.day), p.key), e.eventSource);
+    const byResource = child(rows, e.eventName);
+    let i = byResource.get(resource);
     if (i === undefined) {
-      i = rows.length;
-      rows.push(template);
-      index.set(key, i);
+      i = this.usage.length;
+      this.usage.push(copyUsage(usageTemplate(e)));
+      byResource.set(resource, i);
+    }
+    return i;
+  }
+
+  /** The event's session row, or -1 when the caller is not a role. */
+  private sessionRow(e: NormalisedEvent): number {
+    const p = e.principal;
+    if (p.roleArn === null) return -1;
+    const byShape = child(this.sessionRows, p.roleArn);
+    const rows = child(child(byShape, e.sessionShape ?? "other"), p.ec2RoleDelivery ?? "");
+    const byInvoker = child(rows, p.federatedProvider ?? "");
+    const invokedBy = p.invokedBy ?? "";
+    let i = byInvoker.get(invokedBy);
+    if (i === undefined) {
+      i = this.sessions.length;
+      this.sessions.push(copySession(sessionTemplate(e) as SessionAggregate));
+      byInvoker.set(invokedBy, i);
     }
     return i;
   }
 
   /** Folds a usage-class event (the writer decides later whether it is new). */
   add(e: NormalisedEvent): void {
-    const o = this.out;
     const time = e.eventTime;
     const agent = agentOf(e);
     const error = e.errorCode !== null;
-    const p = e.principal;
-    // The key first: most events fold into a row that exists, and need no template.
-    const resource = usageResource(e.resource);
-    const uKey = `${e.day}\0${p.key}\0${e.eventSource}\0${e.eventName}\0${resource}`;
-    let ui = this.usage.get(uKey);
-    if (ui === undefined) ui = this.indexOf(this.usage, o.usage, uKey, copyUsage(usageTemplate(e)));
-    countUsage(o.usage[ui] as UsageAggregate, time, error, agent);
-    let si = -1;
-    const name = p.sessionName ?? "";
-    if (p.roleArn !== null) {
-      const sKey = `${p.roleArn}\0${e.sessionShape ?? "other"}\0${p.ec2RoleDelivery ?? ""}\0${p.federatedProvider ?? ""}\0${p.invokedBy ?? ""}`;
-      si =
-        this.sessions.get(sKey) ??
-        this.indexOf(this.sessions, o.sessions, sKey, copySession(sessionTemplate(e) as SessionAggregate));
-      countSession(o.sessions[si] as SessionAggregate, time, name);
-    }
-    o.keys.push(eventKey(e.eventId, time));
-    o.usageOf.push(ui);
-    o.sessionOf.push(si);
-    o.times.push(time);
-    o.errors.push(error ? 1 : 0);
-    o.agentOf.push(agent === null ? -1 : this.stringIndex(agent));
-    o.sessionNameOf.push(si < 0 ? -1 : this.stringIndex(name));
+    const ui = this.usageRow(e);
+    countUsage(this.usage[ui] as UsageAggregate, time, error, agent);
+    const si = this.sessionRow(e);
+    const name = e.principal.sessionName ?? "";
+    if (si >= 0) countSession(this.sessions[si] as SessionAggregate, time, name);
+    const c = this.columns;
+    c.reserve(maxEventKeyBytes(e.eventId));
+    const at = c.count++;
+    c.keyBytes = writeEventKey(e.eventId, time, c.keys, c.keyBytes);
+    c.keyEnds[at] = c.keyBytes;
+    c.usageOf[at] = ui;
+    c.sessionOf[at] = si;
+    c.times[at] = time;
+    c.errors[at] = error ? 1 : 0;
+    c.agentOf[at] = agent === null ? -1 : this.stringIndex(agent);
+    c.sessionNameOf[at] = si < 0 ? -1 : this.stringIndex(name);
   }
 
   /** What was folded, as transferable arrays. */
   take(): FoldedEvents {
-    const o = this.out;
-    const keyEnds = new Uint32Array(o.keys.length);
-    let end = 0;
-    o.keys.forEach((k, i) => {
-      end += k.length;
-      keyEnds[i] = end;
-    });
+    const c = this.columns;
+    const n = c.count;
     return {
-      count: o.times.length,
-      usage: o.usage,
-      sessions: o.sessions,
-      keys: new Uint8Array(Buffer.concat(o.keys)),
-      keyEnds,
-      usageOf: Int32Array.from(o.usageOf),
-      sessionOf: Int32Array.from(o.sessionOf),
-      times: Float64Array.from(o.times),
-      errors: Uint8Array.from(o.errors),
-      agentOf: Int32Array.from(o.agentOf),
-      sessionNameOf: Int32Array.from(o.sessionNameOf),
+      count: n,
+      usage: this.usage,
+      sessions: this.sessions,
+      keys: c.keys.slice(0, c.keyBytes),
+      keyEnds: c.keyEnds.slice(0, n),
+      usageOf: c.usageOf.slice(0, n),
+      sessionOf: c.sessionOf.slice(0, n),
+      times: c.times.slice(0, n),
+      errors: c.errors.slice(0, n),
+      agentOf: c.agentOf.slice(0, n),
+      sessionNameOf: c.sessionNameOf.slice(0, n),
       strings: [...this.strings.keys()],
     };
   }
