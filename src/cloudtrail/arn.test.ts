@@ -40,6 +40,12 @@ describe("parseArn", () => {
     expect(accountOf("principal:AIDA")).toBe("");
     expect(partitionOf("arn:aws-us-gov:sts::123456789012:assumed-role/r/s")).toBe("aws-us-gov");
     expect(partitionOf("unknown")).toBeUndefined();
+    // ARNs cut short: the fields they have, nothing for the ones they lack.
+    expect(partitionOf("arn:")).toBeUndefined();
+    expect(partitionOf("arn:aws")).toBe("aws");
+    expect(accountOf("arn:aws:iam::")).toBe("");
+    expect(accountOf("arn:aws:iam:")).toBe("");
+    expect(accountOf("arn:aws:iam::123456789012")).toBe("123456789012");
   });
 });
 
