@@ -2,8 +2,10 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { normaliseRecord, validateRecord } from "../src/cloudtrail/normalise.js";
+import { type NormalisedEvent, normaliseRecord, validateRecord } from "../src/cloudtrail/normalise.js";
 import { openDb } from "../src/db/client.js";
+import { UsageFolder } from "../src/db/usage-fold.js";
+import { PART_RECORDS } from "../src/pipeline/file-decode.js";
 import { RecordSplitter } from "../src/sources/files/split-records.js";
 import { type Corpus, ensureCorpus } from "./corpus.js";
 import { line } from "./report.js";
@@ -172,11 +174,24 @@ function decodeSteps(corpus: Corpus): void {
   time("JSON.parse per record", () => {
     for (const u of units) parsed.push(JSON.parse(u));
   });
+  const normalised: NormalisedEvent[] = [];
   time("validate and normalise", () => {
     for (const p of parsed) {
       const v = validateRecord(p);
-      if ("record" in v) normaliseRecord(v.record);
+      if ("record" in v) normalised.push(normaliseRecord(v.record));
     }
+  });
+  time("fold usage events into rows", () => {
+    let folder = new UsageFolder();
+    for (const e of normalised) {
+      if (e.class !== "usage") continue;
+      folder.add(e);
+      if (folder.count === PART_RECORDS) {
+        folder.take();
+        folder = new UsageFolder();
+      }
+    }
+    folder.take();
   });
 }
 
