@@ -3,8 +3,10 @@ import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { DecodedEvents, StoredEvent } from "../db/ingest.repository.js";
 import { UsageFolder } from "../db/usage-fold.js";
 import { fileRecordChunks } from "../sources/files/files.source.js";
+import { bytesText, InputReadError, readText } from "../sources/files/read-text.js";
+import { cutRecordsArray } from "../sources/files/records-array.js";
 import type { FileIdentity, Place } from "../sources/source.js";
-import { type DecodedReject, type DecodeSink, decodeText } from "./record-decoder.js";
+import { type DecodedReject, type DecodeSink, decodeText, decodeValue } from "./record-decoder.js";
 
 /**
  * A file decoded to what the store takes: denials and evidence as events with their text, usage events already
@@ -68,29 +70,80 @@ class PartBuilder implements DecodeSink {
   }
 }
 
-/** Reads, splits, parses, checks, normalises and folds one file, a part at a time. */
+/**
+ * The record texts of a file read whole and laid out as CloudTrail writes it (src/sources/files/records-array.ts),
+ * or null: a file that streams (larger than a whole read allows), cannot be read, or has another shape is split
+ * by the splitter instead, which also reports what is wrong with it.
+ */
+async function wholeFileRecords(file: FileIdentity, options: FileDecodeOptions): Promise<string[] | null> {
+  const read = options.maxInflatedBytes !== undefined ? { maxInflatedBytes: options.maxInflatedBytes } : {};
+  const texts =
+    options.bytes !== undefined ? bytesText(options.bytes, read) : readText(file.path, undefined, read);
+  try {
+    const first = await texts.next();
+    if (first.done) return null;
+    const second = await texts.next();
+    return second.done ? cutRecordsArray(first.value) : null;
+  } catch (error) {
+    if (error instanceof InputReadError) return null;
+    throw error;
+  } finally {
+    await texts.return(undefined);
+  }
+}
+
+/** `text` parsed, or undefined when it is not JSON. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads, splits, parses, checks, normalises and folds one file, a part at a time. A file in CloudTrail's own layout
+ * is cut at its records' starts; at the first piece that does not parse (a damaged record, or a cut inside one),
+ * and for any other file, the splitter takes over, past the records already decoded.
+ */
 export async function* decodeFile(
   file: FileIdentity,
   options: FileDecodeOptions = {},
   partRecords = PART_RECORDS,
 ): AsyncGenerator<DecodedPart> {
   let part = new PartBuilder();
-  for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes, options.bytes)) {
-    for (const item of chunk) {
-      if (item.kind === "text") {
-        part.chars += item.text.length;
-        decodeText(item.text, item.place, part);
-      } else if (item.kind === "reject")
-        part.reject({
-          reason: item.reason,
-          detail: item.detail,
-          raw: item.raw,
-          place: item.place,
-          records: item.records ?? null,
-        });
-      if (part.records >= partRecords) {
-        yield part.take();
-        part = new PartBuilder();
+  let decoded = 0;
+  const pieces = await wholeFileRecords(file, options);
+  for (const text of pieces ?? []) {
+    const value = parsed(text);
+    if (value === undefined) break;
+    part.chars += text.length;
+    decodeValue(value, text, { location: file.path, position: `record ${decoded++}` }, part);
+    if (part.records >= partRecords) {
+      yield part.take();
+      part = new PartBuilder();
+    }
+  }
+  if (pieces === null || decoded < pieces.length) {
+    let units = 0;
+    for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes, options.bytes)) {
+      for (const item of chunk) {
+        if (item.kind === "text") {
+          if (units++ < decoded) continue;
+          part.chars += item.text.length;
+          decodeText(item.text, item.place, part);
+        } else if (item.kind === "reject")
+          part.reject({
+            reason: item.reason,
+            detail: item.detail,
+            raw: item.raw,
+            place: item.place,
+            records: item.records ?? null,
+          });
+        if (part.records >= partRecords) {
+          yield part.take();
+          part = new PartBuilder();
+        }
       }
     }
   }
