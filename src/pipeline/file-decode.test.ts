@@ -67,6 +67,10 @@ describe("decoding a file cut at its records' starts", () => {
     ["a record holding a look-alike object", records.map((r, i) => (i === 7 ? lookAlike(i) : r))],
     ["a damaged record", records.map((r, i) => (i === 12 ? r.slice(0, 200) : r))],
     [
+      "a record with text beyond ASCII",
+      records.map((r, i) => (i === 3 ? r.replace('"eventName":"', '"eventName":"☃ü') : r)),
+    ],
+    [
       "a record without an eventID",
       records.map((r, i) => (i === 20 ? r.replace(/"eventID":"[^"]*",/, "") : r)),
     ],

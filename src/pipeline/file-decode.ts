@@ -1,9 +1,10 @@
+import { isAscii } from "node:buffer";
 import { normaliseRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { DecodedEvents, StoredEvent } from "../db/ingest.repository.js";
 import { UsageFolder } from "../db/usage-fold.js";
 import { fileRecordChunks } from "../sources/files/files.source.js";
-import { bytesText, InputReadError, readText } from "../sources/files/read-text.js";
+import { releaseBytes, type WholeBytes, wholeFileBytes } from "../sources/files/read-text.js";
 import { cutRecordsArray } from "../sources/files/records-array.js";
 import type { FileIdentity, Place } from "../sources/source.js";
 import { type DecodedReject, type DecodeSink, decodeText, decodeValue } from "./record-decoder.js";
@@ -71,25 +72,18 @@ class PartBuilder implements DecodeSink {
 }
 
 /**
- * The record texts of a file read whole and laid out as CloudTrail writes it (src/sources/files/records-array.ts),
- * or null: a file that streams (larger than a whole read allows), cannot be read, or has another shape is split
- * by the splitter instead, which also reports what is wrong with it.
+ * A file read whole and laid out as CloudTrail writes it (src/sources/files/records-array.ts): its bytes and where
+ * each record lies in them; null for a file that streams (larger than a whole read allows), cannot be read, or has
+ * another shape: the splitter reads those, and reports what is wrong with them.
  */
-async function wholeFileRecords(file: FileIdentity, options: FileDecodeOptions): Promise<string[] | null> {
+async function wholeFileRecords(
+  file: FileIdentity,
+  options: FileDecodeOptions,
+): Promise<{ whole: WholeBytes; cuts: number[] } | null> {
   const read = options.maxInflatedBytes !== undefined ? { maxInflatedBytes: options.maxInflatedBytes } : {};
-  const texts =
-    options.bytes !== undefined ? bytesText(options.bytes, read) : readText(file.path, undefined, read);
-  try {
-    const first = await texts.next();
-    if (first.done) return null;
-    const second = await texts.next();
-    return second.done ? cutRecordsArray(first.value) : null;
-  } catch (error) {
-    if (error instanceof InputReadError) return null;
-    throw error;
-  } finally {
-    await texts.return(undefined);
-  }
+  const whole = await wholeFileBytes(file.path, options.bytes, read);
+  const cuts = whole === null ? null : cutRecordsArray(whole.bytes);
+  return whole === null || cuts === null ? null : { whole, cuts };
 }
 
 /** `text` parsed, or undefined when it is not JSON. */
@@ -113,18 +107,29 @@ export async function* decodeFile(
 ): AsyncGenerator<DecodedPart> {
   let part = new PartBuilder();
   let decoded = 0;
-  const pieces = await wholeFileRecords(file, options);
-  for (const text of pieces ?? []) {
-    const value = parsed(text);
-    if (value === undefined) break;
-    part.chars += text.length;
-    decodeValue(value, text, { location: file.path, position: `record ${decoded++}` }, part);
-    if (part.records >= partRecords) {
-      yield part.take();
-      part = new PartBuilder();
+  const cut = await wholeFileRecords(file, options);
+  if (cut !== null) {
+    const { whole, cuts } = cut;
+    // ASCII (CloudTrail's usual) is its own Latin-1; anything else is decoded as the whole text would be.
+    const utf8 = isAscii(whole.bytes) ? null : new TextDecoder("utf-8");
+    for (let i = 0; i < cuts.length; i += 2) {
+      const [start, end] = [cuts[i] as number, cuts[i + 1] as number];
+      const text =
+        utf8 === null
+          ? whole.bytes.toString("latin1", start, end)
+          : utf8.decode(whole.bytes.subarray(start, end));
+      const value = parsed(text);
+      if (value === undefined) break;
+      part.chars += text.length;
+      decodeValue(value, text, { location: file.path, position: `record ${decoded++}` }, part);
+      if (part.records >= partRecords) {
+        yield part.take();
+        part = new PartBuilder();
+      }
     }
+    releaseBytes(whole);
   }
-  if (pieces === null || decoded < pieces.length) {
+  if (cut === null || decoded < cut.cuts.length / 2) {
     let units = 0;
     for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes, options.bytes)) {
       for (const item of chunk) {

@@ -120,6 +120,50 @@ async function* wholeText(bytes: Buffer, decoder: TextDecoder, cap: number): Asy
   yield text;
 }
 
+/** A file's bytes read whole and gunzipped; `own`: allocated by this read, so `releaseBytes` may free them. */
+export interface WholeBytes {
+  bytes: Buffer;
+  own: boolean;
+}
+
+/**
+ * The bytes `readText` (or `bytesText`, for `given`) would decode in one piece, gunzipped; null when it would stream
+ * them (a file over WHOLE_GZIP_LIMIT), or they cannot be read or inflated whole (readText then reports why).
+ */
+export async function wholeFileBytes(
+  path: string,
+  given?: Uint8Array,
+  options: ReadTextOptions = {},
+): Promise<WholeBytes | null> {
+  let raw: Buffer;
+  try {
+    if (given !== undefined) raw = Buffer.from(given.buffer, given.byteOffset, given.byteLength);
+    else if ((await stat(path)).size > WHOLE_GZIP_LIMIT) return null;
+    else raw = await readFile(path);
+  } catch {
+    return null;
+  }
+  if (!isGzip(raw)) return { bytes: raw, own: given === undefined };
+  try {
+    const cap = Math.min(options.maxInflatedBytes ?? MAX_INFLATED_BYTES, WHOLE_INFLATED_LIMIT);
+    return { bytes: gunzipWhole(raw, cap), own: true };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Frees bytes this module read now instead of at the next full GC: their memory moves into a clone that dies young.
+ * A file's bytes outlive many young collections while its records are decoded, so they are promoted, and a decode
+ * worker otherwise held several files' worth at once (docs/performance.md). Small buffers (Node's shared pool among
+ * them) are left alone.
+ */
+export function releaseBytes(whole: WholeBytes): void {
+  const buffer = whole.bytes.buffer;
+  if (whole.own && buffer instanceof ArrayBuffer && buffer.byteLength >= 64 * 1024)
+    structuredClone(buffer, { transfer: [buffer] });
+}
+
 /**
  * The text of a byte stream (an S3 object's body), gunzipped when it starts with the gzip magic bytes, in chunks as
  * they arrive: the same decoding as a file's, the same inflation cap. Throws InputReadError after yielding

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { generateRecords } from "../../../test/support/records.js";
-import { cutRecordsArray } from "./records-array.js";
+import { type CutLimits, cutRecordsArray as cutBytes } from "./records-array.js";
 import { RecordSplitter } from "./split-records.js";
 
 const records = [...generateRecords(40, { seed: 3, denialRate: 0.2 })] as Record<string, unknown>[];
+
+/** The record texts the cut gives for a whole text's UTF-8 bytes, or null. */
+function cutRecordsArray(text: string, limits?: CutLimits): string[] | null {
+  const bytes = Buffer.from(text);
+  const cuts = cutBytes(bytes, limits);
+  if (cuts === null) return null;
+  return Array.from({ length: cuts.length / 2 }, (_, i) =>
+    bytes.toString("utf8", cuts[2 * i] as number, cuts[2 * i + 1] as number),
+  );
+}
 
 /** The record texts the splitter gives for a whole text. */
 function splitterUnits(text: string): string[] {
@@ -16,8 +26,10 @@ function splitterUnits(text: string): string[] {
 describe("cutting a CloudTrail log file at its records' starts", () => {
   it("gives exactly the splitter's record texts, with any space between the records", () => {
     const compact = records.map((r) => JSON.stringify(r));
+    const unicode = { ...records[5], requestParameters: { name: '☃ ünïcödé {"eventVersion" 🙂' } };
     const shapes = [
       JSON.stringify({ Records: records }),
+      `\uFEFF${JSON.stringify({ Records: [...records.slice(0, 5), unicode, ...records.slice(6)] })}`,
       `\n {"Records":[${compact.join(",\r\n")}]}\n\n`,
       `{ "Records" : [ ${compact.join(" ,\n ")} ] }`,
     ];
