@@ -4,17 +4,11 @@ import {
   allowDocument,
   createRole,
   deniedCall,
+  permissionsBoundary,
   policyEvent,
+  policyViewOf,
   putRolePolicy,
 } from "../../test/support/policy-events.js";
-import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import {
-  createPolicyCompiler,
-  type PolicyHistoryEntry,
-  type PolicyView,
-  policyChangesFrom,
-  replayHistory,
-} from "../policy/index.js";
 import { explainDenial } from "./explain.js";
 import type { Explanation } from "./explanation.schema.js";
 
@@ -27,17 +21,6 @@ import type { Explanation } from "./explanation.schema.js";
 const at = "2026-03-01T09:00:00Z";
 const when = "2026-03-01T10:00:00Z";
 const because = (action: string) => `because no identity-based policy allows the ${action} action`;
-
-function viewOf(events: CloudTrailRecord[]): PolicyView {
-  const none: PolicyHistoryEntry = {
-    type: "import",
-    entry: { kind: "org-none", from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "--none" } },
-  };
-  const changes = events.flatMap((e) =>
-    policyChangesFrom(e).map((change) => ({ type: "change" as const, change })),
-  );
-  return { model: replayHistory([none, ...changes]), compiler: createPolicyCompiler() };
-}
 
 function denied(id: string, action: string, resource: string, params: Record<string, unknown> = {}) {
   const [service = "", name = ""] = action.split(":");
@@ -138,14 +121,14 @@ describe("one deniedby-owned policy per role that accumulates", () => {
   const get = denied("d-10", "dynamodb:GetItem", table, { tableName: "orders" });
 
   it("merges a second fix into the policy the first one wrote, so it replaces nothing", () => {
-    const first = explainDenial(put, { policies: viewOf([role]) });
+    const first = explainDenial(put, { policies: policyViewOf([role]) });
     expect(first.fix.commands).toEqual([
       expect.stringMatching(/^aws iam put-role-policy --role-name app --policy-name deniedby-app /),
     ]);
     expect(first.fix.verified).toBe("allowed");
     // The on-call engineer runs the first fix: the trail records it, the model holds it.
     const applied = putRolePolicy("e-2", "2026-03-01T10:30:00Z", "app", "deniedby-app", first.fix.policy);
-    const second = explainDenial(read, { policies: viewOf([role, applied]) });
+    const second = explainDenial(read, { policies: policyViewOf([role, applied]) });
     expect(second.fix.policy?.Statement).toEqual([
       { Effect: "Allow", Action: "dynamodb:PutItem", Resource: table },
       { Effect: "Allow", Action: "dynamodb:Query", Resource: customers },
@@ -157,18 +140,18 @@ describe("one deniedby-owned policy per role that accumulates", () => {
   });
 
   it("adds an action on the same resource to the statement already there, and repeats nothing", () => {
-    const first = explainDenial(put, { policies: viewOf([role]) });
+    const first = explainDenial(put, { policies: policyViewOf([role]) });
     const applied = putRolePolicy("e-2", "2026-03-01T10:30:00Z", "app", "deniedby-app", first.fix.policy);
-    const third = explainDenial(get, { policies: viewOf([role, applied]) });
+    const third = explainDenial(get, { policies: policyViewOf([role, applied]) });
     expect(third.fix.policy?.Statement).toEqual([
       { Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:GetItem"], Resource: table },
     ]);
-    const again = explainDenial(put, { policies: viewOf([role, applied]) });
+    const again = explainDenial(put, { policies: policyViewOf([role, applied]) });
     expect(again.fix.policy?.Statement).toEqual(first.fix.policy?.Statement);
   });
 
   it("reads the policy first where the model does not know it, and will not merge statements it does not write", () => {
-    const unseen = explainDenial(put, { policies: viewOf([]) });
+    const unseen = explainDenial(put, { policies: policyViewOf([]) });
     expect(unseen.fix.commands[0]).toMatch(
       /^aws iam get-role-policy --role-name app --policy-name deniedby-app /,
     );
@@ -176,7 +159,7 @@ describe("one deniedby-owned policy per role that accumulates", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" }],
     });
-    const e = explainDenial(read, { policies: viewOf([role, handEdited]) });
+    const e = explainDenial(read, { policies: policyViewOf([role, handEdited]) });
     expect(e.fix.commands[0]).toMatch(/^aws iam get-role-policy /);
     expect(e.fix.policy?.Statement).toHaveLength(1);
   });
@@ -184,26 +167,8 @@ describe("one deniedby-owned policy per role that accumulates", () => {
 
 describe("verifying the whole fix", () => {
   const role = createRole("e-1", at, "app");
-  const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/pull-boundary`;
-  const boundary = (actions: string[]) => [
-    policyEvent("e-2", at, {
-      source: "iam",
-      name: "CreatePolicy",
-      params: {
-        policyName: "pull-boundary",
-        path: "/",
-        policyDocument: JSON.stringify(allowDocument(actions)),
-      },
-      response: {
-        policy: { policyName: "pull-boundary", arn: boundaryArn, defaultVersionId: "v1", path: "/" },
-      },
-    }),
-    policyEvent("e-3", at, {
-      source: "iam",
-      name: "PutRolePermissionsBoundary",
-      params: { roleName: "app", permissionsBoundary: boundaryArn },
-    }),
-  ];
+  const boundary = (actions: string[]) =>
+    permissionsBoundary("e-2", at, "app", "pull-boundary", allowDocument(actions)).events;
   const repo = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`;
   const pull = denied("d-11", "ecr:BatchGetImage", repo, { repositoryName: "web" });
 
@@ -216,13 +181,13 @@ describe("verifying the whole fix", () => {
 
   it("is allowed only when every action it grants is: a boundary allowing the denied call alone still blocks the pull", () => {
     const partial = explainDenial(pull, {
-      policies: viewOf([role, noRepoPolicy, ...boundary(["ecr:BatchGetImage"])]),
+      policies: policyViewOf([role, noRepoPolicy, ...boundary(["ecr:BatchGetImage"])]),
     });
     expect(partial.fix.verified).toBe(
       `still denied by the permissions boundary: no statement allows it in the permissions boundary (for ecr:GetDownloadUrlForLayer on ${repo})`,
     );
     const noToken = explainDenial(pull, {
-      policies: viewOf([
+      policies: policyViewOf([
         role,
         noRepoPolicy,
         ...boundary(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]),
@@ -233,7 +198,7 @@ describe("verifying the whole fix", () => {
     );
     expect(partial.fix.summary).toMatch(/^This change alone does not make the call succeed/);
     const whole = explainDenial(pull, {
-      policies: viewOf([
+      policies: policyViewOf([
         role,
         noRepoPolicy,
         ...boundary([
@@ -250,24 +215,14 @@ describe("verifying the whole fix", () => {
   it("evaluates the snapshot resource too: a boundary scoped to volumes blocks ec2:CreateSnapshot's snapshot", () => {
     const volume = `arn:aws:ec2:eu-west-1:${ACCOUNT}:volume/vol-0123456789abcdef0`;
     const snap = denied("d-12", "ec2:CreateSnapshot", volume, { volumeId: "vol-0123456789abcdef0" });
-    const scoped = [
-      policyEvent("e-2", at, {
-        source: "iam",
-        name: "CreatePolicy",
-        params: {
-          policyName: "pull-boundary",
-          path: "/",
-          policyDocument: JSON.stringify(
-            allowDocument("ec2:CreateSnapshot", `arn:aws:ec2:*:${ACCOUNT}:volume/*`),
-          ),
-        },
-        response: {
-          policy: { policyName: "pull-boundary", arn: boundaryArn, defaultVersionId: "v1", path: "/" },
-        },
-      }),
-      boundary([])[1] as CloudTrailRecord,
-    ];
-    const e = explainDenial(snap, { policies: viewOf([role, ...scoped]) });
+    const scoped = permissionsBoundary(
+      "e-2",
+      at,
+      "app",
+      "pull-boundary",
+      allowDocument("ec2:CreateSnapshot", `arn:aws:ec2:*:${ACCOUNT}:volume/*`),
+    ).events;
+    const e = explainDenial(snap, { policies: policyViewOf([role, ...scoped]) });
     expect(e.fix.verified).toMatch(
       /^still denied by the permissions boundary: .* \(for ec2:CreateSnapshot on arn:aws:ec2:eu-west-1::snapshot\/\*\)$/,
     );

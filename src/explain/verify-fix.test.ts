@@ -1,50 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { allowDocument, createRole, deniedCall, policyEvent } from "../../test/support/policy-events.js";
-import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import {
-  createPolicyCompiler,
-  type PolicyHistoryEntry,
-  type PolicyView,
-  policyChangesFrom,
-  replayHistory,
-} from "../policy/index.js";
+  allowDocument,
+  createRole,
+  deniedCall,
+  permissionsBoundary,
+  policyViewOf,
+} from "../../test/support/policy-events.js";
 import { explainDenial, explainWithRule } from "./explain.js";
 import type { Fix } from "./explanation.schema.js";
 import { verifyFix, withVerdict } from "./verify-fix.js";
 
-/** A model replayed from the given trail events (in no organisation), as the store's pipeline builds it. */
-function viewOf(events: CloudTrailRecord[]): PolicyView {
-  const none: PolicyHistoryEntry = {
-    type: "import",
-    entry: { kind: "org-none", from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "--none" } },
-  };
-  const entries: PolicyHistoryEntry[] = [
-    none,
-    ...events.flatMap((e) => policyChangesFrom(e).map((change) => ({ type: "change" as const, change }))),
-  ];
-  return { model: replayHistory(entries), compiler: createPolicyCompiler() };
-}
-
 const at = "2026-03-01T09:00:00Z";
-const boundaryArn = "arn:aws:iam::111122223333:policy/app-boundary";
 const app = createRole("e-1", at, "app");
-const boundary = [
-  policyEvent("e-2", at, {
-    source: "iam",
-    name: "CreatePolicy",
-    params: {
-      policyName: "app-boundary",
-      path: "/",
-      policyDocument: JSON.stringify(allowDocument("s3:GetObject")),
-    },
-    response: { policy: { policyName: "app-boundary", arn: boundaryArn, defaultVersionId: "v1", path: "/" } },
-  }),
-  policyEvent("e-3", at, {
-    source: "iam",
-    name: "PutRolePermissionsBoundary",
-    params: { roleName: "app", permissionsBoundary: boundaryArn },
-  }),
-];
+const { events: boundary } = permissionsBoundary(
+  "e-2",
+  at,
+  "app",
+  "app-boundary",
+  allowDocument("s3:GetObject"),
+);
 const putItem = deniedCall("d-1", "2026-03-01T10:00:00Z", {
   roleName: "app",
   source: "dynamodb",
@@ -57,14 +31,14 @@ const putItem = deniedCall("d-1", "2026-03-01T10:00:00Z", {
 
 describe("verifying a fix in the policy model", () => {
   it("finds the proposed identity grant allowed when nothing else blocks", () => {
-    const e = explainDenial(putItem, { policies: viewOf([app]) });
+    const e = explainDenial(putItem, { policies: policyViewOf([app]) });
     expect(e.fix.policy).not.toBeNull();
     expect(e.fix.verified).toBe("allowed");
     expect(e.fix.summary).not.toMatch(/^This change alone/);
   });
 
   it("says the boundary still denies, and puts that before the fix's own summary", () => {
-    const e = explainDenial(putItem, { policies: viewOf([app, ...boundary]) });
+    const e = explainDenial(putItem, { policies: policyViewOf([app, ...boundary]) });
     expect(e.fix.verified).toBe(
       "still denied by the permissions boundary: no statement allows it in the permissions boundary",
     );
@@ -75,7 +49,7 @@ describe("verifying a fix in the policy model", () => {
   });
 
   it("cannot judge a role the model never saw, and says what it lacks", () => {
-    const e = explainDenial(putItem, { policies: viewOf([]) });
+    const e = explainDenial(putItem, { policies: policyViewOf([]) });
     expect(e.fix.verified).toBe(
       "unknown: identity: arn:aws:iam::111122223333:role/app was never imported or seen in the trail",
     );
@@ -83,7 +57,7 @@ describe("verifying a fix in the policy model", () => {
 
   it("gives no verdict without a model, and refuses a resource-policy statement without a Principal", () => {
     expect(explainDenial(putItem).fix.verified).toBeNull();
-    const view = viewOf([app]);
+    const view = policyViewOf([app]);
     const { explanation, evaluation } = explainWithRule(putItem, { policies: view });
     if (!evaluation) throw new Error("no evaluation");
     // The identity grant names no Principal: as a resource-policy statement it cannot be held.
@@ -95,7 +69,7 @@ describe("verifying a fix in the policy model", () => {
   });
 
   it("will not judge a condition on a key the trail does not record and the call does not imply", () => {
-    const view = viewOf([app]);
+    const view = policyViewOf([app]);
     const { explanation, evaluation } = explainWithRule(putItem, { policies: view });
     if (!evaluation || !explanation.fix.policy) throw new Error("no evaluation");
     const [statement] = explanation.fix.policy.Statement;

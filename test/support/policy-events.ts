@@ -1,6 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
+import {
+  createPolicyCompiler,
+  type PolicyHistoryEntry,
+  type PolicyView,
+  policyChangesFrom,
+  replayHistory,
+} from "../../src/policy/index.js";
 
 /**
  * CloudTrail records of the policy events the model reads (IAM, resource and Organizations calls) and of denied
@@ -182,4 +189,46 @@ export function writeOrgDirectory(dir: string, spec: OrgSpec): void {
       write(`targets/${p.id}.json`, { Targets: p.targets.map((t) => ({ TargetId: t })) });
     }
   }
+}
+
+/** A policy model replayed from `events` alone, in no organisation, as the store's pipeline builds it. */
+export function policyViewOf(events: CloudTrailRecord[]): PolicyView {
+  const none: PolicyHistoryEntry = {
+    type: "import",
+    entry: { kind: "org-none", from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "--none" } },
+  };
+  const changes = events.flatMap((e) =>
+    policyChangesFrom(e).map((change) => ({ type: "change" as const, change })),
+  );
+  return { model: replayHistory([none, ...changes]), compiler: createPolicyCompiler() };
+}
+
+/**
+ * A customer-managed policy `policyName` created with `document`, then set as `roleName`'s permissions boundary:
+ * events `${id}-create` and `${id}-set`.
+ */
+export function permissionsBoundary(
+  id: string,
+  at: string,
+  roleName: string,
+  policyName: string,
+  document: unknown,
+): { arn: string; events: CloudTrailRecord[] } {
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/${policyName}`;
+  return {
+    arn,
+    events: [
+      policyEvent(`${id}-create`, at, {
+        source: "iam",
+        name: "CreatePolicy",
+        params: { policyName, path: "/", policyDocument: JSON.stringify(document) },
+        response: { policy: { policyName, arn, defaultVersionId: "v1", path: "/" } },
+      }),
+      policyEvent(`${id}-set`, at, {
+        source: "iam",
+        name: "PutRolePermissionsBoundary",
+        params: { roleName, permissionsBoundary: arn },
+      }),
+    ],
+  };
 }
