@@ -1,10 +1,11 @@
 import { isAscii } from "node:buffer";
+import { TextDecoder } from "node:util";
 import { normaliseRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
 import type { DecodedEvents, StoredEvent } from "../db/ingest.repository.js";
 import { UsageFolder } from "../db/usage-fold.js";
 import { fileRecordChunks } from "../sources/files/files.source.js";
-import { releaseBytes, type WholeBytes, wholeFileBytes } from "../sources/files/read-text.js";
+import { releaseBytes, wholeFileBytes } from "../sources/files/read-text.js";
 import { cutRecordsArray } from "../sources/files/records-array.js";
 import type { FileIdentity, Place } from "../sources/source.js";
 import { type DecodedReject, type DecodeSink, decodeText, decodeValue } from "./record-decoder.js";
@@ -71,21 +72,6 @@ class PartBuilder implements DecodeSink {
   }
 }
 
-/**
- * A file read whole and laid out as CloudTrail writes it (src/sources/files/records-array.ts): its bytes and where
- * each record lies in them; null for a file that streams (larger than a whole read allows), cannot be read, or has
- * another shape: the splitter reads those, and reports what is wrong with them.
- */
-async function wholeFileRecords(
-  file: FileIdentity,
-  options: FileDecodeOptions,
-): Promise<{ whole: WholeBytes; cuts: number[] } | null> {
-  const read = options.maxInflatedBytes !== undefined ? { maxInflatedBytes: options.maxInflatedBytes } : {};
-  const whole = await wholeFileBytes(file.path, options.bytes, read);
-  const cuts = whole === null ? null : cutRecordsArray(whole.bytes);
-  return whole === null || cuts === null ? null : { whole, cuts };
-}
-
 /** `text` parsed, or undefined when it is not JSON. */
 function parsed(text: string): unknown {
   try {
@@ -95,62 +81,69 @@ function parsed(text: string): unknown {
   }
 }
 
+/** Record i of a cut file as text: ASCII (CloudTrail's usual) is its own Latin-1; anything else is decoded. */
+function recordText(bytes: Buffer, cuts: number[], i: number, utf8: TextDecoder | null): string {
+  const [start, end] = [cuts[2 * i] as number, cuts[2 * i + 1] as number];
+  return utf8 === null ? bytes.toString("latin1", start, end) : utf8.decode(bytes.subarray(start, end));
+}
+
 /**
- * Reads, splits, parses, checks, normalises and folds one file, a part at a time. A file in CloudTrail's own layout
- * is cut at its records' starts; at the first piece that does not parse (a damaged record, or a cut inside one),
- * and for any other file, the splitter takes over, past the records already decoded.
+ * Reads, cuts or splits, parses, checks, normalises and folds one file, a part at a time. A file read whole and
+ * laid out as CloudTrail writes it is cut at its records' starts (src/sources/files/records-array.ts); at the first
+ * piece that does not parse (a damaged record, or a cut inside one), and for any other file, the splitter takes
+ * over, past the records already decoded, from the bytes already read when there are.
  */
 export async function* decodeFile(
   file: FileIdentity,
   options: FileDecodeOptions = {},
   partRecords = PART_RECORDS,
 ): AsyncGenerator<DecodedPart> {
+  const read = options.maxInflatedBytes !== undefined ? { maxInflatedBytes: options.maxInflatedBytes } : {};
+  const whole = await wholeFileBytes(file.path, options.bytes, read);
+  const cuts = whole === null ? null : cutRecordsArray(whole.bytes);
   let part = new PartBuilder();
   let decoded = 0;
-  const cut = await wholeFileRecords(file, options);
-  if (cut !== null) {
-    const { whole, cuts } = cut;
-    // ASCII (CloudTrail's usual) is its own Latin-1; anything else is decoded as the whole text would be.
-    const utf8 = isAscii(whole.bytes) ? null : new TextDecoder("utf-8");
-    for (let i = 0; i < cuts.length; i += 2) {
-      const [start, end] = [cuts[i] as number, cuts[i + 1] as number];
-      const text =
-        utf8 === null
-          ? whole.bytes.toString("latin1", start, end)
-          : utf8.decode(whole.bytes.subarray(start, end));
-      const value = parsed(text);
-      if (value === undefined) break;
-      part.chars += text.length;
-      decodeValue(value, text, { location: file.path, position: `record ${decoded++}` }, part);
-      if (part.records >= partRecords) {
-        yield part.take();
-        part = new PartBuilder();
-      }
-    }
-    releaseBytes(whole);
-  }
-  if (cut === null || decoded < cut.cuts.length / 2) {
-    let units = 0;
-    for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes, options.bytes)) {
-      for (const item of chunk) {
-        if (item.kind === "text") {
-          if (units++ < decoded) continue;
-          part.chars += item.text.length;
-          decodeText(item.text, item.place, part);
-        } else if (item.kind === "reject")
-          part.reject({
-            reason: item.reason,
-            detail: item.detail,
-            raw: item.raw,
-            place: item.place,
-            records: item.records ?? null,
-          });
+  try {
+    if (whole !== null && cuts !== null) {
+      const utf8 = isAscii(whole.bytes) ? null : new TextDecoder("utf-8");
+      for (; decoded < cuts.length / 2; decoded++) {
+        const text = recordText(whole.bytes, cuts, decoded, utf8);
+        const value = parsed(text);
+        if (value === undefined) break;
+        part.chars += text.length;
+        decodeValue(value, text, { location: file.path, position: `record ${decoded}` }, part);
         if (part.records >= partRecords) {
           yield part.take();
           part = new PartBuilder();
         }
       }
     }
+    if (cuts === null || decoded < cuts.length / 2) {
+      let units = 0;
+      const bytes = whole?.bytes ?? options.bytes;
+      for await (const chunk of fileRecordChunks(file.path, options.maxInflatedBytes, bytes)) {
+        for (const item of chunk) {
+          if (item.kind === "text") {
+            if (units++ < decoded) continue;
+            part.chars += item.text.length;
+            decodeText(item.text, item.place, part);
+          } else if (item.kind === "reject")
+            part.reject({
+              reason: item.reason,
+              detail: item.detail,
+              raw: item.raw,
+              place: item.place,
+              records: item.records ?? null,
+            });
+          if (part.records >= partRecords) {
+            yield part.take();
+            part = new PartBuilder();
+          }
+        }
+      }
+    }
+  } finally {
+    if (whole !== null) releaseBytes(whole);
   }
   if (part.records > 0 || part.rejects.length > 0 || part.ignoredCount > 0 || part.chars > 0)
     yield part.take();

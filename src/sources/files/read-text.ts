@@ -49,6 +49,28 @@ function gunzipWhole(bytes: Buffer, limit: number): Buffer {
 }
 
 /**
+ * Bytes read whole, gunzipped in one call when they start with the gzip magic bytes; null when they are truncated,
+ * corrupt or inflate past the limit (the caller streams them instead, or leaves them to whoever does).
+ */
+function inflateWhole(bytes: Buffer, cap: number): Buffer | null {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT));
+  } catch {
+    return null;
+  }
+}
+
+/** A file's bytes when it is read whole (at most WHOLE_GZIP_LIMIT on disk), else null: it streams. */
+async function readWhole(path: string): Promise<Buffer | null> {
+  try {
+    return (await stat(path)).size <= WHOLE_GZIP_LIMIT ? await readFile(path) : null;
+  } catch (error) {
+    throw new InputReadError("file.unreadable", (error as Error).message);
+  }
+}
+
+/**
  * Text of a whole buffer. CloudTrail JSON is almost always ASCII, and an ASCII buffer's Latin-1 string is its
  * UTF-8 text: one check and a copy instead of a UTF-8 decode. Anything else (a byte over 0x7f, a BOM) goes through
  * the UTF-8 decoder.
@@ -73,20 +95,9 @@ export async function* readText(
   const decoder = new TextDecoder("utf-8");
   const cap = options.maxInflatedBytes ?? MAX_INFLATED_BYTES;
   if (path !== "-") {
-    let size: number;
-    try {
-      size = (await stat(path)).size;
-    } catch (error) {
-      throw new InputReadError("file.unreadable", (error as Error).message);
-    }
-    if (size <= WHOLE_GZIP_LIMIT) {
-      const bytes = await readFile(path).catch((error: Error) => {
-        throw new InputReadError("file.unreadable", error.message);
-      });
-      yield* wholeText(bytes, decoder, cap);
-      return;
-    }
-    yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder, cap);
+    const bytes = await readWhole(path);
+    if (bytes !== null) yield* wholeText(bytes, decoder, cap);
+    else yield* streamText(createReadStream(path, { highWaterMark: CHUNK }), decoder, cap);
     return;
   }
   yield* streamText(stdin, decoder, cap);
@@ -101,23 +112,20 @@ export function bytesText(bytes: Uint8Array, options: ReadTextOptions = {}): Asy
   return wholeText(buffer, new TextDecoder("utf-8"), options.maxInflatedBytes ?? MAX_INFLATED_BYTES);
 }
 
+/** The text of bytes read whole, or null when they cannot be inflated whole. */
+function inflatedText(bytes: Buffer, decoder: TextDecoder, cap: number): string | null {
+  const inflated = inflateWhole(bytes, cap);
+  return inflated === null ? null : textOf(inflated, decoder);
+}
+
 async function* wholeText(bytes: Buffer, decoder: TextDecoder, cap: number): AsyncGenerator<string> {
-  if (!isGzip(bytes)) {
-    yield textOf(bytes, decoder);
-    return;
-  }
-  let text: string;
-  try {
-    text = textOf(gunzipWhole(bytes, Math.min(cap, WHOLE_INFLATED_LIMIT)), decoder);
-  } catch {
-    // Truncated, corrupt or inflating past the limit: stream it instead, to keep every record before the damage
-    // and never hold more than a chunk of what it inflates to.
-    yield* streamText(Readable.from([bytes], { objectMode: false }), decoder, cap);
-    return;
-  }
-  // The inflated bytes are not held across the yield: they die young instead of waiting, promoted, for a full GC
-  // while the text is decoded (docs/performance.md).
-  yield text;
+  // The inflated bytes are not held across the yield (only their text is): they die young instead of waiting,
+  // promoted, for a full GC while the text is decoded (docs/performance.md).
+  const text = inflatedText(bytes, decoder, cap);
+  if (text !== null) yield text;
+  // Truncated, corrupt or inflating past the limit: stream it instead, to keep every record before the damage and
+  // never hold more than a chunk of what it inflates to.
+  else yield* streamText(Readable.from([bytes], { objectMode: false }), decoder, cap);
 }
 
 /** A file's bytes read whole and gunzipped; `own`: allocated by this read, so `releaseBytes` may free them. */
@@ -135,21 +143,17 @@ export async function wholeFileBytes(
   given?: Uint8Array,
   options: ReadTextOptions = {},
 ): Promise<WholeBytes | null> {
-  let raw: Buffer;
+  let raw: Buffer | null;
   try {
-    if (given !== undefined) raw = Buffer.from(given.buffer, given.byteOffset, given.byteLength);
-    else if ((await stat(path)).size > WHOLE_GZIP_LIMIT) return null;
-    else raw = await readFile(path);
+    raw =
+      given !== undefined
+        ? Buffer.from(given.buffer, given.byteOffset, given.byteLength)
+        : await readWhole(path);
   } catch {
     return null;
   }
-  if (!isGzip(raw)) return { bytes: raw, own: given === undefined };
-  try {
-    const cap = Math.min(options.maxInflatedBytes ?? MAX_INFLATED_BYTES, WHOLE_INFLATED_LIMIT);
-    return { bytes: gunzipWhole(raw, cap), own: true };
-  } catch {
-    return null;
-  }
+  const bytes = raw === null ? null : inflateWhole(raw, options.maxInflatedBytes ?? MAX_INFLATED_BYTES);
+  return bytes === null ? null : { bytes, own: given === undefined || bytes !== raw };
 }
 
 /**
