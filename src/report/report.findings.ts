@@ -16,6 +16,9 @@ import {
 import type { PatternGrant } from "../policy/index.js";
 import type { ReportFinding } from "./report.schemas.js";
 
+/** What a finding of the report says, by its code: how much it matters, its title and the advice. */
+export type FindingTexts = Record<string, { severity: "warning" | "info"; title: string; text: string }>;
+
 /** What the report flags about a role. Codes are stable: clients, tests and the renderers match on them. */
 export const reportFindings = {
   "dual-use-role": {
@@ -68,7 +71,7 @@ export const reportFindings = {
     title: "Probably needs iam:PassRole, which the trail never shows",
     text: "The role launched tasks, services, functions or instances with roles. CloudTrail does not log iam:PassRole, so the recommended policy holds it only when a denial named it; scope it to the roles passed.",
   },
-} as const satisfies Record<string, { severity: "warning" | "info"; title: string; text: string }>;
+} as const satisfies FindingTexts;
 export type ReportFindingCode = keyof typeof reportFindings;
 
 /** Report-wide limits of what a trail can tell. */

@@ -4,6 +4,7 @@ import {
   type TaskDefinitionFacts,
   taskDefinitionFamily,
 } from "../cloudtrail/ecs-task-records.js";
+import type { FindingTexts } from "./report.findings.js";
 import type { TaskFinding } from "./report.schemas.js";
 
 /**
@@ -27,7 +28,7 @@ export const taskFindingTexts = {
     title: "ECS Exec is on, but the task role cannot open its channels",
     text: "`aws ecs execute-command` will fail: the SSM agent in the task opens the session with the task role, which needs all four ssmmessages channel actions. Grant them to the task role (Resource `*`).",
   },
-} as const satisfies Record<string, { severity: "warning" | "info"; title: string; text: string }>;
+} as const satisfies FindingTexts;
 export type TaskFindingCode = keyof typeof taskFindingTexts;
 
 /** Names of variables that hold secrets by convention; matched case-insensitively on the whole name. */
