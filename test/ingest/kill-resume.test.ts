@@ -1,26 +1,20 @@
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.js";
 import { dumpData, tempDir } from "../support/db.js";
 import { ingestPaths, runStages } from "../support/ingest.js";
+import { runCliProcess, writeCorpus } from "../support/processes.js";
 import { generateRecords } from "../support/records.js";
 
-const root = resolve(import.meta.dirname, "../..");
 const TOTAL = 60_000;
 
-async function writeCorpus(path: string): Promise<void> {
-  const out = createWriteStream(path);
-  let i = 0;
-  for (const record of generateRecords(TOTAL, { seed: 7, denialRate: 0.05 })) {
-    // A few bad lines among the good ones, so quarantine takes part in the resume too.
-    if (i++ % 9_999 === 5_000) out.write('{"eventID": "cut-off", "eventTime": \n');
-    if (!out.write(`${JSON.stringify(record)}\n`))
-      await new Promise<void>((r) => out.once("drain", () => r()));
-  }
-  await new Promise<void>((r) => out.end(r));
+/** JSON lines with a few bad lines among the good ones, so quarantine takes part in the resume too. */
+function writeLinesCorpus(path: string): Promise<void> {
+  return writeCorpus(path, TOTAL, { seed: 7, denialRate: 0.05 }, (i) =>
+    i % 9_999 === 5_000 ? '{"eventID": "cut-off", "eventTime": ' : undefined,
+  );
 }
 
 /** The same records as CloudTrail delivers them: `.json.gz` files of 5,000 records each. */
@@ -36,16 +30,8 @@ function writeGzipCorpus(dir: string): void {
   }
 }
 
-function runIngest(db: string, file: string, workers = 0) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "ingest", "--db", db, file], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, DENIEDBY_INGEST_WORKERS: String(workers) },
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on("exit", (code, signal) => r({ code, signal })),
-  );
-  return { child, exited };
+function runIngest(db: string, input: string, workers: number) {
+  return runCliProcess(["ingest", "--db", db, input], { DENIEDBY_INGEST_WORKERS: String(workers) });
 }
 
 function committedEvents(db: string): number {
@@ -98,7 +84,7 @@ describe("an ingest killed with SIGKILL and run again", () => {
   it("ends with exactly the database one uninterrupted run gives", async () => {
     const dir = tempDir();
     const file = join(dir, "corpus.jsonl");
-    await writeCorpus(file);
+    await writeLinesCorpus(file);
     const { expected, data, code } = await killAndResume(dir, file, 0);
     expect(code).toBe(1); // the bad lines are reported again: the file was not finished before the kill
     expect(data).toEqual(expected);

@@ -78,15 +78,23 @@ export function runCliProcess(args: string[], env: Record<string, string | undef
   return { child, exited };
 }
 
-/** Writes generated records as JSON lines (see generateRecords for the options). */
+/**
+ * Writes generated records as JSON lines (see generateRecords for the options); `lineBefore(i)`, when it gives a
+ * line, writes it before the i-th record (a broken line among good ones, say).
+ */
 export async function writeCorpus(
   path: string,
   count: number,
   options: Parameters<typeof generateRecords>[1] = {},
+  lineBefore: (index: number) => string | undefined = () => undefined,
 ): Promise<void> {
   const out = createWriteStream(path);
-  for (const record of generateRecords(count, options))
+  let index = 0;
+  for (const record of generateRecords(count, options)) {
+    const extra = lineBefore(index++);
+    if (extra !== undefined) out.write(`${extra}\n`);
     if (!out.write(`${JSON.stringify(record)}\n`))
       await new Promise<void>((r) => out.once("drain", () => r()));
+  }
   await new Promise<void>((r) => out.end(r));
 }
