@@ -26,9 +26,21 @@ export class DecodeFailedError extends DomainError<"ingest.decode_failed"> {
 const QUEUED_BYTES_PER_WORKER = 1024 * 1024;
 const QUEUED_FILES_PER_WORKER = 64;
 
+/** Parts the workers have posted and the reader has not taken yet, and their records. */
+export interface Untaken {
+  parts: number;
+  records: number;
+}
+
+/** A pool of decode workers: a FileDecoder that also tells what it holds decoded and not yet taken. */
+export interface DecodePool extends FileDecoder {
+  /** What waits to be taken, across all files: what the workers' back-pressure bounds (decode.worker.ts). */
+  untaken(): Untaken;
+}
+
 /** One file's parts as they arrive, read in order by the session. */
 class Task implements AsyncIterable<DecodedPart> {
-  readonly parts: DecodedPart[] = [];
+  private readonly parts: DecodedPart[] = [];
   ended = false;
   failure: Error | null = null;
   /** The worker decoding it, once it has one. */
@@ -39,7 +51,16 @@ class Task implements AsyncIterable<DecodedPart> {
     readonly id: number,
     readonly file: FileIdentity,
     readonly options: FileDecodeOptions,
+    /** The pool's count of parts not taken, which this task's parts join and leave. */
+    private readonly untaken: Untaken,
   ) {}
+
+  /** A part the worker posted. */
+  receive(part: DecodedPart): void {
+    this.parts.push(part);
+    this.untaken.parts++;
+    this.untaken.records += part.records;
+  }
 
   /** A message for this task arrived. */
   notify(): void {
@@ -52,6 +73,8 @@ class Task implements AsyncIterable<DecodedPart> {
     for (;;) {
       const part = this.parts.shift();
       if (part !== undefined) {
+        this.untaken.parts--;
+        this.untaken.records -= part.records;
         this.worker?.postMessage({
           kind: "taken",
           id: this.id,
@@ -97,8 +120,9 @@ function startWorker(): Worker {
 }
 
 /** A pool of `size` decode workers; `close` ends them. */
-export function decodePool(size: number): FileDecoder {
+export function decodePool(size: number): DecodePool {
   const waiting: Task[] = [];
+  const untaken: Untaken = { parts: 0, records: 0 };
   let nextId = 0;
   let broken: Error | null = null;
   const slots: Slot[] = Array.from({ length: size }, () => ({
@@ -132,7 +156,7 @@ export function decodePool(size: number): FileDecoder {
     slot.worker.on("message", (message: FromWorker) => {
       const task = slot.tasks.get(message.id);
       if (task === undefined) return;
-      if (message.kind === "part") task.parts.push(message.part);
+      if (message.kind === "part") task.receive(message.part);
       else {
         if (message.kind === "failed")
           task.failure = new DecodeFailedError(`decoding ${task.file.path}: ${message.message}`);
@@ -152,7 +176,7 @@ export function decodePool(size: number): FileDecoder {
   return {
     lookahead: size * QUEUED_FILES_PER_WORKER,
     decode(file, options = {}) {
-      const task = new Task(nextId++, file, options);
+      const task = new Task(nextId++, file, options, untaken);
       if (broken) task.failure = broken;
       else {
         waiting.push(task);
@@ -160,6 +184,7 @@ export function decodePool(size: number): FileDecoder {
       }
       return task;
     },
+    untaken: () => ({ ...untaken }),
     async close() {
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },

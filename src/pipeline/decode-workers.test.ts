@@ -141,14 +141,16 @@ describe("decoding files on worker threads", () => {
     const pool = decodePool(1);
     try {
       const tasks = files.map((file) => pool.decode(file));
-      const posted = () => tasks.map((t) => (t as unknown as { parts: unknown[] }).parts.length);
-      // Nothing is taken: the worker went on from file to file on its own until 12,000 records waited.
-      await vi.waitFor(() => expect(posted()).toEqual([1, 1, 1, 1, 0]), { timeout: 30_000 });
+      // Nothing is taken: the worker went on from file to file on its own until 12,000 records waited (a part of
+      // each of the first four files; it decodes them in order).
+      const four = { parts: 4, records: 1_000 + 1_000 + 5_000 + 5_000 };
+      await vi.waitFor(() => expect(pool.untaken()).toEqual(four), { timeout: 30_000 });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(posted()).toEqual([1, 1, 1, 1, 0]);
-      let taken = 0;
-      for (const task of tasks) for await (const part of task) taken += part.records;
-      expect(taken).toBe(17_000);
+      expect(pool.untaken()).toEqual(four);
+      const taken: number[] = [];
+      for (const task of tasks) for await (const part of task) taken.push(part.records);
+      expect(taken).toEqual(sizes);
+      expect(pool.untaken()).toEqual({ parts: 0, records: 0 });
     } finally {
       await pool.close();
     }
