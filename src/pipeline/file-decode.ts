@@ -32,16 +32,30 @@ export const PART_RECORDS = 5_000;
 /** What a part weighs against a worker's limit of parts not taken: its records, and at least one. */
 export const partWeight = (part: DecodedPart): number => Math.max(1, part.records);
 
+/** The part being decoded: `take` hands it over and starts the next. */
 class PartBuilder implements DecodeSink {
-  readonly stored: StoredEvent[] = [];
-  readonly storedAt: number[] = [];
-  readonly rejects: DecodedReject[] = [];
-  readonly folder = new UsageFolder();
+  private stored: StoredEvent[] = [];
+  private storedAt: number[] = [];
+  private rejects: DecodedReject[] = [];
+  private folder = new UsageFolder();
   chars = 0;
-  ignoredCount = 0;
+  private ignoredCount = 0;
+
+  /** `size`: the records that make a part full. */
+  constructor(private readonly size: number) {}
 
   get records(): number {
     return this.stored.length + this.folder.count;
+  }
+
+  /** It holds a whole part: time to hand it over. */
+  get full(): boolean {
+    return this.records >= this.size;
+  }
+
+  /** Nothing was decoded into it, not even a reject or input it ignored. */
+  get empty(): boolean {
+    return this.records === 0 && this.rejects.length === 0 && this.ignoredCount === 0 && this.chars === 0;
   }
 
   record(record: CloudTrailRecord, raw: string, _place: Place): void {
@@ -61,14 +75,22 @@ class PartBuilder implements DecodeSink {
     this.ignoredCount++;
   }
 
+  /** The part decoded so far; the builder starts an empty one. */
   take(): DecodedPart {
-    return {
+    const part: DecodedPart = {
       events: { stored: this.stored, storedAt: this.storedAt, folded: this.folder.take() },
       rejects: this.rejects,
       records: this.records,
       ignored: this.ignoredCount,
       chars: this.chars,
     };
+    this.stored = [];
+    this.storedAt = [];
+    this.rejects = [];
+    this.folder = new UsageFolder();
+    this.chars = 0;
+    this.ignoredCount = 0;
+    return part;
   }
 }
 
@@ -101,7 +123,7 @@ export async function* decodeFile(
   const read = options.maxInflatedBytes !== undefined ? { maxInflatedBytes: options.maxInflatedBytes } : {};
   const whole = await wholeFileBytes(file.path, options.bytes, read);
   const cuts = whole === null ? null : cutRecordsArray(whole.bytes);
-  let part = new PartBuilder();
+  const part = new PartBuilder(partRecords);
   let decoded = 0;
   try {
     if (whole !== null && cuts !== null) {
@@ -112,10 +134,7 @@ export async function* decodeFile(
         if (value === undefined) break;
         part.chars += text.length;
         decodeValue(value, text, { location: file.path, position: `record ${decoded}` }, part);
-        if (part.records >= partRecords) {
-          yield part.take();
-          part = new PartBuilder();
-        }
+        if (part.full) yield part.take();
       }
     }
     if (cuts === null || decoded < cuts.length / 2) {
@@ -135,18 +154,14 @@ export async function* decodeFile(
               place: item.place,
               records: item.records ?? null,
             });
-          if (part.records >= partRecords) {
-            yield part.take();
-            part = new PartBuilder();
-          }
+          if (part.full) yield part.take();
         }
       }
     }
   } finally {
     if (whole !== null) releaseBytes(whole);
   }
-  if (part.records > 0 || part.rejects.length > 0 || part.ignoredCount > 0 || part.chars > 0)
-    yield part.take();
+  if (!part.empty) yield part.take();
 }
 
 /** How a file is read. */
