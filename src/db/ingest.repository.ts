@@ -4,7 +4,7 @@ import type { Checkpoint, CredentialRequest, FileMark } from "../sources/source.
 import type { Db } from "./client.js";
 import { eventKey } from "./event-key.js";
 import { EXAMPLES_SOURCE } from "./examples.repository.js";
-import { Aggregates, type FoldedEvents, foldedKey, MAX_AGENTS, type UsageAggregate } from "./usage-fold.js";
+import { Aggregates, type FoldedEvents, foldedKey, mergeAgents, type UsageAggregate } from "./usage-fold.js";
 
 export type { UsageAggregate } from "./usage-fold.js";
 
@@ -66,12 +66,6 @@ export interface BatchResult {
   usage: number;
   duplicates: number;
   quarantined: number;
-}
-
-/** Union of two JSON arrays of user agents, keeping the lexically smallest few: the same whatever the order. */
-export function mergeAgents(a: string, b: string): string {
-  const set = new Set<string>([...(JSON.parse(a) as string[]), ...(JSON.parse(b) as string[])]);
-  return JSON.stringify([...set].sort().slice(0, MAX_AGENTS));
 }
 
 /** The INSERT of one usage_daily row; its values in the order `usageValues` gives. */
@@ -250,7 +244,7 @@ function storeDecoded(write: BatchWrite): void {
     }
     if (seen === null) {
       result.usage += f.count;
-      aggregates.addFolded(f);
+      aggregates.addRows(f.usage, f.sessions);
       continue;
     }
     const old = seen;
@@ -289,8 +283,8 @@ function storeCredentialRequests({ s, batch, result }: BatchWrite): void {
 /** The batch's aggregates, rejects and progress marks. */
 function storeTheRest({ s, batch, result, aggregates }: BatchWrite): void {
   const examples = fromExamples(batch);
-  for (const u of aggregates.usage.values()) s.upsertUsage.run(...usageValues(u), examples);
-  for (const x of aggregates.sessions.values())
+  for (const u of aggregates.usage.rows) s.upsertUsage.run(...usageValues(u), examples);
+  for (const x of aggregates.sessions.rows)
     s.upsertSession.run(
       x.roleArn,
       x.shape,

@@ -29,12 +29,12 @@ export interface SessionAggregate {
 export const MAX_AGENTS = 5;
 const MAX_AGENT_LENGTH = 256;
 
-export function usageKey(u: UsageAggregate): string {
-  return `${u.day}\0${u.principalArn}\0${u.eventSource}\0${u.eventName}\0${u.resource}`;
-}
-
-function sessionKey(s: SessionAggregate): string {
-  return `${s.roleArn}\0${s.shape}\0${s.delivery}\0${s.provider}\0${s.invokedBy}`;
+/** Union of two JSON arrays of user agents, keeping the MAX_AGENTS smallest: the same whatever the order. */
+export function mergeAgents(a: string, b: string): string {
+  const kept: string[] = [];
+  for (const agent of [...(JSON.parse(a) as string[]), ...(JSON.parse(b) as string[])])
+    keepSmallest(kept, agent);
+  return JSON.stringify(kept);
 }
 
 /** Inserts into a sorted array of distinct strings that keeps only the MAX_AGENTS smallest. */
@@ -48,8 +48,8 @@ export function keepSmallest(sorted: string[], value: string): void {
   if (sorted.length > MAX_AGENTS) sorted.pop();
 }
 
-/** The usage row an event counts under, before its call is counted. */
-function usageTemplate(e: NormalisedEvent): UsageAggregate {
+/** The usage row an event counts under (its resource folded already), with nothing counted. */
+function usageTemplate(e: NormalisedEvent, resource: string): UsageAggregate {
   const p = e.principal;
   return {
     day: e.day,
@@ -60,7 +60,7 @@ function usageTemplate(e: NormalisedEvent): UsageAggregate {
     accountId: p.accountId || e.accountId,
     eventSource: e.eventSource,
     eventName: e.eventName,
-    resource: usageResource(e.resource),
+    resource,
     calls: 0,
     errors: 0,
     firstSeen: e.eventTime,
@@ -69,12 +69,11 @@ function usageTemplate(e: NormalisedEvent): UsageAggregate {
   };
 }
 
-/** The session row an event of a role counts under, before its call is counted; null for other principals. */
-function sessionTemplate(e: NormalisedEvent): SessionAggregate | null {
+/** The session row an event counts under, with nothing counted (made only for a role's event). */
+function sessionTemplate(e: NormalisedEvent): SessionAggregate {
   const p = e.principal;
-  if (p.roleArn === null) return null;
   return {
-    roleArn: p.roleArn,
+    roleArn: p.roleArn as string,
     shape: e.sessionShape ?? "other",
     delivery: p.ec2RoleDelivery ?? "",
     provider: p.federatedProvider ?? "",
@@ -107,49 +106,114 @@ function countSession(agg: SessionAggregate, time: number, session: string): voi
   if (time > agg.lastSeen) agg.lastSeen = time;
 }
 
-/** Finds or adds the row under `key`, as a fresh copy of `template` with nothing counted. */
-function rowOf<T extends { calls: number }>(
-  rows: Map<string, T>,
-  key: string,
-  template: T,
-  copy: (t: T) => T,
-): T {
-  let row = rows.get(key);
-  if (row === undefined) {
-    row = copy(template);
-    rows.set(key, row);
-  }
-  return row;
-}
-
 const copyUsage = (u: UsageAggregate): UsageAggregate => ({ ...u, calls: 0, errors: 0, userAgents: [] });
 const copySession = (s: SessionAggregate): SessionAggregate => ({ ...s, calls: 0 });
 
+/** A map's child map under `key`, added when missing. */
+function child<V>(parent: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let found = parent.get(key);
+  if (found === undefined) {
+    found = new Map();
+    parent.set(key, found);
+  }
+  return found;
+}
+
+type Nested<V, Depth extends unknown[]> = Depth extends [unknown, ...infer Rest]
+  ? Map<string, Nested<V, Rest>>
+  : V;
+
+/**
+ * Rows found by a key of five strings through maps nested by each part, rather than by one key string built per
+ * lookup: building and hashing that string cost more than the rest of the fold (docs/performance.md).
+ */
+class RowIndex<T> {
+  readonly rows: T[] = [];
+  private readonly index: Nested<number, [1, 2, 3, 4, 5]> = new Map();
+
+  /** The index of the row under the key, added as `make(from, e)` (nothing counted) when missing. */
+  protected indexOf<S>(
+    a: string,
+    b: string,
+    c: string,
+    d: string,
+    e: string,
+    from: S,
+    make: (from: S, e: string) => T,
+  ): number {
+    const leaf = child(child(child(child(this.index, a), b), c), d);
+    let i = leaf.get(e);
+    if (i === undefined) {
+      i = this.rows.length;
+      this.rows.push(make(from, e));
+      leaf.set(e, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * usage_daily rows by their key: day, principal, event source, event name and resource (the table's unique index,
+ * whose examples flag is the same for a whole batch). The one place that key is read, off an event or off a row.
+ */
+export class UsageRows extends RowIndex<UsageAggregate> {
+  /** The row an event counts under. */
+  forEvent(e: NormalisedEvent): number {
+    const resource = usageResource(e.resource);
+    return this.indexOf(e.day, e.principal.key, e.eventSource, e.eventName, resource, e, usageTemplate);
+  }
+
+  /** The row of an aggregate's key (rows a worker folded, or that a source computed). */
+  forRow(u: UsageAggregate): number {
+    return this.indexOf(u.day, u.principalArn, u.eventSource, u.eventName, u.resource, u, copyUsage);
+  }
+}
+
+/** role_sessions rows by their key: role, session shape, credential delivery, federated provider and invoker. */
+export class SessionRows extends RowIndex<SessionAggregate> {
+  /** The row an event of a role counts under; -1 for other principals. */
+  forEvent(e: NormalisedEvent): number {
+    const p = e.principal;
+    if (p.roleArn === null) return -1;
+    const shape = e.sessionShape ?? "other";
+    const delivery = p.ec2RoleDelivery ?? "";
+    return this.indexOf(
+      p.roleArn,
+      shape,
+      delivery,
+      p.federatedProvider ?? "",
+      p.invokedBy ?? "",
+      e,
+      sessionTemplate,
+    );
+  }
+
+  forRow(s: SessionAggregate): number {
+    return this.indexOf(s.roleArn, s.shape, s.delivery, s.provider, s.invokedBy, s, copySession);
+  }
+}
+
 /** A batch's aggregates: what one transaction adds to usage_daily and role_sessions. */
 export class Aggregates {
-  readonly usage = new Map<string, UsageAggregate>();
-  readonly sessions = new Map<string, SessionAggregate>();
+  readonly usage = new UsageRows();
+  readonly sessions = new SessionRows();
 
   /** Counts a new event's call (usage only when `usage`: a denial counts as a session's call only). */
   addEvent(e: NormalisedEvent, usage: boolean): void {
     const time = e.eventTime;
-    const session = sessionTemplate(e);
-    if (session !== null)
-      countSession(rowOf(this.sessions, sessionKey(session), session, copySession), time, session.sample);
+    const si = this.sessions.forEvent(e);
+    if (si >= 0)
+      countSession(this.sessions.rows[si] as SessionAggregate, time, e.principal.sessionName ?? "");
     if (!usage) return;
-    const template = usageTemplate(e);
-    countUsage(
-      rowOf(this.usage, usageKey(template), template, copyUsage),
-      time,
-      e.errorCode !== null,
-      agentOf(e),
-    );
+    const ui = this.usage.forEvent(e);
+    countUsage(this.usage.rows[ui] as UsageAggregate, time, e.errorCode !== null, agentOf(e));
   }
 
-  /** Adds rows folded elsewhere (a decode worker's), whose every event is new. */
-  addFolded(f: FoldedEvents): void {
-    for (const u of f.usage) mergeUsage(rowOf(this.usage, usageKey(u), u, copyUsage), u);
-    for (const s of f.sessions) mergeSession(rowOf(this.sessions, sessionKey(s), s, copySession), s);
+  /** Adds rows counted elsewhere (a decode worker's, or a day a source computed), whose every call is new. */
+  addRows(usage: readonly UsageAggregate[], sessions: readonly SessionAggregate[] = []): void {
+    for (const u of usage) mergeUsage(this.usage.rows[this.usage.forRow(u)] as UsageAggregate, u);
+    for (const s of sessions)
+      mergeSession(this.sessions.rows[this.sessions.forRow(s)] as SessionAggregate, s);
   }
 
   /** Adds the events of folded rows that `fresh` says are new, one by one. */
@@ -160,16 +224,17 @@ export class Aggregates {
       const u = f.usage[f.usageOf[i] as number] as UsageAggregate;
       const agent = f.agentOf[i] as number;
       countUsage(
-        rowOf(this.usage, usageKey(u), u, copyUsage),
+        this.usage.rows[this.usage.forRow(u)] as UsageAggregate,
         time,
         f.errors[i] === 1,
         agent < 0 ? null : (f.strings[agent] as string),
       );
       const s = f.sessionOf[i] as number;
       if (s < 0) continue;
-      const template = f.sessions[s] as SessionAggregate;
-      const name = f.strings[f.sessionNameOf[i] as number] as string;
-      countSession(rowOf(this.sessions, sessionKey(template), template, copySession), time, name);
+      const row = this.sessions.rows[
+        this.sessions.forRow(f.sessions[s] as SessionAggregate)
+      ] as SessionAggregate;
+      countSession(row, time, f.strings[f.sessionNameOf[i] as number] as string);
     }
   }
 }
@@ -218,20 +283,6 @@ export function foldedKey(f: FoldedEvents, i: number): Buffer {
   return Buffer.from(f.keys.buffer, f.keys.byteOffset + start, (f.keyEnds[i] as number) - start);
 }
 
-/** A map's child map under `key`, added when missing. */
-function child<V>(parent: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let found = parent.get(key);
-  if (found === undefined) {
-    found = new Map();
-    parent.set(key, found);
-  }
-  return found;
-}
-
-type Nested<V, Depth extends unknown[]> = Depth extends [unknown, ...infer Rest]
-  ? Map<string, Nested<V, Rest>>
-  : V;
-
 /**
  * Per-event columns that grow as events are folded: typed arrays from the start, so an event adds numbers, not
  * objects, and `take` hands them over as they are.
@@ -270,19 +321,11 @@ function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a
   return bigger;
 }
 
-/**
- * Folds usage events one by one into `FoldedEvents`. Rows are found through maps nested by each part of their key,
- * rather than by one key string built per event: building and hashing that string cost more than the rest of the
- * fold (docs/performance.md).
- */
+/** Folds usage events one by one into `FoldedEvents`. */
 export class UsageFolder {
-  /** Usage row indexes by day, principal, event source, event name and resource. */
-  private readonly usageRows: Nested<number, [1, 2, 3, 4, 5]> = new Map();
-  /** Session row indexes by role, session shape, delivery, provider and invoker. */
-  private readonly sessionRows: Nested<number, [1, 2, 3, 4, 5]> = new Map();
+  private readonly usage = new UsageRows();
+  private readonly sessions = new SessionRows();
   private readonly strings = new Map<string, number>();
-  private readonly usage: UsageAggregate[] = [];
-  private readonly sessions: SessionAggregate[] = [];
   private readonly columns = new Columns();
 
   get count(): number {
@@ -298,47 +341,16 @@ export class UsageFolder {
     return i;
   }
 
-  private usageRow(e: NormalisedEvent): number {
-    const resource = usageResource(e.resource);
-    const p = e.principal;
-    const rows = child(child(child(this.usageRows, e.day), p.key), e.eventSource);
-    const byResource = child(rows, e.eventName);
-    let i = byResource.get(resource);
-    if (i === undefined) {
-      i = this.usage.length;
-      this.usage.push(copyUsage(usageTemplate(e)));
-      byResource.set(resource, i);
-    }
-    return i;
-  }
-
-  /** The event's session row, or -1 when the caller is not a role. */
-  private sessionRow(e: NormalisedEvent): number {
-    const p = e.principal;
-    if (p.roleArn === null) return -1;
-    const byShape = child(this.sessionRows, p.roleArn);
-    const rows = child(child(byShape, e.sessionShape ?? "other"), p.ec2RoleDelivery ?? "");
-    const byInvoker = child(rows, p.federatedProvider ?? "");
-    const invokedBy = p.invokedBy ?? "";
-    let i = byInvoker.get(invokedBy);
-    if (i === undefined) {
-      i = this.sessions.length;
-      this.sessions.push(copySession(sessionTemplate(e) as SessionAggregate));
-      byInvoker.set(invokedBy, i);
-    }
-    return i;
-  }
-
   /** Folds a usage-class event (the writer decides later whether it is new). */
   add(e: NormalisedEvent): void {
     const time = e.eventTime;
     const agent = agentOf(e);
     const error = e.errorCode !== null;
-    const ui = this.usageRow(e);
-    countUsage(this.usage[ui] as UsageAggregate, time, error, agent);
-    const si = this.sessionRow(e);
+    const ui = this.usage.forEvent(e);
+    countUsage(this.usage.rows[ui] as UsageAggregate, time, error, agent);
+    const si = this.sessions.forEvent(e);
     const name = e.principal.sessionName ?? "";
-    if (si >= 0) countSession(this.sessions[si] as SessionAggregate, time, name);
+    if (si >= 0) countSession(this.sessions.rows[si] as SessionAggregate, time, name);
     const c = this.columns;
     c.reserve(maxEventKeyBytes(e.eventId));
     const at = c.count++;
@@ -358,8 +370,8 @@ export class UsageFolder {
     const n = c.count;
     return {
       count: n,
-      usage: this.usage,
-      sessions: this.sessions,
+      usage: this.usage.rows,
+      sessions: this.sessions.rows,
       keys: c.keys.subarray(0, c.keyBytes),
       keyEnds: c.keyEnds.subarray(0, n),
       usageOf: c.usageOf.subarray(0, n),

@@ -4,15 +4,14 @@ import { usageResource } from "../cloudtrail/resource.js";
 import type { Batch, DecodedEvents, LoggedCredentialRequest, StoredEvent } from "../db/ingest.repository.js";
 import type { Store } from "../db/store.js";
 import type { UsageDayReplacement } from "../db/usage-days.repository.js";
+import { Aggregates } from "../db/usage-fold.js";
 import { MAX_RECORD_CHARS } from "../sources/files/split-records.js";
 import {
   type Checkpoint,
   type DailyUsage,
-  dailyUsageKey,
   type FileIdentity,
   type FileMark,
   InputRefusedError,
-  mergeDailyUsage,
   type Place,
   type Progress,
   type Source,
@@ -425,18 +424,13 @@ export class IngestSession {
   }
 
   /**
-   * A day of aggregates a source computed: their resources folded as ingest folds them (S3 keys to folders), rows
-   * that then share a key merged, and the stored day replaced after everything read before it, in the same commit.
+   * A day of aggregates a source computed: their resources folded as ingest folds them, rows that then share a
+   * usage key merged as a batch merges them, and the stored day replaced after everything read before it, in the same commit.
    */
   private replaceUsageDay(day: string, rows: DailyUsage[], checkpoint: Checkpoint | null): void {
-    const byKey = new Map<string, DailyUsage>();
-    for (const row of rows) {
-      const folded = { ...row, resource: usageResource(row.resource) };
-      const key = dailyUsageKey(folded);
-      const prior = byKey.get(key);
-      byKey.set(key, prior ? mergeDailyUsage(prior, folded) : folded);
-    }
-    this.usageDays.push({ day, rows: [...byKey.values()], checkpoint });
+    const aggregates = new Aggregates();
+    aggregates.addRows(rows.map((row) => ({ ...row, resource: usageResource(row.resource) })));
+    this.usageDays.push({ day, rows: aggregates.usage.rows, checkpoint });
     this.commitDue = true;
   }
 }

@@ -91,27 +91,8 @@ export interface DailyUsage {
   errors: number;
   firstSeen: number;
   lastSeen: number;
-  /** Sorted, distinct, at most five. */
+  /** Distinct; the store keeps the few smallest (MAX_AGENTS in src/db/usage-fold.ts). */
   userAgents: string[];
-}
-
-const MAX_AGENTS = 5;
-
-/** Two aggregates of the same usage_daily key as one (a source may group by more than the key, e.g. account). */
-export function mergeDailyUsage(a: DailyUsage, b: DailyUsage): DailyUsage {
-  return {
-    ...a,
-    calls: a.calls + b.calls,
-    errors: a.errors + b.errors,
-    firstSeen: Math.min(a.firstSeen, b.firstSeen),
-    lastSeen: Math.max(a.lastSeen, b.lastSeen),
-    userAgents: [...new Set([...a.userAgents, ...b.userAgents])].sort().slice(0, MAX_AGENTS),
-  };
-}
-
-/** The usage_daily key of an aggregate. */
-export function dailyUsageKey(u: DailyUsage): string {
-  return `${u.day}\0${u.principalArn}\0${u.eventSource}\0${u.eventName}\0${u.resource}`;
 }
 
 /**

@@ -111,8 +111,6 @@ export function recordFromRow(row: AthenaRow): Record<string, unknown> {
   );
 }
 
-const MAX_AGENTS = 5;
-
 function count(value: string | null): number {
   const n = Number(value ?? "0");
   return Number.isFinite(n) && n >= 0 ? Math.trunc(n) : 0;
@@ -145,7 +143,7 @@ export function usageFromRow(row: AthenaRow): DailyUsage | null {
     firstSeen,
     lastSeen,
     userAgents: Array.isArray(agents)
-      ? [...new Set(agents.filter((a): a is string => typeof a === "string"))].sort().slice(0, MAX_AGENTS)
+      ? [...new Set(agents.filter((a): a is string => typeof a === "string"))]
       : [],
   };
 }

@@ -4,9 +4,7 @@ import { addDays, dayOf } from "../../shared/time.js";
 import {
   type Checkpoint,
   type DailyUsage,
-  dailyUsageKey,
   type LiveSource,
-  mergeDailyUsage,
   type Place,
   readCheckpointAs,
   type SourceChunk,
@@ -175,7 +173,7 @@ async function* readAthena(
         {
           kind: "usage-day",
           day,
-          rows: [...(usage.get(day)?.values() ?? [])],
+          rows: usage.get(day) ?? [],
           checkpoint: checkpointFor(ct),
         },
       ];
@@ -192,8 +190,8 @@ async function* readAthena(
 }
 
 /**
- * The usage query's rows of a round, by day and usage key (rows of one key from several accounts merged). Rows
- * that lack what a usage row needs are rejected as they come.
+ * The usage query's rows of a round, by day (the pipeline folds and merges rows that share a usage key, as the
+ * query groups by more than the key). Rows that lack what a usage row needs are rejected as they come.
  */
 async function* readUsage(
   run: ReturnType<typeof queryRunner>,
@@ -201,8 +199,8 @@ async function* readUsage(
   to: string,
   place: Place,
   result: AthenaIngestResult,
-): AsyncGenerator<SourceChunk, Map<string, Map<string, DailyUsage>>> {
-  const byDay = new Map<string, Map<string, DailyUsage>>();
+): AsyncGenerator<SourceChunk, Map<string, DailyUsage[]>> {
+  const byDay = new Map<string, DailyUsage[]>();
   for await (const rows of run("usage-daily", from, to)) {
     const rejects: SourceItem[] = [];
     for (const row of rows) {
@@ -218,14 +216,9 @@ async function* readUsage(
         });
         continue;
       }
-      let day = byDay.get(u.day);
-      if (!day) {
-        day = new Map();
-        byDay.set(u.day, day);
-      }
-      const k = dailyUsageKey(u);
-      const prior = day.get(k);
-      day.set(k, prior ? mergeDailyUsage(prior, u) : u);
+      const day = byDay.get(u.day);
+      if (day) day.push(u);
+      else byDay.set(u.day, [u]);
     }
     if (rejects.length > 0) yield rejects;
   }
