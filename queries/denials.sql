@@ -42,19 +42,28 @@ FROM {{table}}
 WHERE p_date BETWEEN ? AND ?
   AND eventtime >= ?
   AND eventtime < ?
-  AND coalesce(errorcode, '') <> ''
   AND (
-    errorcode IN (
-      'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Client.UnauthorizedOperation',
-      'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedAccess', 'UnauthorizedAccessException',
-      'UnauthorizedException', 'Forbidden', 'ForbiddenException', 'Client.Forbidden', 'VpceAccessDenied',
-      'KMSAccessDeniedException', 'AccessDeniedFault'
-    )
-    OR (
-      NOT regexp_like(errorcode, '(?i)^(Client\.)?(ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|NotAuthorizedException|Throttl|NoSuch)')
-      AND (
-        regexp_like(errorcode, '(?i)AccessDenied')
-        OR regexp_like(coalesce(errormessage, ''), '(?i)\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny')
+    -- begin generated: denial (from src/cloudtrail by npm run queries:sync; edit it there)
+    coalesce(errorcode, '') <> ''
+    AND (
+      errorcode IN (
+        'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation',
+        'Client.UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException',
+        'UnauthorizedAccess', 'UnauthorizedAccessException', 'UnauthorizedException',
+        'UnauthorizedOperationException', 'Forbidden', 'ForbiddenException', 'Client.Forbidden',
+        'AccessForbidden', 'InsufficientPrivilegesException', 'VpceAccessDenied',
+        'KMSAccessDeniedException', 'KMSAccessDenied', 'KMSAccessDeniedFault', 'AccessDeniedFault',
+        'OrganizationAccessDeniedException', 'AccessDeniedForDependencyException'
+      )
+      OR (regexp_like(errorcode, '^NotAuthorized(Exception)?$') AND regexp_like(coalesce(errormessage, ''), '\bis not authorized to perform:? [\w-]+:[\w*]+|\bexplicit deny in\b'))
+      OR (
+        NOT regexp_like(errorcode, '^NotAuthorized(Exception)?$')
+        AND NOT regexp_like(errorcode, '(?i)ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|Throttl|TooManyRequests|RequestLimitExceeded|NoSuch|NotFound|Validation|InvalidParameter|DryRunOperation|Authorization(AlreadyExists|NotFound|Quota)')
+        AND (
+          regexp_like(errorcode, '(?i)AccessDenied|Unauthori[sz]ed|Forbidden')
+          OR regexp_like(coalesce(errormessage, ''), '(?i)\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny|denied due to a VPC endpoint policy')
+        )
       )
     )
+    -- end generated: denial
   )

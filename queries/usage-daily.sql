@@ -55,45 +55,67 @@ WITH calls AS (
     AND eventtime >= ?
     AND eventtime < ?
     AND NOT (
+      -- begin generated: denial (from src/cloudtrail by npm run queries:sync; edit it there)
       coalesce(errorcode, '') <> ''
       AND (
         errorcode IN (
-          'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Client.UnauthorizedOperation',
-          'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedAccess', 'UnauthorizedAccessException',
-          'UnauthorizedException', 'Forbidden', 'ForbiddenException', 'Client.Forbidden', 'VpceAccessDenied',
-          'KMSAccessDeniedException', 'AccessDeniedFault'
+          'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation',
+          'Client.UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException',
+          'UnauthorizedAccess', 'UnauthorizedAccessException', 'UnauthorizedException',
+          'UnauthorizedOperationException', 'Forbidden', 'ForbiddenException', 'Client.Forbidden',
+          'AccessForbidden', 'InsufficientPrivilegesException', 'VpceAccessDenied',
+          'KMSAccessDeniedException', 'KMSAccessDenied', 'KMSAccessDeniedFault', 'AccessDeniedFault',
+          'OrganizationAccessDeniedException', 'AccessDeniedForDependencyException'
         )
+        OR (regexp_like(errorcode, '^NotAuthorized(Exception)?$') AND regexp_like(coalesce(errormessage, ''), '\bis not authorized to perform:? [\w-]+:[\w*]+|\bexplicit deny in\b'))
         OR (
-          NOT regexp_like(errorcode, '(?i)^(Client\.)?(ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|NotAuthorizedException|Throttl|NoSuch)')
+          NOT regexp_like(errorcode, '^NotAuthorized(Exception)?$')
+          AND NOT regexp_like(errorcode, '(?i)ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidToken|RequestExpired|AuthFailure|MissingAuthenticationToken|Throttl|TooManyRequests|RequestLimitExceeded|NoSuch|NotFound|Validation|InvalidParameter|DryRunOperation|Authorization(AlreadyExists|NotFound|Quota)')
           AND (
-            regexp_like(errorcode, '(?i)AccessDenied')
-            OR regexp_like(coalesce(errormessage, ''), '(?i)\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny')
+            regexp_like(errorcode, '(?i)AccessDenied|Unauthori[sz]ed|Forbidden')
+            OR regexp_like(coalesce(errormessage, ''), '(?i)\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny|denied due to a VPC endpoint policy')
           )
         )
       )
+      -- end generated: denial
     )
     AND NOT (
       coalesce(errorcode, '') = ''
       AND useridentity.type = 'AWSService'
       AND (
+        -- begin generated: evidence (from src/cloudtrail by npm run queries:sync; edit it there)
         (eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRole' AND useridentity.type = 'AWSService')
         OR (
           eventsource = 'lambda.amazonaws.com'
-          AND regexp_like(eventname, '^(CreateFunction|UpdateFunctionConfiguration)([0-9]{8}(v[0-9]+)?)?$')
+          AND regexp_like(eventname, '^(CreateFunction|UpdateFunctionConfiguration|AddPermission|RemovePermission)(\d{8}(v\d+)?)?$')
         )
         OR concat(split_part(eventsource, '.', 1), ':', eventname) IN (
-          'ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService', 'ecs:UpdateService',
-          'ecs:RegisterContainerInstance', 'ec2:RunInstances', 'ec2:AssociateIamInstanceProfile',
-          'ec2:ReplaceIamInstanceProfileAssociation', 'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion',
-          'autoscaling:CreateLaunchConfiguration', 'iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole',
-          'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
-          'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion',
-          'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:CreateInstanceProfile',
-          'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:CreateServiceLinkedRole',
-          'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'eks-auth:AssumeRoleForPodIdentity',
-          'eks:CreatePodIdentityAssociation', 'eks:UpdatePodIdentityAssociation', 'eks:CreateNodegroup',
-          'events:PutTargets', 'application-autoscaling:RegisterScalableTarget', 'codedeploy:CreateDeploymentGroup'
+          'ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:CreateService', 'ecs:UpdateService',
+          'ecs:StartTask', 'ecs:RegisterContainerInstance', 'ec2:RunInstances',
+          'ec2:AssociateIamInstanceProfile', 'ec2:ReplaceIamInstanceProfileAssociation',
+          'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion',
+          'autoscaling:CreateLaunchConfiguration', 'iam:AddRoleToInstanceProfile',
+          'iam:CreateServiceLinkedRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML',
+          'eks-auth:AssumeRoleForPodIdentity', 'eks:CreatePodIdentityAssociation',
+          'eks:UpdatePodIdentityAssociation', 'eks:CreateNodegroup', 'events:PutTargets',
+          'application-autoscaling:RegisterScalableTarget', 'codedeploy:CreateDeploymentGroup',
+          'iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+          'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
+          'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:CreateUser',
+          'iam:DeleteUser', 'iam:TagUser', 'iam:UntagUser', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy',
+          'iam:AttachUserPolicy', 'iam:DetachUserPolicy', 'iam:PutUserPermissionsBoundary',
+          'iam:DeleteUserPermissionsBoundary', 'iam:AddUserToGroup', 'iam:RemoveUserFromGroup',
+          'iam:PutGroupPolicy', 'iam:DeleteGroupPolicy', 'iam:AttachGroupPolicy', 'iam:DetachGroupPolicy',
+          'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy',
+          'iam:SetDefaultPolicyVersion', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 'kms:PutKeyPolicy',
+          'kms:CreateKey', 'sqs:SetQueueAttributes', 'sqs:CreateQueue', 'sns:SetTopicAttributes',
+          'sns:CreateTopic', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy',
+          'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy',
+          'organizations:CreatePolicy', 'organizations:UpdatePolicy', 'organizations:DeletePolicy',
+          'organizations:AttachPolicy', 'organizations:DetachPolicy', 'iam:CreateInstanceProfile',
+          'iam:RemoveRoleFromInstanceProfile'
         )
+        -- end generated: evidence
       )
     )
 ),

@@ -47,14 +47,27 @@ const IAM_GRAMMAR = /\bis not authorized to perform:? [\w-]+:[\w*]+|\bexplicit d
 const DENIAL_MESSAGE =
   /\bis not authorized to (perform|access)\b|\bnot authorized to perform\b|Access to KMS is not allowed|explicit deny|denied due to a VPC endpoint policy/i;
 
+/**
+ * The rule's parts, in the order `isDenial` applies them. The Athena queries apply the same parts in SQL
+ * (src/cloudtrail/query-predicates.ts renders them into queries/*.sql).
+ */
+export const denialRule = {
+  codes: denialCodes,
+  /** Cognito's NotAuthorizedException is a failed sign-in; other services reuse the name for IAM denials, which
+   * then carry the IAM grammar. */
+  signInCode: /^NotAuthorized(Exception)?$/,
+  iamGrammar: IAM_GRAMMAR,
+  notDenialCode: NOT_DENIAL,
+  deniedCode: /AccessDenied|Unauthori[sz]ed|Forbidden/i,
+  deniedMessage: DENIAL_MESSAGE,
+} as const;
+
 export function isDenial(errorCode: string | undefined, errorMessage: string | undefined): boolean {
   if (!errorCode) return false;
   if (DENIAL_CODES.has(errorCode)) return true;
-  // Cognito's NotAuthorizedException is a failed sign-in; other services reuse the name for IAM denials, which
-  // then carry the IAM grammar.
-  if (/^NotAuthorized(Exception)?$/.test(errorCode))
-    return errorMessage !== undefined && IAM_GRAMMAR.test(errorMessage);
-  if (NOT_DENIAL.test(errorCode)) return false;
-  if (/AccessDenied|Unauthori[sz]ed|Forbidden/i.test(errorCode)) return true;
-  return errorMessage !== undefined && DENIAL_MESSAGE.test(errorMessage);
+  const r = denialRule;
+  if (r.signInCode.test(errorCode)) return errorMessage !== undefined && r.iamGrammar.test(errorMessage);
+  if (r.notDenialCode.test(errorCode)) return false;
+  if (r.deniedCode.test(errorCode)) return true;
+  return errorMessage !== undefined && r.deniedMessage.test(errorMessage);
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   evidenceEventNames,
@@ -7,7 +6,6 @@ import {
   evidenceEventsReadBy,
   isEvidence,
   policyEvidenceEvents,
-  SERVICE_ASSUME_ROLE,
 } from "./evidence-events.js";
 import { extractPrincipal } from "./principal.js";
 import type { CloudTrailRecord } from "./record.js";
@@ -84,54 +82,5 @@ describe("the evidence-event list", () => {
     );
     expect(evidenceEventOf(record("lambda.amazonaws.com", "CreateFunction"))).toBe("lambda:CreateFunction");
     expect(evidenceEventOf(record("lambda.amazonaws.com", "CreateFunctionUrlConfig20211031"))).toBeNull();
-  });
-});
-
-describe("queries/evidence.sql, the Athena copy of the list", () => {
-  const sql = readFileSync(new URL("../../queries/evidence.sql", import.meta.url), "utf8");
-
-  it("selects by name exactly the evidence events that have no clause of their own", () => {
-    const withoutComments = sql.replace(/--[^\n]*/g, "");
-    const inList = /concat\(split_part\(eventsource, '\.', 1\), ':', eventname\) IN \(([^)]*)\)/;
-    const list = inList.exec(withoutComments)?.[1] ?? "";
-    const inSql = [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]);
-    const expected = evidenceEventNames.filter((n) => n !== SERVICE_ASSUME_ROLE && !n.startsWith("lambda:"));
-    expect([...inSql].sort()).toEqual([...expected].sort());
-  });
-
-  it("keeps AssumeRole only when an AWS service made it", () => {
-    expect(sql).toContain(
-      "eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRole' AND useridentity.type = 'AWSService'",
-    );
-  });
-
-  it("matches Lambda's event names as evidenceEventOf does", () => {
-    const source = /eventsource = 'lambda\.amazonaws\.com'\s+AND regexp_like\(eventname, '([^']+)'\)/.exec(
-      sql,
-    )?.[1];
-    expect(source).toBeDefined();
-    const athena = new RegExp(source ?? "$^");
-    for (const name of [
-      "CreateFunction",
-      "CreateFunction20150331",
-      "UpdateFunctionConfiguration20150331v2",
-      "AddPermission20150331v2",
-      "RemovePermission",
-      "CreateFunctionUrlConfig20211031",
-      "UpdateFunctionCode20150331v2",
-      "Invoke",
-    ])
-      expect(athena.test(name), name).toBe(evidenceEventOf(record("lambda.amazonaws.com", name)) !== null);
-  });
-
-  it("is the list the policy model reads, every event of it", () => {
-    for (const event of policyEvidenceEvents) {
-      if (event.startsWith("lambda:")) expect(sql).toContain(event.slice("lambda:".length));
-      else expect(sql, event).toContain(`'${event}'`);
-    }
-  });
-
-  it("keeps only successful events", () => {
-    expect(sql).toContain("coalesce(errorcode, '') = ''");
   });
 });

@@ -16,8 +16,8 @@ type Readers = Reader | `${Reader} ${Reader}` | "nobody";
  * Successful management events that say what a role is for or which policies a principal or resource holds: THE
  * list, as one table: who reads them → what they say → the events, each `<service>:<eventName>`. They are kept in
  * full because their readers need the request parameters (task definitions, trust policies, instance profiles,
- * policy documents). The Athena evidence query (queries/evidence.sql) and the push rules of infra/
- * (infra/lib/push-pattern.ts) carry copies that tests compare with it; the classifier's extractor map, the report's
+ * policy documents). The Athena queries apply it in SQL rendered from it (src/cloudtrail/query-predicates.ts); the
+ * push rules of infra/ (infra/lib/push-pattern.ts) carry a copy that a test compares with it; the classifier's extractor map, the report's
  * task records and the policy model's parsers are held to it.
  */
 const EVIDENCE_TABLE = {
@@ -158,7 +158,8 @@ const EVIDENCE: ReadonlySet<string> = new Set(evidenceEventNames);
 /** Only a service assuming a role says what the role is for: AssumeRole by people or code says nothing. */
 export const SERVICE_ASSUME_ROLE: EvidenceEvent = "sts:AssumeRole";
 
-const LAMBDA_VERSION_SUFFIX = /\d{8}(v\d+)?$/;
+/** Lambda's API-version suffix on event names (`…20150331v2`). */
+export const LAMBDA_VERSION_SUFFIX = /\d{8}(v\d+)?$/;
 
 /** An event name without Lambda's API-version suffix (`AddPermission20150331v2` → `AddPermission`). */
 export function unversionedEventName(service: string, eventName: string): string {

@@ -4,7 +4,10 @@ import { type NormalisedEvent, normaliseRecord } from "../cloudtrail/normalise.j
 import { isCloudTrailRecord } from "../cloudtrail/record.js";
 import { Aggregates, mergeAgents, type UsageAggregate, UsageFolder, UsageRows } from "./usage-fold.js";
 
-function event(n: number, o: { key?: string; time?: string; agent?: string; role?: string } = {}): NormalisedEvent {
+function event(
+  n: number,
+  o: { key?: string; time?: string; agent?: string; role?: string } = {},
+): NormalisedEvent {
   const record = makeRecord({
     eventId: uuidFor(n),
     eventTime: o.time ?? "2026-11-16T10:00:00Z",
