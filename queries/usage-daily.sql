@@ -1,6 +1,8 @@
--- Usage aggregates per UTC day, principal, call and resource, computed the way src/cloudtrail (principal.ts, arn.ts,
--- resource.ts: primaryResource, usageResource) computes them for files, so rows from either path share keys. S3 object
--- keys fold to their folder. Denials are left out (the denials query brings them); so are services assuming roles.
+-- Usage aggregates per UTC day, principal and call, grouped by what the call's resource is built from: the request
+-- parameters and resources src/cloudtrail/resource.ts (primaryResource) reads, rotating values rewritten to
+-- stand-ins that fold alike. deniedby builds and folds the resource from these columns as it does for files
+-- (usageResource), so rows from either path share keys. Principals are computed the way principal.ts and arn.ts
+-- compute them. Denials are left out (the denials query brings them); so are services assuming roles.
 WITH calls AS (
   SELECT
     substr(eventtime, 1, 10) AS day,
@@ -33,23 +35,36 @@ WITH calls AS (
       ELSE 'unknown'
     END AS caller_arn,
     coalesce(nullif(useridentity.accountid, ''), nullif(recipientaccountid, ''), '') AS account_id,
-    filter(transform(resources, r -> r.arn), a -> coalesce(a, '') <> '')[1] AS listed_arn,
+    -- begin generated: resource-columns (from src/cloudtrail by npm run queries:sync; edit it there)
+    json_extract_scalar(requestparameters, '$.bucketName') AS rp_bucket_name,
+    json_extract_scalar(requestparameters, '$.Bucket') AS rp__bucket,
+    regexp_replace(json_extract_scalar(requestparameters, '$.key'), '^(.*\/)?[^/]+$', '$1_') AS rp_key,
+    regexp_replace(json_extract_scalar(requestparameters, '$.Key'), '^(.*\/)?[^/]+$', '$1_') AS rp__key,
+    json_extract_scalar(requestparameters, '$.tableName') AS rp_table_name,
+    json_extract_scalar(requestparameters, '$.tableArn') AS rp_table_arn,
+    json_extract_scalar(requestparameters, '$.queueUrl') AS rp_queue_url,
+    json_extract_scalar(requestparameters, '$.secretId') AS rp_secret_id,
+    json_extract_scalar(requestparameters, '$.repositoryName') AS rp_repository_name,
+    json_extract_scalar(requestparameters, '$.registryId') AS rp_registry_id,
+    json_extract_scalar(requestparameters, '$.keyId') AS rp_key_id,
+    json_extract_scalar(requestparameters, '$.functionName') AS rp_function_name,
+    json_extract_scalar(requestparameters, '$.roleArn') AS rp_role_arn,
+    json_extract_scalar(requestparameters, '$.roleName') AS rp_role_name,
+    json_extract_scalar(requestparameters, '$.logGroupName') AS rp_log_group_name,
+    regexp_replace(json_extract_scalar(requestparameters, '$.logStreamName'), '^.+$', '_') AS rp_log_stream_name,
+    json_extract_scalar(requestparameters, '$.topicArn') AS rp_topic_arn,
+    json_extract_scalar(requestparameters, '$.targetArn') AS rp_target_arn,
+    CASE WHEN eventsource = 'ssm.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.names[0]') END AS rp_names,
+    CASE WHEN eventsource = 'ssm.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.name') END AS rp_name,
+    CASE WHEN eventsource = 'ecs.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.cluster') END AS rp_cluster,
+    regexp_replace(CASE WHEN eventsource = 'ecs.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.task') END, '[0-9a-f]{32}$', '00000000000000000000000000000000') AS rp_task,
+    regexp_replace(json_extract_scalar(requestparameters, '$.instanceId'), '^i-[0-9a-f]+$', 'i-0') AS rp_instance_id,
+    json_extract_scalar(requestparameters, '$.volumeId') AS rp_volume_id,
+    regexp_replace(element_at(transform(filter(filter(resources, r -> coalesce(r.arn, '') <> ''), r -> r.type = 'AWS::S3::Object'), r -> r.arn), 1), '^(arn:[^:]*:s3:::[^/]+\/(?:.*\/)?)[^/]+$', '$1_') AS rs_object_arn,
+    regexp_replace(element_at(transform(filter(resources, r -> coalesce(r.arn, '') <> ''), r -> r.arn), 1), '^(arn:[^:]*:s3:::[^/]+\/(?:.*\/)?)[^/]+$', '$1_') AS rs_first_arn,
+    -- end generated: resource-columns
     coalesce(awsregion, '') AS region,
-    coalesce(recipientaccountid, useridentity.accountid, '') AS resource_account,
-    nullif(json_extract_scalar(requestparameters, '$.bucketName'), '') AS p_bucket,
-    nullif(json_extract_scalar(requestparameters, '$.key'), '') AS p_key,
-    nullif(json_extract_scalar(requestparameters, '$.tableName'), '') AS p_table,
-    nullif(json_extract_scalar(requestparameters, '$.queueUrl'), '') AS p_queue_url,
-    nullif(json_extract_scalar(requestparameters, '$.secretId'), '') AS p_secret,
-    nullif(json_extract_scalar(requestparameters, '$.repositoryName'), '') AS p_repository,
-    nullif(json_extract_scalar(requestparameters, '$.keyId'), '') AS p_kms_key,
-    nullif(json_extract_scalar(requestparameters, '$.functionName'), '') AS p_function,
-    nullif(json_extract_scalar(requestparameters, '$.roleArn'), '') AS p_role_arn,
-    nullif(json_extract_scalar(requestparameters, '$.roleName'), '') AS p_role_name,
-    nullif(json_extract_scalar(requestparameters, '$.logGroupName'), '') AS p_log_group,
-    nullif(json_extract_scalar(requestparameters, '$.topicArn'), '') AS p_topic,
-    CASE WHEN eventsource = 'ssm.amazonaws.com'
-      THEN nullif(json_extract_scalar(requestparameters, '$.names[0]'), '') END AS p_ssm_name
+    coalesce(recipientaccountid, useridentity.accountid, '') AS resource_account
   FROM {{table}}
   WHERE p_date BETWEEN ? AND ?
     AND eventtime >= ?
@@ -118,44 +133,6 @@ WITH calls AS (
         -- end generated: evidence
       )
     )
-),
-resolved AS (
-  SELECT
-    calls.*,
-    coalesce(
-      listed_arn,
-      CASE
-        WHEN p_bucket IS NOT NULL THEN 'arn:aws:s3:::' || p_bucket || coalesce('/' || p_key, '')
-        WHEN p_table IS NOT NULL THEN
-          CASE WHEN p_table LIKE 'arn:%' THEN p_table
-            ELSE 'arn:aws:dynamodb:' || region || ':' || resource_account || ':table/' || p_table END
-        WHEN p_queue_url IS NOT NULL AND cardinality(split(p_queue_url, '/')) >= 2
-          AND element_at(split(p_queue_url, '/'), -1) <> '' AND element_at(split(p_queue_url, '/'), -2) <> '' THEN
-          'arn:aws:sqs:' || region || ':' || element_at(split(p_queue_url, '/'), -2) || ':'
-          || element_at(split(p_queue_url, '/'), -1)
-        WHEN p_secret IS NOT NULL THEN
-          CASE WHEN p_secret LIKE 'arn:%' THEN p_secret
-            ELSE 'arn:aws:secretsmanager:' || region || ':' || resource_account || ':secret:' || p_secret END
-        WHEN p_repository IS NOT NULL THEN
-          'arn:aws:ecr:' || region || ':' || resource_account || ':repository/' || p_repository
-        WHEN p_kms_key IS NOT NULL THEN
-          CASE WHEN p_kms_key LIKE 'arn:%' THEN p_kms_key
-            ELSE 'arn:aws:kms:' || region || ':' || resource_account || ':key/' || p_kms_key END
-        WHEN p_function IS NOT NULL THEN
-          CASE WHEN p_function LIKE 'arn:%' THEN p_function
-            ELSE 'arn:aws:lambda:' || region || ':' || resource_account || ':function:' || p_function END
-        WHEN p_role_arn IS NOT NULL THEN p_role_arn
-        WHEN p_role_name IS NOT NULL THEN 'arn:aws:iam::' || resource_account || ':role/' || p_role_name
-        WHEN p_log_group IS NOT NULL THEN
-          'arn:aws:logs:' || region || ':' || resource_account || ':log-group:' || p_log_group
-        WHEN p_topic IS NOT NULL THEN p_topic
-        WHEN p_ssm_name IS NOT NULL THEN
-          'arn:aws:ssm:' || region || ':' || resource_account || ':parameter'
-          || CASE WHEN p_ssm_name LIKE '/%' THEN p_ssm_name ELSE '/' || p_ssm_name END
-      END,
-      ''
-    ) AS resource
-  FROM calls
 )
 SELECT
   day,
@@ -165,14 +142,29 @@ SELECT
   account_id,
   eventsource AS event_source,
   eventname AS event_name,
-  CASE WHEN regexp_like(resource, '^arn:aws[\w-]*:s3:::[^/]+/') THEN regexp_replace(resource, '/[^/]*$', '/*') ELSE resource END
-    AS resource,
+  region,
+  resource_account,
+  -- begin generated: resource-column-names (from src/cloudtrail by npm run queries:sync; edit it there)
+  rp_bucket_name, rp__bucket, rp_key, rp__key, rp_table_name, rp_table_arn,
+  rp_queue_url, rp_secret_id, rp_repository_name, rp_registry_id, rp_key_id, rp_function_name,
+  rp_role_arn, rp_role_name, rp_log_group_name, rp_log_stream_name, rp_topic_arn, rp_target_arn,
+  rp_names, rp_name, rp_cluster, rp_task, rp_instance_id, rp_volume_id,
+  rs_object_arn, rs_first_arn,
+  -- end generated: resource-column-names
   count_if(coalesce(errorcode, '') = '') AS calls,
   count_if(coalesce(errorcode, '') <> '') AS errors,
   min(eventtime) AS first_seen,
   max(eventtime) AS last_seen,
   json_format(CAST(slice(array_sort(array_distinct(array_agg(useragent) FILTER (WHERE useragent IS NOT NULL))), 1, 5) AS JSON))
     AS user_agents
-FROM resolved
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+FROM calls
+GROUP BY
+  -- begin generated: resource-column-names (from src/cloudtrail by npm run queries:sync; edit it there)
+  rp_bucket_name, rp__bucket, rp_key, rp__key, rp_table_name, rp_table_arn,
+  rp_queue_url, rp_secret_id, rp_repository_name, rp_registry_id, rp_key_id, rp_function_name,
+  rp_role_arn, rp_role_name, rp_log_group_name, rp_log_stream_name, rp_topic_arn, rp_target_arn,
+  rp_names, rp_name, rp_cluster, rp_task, rp_instance_id, rp_volume_id,
+  rs_object_arn, rs_first_arn,
+  -- end generated: resource-column-names
+  1, 2, 3, 4, 5, 6, 7, 8, 9
 ORDER BY day

@@ -1,8 +1,8 @@
 // `npm run queries:sync`: renders the generated blocks of queries/*.sql from the rules in src/cloudtrail
-// (src/cloudtrail/query-predicates.ts says which and why) and writes the files that changed.
+// (src/cloudtrail/query-blocks.ts says which and why) and writes the files that changed.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { withGeneratedBlocks } from "../src/cloudtrail/query-predicates.js";
+import { withGeneratedBlocks } from "../src/cloudtrail/query-blocks.js";
 
 const folder = join(import.meta.dirname, "..", "queries");
 for (const name of readdirSync(folder)

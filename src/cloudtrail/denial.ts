@@ -49,7 +49,7 @@ const DENIAL_MESSAGE =
 
 /**
  * The rule's parts, in the order `isDenial` applies them. The Athena queries apply the same parts in SQL
- * (src/cloudtrail/query-predicates.ts renders them into queries/*.sql).
+ * (src/cloudtrail/query-blocks.ts renders them into queries/*.sql).
  */
 export const denialRule = {
   codes: denialCodes,

@@ -16,7 +16,7 @@ type Readers = Reader | `${Reader} ${Reader}` | "nobody";
  * Successful management events that say what a role is for or which policies a principal or resource holds: THE
  * list, as one table: who reads them → what they say → the events, each `<service>:<eventName>`. They are kept in
  * full because their readers need the request parameters (task definitions, trust policies, instance profiles,
- * policy documents). The Athena queries apply it in SQL rendered from it (src/cloudtrail/query-predicates.ts); the
+ * policy documents). The Athena queries apply it in SQL rendered from it (src/cloudtrail/query-blocks.ts); the
  * push rules of infra/ (infra/lib/push-pattern.ts) carry a copy that a test compares with it; the classifier's extractor map, the report's
  * task records and the policy model's parsers are held to it.
  */

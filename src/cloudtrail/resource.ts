@@ -1,8 +1,14 @@
 import { partitionOf } from "./arn.js";
 import { type CloudTrailRecord, field, type ResourceEntry, stringField } from "./record.js";
 
+/** What `primaryResource` reads of a record (the Athena usage query hands over just this: queries/usage-daily.sql). */
+export type ResourceCall = Pick<
+  CloudTrailRecord,
+  "eventSource" | "awsRegion" | "recipientAccountId" | "userIdentity" | "requestParameters" | "resources"
+>;
+
 /** The partition of a record: the caller's ARN says it, else the region (`cn-…`, `us-gov-…`). */
-export function recordPartition(record: CloudTrailRecord): string {
+export function recordPartition(record: Pick<CloudTrailRecord, "userIdentity" | "awsRegion">): string {
   const p = partitionOf(record.userIdentity?.arn ?? "");
   if (p) return p;
   const region = record.awsRegion ?? "";
@@ -21,7 +27,7 @@ function firstString(value: unknown): string | undefined {
  * then well-known request parameters (bucket + key, table, queue URL, secret, repository, key, function, role,
  * log group/stream, topic, SSM parameter, ECS cluster/task, EC2 instance). Null when the call names no resource.
  */
-export function primaryResource(record: CloudTrailRecord): string | null {
+export function primaryResource(record: ResourceCall): string | null {
   // S3 data events list the bucket first and the object second: the object is the one that was touched.
   const listed =
     record.resources?.filter(
@@ -101,6 +107,52 @@ export function primaryResource(record: CloudTrailRecord): string | null {
   return null;
 }
 
+/** A request parameter `primaryResource` reads (`path` when not the name; `source` when read for that service only). */
+export interface ResourceParameter {
+  name: string;
+  path?: string;
+  source?: string;
+  /** A rewrite of a value that rotates with every call into one that the usage folds treat alike. */
+  rewrite?: [pattern: RegExp, replacement: string];
+}
+
+/** An S3 key (or object ARN) to its folder and a stand-in name: `a/b/c.csv` → `a/b/_`, which folds as c.csv does. */
+const S3_KEY_REWRITE: [RegExp, string] = [/^(.*\/)?[^/]+$/, "$1_"];
+export const S3_OBJECT_ARN_REWRITE: [RegExp, string] = [/^(arn:[^:]*:s3:::[^/]+\/(?:.*\/)?)[^/]+$/, "$1_"];
+
+/**
+ * Every request parameter `primaryResource` reads. The Athena usage query groups a day's calls by them, rewritten
+ * where they rotate, and leaves building and folding the resource to this file, as for every other source (its
+ * columns are rendered from this list: src/cloudtrail/query-blocks.ts). A test holds the list to what
+ * `primaryResource` reads and each rewrite to what the folds keep.
+ */
+export const resourceParameters: readonly ResourceParameter[] = [
+  { name: "bucketName" },
+  { name: "Bucket" },
+  { name: "key", rewrite: S3_KEY_REWRITE },
+  { name: "Key", rewrite: S3_KEY_REWRITE },
+  { name: "tableName" },
+  { name: "tableArn" },
+  { name: "queueUrl" },
+  { name: "secretId" },
+  { name: "repositoryName" },
+  { name: "registryId" },
+  { name: "keyId" },
+  { name: "functionName" },
+  { name: "roleArn" },
+  { name: "roleName" },
+  { name: "logGroupName" },
+  { name: "logStreamName", rewrite: [/^.+$/, "_"] },
+  { name: "topicArn" },
+  { name: "targetArn" },
+  { name: "names", path: "names[0]", source: "ssm.amazonaws.com" },
+  { name: "name", source: "ssm.amazonaws.com" },
+  { name: "cluster", source: "ecs.amazonaws.com" },
+  { name: "task", source: "ecs.amazonaws.com", rewrite: [/[0-9a-f]{32}$/, "0".repeat(32)] },
+  { name: "instanceId", rewrite: [/^i-[0-9a-f]+$/, "i-0"] },
+  { name: "volumeId" },
+];
+
 // Folding: the parts of a resource that change from call to call, replaced by a wildcard, so that many calls of
 // one kind are one usage row, one incident, one policy resource. One implementation for the three.
 
@@ -151,8 +203,8 @@ export function foldDateStamps(resource: string): string {
  * The resource a usage aggregate is keyed by: S3 object keys folded to their folder, names that rotate with every
  * task or host (log streams, task, instance and container-instance IDs) and dates in names folded to `*`, so that
  * a bucket with millions of objects or a service with thousands of tasks a day stays a handful of rows. A KMS call
- * is keyed by its key alone: the per-object encryption context is in the request, never in the resource. The
- * Athena usage query folds S3 keys in SQL; its rows are folded again with this as they are stored.
+ * is keyed by its key alone: the per-object encryption context is in the request, never in the resource. Usage
+ * rows from Athena are built and folded with this too, from the call's parameters (resourceParameters).
  */
 export function usageResource(resource: string | null): string {
   return resource ? foldDateStamps(foldRotatingNames(foldS3Key(resource))) : "";

@@ -65,7 +65,11 @@ const USAGE_COLUMNS = [
   "account_id",
   "event_source",
   "event_name",
-  "resource",
+  "region",
+  "resource_account",
+  "rp_bucket_name",
+  "rp_key",
+  "rp_name",
   "calls",
   "errors",
   "first_seen",
@@ -116,16 +120,21 @@ const evidence = recordRow({
   si_type: "Role",
   si_arn: ROLE,
 });
+/** The columns every usage row below shares: one role's day in one account and region. */
+const roleDay = {
+  day: "2026-03-09",
+  principal_arn: ROLE,
+  principal_type: "AssumedRole",
+  role_arn: ROLE,
+  account_id: "111122223333",
+  region: "eu-west-1",
+  resource_account: "111122223333",
+};
 const usage = [
   usageRow({
-    day: "2026-03-09",
-    principal_arn: ROLE,
-    principal_type: "AssumedRole",
-    role_arn: ROLE,
-    account_id: "111122223333",
+    ...roleDay,
     event_source: "ecs.amazonaws.com",
     event_name: "RegisterTaskDefinition",
-    resource: "",
     calls: "1",
     errors: "0",
     first_seen: "2026-03-09T11:00:00Z",
@@ -133,19 +142,28 @@ const usage = [
     user_agents: '["aws-cli/2"]',
   }),
   usageRow({
-    day: "2026-03-09",
-    principal_arn: ROLE,
-    principal_type: "AssumedRole",
-    role_arn: ROLE,
-    account_id: "111122223333",
+    ...roleDay,
     event_source: "s3.amazonaws.com",
     event_name: "GetObject",
-    resource: "arn:aws:s3:::data/reports/*",
+    // As the query rewrites a key: its folder and a stand-in name, which folds as the real one does.
+    rp_bucket_name: "data",
+    rp_key: "reports/_",
     calls: "40",
     errors: "2",
     first_seen: "2026-03-09T00:01:00Z",
     last_seen: "2026-03-09T23:59:00Z",
     user_agents: '["b","a"]',
+  }),
+  usageRow({
+    ...roleDay,
+    event_source: "ssm.amazonaws.com",
+    event_name: "GetParameter",
+    rp_name: "/app/db-password",
+    calls: "3",
+    errors: "0",
+    first_seen: "2026-03-09T08:00:00Z",
+    last_seen: "2026-03-09T09:00:00Z",
+    user_agents: "[]",
   }),
 ];
 
@@ -255,6 +273,12 @@ describe("the Athena source", () => {
         calls: 40,
         errors: 2,
         user_agents: '["a","b"]',
+      }),
+      // The resource is built from the call's parameters as for files: GetParameter's `name`.
+      expect.objectContaining({
+        event_name: "GetParameter",
+        resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app/db-password",
+        calls: 3,
       }),
     ]);
     expect(readAthenaCheckpoint(writer.readCheckpoint, "trails.cloudtrail_logs")).toEqual({

@@ -1,6 +1,6 @@
 import { normaliseRecord } from "../cloudtrail/normalise.js";
 import type { CloudTrailRecord } from "../cloudtrail/record.js";
-import { usageResource } from "../cloudtrail/resource.js";
+import { primaryResource, usageResource } from "../cloudtrail/resource.js";
 import type { Batch, DecodedEvents, LoggedCredentialRequest, StoredEvent } from "../db/ingest.repository.js";
 import type { Store } from "../db/store.js";
 import type { UsageDayReplacement } from "../db/usage-days.repository.js";
@@ -8,7 +8,6 @@ import { Aggregates } from "../db/usage-fold.js";
 import { MAX_RECORD_CHARS } from "../sources/files/split-records.js";
 import {
   type Checkpoint,
-  type DailyUsage,
   type FileIdentity,
   type FileMark,
   InputRefusedError,
@@ -16,6 +15,7 @@ import {
   type Progress,
   type Source,
   type SourceItem,
+  type SourceUsage,
 } from "../sources/source.js";
 import { decodePool } from "./decode-pool.js";
 import { type DecodedPart, type FileDecodeOptions, type FileDecoder, inlineDecoder } from "./file-decode.js";
@@ -424,12 +424,14 @@ export class IngestSession {
   }
 
   /**
-   * A day of aggregates a source computed: their resources folded as ingest folds them, rows that then share a
-   * usage key merged as a batch merges them, and the stored day replaced after everything read before it, in the same commit.
+   * A day of aggregates a source computed: their resources built from their calls and folded as ingest does it,
+   * rows that then share a usage key merged as a batch merges them, and the stored day replaced after everything read before it, in the same commit.
    */
-  private replaceUsageDay(day: string, rows: DailyUsage[], checkpoint: Checkpoint | null): void {
+  private replaceUsageDay(day: string, rows: SourceUsage[], checkpoint: Checkpoint | null): void {
     const aggregates = new Aggregates();
-    aggregates.addRows(rows.map((row) => ({ ...row, resource: usageResource(row.resource) })));
+    aggregates.addRows(
+      rows.map(({ call, ...row }) => ({ ...row, resource: usageResource(primaryResource(call)) })),
+    );
     this.usageDays.push({ day, rows: aggregates.usage.rows, checkpoint });
     this.commitDue = true;
   }

@@ -96,6 +96,25 @@ export interface DailyUsage {
 }
 
 /**
+ * What a call's resource is built from, as the fields of a CloudTrail record that hold it (what
+ * src/cloudtrail/resource.ts reads): a source that aggregates calls before deniedby sees them (Athena) hands these
+ * over instead of a resource, so the resource is built and folded in one place.
+ */
+export interface UsageCall {
+  eventSource: string;
+  awsRegion: string;
+  recipientAccountId: string;
+  userIdentity: { arn?: string };
+  requestParameters: Record<string, string>;
+  resources: { ARN: string; type?: string }[];
+}
+
+/** A day's usage row as a source computed it, with the call its resource is built from. */
+export interface SourceUsage extends Omit<DailyUsage, "resource"> {
+  call: UsageCall;
+}
+
+/**
  * One request for credentials served by the ECS agent on a container instance, as its audit log records it
  * (src/sources/ecs-agent-audit/). Typed input that is not CloudTrail.
  */
@@ -153,7 +172,7 @@ export type SourceItem =
   /** A safe point: commit what is pending now (a failure later keeps it); the source resumes only after it. */
   | { kind: "commit" }
   /** A closed day of usage aggregates that replaces the stored day (with the checkpoint that passes it). */
-  | { kind: "usage-day"; day: string; rows: DailyUsage[]; checkpoint: Checkpoint | null }
+  | { kind: "usage-day"; day: string; rows: SourceUsage[]; checkpoint: Checkpoint | null }
   /**
    * A typed request of an ECS agent's audit log. `occurrence` counts the same line earlier in its file (0 for the
    * first): identical lines are distinct requests, and the same file read again gives the same counts.

@@ -1,4 +1,4 @@
-import type { DailyUsage } from "../source.js";
+import type { SourceUsage, UsageCall } from "../source.js";
 import type { AthenaRow } from "./athena-runner.js";
 
 /** Parses a JSON column; text that is not JSON is kept as the string it is (the normaliser reads fields defensively). */
@@ -116,8 +116,46 @@ function count(value: string | null): number {
   return Number.isFinite(n) && n >= 0 ? Math.trunc(n) : 0;
 }
 
+/**
+ * The usage query's column that carries request parameter `name`: `rp_` and the name in snake case, a capital
+ * marked by its underscore (`bucketName` → `rp_bucket_name`, `Bucket` → `rp__bucket`), so each name has its own
+ * column in Athena's case-folded identifiers and the name can be read back from the column.
+ */
+export function parameterColumn(name: string): string {
+  return `rp_${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+}
+
+function parameterOfColumn(column: string): string {
+  return column.slice(3).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The usage query's columns for the call's listed resources: its S3 object, and the first resource listed. */
+export const RESOURCE_COLUMNS = { object: "rs_object_arn", first: "rs_first_arn" } as const;
+
+/** What the row's resource is built from, as the fields of a record that hold it. */
+function callOf(row: AthenaRow, eventSource: string, principalArn: string): UsageCall {
+  const requestParameters: Record<string, string> = {};
+  for (const [column, value] of Object.entries(row))
+    if (column.startsWith("rp_") && value !== null && value !== undefined)
+      requestParameters[parameterOfColumn(column)] = value;
+  const object = row[RESOURCE_COLUMNS.object];
+  const first = row[RESOURCE_COLUMNS.first];
+  return {
+    eventSource,
+    awsRegion: row.region ?? "",
+    recipientAccountId: row.resource_account ?? "",
+    // The partition is the caller's: its role's ARN is in the same one.
+    userIdentity: principalArn.startsWith("arn:") ? { arn: principalArn } : {},
+    requestParameters,
+    resources: [
+      ...(object ? [{ ARN: object, type: "AWS::S3::Object" }] : []),
+      ...(first ? [{ ARN: first }] : []),
+    ],
+  };
+}
+
 /** Null when the row lacks what a usage row cannot do without (day, principal, call, times). */
-export function usageFromRow(row: AthenaRow): DailyUsage | null {
+export function usageFromRow(row: AthenaRow): SourceUsage | null {
   const day = row.day ?? null;
   const principalArn = row.principal_arn ?? null;
   const eventSource = row.event_source ?? null;
@@ -135,9 +173,7 @@ export function usageFromRow(row: AthenaRow): DailyUsage | null {
     accountId: row.account_id ?? "",
     eventSource,
     eventName,
-    // The query folds S3 keys already; the pipeline folds again as it folds every usage row, so rows from both
-    // paths share a key.
-    resource: row.resource ?? "",
+    call: callOf(row, eventSource, principalArn),
     calls: count(row.calls ?? null),
     errors: count(row.errors ?? null),
     firstSeen,

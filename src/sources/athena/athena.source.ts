@@ -3,12 +3,12 @@ import { type Clock, systemClock } from "../../shared/clock.js";
 import { addDays, dayOf } from "../../shared/time.js";
 import {
   type Checkpoint,
-  type DailyUsage,
   type LiveSource,
   type Place,
   readCheckpointAs,
   type SourceChunk,
   type SourceItem,
+  type SourceUsage,
 } from "../source.js";
 import { type Queries, type QueryName, withTable } from "./athena-queries.js";
 import { recordFromRow, usageFromRow } from "./athena-record.js";
@@ -199,8 +199,8 @@ async function* readUsage(
   to: string,
   place: Place,
   result: AthenaIngestResult,
-): AsyncGenerator<SourceChunk, Map<string, DailyUsage[]>> {
-  const byDay = new Map<string, DailyUsage[]>();
+): AsyncGenerator<SourceChunk, Map<string, SourceUsage[]>> {
+  const byDay = new Map<string, SourceUsage[]>();
   for await (const rows of run("usage-daily", from, to)) {
     const rejects: SourceItem[] = [];
     for (const row of rows) {

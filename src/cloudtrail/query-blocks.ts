@@ -1,9 +1,12 @@
+import { parameterColumn, RESOURCE_COLUMNS } from "../sources/athena/athena-record.js";
 import { denialRule } from "./denial.js";
 import { evidenceEventNames, LAMBDA_VERSION_SUFFIX, SERVICE_ASSUME_ROLE } from "./evidence-events.js";
+import { type ResourceParameter, resourceParameters, S3_OBJECT_ARN_REWRITE } from "./resource.js";
 
 /**
  * The rules of this layer that the Athena queries (queries/*.sql) apply in SQL, because Athena cannot call
- * TypeScript: which failures are denials, and which successful calls are evidence. Each query holds them in a block
+ * TypeScript: which failures are denials, which successful calls are evidence, and which request parameters and
+ * listed resources a call's resource is built from (the usage query groups by them). Each query holds them in a block
  * between `-- begin generated: <name>` and `-- end generated: <name>` lines, rendered here from the rule's one
  * definition; `npm run queries:sync` rewrites the blocks and a test fails while a file differs from the rendering.
  * The patterns are written in the syntax JavaScript and Trino's regular expressions share.
@@ -82,8 +85,50 @@ export function evidencePredicate(): string[] {
   ];
 }
 
-export const queryPredicates = { denial: denialPredicate, evidence: evidencePredicate } as const;
-export type QueryPredicateName = keyof typeof queryPredicates;
+/** `regexp_replace` of `expression` by a rewrite, or the expression itself. */
+function rewritten(expression: string, rewrite: [RegExp, string] | undefined): string {
+  return rewrite === undefined
+    ? expression
+    : `regexp_replace(${expression}, ${pattern(rewrite[0])}, ${literal(rewrite[1])})`;
+}
+
+function parameterExpression(p: ResourceParameter): string {
+  const value = `json_extract_scalar(requestparameters, ${literal(`$.${p.path ?? p.name}`)})`;
+  const scoped =
+    p.source === undefined ? value : `CASE WHEN eventsource = ${literal(p.source)} THEN ${value} END`;
+  return rewritten(scoped, p.rewrite);
+}
+
+/** The calls CTE's columns a usage row's resource is built from (each line ends with a comma). */
+export function resourceColumns(): string[] {
+  const arns = "filter(resources, r -> coalesce(r.arn, '') <> '')";
+  const object = `element_at(transform(filter(${arns}, r -> r.type = 'AWS::S3::Object'), r -> r.arn), 1)`;
+  const first = `element_at(transform(${arns}, r -> r.arn), 1)`;
+  return [
+    ...resourceParameters.map((p) => `${parameterExpression(p)} AS ${parameterColumn(p.name)},`),
+    `${rewritten(object, S3_OBJECT_ARN_REWRITE)} AS ${RESOURCE_COLUMNS.object},`,
+    `${rewritten(first, S3_OBJECT_ARN_REWRITE)} AS ${RESOURCE_COLUMNS.first},`,
+  ];
+}
+
+/** Their names, to select and group by (each line ends with a comma). */
+export function resourceColumnNames(): string[] {
+  const names = [
+    ...resourceParameters.map((p) => parameterColumn(p.name)),
+    ...Object.values(RESOURCE_COLUMNS),
+  ];
+  const lines: string[] = [];
+  for (let i = 0; i < names.length; i += 6) lines.push(`${names.slice(i, i + 6).join(", ")},`);
+  return lines;
+}
+
+export const queryBlocks = {
+  denial: denialPredicate,
+  evidence: evidencePredicate,
+  "resource-columns": resourceColumns,
+  "resource-column-names": resourceColumnNames,
+} as const;
+type QueryBlockName = keyof typeof queryBlocks;
 
 const BLOCK = /^([ \t]*)-- begin generated: ([\w-]+)[^\n]*\n[\s\S]*?^[ \t]*-- end generated: \2$/gm;
 
@@ -93,7 +138,7 @@ const BLOCK = /^([ \t]*)-- begin generated: ([\w-]+)[^\n]*\n[\s\S]*?^[ \t]*-- en
  */
 export function withGeneratedBlocks(sql: string): string {
   return sql.replace(BLOCK, (_, indent: string, name: string) => {
-    const render = queryPredicates[name as QueryPredicateName];
+    const render = queryBlocks[name as QueryBlockName];
     if (render === undefined) throw new Error(`no rendering for the generated block "${name}"`);
     const lines = render().map((line) => indent + line);
     return [
