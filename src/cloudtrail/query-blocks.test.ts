@@ -30,9 +30,9 @@ describe("the generated blocks of queries/*.sql", () => {
   );
 
   it.each([
-    ["denials.sql", ["denial"]],
-    ["evidence.sql", ["evidence"]],
-    ["usage-daily.sql", ["denial", "evidence"]],
+    ["denials.sql", ["record-columns", "denial"]],
+    ["evidence.sql", ["record-columns", "evidence"]],
+    ["usage-daily.sql", ["resource-columns", "denial", "evidence", "resource-column-names"]],
   ])("%s applies the rules %j", (name, blocks) => {
     for (const block of blocks) expect(sqlOf(name)).toContain(`-- begin generated: ${block} `);
   });

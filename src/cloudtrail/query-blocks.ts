@@ -1,4 +1,4 @@
-import { parameterColumn, RESOURCE_COLUMNS } from "../sources/athena/athena-record.js";
+import { parameterColumn, RECORD_COLUMNS, RESOURCE_COLUMNS } from "../sources/athena/athena-record.js";
 import { denialRule } from "./denial.js";
 import { evidenceEventNames, LAMBDA_VERSION_SUFFIX, SERVICE_ASSUME_ROLE } from "./evidence-events.js";
 import { type ResourceParameter, resourceParameters, S3_OBJECT_ARN_REWRITE } from "./resource.js";
@@ -6,7 +6,8 @@ import { type ResourceParameter, resourceParameters, S3_OBJECT_ARN_REWRITE } fro
 /**
  * The rules of this layer that the Athena queries (queries/*.sql) apply in SQL, because Athena cannot call
  * TypeScript: which failures are denials, which successful calls are evidence, and which request parameters and
- * listed resources a call's resource is built from (the usage query groups by them). Each query holds them in a block
+ * listed resources a call's resource is built from (the usage query groups by them); and the columns the Athena
+ * source rebuilds a record from, which the denials and evidence queries select. Each query holds them in a block
  * between `-- begin generated: <name>` and `-- end generated: <name>` lines, rendered here from the rule's one
  * definition; `npm run queries:sync` rewrites the blocks and a test fails while a file differs from the rendering.
  * The patterns are written in the syntax JavaScript and Trino's regular expressions share.
@@ -122,7 +123,16 @@ export function resourceColumnNames(): string[] {
   return lines;
 }
 
+/** The select list of the denials and evidence queries: the columns the Athena source rebuilds records from. */
+export function recordColumns(): string[] {
+  return RECORD_COLUMNS.map(
+    (c, i) =>
+      `${c.sql === c.column ? c.column : `${c.sql} AS ${c.column}`}${i < RECORD_COLUMNS.length - 1 ? "," : ""}`,
+  );
+}
+
 export const queryBlocks = {
+  "record-columns": recordColumns,
   denial: denialPredicate,
   evidence: evidencePredicate,
   "resource-columns": resourceColumns,

@@ -44,71 +44,128 @@ function resourcesColumn(value: string | null): Record<string, unknown>[] | unde
   });
 }
 
+/** How a column's text becomes a record's value. */
+type Decode = "text" | "json" | "boolean" | "resources";
+
+interface RecordColumn {
+  /** The name the query selects it as. */
+  column: string;
+  /** Its expression over the CloudTrail table. */
+  sql: string;
+  /** Where its value goes in the rebuilt record. */
+  path: readonly string[];
+  decode: Decode;
+}
+
+const recordColumn = (column: string, sql: string, path: string, decode: Decode = "text"): RecordColumn => ({
+  column,
+  sql,
+  path: path.split("."),
+  decode,
+});
+const identity = "useridentity";
+const session = `${identity}.sessioncontext`;
+
 /**
- * Rebuilds a CloudTrail record (CloudTrail's own field names and nesting) from a row of the denials or evidence query,
- * which select the table's columns flat (`ui_*` userIdentity, `sc_*` sessionContext, `si_*` sessionIssuer). The
- * Athena table holds no raw JSON, so this record is what the store keeps as the event's raw text.
+ * The columns of the denials and evidence queries, in CloudTrail's field order, selected flat (`ui_*` userIdentity,
+ * `sc_*` sessionContext, `si_*` sessionIssuer). Both queries' select lists are rendered from this list
+ * (src/cloudtrail/query-blocks.ts), and `recordFromRow` reads it back, so a column is named in one place.
+ */
+export const RECORD_COLUMNS: readonly RecordColumn[] = [
+  recordColumn("eventversion", "eventversion", "eventVersion"),
+  recordColumn("ui_type", `${identity}.type`, "userIdentity.type"),
+  recordColumn("ui_principalid", `${identity}.principalid`, "userIdentity.principalId"),
+  recordColumn("ui_arn", `${identity}.arn`, "userIdentity.arn"),
+  recordColumn("ui_accountid", `${identity}.accountid`, "userIdentity.accountId"),
+  recordColumn("ui_accesskeyid", `${identity}.accesskeyid`, "userIdentity.accessKeyId"),
+  recordColumn("ui_username", `${identity}.username`, "userIdentity.userName"),
+  recordColumn("ui_invokedby", `${identity}.invokedby`, "userIdentity.invokedBy"),
+  recordColumn(
+    "sc_creationdate",
+    `${session}.attributes.creationdate`,
+    "userIdentity.sessionContext.attributes.creationDate",
+  ),
+  recordColumn(
+    "sc_mfaauthenticated",
+    `${session}.attributes.mfaauthenticated`,
+    "userIdentity.sessionContext.attributes.mfaAuthenticated",
+  ),
+  recordColumn("si_type", `${session}.sessionissuer.type`, "userIdentity.sessionContext.sessionIssuer.type"),
+  recordColumn(
+    "si_principalid",
+    `${session}.sessionissuer.principalid`,
+    "userIdentity.sessionContext.sessionIssuer.principalId",
+  ),
+  recordColumn("si_arn", `${session}.sessionissuer.arn`, "userIdentity.sessionContext.sessionIssuer.arn"),
+  recordColumn(
+    "si_accountid",
+    `${session}.sessionissuer.accountid`,
+    "userIdentity.sessionContext.sessionIssuer.accountId",
+  ),
+  recordColumn(
+    "si_username",
+    `${session}.sessionissuer.username`,
+    "userIdentity.sessionContext.sessionIssuer.userName",
+  ),
+  recordColumn(
+    "sc_ec2roledelivery",
+    `${session}.ec2roledelivery`,
+    "userIdentity.sessionContext.ec2RoleDelivery",
+  ),
+  recordColumn(
+    "sc_federatedprovider",
+    `${session}.webidfederationdata.federatedprovider`,
+    "userIdentity.sessionContext.webIdFederationData.federatedProvider",
+  ),
+  recordColumn("eventtime", "eventtime", "eventTime"),
+  recordColumn("eventsource", "eventsource", "eventSource"),
+  recordColumn("eventname", "eventname", "eventName"),
+  recordColumn("awsregion", "awsregion", "awsRegion"),
+  recordColumn("sourceipaddress", "sourceipaddress", "sourceIPAddress"),
+  recordColumn("useragent", "useragent", "userAgent"),
+  recordColumn("errorcode", "errorcode", "errorCode"),
+  recordColumn("errormessage", "errormessage", "errorMessage"),
+  recordColumn("requestparameters", "requestparameters", "requestParameters", "json"),
+  recordColumn("responseelements", "responseelements", "responseElements", "json"),
+  recordColumn("additionaleventdata", "additionaleventdata", "additionalEventData", "json"),
+  recordColumn("requestid", "requestid", "requestID"),
+  recordColumn("eventid", "eventid", "eventID"),
+  recordColumn("readonly", "readonly", "readOnly", "boolean"),
+  recordColumn("resources_json", "json_format(CAST(resources AS JSON))", "resources", "resources"),
+  recordColumn("eventtype", "eventtype", "eventType"),
+  recordColumn("apiversion", "apiversion", "apiVersion"),
+  recordColumn("recipientaccountid", "recipientaccountid", "recipientAccountId"),
+  recordColumn("serviceeventdetails", "serviceeventdetails", "serviceEventDetails", "json"),
+  recordColumn("sharedeventid", "sharedeventid", "sharedEventID"),
+  recordColumn("vpcendpointid", "vpcendpointid", "vpcEndpointId"),
+  recordColumn("eventcategory", "eventcategory", "eventCategory"),
+];
+
+function decoded(decode: Decode, value: string | null): unknown {
+  if (value === null) return undefined;
+  if (decode === "json") return jsonColumn(value);
+  if (decode === "resources") return resourcesColumn(value);
+  return decode === "boolean" ? value === "true" : value;
+}
+
+/**
+ * Rebuilds a CloudTrail record (CloudTrail's own field names and nesting) from a row of the denials or evidence
+ * query. The Athena table holds no raw JSON, so this record is what the store keeps as the event's raw text. An
+ * absent or NULL column is absent from the record, as in a log file.
  */
 export function recordFromRow(row: AthenaRow): Record<string, unknown> {
-  const col = (name: string) => row[name] ?? null;
-  const sessionIssuer = compact([
-    ["type", col("si_type")],
-    ["principalId", col("si_principalid")],
-    ["arn", col("si_arn")],
-    ["accountId", col("si_accountid")],
-    ["userName", col("si_username")],
-  ]);
-  const sessionContext = compact([
-    [
-      "attributes",
-      compact([
-        ["creationDate", col("sc_creationdate")],
-        ["mfaAuthenticated", col("sc_mfaauthenticated")],
-      ]),
-    ],
-    ["sessionIssuer", sessionIssuer],
-    ["ec2RoleDelivery", col("sc_ec2roledelivery")],
-    ["webIdFederationData", compact([["federatedProvider", col("sc_federatedprovider")]])],
-  ]);
-  const userIdentity = compact([
-    ["type", col("ui_type")],
-    ["principalId", col("ui_principalid")],
-    ["arn", col("ui_arn")],
-    ["accountId", col("ui_accountid")],
-    ["accessKeyId", col("ui_accesskeyid")],
-    ["userName", col("ui_username")],
-    ["invokedBy", col("ui_invokedby")],
-    ["sessionContext", sessionContext],
-  ]);
-  const readOnly = col("readonly");
-  return (
-    compact([
-      ["eventVersion", col("eventversion")],
-      ["userIdentity", userIdentity],
-      ["eventTime", col("eventtime")],
-      ["eventSource", col("eventsource")],
-      ["eventName", col("eventname")],
-      ["awsRegion", col("awsregion")],
-      ["sourceIPAddress", col("sourceipaddress")],
-      ["userAgent", col("useragent")],
-      ["errorCode", col("errorcode")],
-      ["errorMessage", col("errormessage")],
-      ["requestParameters", jsonColumn(col("requestparameters"))],
-      ["responseElements", jsonColumn(col("responseelements"))],
-      ["additionalEventData", jsonColumn(col("additionaleventdata"))],
-      ["requestID", col("requestid")],
-      ["eventID", col("eventid")],
-      ["readOnly", readOnly === null ? undefined : readOnly === "true"],
-      ["resources", resourcesColumn(col("resources_json"))],
-      ["eventType", col("eventtype")],
-      ["apiVersion", col("apiversion")],
-      ["recipientAccountId", col("recipientaccountid")],
-      ["serviceEventDetails", jsonColumn(col("serviceeventdetails"))],
-      ["sharedEventID", col("sharedeventid")],
-      ["vpcEndpointId", col("vpcendpointid")],
-      ["eventCategory", col("eventcategory")],
-    ]) ?? {}
-  );
+  const record: Record<string, unknown> = {};
+  for (const c of RECORD_COLUMNS) {
+    const value = decoded(c.decode, row[c.column] ?? null);
+    if (value === undefined || value === null) continue;
+    let into = record;
+    for (const key of c.path.slice(0, -1)) {
+      into[key] ??= {};
+      into = into[key] as Record<string, unknown>;
+    }
+    into[c.path.at(-1) as string] = value;
+  }
+  return record;
 }
 
 function count(value: string | null): number {
