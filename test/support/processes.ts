@@ -51,6 +51,7 @@ export function startServerProcess(db: string, env: Record<string, string> = {})
 
 export interface CliRun {
   child: ChildProcess;
+  /** Settles once the child has exited and its output is read to the end. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
@@ -69,12 +70,13 @@ export function runCliProcess(args: string[], env: Record<string, string | undef
   child.stderr?.on("data", (c: Buffer) => {
     stderr += c.toString();
   });
+  // "close", not "exit": the child's output may still be arriving when it exits, and tests read all of it.
   const exited = new Promise<{
     code: number | null;
     signal: NodeJS.Signals | null;
     stdout: string;
     stderr: string;
-  }>((r) => child.on("exit", (code, signal) => r({ code, signal, stdout, stderr })));
+  }>((r) => child.on("close", (code, signal) => r({ code, signal, stdout, stderr })));
   return { child, exited };
 }
 
