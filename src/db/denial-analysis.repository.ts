@@ -18,7 +18,8 @@ function addToSample(sample: string[], value: string, bound: number): void {
   if (sample.length > bound) sample.pop();
 }
 
-function parseList(json: string): string[] {
+/** An incident's list column (sample_event_ids, sessions: JSON arrays of strings written here); damaged reads as []. */
+export function incidentList(json: string): string[] {
   try {
     const v = JSON.parse(json) as unknown;
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
@@ -156,9 +157,9 @@ function writeIncidents(s: AnalysisStatements, folds: Map<string, IncidentFold>)
     if (existing) {
       const newer =
         g.last > existing.lastSeen || (g.last === existing.lastSeen && g.latest > existing.latestEventId);
-      const ids = [...new Set(parseList(existing.sampleEventIds))].sort();
+      const ids = [...new Set(incidentList(existing.sampleEventIds))].sort();
       for (const x of g.ids) addToSample(ids, x, SAMPLE_IDS);
-      const sessions = [...new Set(parseList(existing.sessions))].sort();
+      const sessions = [...new Set(incidentList(existing.sessions))].sort();
       for (const x of g.sessions) addToSample(sessions, x, SAMPLE_SESSIONS);
       s.updateIncident.run(
         existing.count + g.count,

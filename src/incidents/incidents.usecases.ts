@@ -1,3 +1,4 @@
+import { incidentList } from "../db/denial-analysis.repository.js";
 import { getDenial, getIncident, listIncidents } from "../db/denials.repository.js";
 import type { IncidentRow } from "../db/schema.js";
 import type { DenialQuery } from "../denials/denials.schemas.js";
@@ -6,11 +7,6 @@ import type { AppDeps as Deps } from "../http/app-deps.js";
 import { isoTime } from "../shared/time.js";
 import { IncidentNotFoundError } from "./incidents.errors.js";
 import type { Incident, IncidentList } from "./incidents.schemas.js";
-
-function parseList(json: string): string[] {
-  const v = JSON.parse(json) as unknown;
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
 
 /** What the incident routes do: list (with the denial listing's filters) and show one, each with its latest explanation. */
 export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations" | "clock">) {
@@ -29,8 +25,8 @@ export function createIncidentUsecases(deps: Pick<Deps, "db" | "explanations" | 
       count: row.count,
       firstSeen: isoTime(row.firstSeen),
       lastSeen: isoTime(row.lastSeen),
-      sampleEventIds: parseList(row.sampleEventIds),
-      sessions: parseList(row.sessions),
+      sampleEventIds: incidentList(row.sampleEventIds),
+      sessions: incidentList(row.sessions),
       noise: row.noise,
       noiseReason: row.noiseReason,
       latest: latest ? explanations.explain(latest) : null,

@@ -1,23 +1,15 @@
 import type { FC } from "hono/jsx";
 import { deniedByTypes } from "../../cloudtrail/access-denied.js";
+import { incidentList } from "../../db/denial-analysis.repository.js";
 import { denialPath, KindBadge, rolePath, Time } from "../components/bits.js";
 import { Layout, type PageChrome } from "../components/layout.js";
 import type { IncidentView } from "../console.usecases.js";
-
-function parseList(json: string): string[] {
-  try {
-    const v = JSON.parse(json) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  } catch {
-    return [];
-  }
-}
 
 /** One incident: what it groups, how often, the sessions it hit, and its newest denials. */
 export const IncidentPage: FC<{ view: IncidentView; chrome: PageChrome }> = ({ view, chrome }) => {
   const { row, latest } = view;
   const roleArn = row.roleArn ?? row.principalArn;
-  const sessions = parseList(row.sessions);
+  const sessions = incidentList(row.sessions);
   return (
     <Layout title={`Incident ${row.action}`} chrome={chrome}>
       <h1>
