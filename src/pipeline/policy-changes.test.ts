@@ -1,31 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
 import { ingestRecords } from "../../test/support/ingest.js";
-import {
-  ACCOUNT,
-  allowDocument,
-  createRole,
-  policyEvent,
-  putRolePolicy,
-} from "../../test/support/policy-events.js";
+import { allowDocument, appRole, policyEvent, putRolePolicy } from "../../test/support/policy-events.js";
 import { createStore } from "../db/store.js";
 import { extractPolicyChanges } from "./policy-changes.js";
-
-const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
 
 describe("extracting the trail's policy changes from stored evidence", () => {
   it("stores each change once, reading only evidence stored since the last run", async () => {
     const db = memoryDb();
     const store = createStore(db);
     await ingestRecords(db, [
-      createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
-      putRolePolicy(
-        "11111111-0000-4000-8000-000000000002",
-        "2026-03-01T09:01:00Z",
-        "app",
-        "data",
-        allowDocument("s3:GetObject"),
-      ),
+      appRole.created(),
+      appRole.dataPolicyPut(),
       // A failed call changed nothing.
       {
         ...putRolePolicy(
@@ -49,25 +35,16 @@ describe("extracting the trail's policy changes from stored evidence", () => {
     ]);
     expect(await extractPolicyChanges(store)).toEqual({ read: 1, changes: 1 });
     expect(store.policies.changes().map((c) => `${c.event} ${c.subject}`)).toEqual([
-      `iam:CreateRole ${roleArn}`,
-      `iam:PutRolePolicy ${roleArn}`,
-      `iam:DeleteRolePolicy ${roleArn}`,
+      `iam:CreateRole ${appRole.arn}`,
+      `iam:PutRolePolicy ${appRole.arn}`,
+      `iam:DeleteRolePolicy ${appRole.arn}`,
     ]);
   });
 
   it("starts over when stored evidence is rewritten", async () => {
     const db = memoryDb();
     const store = createStore(db);
-    await ingestRecords(db, [
-      createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
-      putRolePolicy(
-        "11111111-0000-4000-8000-000000000002",
-        "2026-03-01T09:01:00Z",
-        "app",
-        "data",
-        allowDocument("s3:GetObject"),
-      ),
-    ]);
+    await ingestRecords(db, [appRole.created(), appRole.dataPolicyPut()]);
     await extractPolicyChanges(store);
     db.$client.prepare("DELETE FROM evidence_events WHERE event_name = 'PutRolePolicy'").run();
     expect(await extractPolicyChanges(store)).toEqual({ read: 1, changes: 1 });

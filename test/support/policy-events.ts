@@ -232,3 +232,20 @@ export function permissionsBoundary(
     ],
   };
 }
+
+/**
+ * The role `app`, created at 09:00 on 2026-03-01 (event …0001) and given its inline policy `data` (s3:GetObject)
+ * a minute later (event …0002): the history the pipeline's policy tests store, in parts or out of order.
+ */
+export const appRole = {
+  arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+  created: () => createRole("11111111-0000-4000-8000-000000000001", "2026-03-01T09:00:00Z", "app"),
+  dataPolicyPut: () =>
+    putRolePolicy(
+      "11111111-0000-4000-8000-000000000002",
+      "2026-03-01T09:01:00Z",
+      "app",
+      "data",
+      allowDocument("s3:GetObject"),
+    ),
+};
