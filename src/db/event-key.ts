@@ -6,7 +6,8 @@
  * key stays a pure function of the event.
  */
 export function eventKey(eventId: string, eventTime: number): Buffer {
-  const key = Buffer.allocUnsafe(maxEventKeyBytes(eventId));
+  // A UUID's key is 20 bytes; another id's is its UTF-8 text behind five: allocated to size, not to the bound.
+  const key = Buffer.allocUnsafe(Math.max(20, 5 + Buffer.byteLength(eventId)));
   return key.subarray(0, writeEventKey(eventId, eventTime, key, 0));
 }
 
