@@ -1,9 +1,35 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { awsFailureTable, describeAwsFailure } from "./aws-failures.js";
+import { awsFailureTable, describeAwsFailure, sourcePermissions } from "./aws-failures.js";
 import { AwsRequestError } from "./aws-retry.js";
 import { LookupEventsError } from "./lookup-events/lookup-events.errors.js";
+
+describe("the calls and permissions the messages name", () => {
+  const folders = { lookup_events: "lookup-events", s3: "s3", sqs: "sqs", athena: "athena" } as const;
+
+  it.each(Object.entries(folders))("%s: the calls are the SDK commands its code sends", (prefix, folder) => {
+    const dir = join(import.meta.dirname, folder);
+    const sent = new Set<string>();
+    for (const name of readdirSync(dir).filter((n) => n.endsWith(".ts") && !n.endsWith(".test.ts")))
+      for (const m of readFileSync(join(dir, name), "utf8").matchAll(/new (\w+)Command\(/g))
+        sent.add(m[1] as string);
+    const named = sourcePermissions[prefix as keyof typeof folders].calls.split(/,? /).slice(1);
+    expect([...sent].sort()).toEqual([...named].sort());
+  });
+
+  it("asks only for permissions that docs/sources.md's policies grant", () => {
+    const docs = readFileSync(join(import.meta.dirname, "../../docs/sources.md"), "utf8");
+    const granted = new Set(
+      [...docs.matchAll(/```json\n([\s\S]*?)```/g)].flatMap((m) =>
+        [...(m[1] ?? "").matchAll(/"([a-z0-9-]+:[A-Za-z*]+)"/g)].map((a) => a[1]),
+      ),
+    );
+    for (const { permissions } of Object.values(sourcePermissions))
+      for (const [action] of permissions.matchAll(/\b[a-z0-9-]+:[A-Za-z*]+/g))
+        expect(granted, action).toContain(action);
+  });
+});
 
 describe("AWS failures, said from one table", () => {
   it("is the table docs/sources.md shows", () => {
@@ -27,7 +53,7 @@ describe("AWS failures, said from one table", () => {
     [
       "throttling that outlasted the retries",
       new AwsRequestError("sqs.throttled", "https://sqs/q", "ThrottlingException", "s", "Rate exceeded"),
-      "https://sqs/q: AWS kept throttling after every retry (SQS ReceiveMessage, DeleteMessage, ChangeMessageVisibility): ThrottlingException; run again later, or read fewer regions at once",
+      "https://sqs/q: AWS kept throttling after every retry (SQS ReceiveMessage, DeleteMessageBatch): ThrottlingException; run again later, or read fewer regions at once",
     ],
     [
       "no credentials",

@@ -61,18 +61,23 @@ export const awsFailureKinds = [
   },
 ] as const;
 
-/** The calls each source makes, by the prefix of its error codes, and the IAM permissions deniedby's role needs. */
+/**
+ * The calls each source makes, by the prefix of its error codes, and the IAM permissions deniedby's role needs. A
+ * test holds the calls to the SDK commands each source's code sends and the permissions to docs/sources.md's policies.
+ */
 export const sourcePermissions = {
   lookup_events: { calls: "CloudTrail LookupEvents", permissions: "cloudtrail:LookupEvents" },
   s3: { calls: "S3 ListObjectsV2, GetObject", permissions: "s3:ListBucket, s3:GetObject" },
+  // The visibility timeout is set on ReceiveMessage, so no ChangeMessageVisibility; DeleteMessageBatch is authorized
+  // as sqs:DeleteMessage.
   sqs: {
-    calls: "SQS ReceiveMessage, DeleteMessage, ChangeMessageVisibility",
-    permissions: "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility",
+    calls: "SQS ReceiveMessage, DeleteMessageBatch",
+    permissions: "sqs:ReceiveMessage, sqs:DeleteMessage",
   },
   athena: {
-    calls: "Athena StartQueryExecution, GetQueryExecution, GetQueryResults",
+    calls: "Athena StartQueryExecution, GetQueryExecution, GetQueryResults, StopQueryExecution",
     permissions:
-      "athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, glue:GetTable, glue:GetDatabase, s3:GetObject and s3:ListBucket on the trail bucket, s3:PutObject on the results bucket",
+      "athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetTable, glue:GetDatabase, s3:GetObject and s3:ListBucket on the trail bucket, s3:GetBucketLocation on both buckets, s3:PutObject on the results bucket",
   },
 } as const;
 
