@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/db.js";
-import {
-  createVirtualClock,
-  type FakeCloudTrail,
-  type FakeTrailEvent,
-  fakeEvent,
-  type LookupRequest,
-  startFakeCloudTrail,
-} from "../../test/support/fake-cloudtrail.js";
-import { type Db, openDb } from "../db/client.js";
-import { createStore, type Store } from "../db/store.js";
-import { createCloudTrailClient } from "../sources/lookup-events/cloudtrail-client.js";
+import { type FakeTrailEvent, fakeEvent, type LookupRequest } from "../../test/support/fake-cloudtrail.js";
+import { fakeLookupSource, REGION, useLookupEventsBed } from "../../test/support/lookup-events-bed.js";
+import { openDb } from "../db/client.js";
+import { createStore } from "../db/store.js";
 import {
   type LookupEventsSourceOptions,
   type LookupProgress,
-  lookupEventsSource,
   readLookupCheckpoint,
 } from "../sources/lookup-events/lookup-events.source.js";
 import { createRateLimiter, type RateLimiter } from "../sources/lookup-events/rate-limiter.js";
@@ -22,8 +14,6 @@ import { ingestSource } from "./ingest-session.js";
 
 const NOW = Date.parse("2026-03-10T12:00:00Z");
 const DAY = 86_400_000;
-const REGION = "eu-west-1";
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
 /** `n` events spread evenly over `[from, to)`, whole seconds. */
 function spread(n: number, from: number, to: number, prefix: string): FakeTrailEvent[] {
@@ -39,34 +29,15 @@ function maxPerSecond(requests: LookupRequest[]): number {
   return Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
 }
 
-let fake: FakeCloudTrail;
-let db: Db;
-let store: Store;
-let clock: ReturnType<typeof createVirtualClock>;
-
-beforeEach(async () => {
-  clock = createVirtualClock(NOW);
-  fake = await startFakeCloudTrail({ now: clock.now });
-  db = openDb({ path: ":memory:" });
-  store = createStore(db);
-});
-
-afterEach(async () => {
-  await fake.close();
-  db.$client.close();
-});
+const bed = useLookupEventsBed(NOW);
 
 const storedCount = () =>
-  (db.$client.prepare("SELECT count(*) AS n FROM ingested_events").get() as { n: number }).n;
+  (bed.db.$client.prepare("SELECT count(*) AS n FROM ingested_events").get() as { n: number }).n;
 
 /** A 90-day backfill as `deniedby ingest --from lookup-events --since 90d` runs it, 2 requests/s. */
 function backfill(overrides: Partial<LookupEventsSourceOptions> & { limiter?: RateLimiter } = {}) {
-  return lookupEventsSource({
-    client: createCloudTrailClient({ region: REGION, endpoint: fake.url, credentials }),
-    region: REGION,
-    limiter: createRateLimiter({ perSecond: 2, clock }),
-    clock,
-    retry: { random: () => 1 },
+  return fakeLookupSource(bed, {
+    limiter: createRateLimiter({ perSecond: 2, clock: bed.clock }),
     lookbackMs: 90 * DAY,
     ...overrides,
   });
@@ -75,17 +46,17 @@ function backfill(overrides: Partial<LookupEventsSourceOptions> & { limiter?: Ra
 describe("a LookupEvents backfill", () => {
   it("costs what the events cost on a quiet 90 days: one window, one request per page", async () => {
     const events = spread(1_000, NOW - 90 * DAY, NOW - 2 * 60_000, "quiet");
-    fake.add(events);
-    const { summary, result } = await ingestSource(store, backfill());
+    bed.fake.add(events);
+    const { summary, result } = await ingestSource(bed.store, backfill());
 
     expect(storedCount()).toBe(1_000);
     expect(summary.duplicates).toBe(0);
     // 1,000 events are 20 full pages: 20 requests, where hour windows took 2,160.
     expect(result.requests).toBe(20);
-    expect(fake.requests).toHaveLength(20);
+    expect(bed.fake.requests).toHaveLength(20);
     expect(result.windows).toBe(1);
-    expect(fake.requests[0]).toMatchObject({ startTime: NOW - 90 * DAY, endTime: NOW - 60_000 });
-    expect(readLookupCheckpoint(store.ingest.readCheckpoint, REGION)).toMatchObject({
+    expect(bed.fake.requests[0]).toMatchObject({ startTime: NOW - 90 * DAY, endTime: NOW - 60_000 });
+    expect(readLookupCheckpoint(bed.store.ingest.readCheckpoint, REGION)).toMatchObject({
       highWater: NOW - 60_000,
       pending: [],
       window: null,
@@ -93,8 +64,8 @@ describe("a LookupEvents backfill", () => {
   });
 
   it("reads a 90-day range holding a handful of events with one request", async () => {
-    fake.add(spread(7, NOW - 80 * DAY, NOW - DAY, "few"));
-    const { result } = await ingestSource(store, backfill());
+    bed.fake.add(spread(7, NOW - 80 * DAY, NOW - DAY, "few"));
+    const { result } = await ingestSource(bed.store, backfill());
     expect(storedCount()).toBe(7);
     expect(result.requests).toBe(1);
   });
@@ -106,10 +77,10 @@ describe("a LookupEvents backfill", () => {
       ...spread(12_000, busyFrom, busyFrom + 3 * 3_600_000, "busy"),
       ...spread(300, busyFrom + DAY, NOW - 2 * 60_000, "after"),
     ];
-    fake.add(events);
+    bed.fake.add(events);
     const highWaters: (number | null)[] = [];
     const { summary, result } = await ingestSource(
-      store,
+      bed.store,
       backfill({ onProgress: (p: LookupProgress) => highWaters.push(p.highWater) }),
     );
 
@@ -122,7 +93,7 @@ describe("a LookupEvents backfill", () => {
     expect(result.requests).toBeLessThan(pages * 1.1);
     // No window pages more than the cut (40 pages) plus a one-second remainder.
     const perWindow = new Map<string, number>();
-    for (const r of fake.requests) {
+    for (const r of bed.fake.requests) {
       const key = `${r.startTime}-${r.endTime}`;
       perWindow.set(key, (perWindow.get(key) ?? 0) + 1);
     }
@@ -132,13 +103,15 @@ describe("a LookupEvents backfill", () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.at(-1)).toBe(NOW - 60_000);
     expect(summary.duplicates).toBeLessThan(50);
-    expect(maxPerSecond(fake.requests)).toBeLessThanOrEqual(2);
+    expect(maxPerSecond(bed.fake.requests)).toBeLessThanOrEqual(2);
   });
 
   it("pages a single second that holds more than a window's worth to its end", async () => {
     const at = NOW - 10 * DAY;
-    fake.add(Array.from({ length: 2_600 }, (_, i) => fakeEvent(`same-${String(i).padStart(5, "0")}`, at)));
-    const { result } = await ingestSource(store, backfill({ lookbackMs: 20 * DAY }));
+    bed.fake.add(
+      Array.from({ length: 2_600 }, (_, i) => fakeEvent(`same-${String(i).padStart(5, "0")}`, at)),
+    );
+    const { result } = await ingestSource(bed.store, backfill({ lookbackMs: 20 * DAY }));
     expect(storedCount()).toBe(2_600);
     expect(result.requests).toBeLessThanOrEqual(52 + result.windows + 1);
   });
@@ -148,11 +121,11 @@ describe("a LookupEvents backfill", () => {
       ...spread(200, NOW - 90 * DAY, NOW - 30 * DAY, "old"),
       ...spread(5_000, NOW - 30 * DAY, NOW - 29 * DAY, "busy"),
     ];
-    fake.add(events);
+    bed.fake.add(events);
     const file = `${tempDir()}/restart.db`;
     const first = openDb({ path: file });
     const controller = new AbortController();
-    fake.onRequest = (n) => {
+    bed.fake.onRequest = (n) => {
       if (n === 37) controller.abort();
       return undefined;
     };
@@ -161,17 +134,17 @@ describe("a LookupEvents backfill", () => {
     );
     expect(killed).toBeInstanceOf(Error);
     first.$client.close();
-    const before = fake.requests.length;
-    const lastAt = fake.requests.at(-1)?.at ?? 0;
+    const before = bed.fake.requests.length;
+    const lastAt = bed.fake.requests.at(-1)?.at ?? 0;
 
     // A new process: a new limiter, the same database, started at once.
-    fake.onRequest = null;
+    bed.fake.onRequest = null;
     const second = openDb({ path: file });
     const { summary } = await ingestSource(createStore(second), backfill());
-    const afterRestart = fake.requests.slice(before);
+    const afterRestart = bed.fake.requests.slice(before);
 
     expect(afterRestart[0]?.at).toBeGreaterThanOrEqual(lastAt + 500);
-    expect(maxPerSecond(fake.requests)).toBeLessThanOrEqual(2);
+    expect(maxPerSecond(bed.fake.requests)).toBeLessThanOrEqual(2);
     const stored = (
       second.$client.prepare("SELECT count(*) AS n FROM ingested_events").get() as { n: number }
     ).n;
