@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { memoryDb } from "../../test/support/db.js";
 import { loadScenario, roleArn } from "../../test/support/report-scenario.js";
+import { plainRoleFacts } from "../../test/support/role-facts.js";
 import { createStore } from "../db/store.js";
 import { findingsFor } from "./report.findings.js";
 import type { LeastPrivilegeReport, RoleReport } from "./report.schemas.js";
@@ -172,18 +173,9 @@ describe("findings on the scenario trail", () => {
 });
 
 describe("findings on hand-built roles (shapes the scenario does not contain)", () => {
-  const base = {
-    dualUse: false,
-    serviceLinked: false,
-    confidence: 0.9,
-    denied: [],
-    granted: [],
-    unusedPatterns: [],
-  };
-
   it("flags application calls on an execution role", () => {
     const f = findingsFor({
-      ...base,
+      ...plainRoleFacts,
       kinds: ["ecs-task-execution"],
       used: [
         { action: "ecr:BatchGetImage", userAgent: "containerd/1.7.22" },
@@ -195,7 +187,7 @@ describe("findings on hand-built roles (shapes the scenario does not contain)", 
 
   it("flags image-pull and log permissions granted to a task role", () => {
     const f = findingsFor({
-      ...base,
+      ...plainRoleFacts,
       kinds: ["ecs-task"],
       used: [{ action: "s3:GetObject", userAgent: "aws-sdk-js/3" }],
       granted: ["ecr:BatchGetImage", "logs:CreateLogStream", "s3:GetObject"].map((pattern) => ({
@@ -211,11 +203,13 @@ describe("findings on hand-built roles (shapes the scenario does not contain)", 
 
   it("reports nothing but idleness for service-linked roles", () => {
     expect(
-      findingsFor({ ...base, serviceLinked: true, kinds: ["service-linked"], used: [] }).map((x) => x.code),
+      findingsFor({ ...plainRoleFacts, serviceLinked: true, kinds: ["service-linked"], used: [] }).map(
+        (x) => x.code,
+      ),
     ).toEqual(["idle-role"]);
     expect(
       findingsFor({
-        ...base,
+        ...plainRoleFacts,
         serviceLinked: true,
         kinds: ["service-linked"],
         used: [{ action: "ec2:RunInstances", userAgent: "autoscaling.amazonaws.com" }],

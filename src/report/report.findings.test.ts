@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { plainRoleFacts } from "../../test/support/role-facts.js";
 import { expandPattern } from "../policy/index.js";
 import { type FindingInput, findingsFor } from "./report.findings.js";
 
@@ -7,14 +8,10 @@ const grants = (patterns: string[]) =>
   patterns.map((pattern) => ({ pattern, actions: expandPattern(pattern) }));
 
 const taskRole = (granted: string[]): FindingInput => ({
+  ...plainRoleFacts,
   kinds: ["ecs-task"],
-  confidence: 0.9,
-  serviceLinked: false,
-  dualUse: false,
   used: [],
-  denied: [],
   granted: grants(granted),
-  unusedPatterns: [],
 });
 const secretReads = (input: FindingInput) =>
   findingsFor(input).find((f) => f.code === "task-role-secret-reads");
@@ -35,14 +32,6 @@ describe("task-role-secret-reads", () => {
   });
 });
 
-const base = {
-  dualUse: false,
-  serviceLinked: false,
-  confidence: 0.9,
-  denied: [],
-  granted: [],
-  unusedPatterns: [],
-};
 const BOTO = "Boto3/1.35.20 md/Botocore#1.35.20 ua/2.0 os/linux#5.10 lang/python#3.12.6";
 const AGENT = "Amazon ECS Agent - v1.89.2 (a1b2c3d) (linux; amzn2) (+http://aws.amazon.com/ecs/)";
 const actionsOf = (input: FindingInput, code: string) =>
@@ -51,7 +40,7 @@ const actionsOf = (input: FindingInput, code: string) =>
 describe("findings on facts the classifier and the explainer share", () => {
   it("flag logs:PutLogEvents with logs:CreateLogStream on a task role: both are the awslogs driver's", () => {
     const input = {
-      ...base,
+      ...plainRoleFacts,
       kinds: ["ecs-task" as const],
       used: [],
       granted: grants(["logs:CreateLogStream", "logs:PutLogEvents"]),
@@ -63,7 +52,7 @@ describe("findings on facts the classifier and the explainer share", () => {
   });
 
   it("count a call of kms:Decrypt as a launch secret read only when Secrets Manager or SSM made it", () => {
-    const task = { ...base, kinds: ["ecs-task" as const] };
+    const task = { ...plainRoleFacts, kinds: ["ecs-task" as const] };
     const read = { action: "secretsmanager:GetSecretValue", userAgent: BOTO };
     expect(
       actionsOf(
@@ -80,7 +69,7 @@ describe("findings on facts the classifier and the explainer share", () => {
   });
 
   it("take kms:Decrypt and ecs:CreateCluster by an SDK on an instance role for application code", () => {
-    const host = { ...base, kinds: ["ecs-container-instance" as const] };
+    const host = { ...plainRoleFacts, kinds: ["ecs-container-instance" as const] };
     const used = [
       { action: "kms:Decrypt", userAgent: BOTO },
       { action: "ecs:CreateCluster", userAgent: BOTO },
@@ -95,7 +84,7 @@ describe("findings on facts the classifier and the explainer share", () => {
   });
 
   it("do not take a host agent's calls on an instance role for application code", () => {
-    const host = { ...base, kinds: ["ecs-container-instance" as const] };
+    const host = { ...plainRoleFacts, kinds: ["ecs-container-instance" as const] };
     const used = [
       { action: "cloudwatch:PutMetricData", userAgent: "CloudWatchAgent/1.300032.2 (linux; amd64)" },
     ];
@@ -107,18 +96,24 @@ describe("low-confidence-kind", () => {
   const lowKind = (input: FindingInput) => findingsFor(input).find((f) => f.code === "low-confidence-kind");
 
   it("warns when the leading kind rests on weak evidence, naming the kind and its confidence", () => {
-    const f = lowKind({ ...base, kinds: ["service-role"], confidence: 0.4, used: [] });
+    const f = lowKind({ ...plainRoleFacts, kinds: ["service-role"], confidence: 0.4, used: [] });
     expect(f?.severity).toBe("warning");
     expect(f?.detail).toContain("service-role with confidence 0.40");
-    expect(lowKind({ ...base, kinds: ["unknown"], confidence: 0, used: [] })?.detail).toContain(
+    expect(lowKind({ ...plainRoleFacts, kinds: ["unknown"], confidence: 0, used: [] })?.detail).toContain(
       "Its kind is unknown.",
     );
   });
 
   it("says nothing at 0.5 and above, nor for a service-linked role (AWS names those)", () => {
-    expect(lowKind({ ...base, kinds: ["ecs-task"], confidence: 0.5, used: [] })).toBeUndefined();
+    expect(lowKind({ ...plainRoleFacts, kinds: ["ecs-task"], confidence: 0.5, used: [] })).toBeUndefined();
     expect(
-      lowKind({ ...base, serviceLinked: true, kinds: ["service-linked"], confidence: 0.2, used: [] }),
+      lowKind({
+        ...plainRoleFacts,
+        serviceLinked: true,
+        kinds: ["service-linked"],
+        confidence: 0.2,
+        used: [],
+      }),
     ).toBeUndefined();
   });
 });

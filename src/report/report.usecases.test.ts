@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deltaE2000 } from "../../test/support/colour-distance.js";
 import { memoryDb } from "../../test/support/db.js";
 import { loadScenario } from "../../test/support/report-scenario.js";
+import { plainRoleFacts } from "../../test/support/role-facts.js";
 import { ROLE_KINDS } from "../classify/kinds.js";
 import type { Db } from "../db/client.js";
 import { createStore } from "../db/store.js";
@@ -26,24 +27,18 @@ beforeAll(async () => {
 });
 
 describe("instance-role findings", () => {
-  const base = {
-    dualUse: false,
-    serviceLinked: false,
-    confidence: 0.9,
-    denied: [],
-    granted: [],
-    unusedPatterns: [],
-  };
   const used = [{ action: "dynamodb:Query", userAgent: "aws-sdk-java/2.20 exec-env/AWS_ECS_EC2" }];
 
   it("send permissions to task roles only on ECS container instances", () => {
-    const ecs = findingsFor({ ...base, kinds: ["ecs-container-instance"], used }).map((f) => f.code);
+    const ecs = findingsFor({ ...plainRoleFacts, kinds: ["ecs-container-instance"], used }).map(
+      (f) => f.code,
+    );
     expect(ecs).toEqual(expect.arrayContaining(["instance-role-app-permissions", "instance-role-app-code"]));
   });
 
   it("leave plain EC2 hosts alone: their application's identity is the instance role", () => {
     const plain = findingsFor({
-      ...base,
+      ...plainRoleFacts,
       kinds: ["ec2-instance"],
       used: [{ action: "dynamodb:Query", userAgent: "aws-sdk-java/2.20" }],
     });
