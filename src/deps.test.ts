@@ -18,6 +18,7 @@ import { sourceContext } from "./deps.js";
 import { IngestSession } from "./pipeline/ingest-session.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import { createAwsClients } from "./sources/aws-clients.js";
+import { describeAwsFailure } from "./sources/aws-failures.js";
 import { lookupEventsDefinition } from "./sources/lookup-events/lookup-events.definition.js";
 import { s3Definition } from "./sources/s3/s3.definition.js";
 import type { Source } from "./sources/source.js";
@@ -183,6 +184,10 @@ describe("many accounts", () => {
     expect(error).toMatchObject({ code: "lookup_events.request_failed" });
     expect(String((error as Error).message)).toContain(role(A));
     expect(String((error as Error).message)).not.toContain("\n");
+    // What the command prints names the call that was refused, STS's, and the permission it needs.
+    expect(describeAwsFailure(error)).toBe(
+      "eu-west-1: AWS denied the call (STS AssumeRole): AccessDenied: deniedby's role lacks sts:AssumeRole on the member account's role, whose trust policy must name deniedby's role (and the external id set for it); grant deniedby's role the permission named",
+    );
     expect(cloudTrail.requests.filter((r) => r.account === A)).toEqual([]);
   });
 

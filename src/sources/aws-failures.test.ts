@@ -18,6 +18,10 @@ describe("the calls and permissions the messages name", () => {
     expect([...sent].sort()).toEqual([...named].sort());
   });
 
+  it("covers every source folder, and a member account's AssumeRole, which any of them may make first", () => {
+    expect(Object.keys(sourcePermissions).sort()).toEqual([...Object.keys(folders), "member_account"].sort());
+  });
+
   it("asks only for permissions that docs/sources.md's policies grant", () => {
     const docs = readFileSync(join(import.meta.dirname, "../../docs/sources.md"), "utf8");
     const granted = new Set(

@@ -74,6 +74,12 @@ export const sourcePermissions = {
     calls: "SQS ReceiveMessage, DeleteMessageBatch",
     permissions: "sqs:ReceiveMessage, sqs:DeleteMessage",
   },
+  // Any source reading a member account (DENIEDBY_ACCOUNTS) first assumes its role.
+  member_account: {
+    calls: "STS AssumeRole",
+    permissions:
+      "sts:AssumeRole on the member account's role, whose trust policy must name deniedby's role (and the external id set for it)",
+  },
   athena: {
     calls: "Athena StartQueryExecution, GetQueryExecution, GetQueryResults, StopQueryExecution",
     permissions:
@@ -100,19 +106,43 @@ function kindOf(name: string, status: number | null): FailureKind | undefined {
   );
 }
 
+type SourcePrefix = keyof typeof sourcePermissions;
+
+/** The prefix of an error's code when it names one of the sources' calls. */
+function sourcePrefixOf(error: unknown): SourcePrefix | undefined {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  const prefix = typeof code === "string" ? code.slice(0, code.indexOf(".")) : "";
+  return Object.hasOwn(sourcePermissions, prefix) ? (prefix as SourcePrefix) : undefined;
+}
+
+/**
+ * The call that failed: the deepest error of the cause chain whose code names a source's calls. A LookupEvents
+ * request that failed because a member account's AssumeRole did is STS's failure, with STS's permission to grant.
+ */
+function failedCall(error: unknown): {
+  error: unknown;
+  source: (typeof sourcePermissions)[SourcePrefix] | undefined;
+} {
+  let found: { error: unknown; prefix: SourcePrefix } | undefined;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const prefix = sourcePrefixOf(e);
+    if (prefix !== undefined) found = { error: e, prefix };
+  }
+  return found
+    ? { error: found.error, source: sourcePermissions[found.prefix] }
+    : { error, source: undefined };
+}
+
 /**
  * A failure of an AWS source in one line: the cause, the call and, for a denial, the permission deniedby's role
  * lacks; null when the error is not one of the table's kinds.
  */
 export function describeAwsFailure(error: unknown): string | null {
-  const { name, status } = awsNameOf(error);
+  const failed = failedCall(error);
+  const { name, status } = awsNameOf(failed.error);
   const kind = kindOf(name, status);
   if (kind === undefined) return null;
-  const code = (error as { code?: unknown }).code;
-  const prefix = typeof code === "string" ? code.slice(0, code.indexOf(".")) : "";
-  const source = Object.hasOwn(sourcePermissions, prefix)
-    ? sourcePermissions[prefix as keyof typeof sourcePermissions]
-    : undefined;
+  const source = failed.source;
   const calls = source ? ` (${source.calls})` : "";
   const lacks = kind.kind === "denied" && source ? `: deniedby's role lacks ${source.permissions}` : "";
   const on = (error as { region?: unknown; target?: unknown }) ?? {};

@@ -7,8 +7,15 @@ export function awsErrorInfo(error: unknown): { name: string; status: number | n
   const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
   const status = typeof metadata?.httpStatusCode === "number" ? metadata.httpStatusCode : null;
   const code = (error as { code?: unknown }).code;
+  // deniedby's own errors that wrap an AWS one (AssumeRoleError) carry its name as awsCode.
+  const awsCode = (error as { awsCode?: unknown }).awsCode;
   return {
-    name: typeof code === "string" && error.name === "Error" ? code : error.name,
+    name:
+      typeof awsCode === "string"
+        ? awsCode
+        : typeof code === "string" && error.name === "Error"
+          ? code
+          : error.name,
     status,
     message: error.message,
   };

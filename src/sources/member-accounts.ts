@@ -1,5 +1,7 @@
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { MemberAccount } from "../config.js";
+import { DomainError } from "../shared/errors.js";
+import { awsErrorInfo, classifyRetry } from "./aws-retry.js";
 
 export type { MemberAccount } from "../config.js";
 
@@ -14,7 +16,7 @@ export const ROLE_SESSION_NAME = "deniedby";
  * time. Each client built on them caches them and assumes the role again shortly before they expire.
  */
 export function accountCredentials(account: MemberAccount): AccountCredentials {
-  return fromTemporaryCredentials({
+  const assume = fromTemporaryCredentials({
     params: {
       RoleArn: account.roleArn,
       RoleSessionName: ROLE_SESSION_NAME,
@@ -22,6 +24,32 @@ export function accountCredentials(account: MemberAccount): AccountCredentials {
       ...(account.externalId !== undefined ? { ExternalId: account.externalId } : {}),
     },
   });
+  return async (properties) => {
+    try {
+      return await assume(properties);
+    } catch (error) {
+      // Throttling and outages stay as they are, for the caller's retries; anything else is STS refusing this role.
+      if (classifyRetry(error) !== null) throw error;
+      throw new AssumeRoleError(account.roleArn, error);
+    }
+  };
+}
+
+/**
+ * STS refused to let deniedby's role assume a member account's role (its trust policy, the external id, or
+ * deniedby's own sts:AssumeRole): whatever call needed the credentials failed because of this, not of its own.
+ */
+export class AssumeRoleError extends DomainError<"member_account.assume_role_failed"> {
+  /** STS's error name (AccessDenied, …). */
+  readonly awsCode: string;
+  constructor(
+    readonly roleArn: string,
+    cause: unknown,
+  ) {
+    const info = awsErrorInfo(cause);
+    super("member_account.assume_role_failed", `${roleArn}: ${info.name}: ${info.message}`, { cause });
+    this.awsCode = info.name;
+  }
 }
 
 /** The member account whose role reads a bucket (its `buckets` list it), if any. */
