@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDdl } from "../../src/sources/athena/athena-ddl.js";
 import { loadQueries } from "../../src/sources/athena/athena-queries.js";
@@ -9,9 +7,12 @@ const queries = loadQueries();
 
 describe("glueTableFromDdl", () => {
   it("registers the single-account table as Athena would: columns, partitions, SerDe, formats, location, properties", () => {
-    const table = glueTableFromDdl(
-      renderDdl(queries, { bucket: "my-trail", accounts: ["111122223333"], regions: ["eu-west-1"] }),
-    );
+    const ddl = renderDdl(queries, {
+      bucket: "my-trail",
+      accounts: ["111122223333"],
+      regions: ["eu-west-1"],
+    });
+    const table = glueTableFromDdl(ddl);
     expect(table.name).toBe("cloudtrail_logs");
     expect(table.tableType).toBe("EXTERNAL_TABLE");
     expect(table.partitionKeys).toEqual([
@@ -20,9 +21,8 @@ describe("glueTableFromDdl", () => {
       { name: "p_date", type: "string" },
     ]);
     const columns = Object.fromEntries(table.storageDescriptor.columns.map((c) => [c.name, c.type]));
-    // The top-level columns, read from the file a second, simpler way: two-space-indented `name TYPE` lines.
-    const file = readFileSync(resolve(import.meta.dirname, "../../queries/cloudtrail-table.sql"), "utf8");
-    const names = [...file.matchAll(/^ {2}([a-z]+) [A-Z]/gm)].map((m) => m[1]);
+    // The top-level columns, read from the statement a second, simpler way: two-space-indented `name TYPE` lines.
+    const names = [...ddl.matchAll(/^ {2}([a-z]+) [A-Z]/gm)].map((m) => m[1]);
     expect(names).toHaveLength(29);
     expect(Object.keys(columns)).toEqual(names);
     expect(columns.eventid).toBe("string");

@@ -1,5 +1,6 @@
 import { DomainError } from "../../shared/errors.js";
 import { isIdentifier, type Queries } from "./athena-queries.js";
+import { trailColumnsDdl } from "./trail-table.js";
 
 export class AthenaDdlInputError extends DomainError {
   constructor(message: string) {
@@ -103,6 +104,7 @@ export function renderDdl(queries: Queries, input: DdlInput): string {
     org_id: input.orgId ?? "",
     regions: [...new Set(regions)].join(","),
     start_date: startDate,
+    columns: trailColumnsDdl(),
   };
   const template = input.orgId !== undefined ? queries["cloudtrail-table-org"] : queries["cloudtrail-table"];
   return `${template.text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole)};`;
