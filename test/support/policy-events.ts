@@ -3,11 +3,13 @@ import { dirname, join } from "node:path";
 import type { CloudTrailRecord } from "../../src/cloudtrail/record.js";
 import {
   createPolicyCompiler,
+  type OrgSnapshot,
   type PolicyHistoryEntry,
   type PolicyView,
   policyChangesFrom,
   replayHistory,
 } from "../../src/policy/index.js";
+import { known } from "../../src/policy/model/policy-content.js";
 
 /**
  * CloudTrail records of the policy events the model reads (IAM, resource and Organizations calls) and of denied
@@ -197,11 +199,27 @@ export function policyViewOf(events: CloudTrailRecord[]): PolicyView {
     type: "import",
     entry: { kind: "org-none", from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "--none" } },
   };
+  return { model: replayHistory([none, ...policyHistoryOf(events)]), compiler: createPolicyCompiler() };
+}
+
+/** The policy changes `events` make, followed by an import of `org` (taken on 2026-01-01) when one is given. */
+export function policyHistoryOf(events: CloudTrailRecord[], org?: OrgSnapshot): PolicyHistoryEntry[] {
   const changes = events.flatMap((e) =>
     policyChangesFrom(e).map((change) => ({ type: "change" as const, change })),
   );
-  return { model: replayHistory([none, ...changes]), compiler: createPolicyCompiler() };
+  if (!org) return changes;
+  const from = { source: "org-import" as const, at: "2026-01-01T00:00:00Z", ref: "org/" };
+  return [...changes, { type: "import", entry: { kind: "org", snapshot: org, from } }];
 }
+
+/** The AWS-managed SCP that allows everything, as an organisation import reads it. */
+export const fullAwsAccessScp: OrgSnapshot["policies"][number] = {
+  id: "p-FullAWSAccess",
+  name: "FullAWSAccess",
+  type: "SERVICE_CONTROL_POLICY",
+  awsManaged: true,
+  content: known(allowDocument("*")),
+};
 
 /**
  * A customer-managed policy `policyName` created with `document`, then set as `roleName`'s permissions boundary:

@@ -4,16 +4,17 @@ import {
   allowDocument,
   createRole,
   deniedCall,
+  fullAwsAccessScp,
   policyEvent,
+  policyHistoryOf,
   putRolePolicy,
 } from "../../../test/support/policy-events.js";
 import type { CloudTrailRecord } from "../../cloudtrail/record.js";
 import type { OrgSnapshot } from "../imports/org-directory.js";
 import { createPolicyCompiler } from "../model/policy-compiler.js";
 import { known } from "../model/policy-content.js";
-import { type PolicyHistoryEntry, replayHistory } from "../model/replay.js";
+import { replayHistory } from "../model/replay.js";
 import { PolicyError } from "../policy.errors.js";
-import { policyChangesFrom } from "../trail/policy-changes.js";
 import { evaluateDenial, type PolicyView } from "./evaluate-denial.js";
 import { evaluateWithStatement } from "./with-statement.js";
 
@@ -25,13 +26,7 @@ const org: OrgSnapshot = {
   accounts: [{ id: ACCOUNT, path: ["r-ab12", "ou-ab12-11111111", ACCOUNT] }],
   policyTypes: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"],
   policies: [
-    {
-      id: "p-FullAWSAccess",
-      name: "FullAWSAccess",
-      type: "SERVICE_CONTROL_POLICY",
-      awsManaged: true,
-      content: known(allowDocument("*")),
-    },
+    fullAwsAccessScp,
     {
       id: "p-RCPFullAWSAccess",
       name: "RCPFullAWSAccess",
@@ -79,19 +74,8 @@ const tagged = {
 };
 
 function view(records: CloudTrailRecord[], withOrg = true): PolicyView {
-  const entries: PolicyHistoryEntry[] = records.flatMap((r) =>
-    policyChangesFrom(r).map((change) => ({ type: "change" as const, change })),
-  );
-  if (withOrg)
-    entries.push({
-      type: "import",
-      entry: {
-        kind: "org",
-        snapshot: org,
-        from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "org/" },
-      },
-    });
-  return { model: replayHistory(entries), compiler: createPolicyCompiler() };
+  const model = replayHistory(policyHistoryOf(records, withOrg ? org : undefined));
+  return { model, compiler: createPolicyCompiler() };
 }
 
 const history = [

@@ -3,15 +3,16 @@ import {
   ACCOUNT,
   allowDocument,
   createRole,
+  fullAwsAccessScp,
   policyEvent,
+  policyHistoryOf,
   putRolePolicy,
 } from "../../../test/support/policy-events.js";
+import type { OrgSnapshot } from "../imports/org-directory.js";
 import { createAwsManagedPolicies } from "../managed/aws-managed-policies.js";
-import { policyChangesFrom } from "../trail/policy-changes.js";
 import { effectivePoliciesOf } from "./effective-policies.js";
 import { createPolicyCompiler } from "./policy-compiler.js";
-import { known } from "./policy-content.js";
-import { type PolicyHistoryEntry, replayHistory } from "./replay.js";
+import { replayHistory } from "./replay.js";
 
 const awsManaged = createAwsManagedPolicies(() => ({
   version: "9.9.9",
@@ -45,38 +46,18 @@ const trail = [
   }),
 ];
 
-function model(withOrg: boolean) {
-  const entries: PolicyHistoryEntry[] = trail.flatMap((r) =>
-    policyChangesFrom(r).map((change) => ({ type: "change" as const, change })),
-  );
-  if (withOrg)
-    entries.push({
-      type: "import",
-      entry: {
-        kind: "org",
-        from: { source: "org-import", at: "2026-01-01T00:00:00Z", ref: "org/" },
-        snapshot: {
-          organizationId: "o-a1b2c3d4e5",
-          roots: ["r-ab12"],
-          parents: { [ACCOUNT]: "r-ab12" },
-          accounts: [{ id: ACCOUNT, path: ["r-ab12", ACCOUNT] }],
-          policyTypes: ["SERVICE_CONTROL_POLICY"],
-          policies: [
-            {
-              id: "p-FullAWSAccess",
-              name: "FullAWSAccess",
-              type: "SERVICE_CONTROL_POLICY",
-              awsManaged: true,
-              content: known(allowDocument("*")),
-            },
-          ],
-          attachments: { "r-ab12": ["p-FullAWSAccess"], [ACCOUNT]: ["p-FullAWSAccess"] },
-          gaps: [],
-        },
-      },
-    });
-  return replayHistory(entries);
-}
+const org: OrgSnapshot = {
+  organizationId: "o-a1b2c3d4e5",
+  roots: ["r-ab12"],
+  parents: { [ACCOUNT]: "r-ab12" },
+  accounts: [{ id: ACCOUNT, path: ["r-ab12", ACCOUNT] }],
+  policyTypes: ["SERVICE_CONTROL_POLICY"],
+  policies: [fullAwsAccessScp],
+  attachments: { "r-ab12": ["p-FullAWSAccess"], [ACCOUNT]: ["p-FullAWSAccess"] },
+  gaps: [],
+};
+
+const model = (withOrg: boolean) => replayHistory(policyHistoryOf(trail, withOrg ? org : undefined));
 
 describe("the effective policies of a role", () => {
   it("lists each policy with where it came from: the trail event, the package version, the import", () => {
