@@ -3,7 +3,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { deniedCall } from "../../test/support/policy-events.js";
+import { deniedPutItem } from "../../test/support/policy-events.js";
 import { explainDenial } from "./explain.js";
 import type { PolicyDocument } from "./explanation.schema.js";
 import { cdkOf, cloudFormationOf, type IacOwner, terraformOf } from "./fix-iac.js";
@@ -142,17 +142,7 @@ describe("CDK", () => {
 
 describe("the explanation carries the three forms", () => {
   it("gives each fix with a policy its infrastructure code, the same document as the command", () => {
-    const e = explainDenial(
-      deniedCall("d-1", "2026-03-01T10:00:00Z", {
-        roleName: "app",
-        source: "dynamodb",
-        name: "PutItem",
-        action: "dynamodb:PutItem",
-        resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
-        because: "because no identity-based policy allows the dynamodb:PutItem action",
-        params: { tableName: "orders" },
-      }),
-    );
+    const e = explainDenial(deniedPutItem());
     const code = e.fix.infrastructureCode;
     expect(code?.terraform).toContain('resource "aws_iam_role_policy" "deniedby_app"');
     const [resource] = Object.values(

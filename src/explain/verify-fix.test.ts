@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   allowDocument,
   createRole,
-  deniedCall,
+  deniedPutItem,
   permissionsBoundary,
   policyViewOf,
 } from "../../test/support/policy-events.js";
@@ -19,15 +19,7 @@ const { events: boundary } = permissionsBoundary(
   "app-boundary",
   allowDocument("s3:GetObject"),
 );
-const putItem = deniedCall("d-1", "2026-03-01T10:00:00Z", {
-  roleName: "app",
-  source: "dynamodb",
-  name: "PutItem",
-  action: "dynamodb:PutItem",
-  resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
-  because: "because no identity-based policy allows the dynamodb:PutItem action",
-  params: { tableName: "orders" },
-});
+const putItem = deniedPutItem();
 
 describe("verifying a fix in the policy model", () => {
   it("finds the proposed identity grant allowed when nothing else blocks", () => {

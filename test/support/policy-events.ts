@@ -221,6 +221,18 @@ export const fullAwsAccessScp: OrgSnapshot["policies"][number] = {
   content: known(allowDocument("*")),
 };
 
+/** `app`'s PutItem on the DynamoDB table `orders`, denied because no identity-based policy allows it. */
+export const deniedPutItem = () =>
+  deniedCall("d-1", "2026-03-01T10:00:00Z", {
+    roleName: "app",
+    source: "dynamodb",
+    name: "PutItem",
+    action: "dynamodb:PutItem",
+    resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
+    because: "because no identity-based policy allows the dynamodb:PutItem action",
+    params: { tableName: "orders" },
+  });
+
 /**
  * A customer-managed policy `policyName` created with `document`, then set as `roleName`'s permissions boundary:
  * events `${id}-create` and `${id}-set`.
