@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { signingKeyOf } from "./fake-aws-http.js";
+import type { IncomingMessage } from "node:http";
+import { type FakeServer, type HttpReply, isSigned, listen, signingKeyOf } from "./fake-aws-http.js";
 
 /** A reply of an AWS JSON 1.1 service: a body, or a service error of the `{"__type", "message"}` shape. */
 export type JsonReply =
@@ -16,79 +15,64 @@ export interface JsonCall {
   headers: IncomingMessage["headers"];
 }
 
-export interface JsonServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type JsonServer = FakeServer;
 
 /**
  * A local HTTP server speaking the AWS JSON 1.1 protocol, as the SDK clients send it: POST /, the operation in
  * `X-Amz-Target` (`<target prefix>.<Operation>`), a JSON body, and answers typed `application/x-amz-json-1.1`.
  * Requests without a SigV4 Authorization header are refused, so a test cannot pass by skipping the signer.
  */
-export async function startJsonServer(
+export function startJsonServer(
   targetPrefixes: string[],
   handle: (call: JsonCall) => JsonReply | Promise<JsonReply>,
 ): Promise<JsonServer> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      void respond(req, res, Buffer.concat(chunks).toString("utf8"));
-    });
-  });
-  const respond = async (req: IncomingMessage, res: ServerResponse, text: string) => {
-    const target = String(req.headers["x-amz-target"] ?? "");
-    const send = (reply: JsonReply) => {
-      if (reply.kind === "raw") {
-        res.writeHead(reply.status, { "content-type": "text/plain" });
-        res.end(reply.body);
-        return;
-      }
-      const status = reply.kind === "ok" ? 200 : reply.status;
-      const body =
-        reply.kind === "ok"
-          ? JSON.stringify(reply.body)
-          : JSON.stringify({ __type: reply.type, message: reply.message });
-      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "fake" });
-      res.end(body);
-    };
+  return listen(async (call) => {
+    const target = String(call.headers["x-amz-target"] ?? "");
     const prefix = targetPrefixes.find((p) => target.startsWith(`${p}.`));
-    if (req.method !== "POST" || prefix === undefined) {
-      send({
+    if (call.method !== "POST" || prefix === undefined)
+      return jsonReply({
         kind: "error",
         status: 400,
         type: "UnknownOperationException",
         message: `bad target ${target}`,
       });
-      return;
-    }
-    if (!String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256")) {
-      send({ kind: "error", status: 403, type: "MissingAuthenticationTokenException", message: "unsigned" });
-      return;
-    }
+    if (!isSigned(call.headers))
+      return jsonReply({
+        kind: "error",
+        status: 403,
+        type: "MissingAuthenticationTokenException",
+        message: "unsigned",
+      });
     let input: Record<string, unknown>;
     try {
+      const text = call.body.toString("utf8");
       input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {
-      send({ kind: "error", status: 400, type: "SerializationException", message: "bad json" });
-      return;
+      return jsonReply({ kind: "error", status: 400, type: "SerializationException", message: "bad json" });
     }
     try {
-      send(await handle({ operation: target.slice(prefix.length + 1), target, input, headers: req.headers }));
+      const operation = target.slice(prefix.length + 1);
+      return jsonReply(await handle({ operation, target, input, headers: call.headers }));
     } catch (error) {
-      send({ kind: "error", status: 500, type: "InternalFailure", message: (error as Error).message });
+      return jsonReply({
+        kind: "error",
+        status: 500,
+        type: "InternalFailure",
+        message: (error as Error).message,
+      });
     }
-  };
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  });
+}
+
+function jsonReply(reply: JsonReply): HttpReply {
+  if (reply.kind === "raw")
+    return { status: reply.status, headers: { "content-type": "text/plain" }, body: reply.body };
+  const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "fake" };
+  if (reply.kind === "ok") return { status: 200, headers, body: JSON.stringify(reply.body) };
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
+    status: reply.status,
+    headers,
+    body: JSON.stringify({ __type: reply.type, message: reply.message }),
   };
 }
 
