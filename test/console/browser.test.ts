@@ -136,9 +136,9 @@ describe.skipIf(!present)("the console in headless Chromium, on the example scen
     await expect(page.locator("h1").textContent()).resolves.toMatch(/^Denied: /);
     const policy = await page.locator("#fix-policy").textContent();
     await page.click('button[data-copy="fix-policy"]');
-    await page.waitForFunction(
-      "document.querySelector('button[data-copy=\"fix-policy\"]').textContent === 'Copied'",
-    );
+    // Waited for through a locator: a string predicate polled by waitForFunction is evaluated in the page, which
+    // the console's Content Security Policy (no unsafe-eval) refuses whenever the first check is not yet true.
+    await page.locator('button[data-copy="fix-policy"]', { hasText: /^Copied$/ }).waitFor();
     const copied = await page.evaluate("navigator.clipboard.readText()");
     expect(JSON.parse(String(copied))).toEqual(JSON.parse(policy ?? ""));
     expect(JSON.parse(String(copied)).Statement.length).toBeGreaterThan(0);
@@ -204,7 +204,7 @@ describe.skipIf(!present)("the console in headless Chromium, on the example scen
     await page.click("#refresh-toggle");
     await expect(page.locator("#refresh-toggle").getAttribute("aria-pressed")).resolves.toBe("false");
     await page.click("#refresh-toggle");
-    await page.waitForFunction("document.getElementById('refresh-status').textContent.startsWith('Updated')");
+    await page.locator("#refresh-status", { hasText: /^Updated/ }).waitFor();
     expect(refreshes).toEqual([`${server.url}/?kind=ecs-task-execution&window=all`]);
     expect(page.url()).toBe(`${server.url}/?kind=ecs-task-execution&window=all`);
     await expect(page.locator("select[name=kind]").inputValue()).resolves.toBe("ecs-task-execution");
