@@ -1,12 +1,11 @@
+import { causeChain } from "../shared/errors.js";
 import type { Db } from "./client.js";
 
 const FULL_CODES = new Set(["SQLITE_FULL", "ENOSPC"]);
 
 /** True when an error (or one it was caused by) says the disk or the database's page limit is full. */
 export function isStorageFull(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
-    if ("code" in e && typeof e.code === "string" && FULL_CODES.has(e.code)) return true;
-  return false;
+  return causeChain(error).some((e) => "code" in e && typeof e.code === "string" && FULL_CODES.has(e.code));
 }
 
 /** How much a probe writes (and rolls back): more than a page or two, so that a nearly full file is caught. */

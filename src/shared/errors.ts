@@ -38,3 +38,10 @@ export function errorMessage(error: unknown): string {
 export function errorCode(error: unknown, fallback: string): string {
   return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : fallback;
 }
+
+/** An error and the errors it was caused by, outermost first (at most five deep: a chain is never longer here). */
+export function causeChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e = error; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
+  return chain;
+}

@@ -1,3 +1,4 @@
+import { causeChain } from "../shared/errors.js";
 import { awsErrorInfo } from "./aws-retry.js";
 
 /**
@@ -91,7 +92,7 @@ type FailureKind = (typeof awsFailureKinds)[number];
 
 /** The AWS error behind an error a source threw (its `awsCode`, or the SDK error in its cause chain). */
 function awsNameOf(error: unknown): { name: string; status: number | null } {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  for (const e of causeChain(error)) {
     const code = (e as { awsCode?: unknown }).awsCode;
     if (typeof code === "string") return { name: code, status: awsErrorInfo(e.cause).status };
     if ("$metadata" in e || (e as { code?: unknown }).code !== undefined) return awsErrorInfo(e);
@@ -123,13 +124,10 @@ function failedCall(error: unknown): {
   error: unknown;
   source: (typeof sourcePermissions)[SourcePrefix] | undefined;
 } {
-  let found: { error: unknown; prefix: SourcePrefix } | undefined;
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const prefix = sourcePrefixOf(e);
-    if (prefix !== undefined) found = { error: e, prefix };
-  }
-  return found
-    ? { error: found.error, source: sourcePermissions[found.prefix] }
+  const deepest = causeChain(error).findLast((e) => sourcePrefixOf(e) !== undefined);
+  const prefix = sourcePrefixOf(deepest);
+  return deepest && prefix
+    ? { error: deepest, source: sourcePermissions[prefix] }
     : { error, source: undefined };
 }
 
