@@ -94,10 +94,11 @@ export function trailColumnsDdl(): string {
 
 /** Whether a dotted path (`useridentity.sessioncontext.sessionissuer.arn`, `resources.arn`) names a column. */
 export function hasTrailColumn(path: string): boolean {
-  let type: HiveType | undefined = { ...TRAIL_COLUMNS };
+  let type: HiveType | undefined = TRAIL_COLUMNS;
   for (const part of path.split(".")) {
-    if (type !== undefined && typeof type === "object" && !isStruct(type)) type = type[0];
-    type = type !== undefined && isStruct(type) ? type[part] : undefined;
+    // An array's members are its element struct's (`resources.arn`).
+    const struct: HiveType | undefined = Array.isArray(type) ? type[0] : type;
+    type = struct !== undefined && isStruct(struct) ? struct[part] : undefined;
   }
   return type !== undefined;
 }
