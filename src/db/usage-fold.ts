@@ -131,22 +131,25 @@ class RowIndex<T> {
   readonly rows: T[] = [];
   private readonly index: Nested<number, [1, 2, 3, 4, 5]> = new Map();
 
-  /** The index of the row under the key, added as `make(from, e)` (nothing counted) when missing. */
+  /**
+   * The index of the row under the key's five parts, added as `make(from, last)` (nothing counted) when missing:
+   * `last` is the fifth part, which a usage row's template needs (its folded resource).
+   */
   protected indexOf<S>(
-    a: string,
-    b: string,
-    c: string,
-    d: string,
-    e: string,
+    key1: string,
+    key2: string,
+    key3: string,
+    key4: string,
+    last: string,
     from: S,
-    make: (from: S, e: string) => T,
+    make: (from: S, last: string) => T,
   ): number {
-    const leaf = child(child(child(child(this.index, a), b), c), d);
-    let i = leaf.get(e);
+    const leaf = child(child(child(child(this.index, key1), key2), key3), key4);
+    let i = leaf.get(last);
     if (i === undefined) {
       i = this.rows.length;
-      this.rows.push(make(from, e));
-      leaf.set(e, i);
+      this.rows.push(make(from, last));
+      leaf.set(last, i);
     }
     return i;
   }
